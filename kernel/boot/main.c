@@ -1,0 +1,246 @@
+/*
+ * kmain: from the PVH entry to the first user process. The order matters:
+ * memory first (everything allocates), then the descriptor tables, then the
+ * hypervisor (so that messages reach the host), then devices and files, and
+ * last the first program.
+ */
+#include "apic.h"
+#include "cpu.h"
+#include "errno.h"
+#include "fd.h"
+#include "fs.h"
+#include "hypervisor.h"
+#include "kernel.h"
+#include "lib.h"
+#include "mm.h"
+#include "proc.h"
+#include "pvh.h"
+#include "random.h"
+#include "serial.h"
+#include "time.h"
+#include "tty.h"
+#include "uaccess.h"
+#include "x86.h"
+
+bool kernel_verbose;
+bool kernel_trace;
+char kernel_cmdline[1024];
+u64 ram_top;
+
+void mem_devices_init(void);
+
+#define MAX_RANGES 32
+static struct memory_range ram[MAX_RANGES];
+static int nram;
+static struct {
+    u64 paddr, size;
+} initrd;
+
+const char *cmdline_option(const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = kernel_cmdline; p && *p;) {
+        if (!strncmp(p, name, len) && (name[len - 1] == '=' || p[len] == ' ' || p[len] == 0))
+            return p + len;
+        p = strchr(p, ' ');
+        if (p)
+            p++;
+    }
+    return NULL;
+}
+
+/* Everything in start_info is copied out before the allocator can reuse it. */
+static void read_boot_info(u64 start_info_phys)
+{
+    const struct hvm_start_info *si = phys_to_virt(start_info_phys);
+    if (si->magic != HVM_START_MAGIC)
+        panic("not started through PVH (start_info magic %x)", si->magic);
+    if (si->cmdline_paddr)
+        strlcpy(kernel_cmdline, phys_to_virt(si->cmdline_paddr), sizeof(kernel_cmdline));
+    if (si->version >= 1 && si->memmap_paddr) {
+        const struct hvm_memmap_entry *e = phys_to_virt(si->memmap_paddr);
+        for (u32 i = 0; i < si->memmap_entries && nram < MAX_RANGES; i++) {
+            if (e[i].type != HVM_MEMMAP_RAM)
+                continue;
+            ram[nram++] = (struct memory_range){e[i].addr, e[i].addr + e[i].size};
+            ram_top = MAX(ram_top, e[i].addr + e[i].size);
+        }
+    }
+    if (nram == 0)
+        panic("the boot information has no memory map");
+    if (si->nr_modules > 0) {
+        const struct hvm_modlist_entry *m = phys_to_virt(si->modlist_paddr);
+        initrd.paddr = m[0].paddr;
+        initrd.size = m[0].size;
+    }
+}
+
+static void cpu_features_enable(void)
+{
+    u32 a, b, c, d;
+    cpuid(7, 0, &a, &b, &c, &d);
+    struct cpu *cpu = this_cpu();
+    cpu->has_smep = b & (1u << 7);
+    cpu->has_smap = b & (1u << 20);
+    u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    if (cpu->has_smep)
+        cr4 |= CR4_SMEP;
+    if (cpu->has_smap)
+        cr4 |= CR4_SMAP;
+    write_cr4(cr4);
+    uaccess_init(cpu->has_smap);
+}
+
+extern void entry_syscall_64(void);
+
+void syscall_gate_init(void)
+{
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    /* syscall loads CS = KERNEL_CS, SS = KERNEL_CS + 8; sysret (64-bit) loads
+     * CS = USER32_CS + 16 = USER_CS and SS = USER32_CS + 8 = USER_DS. */
+    wrmsr(MSR_STAR, ((u64)(USER32_CS - 3) << 48) | ((u64)KERNEL_CS << 32));
+    wrmsr(MSR_LSTAR, (u64)entry_syscall_64);
+    /* Cleared on entry: IF (entry code runs with interrupts off until it is on
+     * the kernel stack), TF, DF, AC and NT (user flags the kernel must not run with). */
+    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT | (3ul << 12) /* IOPL */);
+}
+
+static int open_on(int fd, const char *path, u32 flags)
+{
+    struct inode *inode;
+    int err = path_lookup(NULL, path, true, &inode);
+    if (err)
+        return err;
+    struct file *f = file_open_inode(inode, flags);
+    if (!f)
+        return -ENOMEM;
+    return fd_install(f, fd, false) == fd ? 0 : -EBADF;
+}
+
+/* stdio per sysgate.stdio=XYZ (fd 0, 1, 2; t = console terminal, s = stream
+ * to the host); the console terminal when not given. */
+static void open_stdio(void)
+{
+    const char *mode = cmdline_option("sysgate.stdio=");
+    static const char *const streams[3] = {"/dev/sysgate/stdin", "/dev/sysgate/stdout", "/dev/sysgate/stderr"};
+    static const u32 flags[3] = {O_RDONLY, O_WRONLY, O_WRONLY};
+    for (int fd = 0; fd < 3; fd++) {
+        bool stream = mode && strnlen(mode, 3) == 3 && mode[fd] == 's';
+        int err = open_on(fd, stream ? streams[fd] : "/dev/console", stream ? flags[fd] : O_RDWR);
+        if (err)
+            panic("cannot open standard stream %d: error %d", fd, err);
+    }
+}
+
+/* /etc/sysgate/init.args (docs/hypervisor-interface.md): path, argv, envp. */
+#define MAX_INIT_STRINGS 1024
+static char *init_strings[MAX_INIT_STRINGS];
+
+static bool read_init_args(const char **path, char ***argv, char ***envp)
+{
+    struct inode *args;
+    if (path_lookup(NULL, "/etc/sysgate/init.args", true, &args) || !S_ISREG(args->mode) || args->size == 0)
+        return false;
+    char *text = kmalloc(args->size + 2);
+    memcpy(text, args->data, args->size);
+    text[args->size] = text[args->size + 1] = 0;
+    int n = 0, section = 0;
+    *path = text;
+    char *p = text + strlen(text) + 1;
+    *argv = &init_strings[0];
+    while (p < text + args->size && n < MAX_INIT_STRINGS - 2) {
+        size_t len = strlen(p);
+        if (len == 0) {
+            init_strings[n++] = NULL;
+            if (++section == 1)
+                *envp = &init_strings[n];
+            else
+                break;
+        } else {
+            init_strings[n++] = p;
+        }
+        p += len + 1;
+    }
+    init_strings[n] = NULL;
+    if (section == 0)
+        *envp = &init_strings[n];
+    return true;
+}
+
+int exec_program(struct task *t, const char *path, char *const argv[], char *const envp[]);
+
+static int exit_status_for_exec_error(int err) { return err == -ENOENT || err == -ENOTDIR ? 127 : 126; }
+
+static void start_init(void)
+{
+    static char *default_env[] = {"HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=linux", NULL};
+    const char *path;
+    char **argv, **envp;
+    struct task *t = task_create();
+    if (!t)
+        panic("cannot create the first task");
+    t->files = files_create();
+    struct task *boot_thread = current_task();
+    this_cpu()->current = t; /* so that open_stdio fills its table */
+    open_stdio();
+    int err;
+    if (read_init_args(&path, &argv, &envp)) {
+        err = exec_program(t, path, argv, envp);
+        if (err) {
+            kprintf(KERN_ERR "sysgate: cannot execute %s: error %d\n", path, -err);
+            machine_poweroff(exit_status_for_exec_error(err));
+        }
+    } else {
+        static const char *const candidates[] = {"/init", "/sbin/init", "/bin/sh"};
+        err = -ENOENT;
+        for (size_t i = 0; i < ARRAY_SIZE(candidates) && err; i++) {
+            char *args[] = {(char *)candidates[i], NULL};
+            err = exec_program(t, candidates[i], args, default_env);
+        }
+        if (err)
+            panic("no init found (tried /init, /sbin/init, /bin/sh)");
+    }
+    this_cpu()->current = boot_thread;
+    write_cr3(kernel_pml4);
+    sched_add(t);
+}
+
+void kmain(u64 start_info_phys)
+{
+    serial_init(COM1);
+    serial_init(COM2);
+    read_boot_info(start_info_phys);
+    kernel_verbose = cmdline_option("sysgate.verbose") != NULL;
+    kernel_trace = cmdline_option("sysgate.trace") != NULL;
+
+    struct memory_range reserved[] = {
+        {0, 0x100000},                              /* real-mode area, BIOS, boot information */
+        {initrd.paddr, initrd.paddr + initrd.size}, /* freed once unpacked */
+    };
+    pmm_init(ram, nram, reserved, ARRAY_SIZE(reserved));
+    paging_init();
+    gdt_init();
+    idt_init();
+    cpu_features_enable();
+    hypervisor_init();
+    kprintf(KERN_INFO "sysgate: %lu MiB of RAM, %lu pages free\n", (ram_top >> 20), pmm_free_pages());
+
+    apic_init();
+    random_init();
+    time_init();
+    ramfs_init();
+    if (initrd.size) {
+        int err = unpack_initramfs(phys_to_virt(initrd.paddr), initrd.size);
+        if (err)
+            panic("the initramfs is malformed (error %d)", err);
+        for (u64 pa = ALIGN_UP(initrd.paddr, PAGE_SIZE); pa + PAGE_SIZE <= initrd.paddr + initrd.size; pa += PAGE_SIZE)
+            page_release_reserved(pa);
+    }
+    mem_devices_init();
+    console_devices_init();
+    devices_init();
+    syscall_gate_init();
+    sched_init();
+    start_init();
+    sched_start();
+}

@@ -1,0 +1,195 @@
+/*
+ * The character devices behind the serial ports.
+ *
+ * /dev/ttyS0 (= /dev/console, /dev/tty) is the console terminal on COM1.
+ * /dev/sysgate/{stdin,stdout,stderr} are plain byte streams to the host, used
+ * for `sysgate run` when the host's own stream is not a terminal, so that a
+ * program sees a pipe where it would on the host (no tty, no output
+ * processing) and buffers its output the same way. stdin and stdout share COM1;
+ * stderr is COM2. The host marks the end of a stdin stream with the byte pair
+ * 0xff 0x00 and escapes a data byte 0xff as 0xff 0xff.
+ */
+#include "apic.h"
+#include "errno.h"
+#include "fs.h"
+#include "lib.h"
+#include "proc.h"
+#include "serial.h"
+#include "tty.h"
+#include "uaccess.h"
+#include "x86.h"
+
+#define CHUNK 256
+
+static ssize_t serial_write_user(u16 port, const char __user *buf, size_t len)
+{
+    char chunk[CHUNK];
+    size_t done = 0;
+    while (done < len) {
+        size_t n = MIN(len - done, sizeof(chunk));
+        if (copy_from_user(chunk, buf + done, n))
+            return done ? (ssize_t)done : -EFAULT;
+        serial_write(port, chunk, n);
+        done += n;
+    }
+    return (ssize_t)done;
+}
+
+/* Waits for at least one byte: the CPU sleeps until the next interrupt. */
+static int serial_wait_byte(u16 port)
+{
+    for (;;) {
+        int c = serial_read_byte(port);
+        if (c >= 0)
+            return c;
+        __asm__ volatile("sti; hlt" ::: "memory");
+    }
+}
+
+/* ---- raw streams ---- */
+
+static bool stdin_eof;
+
+static ssize_t stream_read(struct file *f, char __user *buf, size_t len, u64 *pos)
+{
+    (void)f, (void)pos;
+    if (stdin_eof || len == 0)
+        return 0;
+    char chunk[CHUNK];
+    size_t n = 0;
+    len = MIN(len, sizeof(chunk));
+    while (n < len) {
+        int c = n == 0 ? serial_wait_byte(COM1) : serial_read_byte(COM1);
+        if (c < 0)
+            break;
+        if (c == 0xff) {
+            int next = serial_wait_byte(COM1);
+            if (next == 0x00) {
+                stdin_eof = true;
+                break;
+            }
+            c = next;
+        }
+        chunk[n++] = (char)c;
+    }
+    if (copy_to_user(buf, chunk, n))
+        return -EFAULT;
+    return (ssize_t)n;
+}
+
+static ssize_t stdout_stream_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
+{
+    (void)f, (void)pos;
+    return serial_write_user(COM1, buf, len);
+}
+
+static ssize_t stderr_stream_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
+{
+    (void)f, (void)pos;
+    return serial_write_user(COM2, buf, len);
+}
+
+static long stream_ioctl(struct file *f, unsigned cmd, u64 arg)
+{
+    (void)f, (void)cmd, (void)arg;
+    return -ENOTTY;
+}
+
+static const struct file_ops stdin_stream_ops = {.read = stream_read, .ioctl = stream_ioctl, .stream = true};
+static const struct file_ops stdout_stream_ops = {.write = stdout_stream_write, .ioctl = stream_ioctl, .stream = true};
+static const struct file_ops stderr_stream_ops = {.write = stderr_stream_write, .ioctl = stream_ioctl, .stream = true};
+
+/* ---- the console terminal ---- */
+
+static struct termios console_termios = {
+    .c_iflag = ICRNL | IXON,
+    .c_oflag = OPOST | ONLCR,
+    .c_cflag = B38400 | CS8 | CREAD | HUPCL,
+    .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
+    .c_cc = {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0},
+};
+static struct winsize console_winsize = {24, 80, 0, 0};
+
+static ssize_t console_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
+{
+    (void)f, (void)pos;
+    if (!(console_termios.c_oflag & OPOST) || !(console_termios.c_oflag & ONLCR))
+        return serial_write_user(COM1, buf, len);
+    char in[CHUNK], out[2 * CHUNK];
+    size_t done = 0;
+    while (done < len) {
+        size_t n = MIN(len - done, sizeof(in));
+        if (copy_from_user(in, buf + done, n))
+            return done ? (ssize_t)done : -EFAULT;
+        size_t o = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (in[i] == '\n')
+                out[o++] = '\r';
+            out[o++] = in[i];
+        }
+        serial_write(COM1, out, o);
+        done += n;
+    }
+    return (ssize_t)done;
+}
+
+/* Until the line discipline exists, a read returns the bytes that have
+ * arrived, translating CR to NL as ICRNL asks. */
+static ssize_t console_read(struct file *f, char __user *buf, size_t len, u64 *pos)
+{
+    (void)f, (void)pos;
+    if (len == 0)
+        return 0;
+    char chunk[CHUNK];
+    size_t n = 0;
+    len = MIN(len, sizeof(chunk));
+    while (n < len) {
+        int c = n == 0 ? serial_wait_byte(COM1) : serial_read_byte(COM1);
+        if (c < 0)
+            break;
+        if (c == '\r' && (console_termios.c_iflag & ICRNL))
+            c = '\n';
+        chunk[n++] = (char)c;
+        if (c == '\n' && (console_termios.c_lflag & ICANON))
+            break;
+    }
+    if (copy_to_user(buf, chunk, n))
+        return -EFAULT;
+    return (ssize_t)n;
+}
+
+static long console_ioctl(struct file *f, unsigned cmd, u64 arg)
+{
+    (void)f;
+    void __user *p = (void __user *)arg;
+    switch (cmd) {
+    case TCGETS:
+        return copy_to_user(p, &console_termios, sizeof(console_termios));
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+        return copy_from_user(&console_termios, p, sizeof(console_termios));
+    case TIOCGWINSZ:
+        return copy_to_user(p, &console_winsize, sizeof(console_winsize));
+    case TIOCSWINSZ:
+        return copy_from_user(&console_winsize, p, sizeof(console_winsize));
+    case TIOCGPGRP: {
+        int pgrp = current_task()->tgid;
+        return copy_to_user(p, &pgrp, sizeof(pgrp));
+    }
+    default:
+        return -ENOTTY;
+    }
+}
+
+static const struct file_ops console_ops = {.read = console_read, .write = console_write, .ioctl = console_ioctl, .stream = true};
+
+void console_devices_init(void)
+{
+    char_device_register(DEV_TTYS0, &console_ops);
+    char_device_register(DEV_CONSOLE, &console_ops);
+    char_device_register(DEV_TTY, &console_ops);
+    char_device_register(DEV_HOST_STDIN, &stdin_stream_ops);
+    char_device_register(DEV_HOST_STDOUT, &stdout_stream_ops);
+    char_device_register(DEV_HOST_STDERR, &stderr_stream_ops);
+}

@@ -1,0 +1,50 @@
+/*
+ * The 64-bit system-call dispatcher: the table is generated from
+ * syscall_64.tbl (tools/gen-syscalls.sh); every slot holds a function, so a
+ * number is either served or answered with -ENOSYS.
+ */
+#include "cpu.h"
+#include "errno.h"
+#include "kernel.h"
+#include "layout.h"
+#include "syscall.h"
+#include "x86.h"
+
+#define SYSCALL(nr, name, entry) long entry();
+#include "syscall_table_64.h"
+#undef SYSCALL
+
+const syscall_fn syscall_table_64[SYSCALL_COUNT] = {
+#define SYSCALL(nr, name, entry) [nr] = (syscall_fn)entry,
+#include "syscall_table_64.h"
+#undef SYSCALL
+};
+
+const char *const syscall_names_64[SYSCALL_COUNT] = {
+#define SYSCALL(nr, name, entry) [nr] = #name,
+#include "syscall_table_64.h"
+#undef SYSCALL
+};
+
+long sys_ni_syscall(void) { return -ENOSYS; }
+
+/* sysretq is only safe for an ordinary user context: a canonical user return
+ * address (Intel CPUs fault in ring 0 otherwise), the standard segments, and no
+ * single-stepping or resume flag to honour. Anything else leaves through iretq. */
+static bool sysret_is_safe(const struct regs *r)
+{
+    return r->rip < USER_TOP && r->cs == USER_CS && r->ss == USER_DS && !(r->rflags & (RFLAGS_TF | RFLAGS_RF));
+}
+
+bool syscall_64_dispatch(struct regs *r)
+{
+    /* Linux reads the number as an int: the upper 32 bits of rax are ignored. */
+    unsigned nr = (unsigned)(int)r->nr;
+    long result = -ENOSYS;
+    if (nr < SYSCALL_COUNT)
+        result = syscall_table_64[nr](r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9);
+    r->rax = (u64)result;
+    if (unlikely(kernel_trace))
+        trace_syscall_64(r, nr, result);
+    return sysret_is_safe(r);
+}

@@ -1,0 +1,163 @@
+/*
+ * Exceptions and interrupts after the entry code: a fault in user mode becomes
+ * the signal Linux would send; a fault in the kernel is either a user-memory
+ * access with a fixup (copy_from_user and friends) or a bug, which gets a
+ * register dump, a backtrace and a panic.
+ */
+#include "cpu.h"
+#include "kernel.h"
+#include "lib.h"
+#include "mm.h"
+#include "proc.h"
+#include "signal.h"
+#include "x86.h"
+
+struct idt_entry {
+    u16 offset_low, selector;
+    u8 ist, type;
+    u16 offset_mid;
+    u32 offset_high, reserved;
+} __attribute__((packed));
+
+static struct idt_entry idt[256];
+extern const u64 interrupt_stubs[256];
+void (*irq_handlers[256])(struct regs *);
+
+#define GATE_INTERRUPT 0x8e
+#define GATE_USER 0x60 /* DPL 3: reachable with int from ring 3 */
+
+static void set_gate(int vector, u64 handler, u8 type)
+{
+    idt[vector] = (struct idt_entry){
+        .offset_low = handler & 0xffff,
+        .selector = KERNEL_CS,
+        .type = type,
+        .offset_mid = (handler >> 16) & 0xffff,
+        .offset_high = handler >> 32,
+    };
+}
+
+void idt_init(void)
+{
+    for (int v = 0; v < 256; v++)
+        set_gate(v, interrupt_stubs[v], GATE_INTERRUPT);
+    /* int3 and into are meant to be used from user mode. */
+    set_gate(3, interrupt_stubs[3], GATE_INTERRUPT | GATE_USER);
+    set_gate(4, interrupt_stubs[4], GATE_INTERRUPT | GATE_USER);
+    struct {
+        u16 limit;
+        u64 base;
+    } __attribute__((packed)) pointer = {sizeof(idt) - 1, (u64)idt};
+    __asm__ volatile("lidt %0" ::"m"(pointer));
+}
+
+static const char *const exception_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
+    "device not available", "double fault", "coprocessor overrun", "invalid TSS", "segment not present",
+    "stack fault", "general protection", "page fault", "reserved", "x87 error", "alignment check",
+    "machine check", "SIMD error", "virtualization", "control protection",
+};
+
+void dump_backtrace(u64 rbp)
+{
+    kprintf(KERN_ERR "Call trace:\n");
+    for (int depth = 0; depth < 16 && rbp >= KERNEL_VMA && !(rbp & 7); depth++) {
+        u64 *frame = (u64 *)rbp;
+        if (frame[1] < (u64)__text_start || frame[1] >= (u64)__text_end)
+            break;
+        kprintf(KERN_ERR "  [<%016lx>]\n", frame[1]);
+        rbp = frame[0];
+    }
+}
+
+static void dump_regs(const struct regs *r)
+{
+    kprintf(KERN_ERR "RIP: %04lx:%016lx RFLAGS: %08lx ERR: %lx\n", r->cs, r->rip, r->rflags, r->error_code);
+    kprintf(KERN_ERR "RSP: %04lx:%016lx CR2: %016lx CR3: %016lx\n", r->ss, r->rsp, read_cr2(), read_cr3());
+    kprintf(KERN_ERR "RAX: %016lx RBX: %016lx RCX: %016lx\n", r->rax, r->rbx, r->rcx);
+    kprintf(KERN_ERR "RDX: %016lx RSI: %016lx RDI: %016lx\n", r->rdx, r->rsi, r->rdi);
+    kprintf(KERN_ERR "RBP: %016lx R08: %016lx R09: %016lx\n", r->rbp, r->r8, r->r9);
+    kprintf(KERN_ERR "R10: %016lx R11: %016lx R12: %016lx\n", r->r10, r->r11, r->r12);
+    kprintf(KERN_ERR "R13: %016lx R14: %016lx R15: %016lx\n", r->r13, r->r14, r->r15);
+}
+
+/* The user-access routines list their faulting instructions and where to
+ * continue instead (uaccess.h). */
+struct exception_fixup {
+    u64 insn, fixup;
+};
+extern const struct exception_fixup __ex_table_start[], __ex_table_end[];
+
+static bool apply_fixup(struct regs *r)
+{
+    for (const struct exception_fixup *f = __ex_table_start; f < __ex_table_end; f++) {
+        if (f->insn == r->rip) {
+            r->rip = f->fixup;
+            return true;
+        }
+    }
+    return false;
+}
+
+static noreturn void kernel_oops(struct regs *r)
+{
+    const char *name = r->nr < 32 && exception_names[r->nr] ? exception_names[r->nr] : "interrupt";
+    kprintf(KERN_ERR "Oops: %s (vector %lu) in kernel mode\n", name, r->nr);
+    dump_regs(r);
+    dump_backtrace(r->rbp);
+    panic("fatal exception in the kernel");
+}
+
+/* The signal Linux sends for each exception raised in user mode. */
+static int exception_signal(u64 vector)
+{
+    switch (vector) {
+    case 0: return SIGFPE;
+    case 1: case 3: return SIGTRAP;
+    case 6: return SIGILL;
+    case 7: case 16: case 19: return SIGFPE;
+    case 17: return SIGBUS;
+    default: return SIGSEGV;
+    }
+}
+
+#define PF_USER (1u << 2)
+
+static void handle_page_fault(struct regs *r)
+{
+    u64 addr = read_cr2();
+    struct task *t = current_task();
+    bool user_address = addr < USER_TOP;
+    if (regs_from_user(r)) {
+        if (t && t->mm && user_address && handle_user_fault(t->mm, addr, r->error_code) == 0)
+            return;
+        task_die_by_signal(SIGSEGV);
+    }
+    /* The kernel touched user memory on a user's behalf (a copy routine). */
+    if (user_address && t && t->mm && handle_user_fault(t->mm, addr, r->error_code | PF_USER) == 0)
+        return;
+    if (apply_fixup(r))
+        return;
+    kprintf(KERN_ERR "BUG: unable to handle page fault at %016lx\n", addr);
+    kernel_oops(r);
+}
+
+void interrupt_dispatch(struct regs *r)
+{
+    u64 vector = r->nr;
+    if (vector == 14) {
+        handle_page_fault(r);
+        return;
+    }
+    if (vector < 32) {
+        if (regs_from_user(r))
+            task_die_by_signal(exception_signal(vector));
+        if (vector == 13 && apply_fixup(r))
+            return;
+        kernel_oops(r);
+    }
+    if (irq_handlers[vector])
+        irq_handlers[vector](r);
+    if (regs_from_user(r))
+        schedule_if_needed();
+}

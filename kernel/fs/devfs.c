@@ -1,0 +1,81 @@
+/* Character devices by number, and the /dev directory that names them. */
+#include "errno.h"
+#include "fs.h"
+#include "lib.h"
+#include "tty.h"
+
+#define MAX_CHAR_DEVICES 32
+
+static struct {
+    u32 rdev;
+    const struct file_ops *ops;
+} char_devices[MAX_CHAR_DEVICES];
+static int char_device_count;
+
+void char_device_register(u32 rdev, const struct file_ops *ops)
+{
+    BUG_ON(char_device_count == MAX_CHAR_DEVICES);
+    char_devices[char_device_count].rdev = rdev;
+    char_devices[char_device_count].ops = ops;
+    char_device_count++;
+}
+
+static ssize_t no_such_device_io(struct file *f, char __user *buf, size_t len, u64 *pos)
+{
+    (void)f, (void)buf, (void)len, (void)pos;
+    return -ENXIO;
+}
+
+/* A node whose number no driver claims behaves as on Linux: ENXIO. */
+static const struct file_ops missing_device_ops = {
+    .read = no_such_device_io,
+    .write = (ssize_t(*)(struct file *, const char __user *, size_t, u64 *))no_such_device_io,
+};
+
+const struct file_ops *char_device_ops(u32 rdev)
+{
+    for (int i = 0; i < char_device_count; i++)
+        if (char_devices[i].rdev == rdev)
+            return char_devices[i].ops;
+    return &missing_device_ops;
+}
+
+static void make_node(struct inode *dir, const char *name, u32 mode, u32 rdev)
+{
+    struct inode *node = inode_create(dir, name, mode);
+    if (!node)
+        panic("out of memory creating /dev");
+    node->rdev = rdev;
+}
+
+static void make_symlink(struct inode *dir, const char *name, const char *target)
+{
+    struct inode *link = inode_create(dir, name, S_IFLNK | 0777);
+    if (!link || inode_set_size(link, strlen(target)))
+        panic("out of memory creating /dev");
+    memcpy(link->data, target, strlen(target));
+}
+
+void devices_init(void)
+{
+    struct inode *dev;
+    if (path_lookup(NULL, "/dev", true, &dev))
+        dev = inode_create(root_inode, "dev", S_IFDIR | 0755);
+    if (!dev || !S_ISDIR(dev->mode))
+        panic("cannot create /dev");
+    make_node(dev, "null", S_IFCHR | 0666, DEV_NULL);
+    make_node(dev, "zero", S_IFCHR | 0666, DEV_ZERO);
+    make_node(dev, "full", S_IFCHR | 0666, DEV_FULL);
+    make_node(dev, "random", S_IFCHR | 0666, DEV_RANDOM);
+    make_node(dev, "urandom", S_IFCHR | 0666, DEV_URANDOM);
+    make_node(dev, "tty", S_IFCHR | 0666, DEV_TTY);
+    make_node(dev, "console", S_IFCHR | 0600, DEV_CONSOLE);
+    make_node(dev, "ttyS0", S_IFCHR | 0660, DEV_TTYS0);
+    struct inode *host = inode_create(dev, "sysgate", S_IFDIR | 0755);
+    if (!host)
+        panic("out of memory creating /dev");
+    make_node(host, "stdin", S_IFCHR | 0600, DEV_HOST_STDIN);
+    make_node(host, "stdout", S_IFCHR | 0600, DEV_HOST_STDOUT);
+    make_node(host, "stderr", S_IFCHR | 0600, DEV_HOST_STDERR);
+    make_symlink(dev, "fd", "/proc/self/fd");
+}

@@ -1,0 +1,85 @@
+/* Open files and the per-process descriptor table. */
+#include "errno.h"
+#include "fd.h"
+#include "fs.h"
+#include "lib.h"
+#include "mm.h"
+#include "proc.h"
+
+struct file *file_open_inode(struct inode *inode, u32 flags)
+{
+    struct file *f = kzalloc(sizeof(*f));
+    if (!f)
+        return NULL;
+    f->inode = inode;
+    f->flags = flags & ~O_CLOEXEC;
+    f->refs = 1;
+    f->ops = S_ISCHR(inode->mode) ? char_device_ops(inode->rdev) : inode->fops;
+    inode->refs++;
+    return f;
+}
+
+void file_get(struct file *f) { f->refs++; }
+
+void file_put(struct file *f)
+{
+    if (--f->refs == 0) {
+        f->inode->refs--;
+        kfree(f);
+    }
+}
+
+struct file *fd_get(int fd)
+{
+    struct files *files = current_task()->files;
+    if (fd < 0 || fd >= MAX_FDS || !files)
+        return NULL;
+    return files->fd[fd];
+}
+
+int fd_install(struct file *f, int min_fd, bool cloexec)
+{
+    struct files *files = current_task()->files;
+    for (int fd = min_fd; fd < fd_limit(); fd++) {
+        if (!files->fd[fd]) {
+            files->fd[fd] = f;
+            if (cloexec)
+                files->cloexec[fd / 64] |= 1ul << (fd % 64);
+            else
+                files->cloexec[fd / 64] &= ~(1ul << (fd % 64));
+            return fd;
+        }
+    }
+    return -EMFILE;
+}
+
+int fd_close(int fd)
+{
+    struct files *files = current_task()->files;
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    files->fd[fd] = NULL;
+    file_put(f);
+    return 0;
+}
+
+int fd_limit(void) { return MAX_FDS; }
+
+struct files *files_create(void)
+{
+    struct files *files = kzalloc(sizeof(*files));
+    if (files)
+        files->users = 1;
+    return files;
+}
+
+void files_put(struct files *files)
+{
+    if (!files || --files->users > 0)
+        return;
+    for (int fd = 0; fd < MAX_FDS; fd++)
+        if (files->fd[fd])
+            file_put(files->fd[fd]);
+    kfree(files);
+}

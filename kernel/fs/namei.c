@@ -1,0 +1,107 @@
+/* Path lookup: components, ".", "..", and symbolic links (at most 40, as on Linux). */
+#include "errno.h"
+#include "fs.h"
+#include "lib.h"
+
+#define MAX_SYMLINKS 40
+#define NAME_MAX 255
+#define PATH_MAX 4096
+
+static struct inode *dir_find(struct inode *dir, const char *name, size_t len)
+{
+    if (len == 1 && name[0] == '.')
+        return dir;
+    if (len == 2 && name[0] == '.' && name[1] == '.')
+        return dir->parent;
+    for (struct dirent_node *d = dir->children; d; d = d->next)
+        if (strlen(d->name) == len && !memcmp(d->name, name, len))
+            return d->inode;
+    return NULL;
+}
+
+static int walk(struct inode *base, const char *path, bool follow_last, int *links, struct inode **out);
+
+static int follow_link(struct inode *dir, struct inode *link, int *links, struct inode **out)
+{
+    if (++*links > MAX_SYMLINKS)
+        return -ELOOP;
+    char target[PATH_MAX];
+    size_t n = MIN(link->size, sizeof(target) - 1);
+    memcpy(target, link->data, n);
+    target[n] = 0;
+    return walk(dir, target, true, links, out);
+}
+
+static int walk(struct inode *base, const char *path, bool follow_last, int *links, struct inode **out)
+{
+    struct inode *cur = path[0] == '/' ? root_inode : (base ? base : root_inode);
+    const char *p = path;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        const char *end = p;
+        while (*end && *end != '/')
+            end++;
+        size_t len = end - p;
+        if (len > NAME_MAX)
+            return -ENAMETOOLONG;
+        if (!S_ISDIR(cur->mode))
+            return -ENOTDIR;
+        struct inode *next = dir_find(cur, p, len);
+        if (!next)
+            return -ENOENT;
+        bool last = true;
+        for (const char *q = end; *q; q++)
+            if (*q != '/')
+                last = false;
+        bool trailing_slash = *end == '/';
+        if (S_ISLNK(next->mode) && (!last || follow_last || trailing_slash)) {
+            int err = follow_link(cur, next, links, &next);
+            if (err)
+                return err;
+        }
+        if (last && trailing_slash && !S_ISDIR(next->mode))
+            return -ENOTDIR;
+        cur = next;
+        p = end;
+    }
+    *out = cur;
+    return 0;
+}
+
+int path_lookup(struct inode *base, const char *path, bool follow_last, struct inode **out)
+{
+    if (!*path)
+        return -ENOENT;
+    int links = 0;
+    return walk(base, path, follow_last, &links, out);
+}
+
+/* Splits off the last component; the directory is looked up, the last name is not. */
+int path_lookup_parent(struct inode *base, const char *path, struct inode **dir, const char **last)
+{
+    if (!*path)
+        return -ENOENT;
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    size_t slash = len;
+    while (slash > 0 && path[slash - 1] != '/')
+        slash--;
+    *last = path + slash;
+    if (slash == 0) {
+        *dir = base ? base : root_inode;
+        return 0;
+    }
+    char parent[PATH_MAX];
+    if (slash >= sizeof(parent))
+        return -ENAMETOOLONG;
+    memcpy(parent, path, slash);
+    parent[slash] = 0;
+    int err = path_lookup(base, parent, true, dir);
+    if (err)
+        return err;
+    return S_ISDIR((*dir)->mode) ? 0 : -ENOTDIR;
+}

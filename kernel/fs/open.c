@@ -1,0 +1,136 @@
+/* open, openat, close, access and readlink. */
+#include "errno.h"
+#include "fd.h"
+#include "fs.h"
+#include "lib.h"
+#include "proc.h"
+#include "uaccess.h"
+
+#define PATH_MAX 4096
+
+/* Copies a user path; the result is 0 or a negative errno. */
+int copy_path_from_user(char *dst, const char __user *src)
+{
+    long n = strncpy_from_user(dst, src, PATH_MAX);
+    if (n < 0)
+        return (int)n;
+    return n == 0 ? -ENOENT : 0;
+}
+
+/* The directory a *at() call starts from. */
+int dirfd_base(int dirfd, const char *path, struct inode **base)
+{
+    *base = NULL;
+    if (path[0] == '/' || dirfd == AT_FDCWD)
+        return 0;
+    struct file *f = fd_get(dirfd);
+    if (!f)
+        return -EBADF;
+    if (!S_ISDIR(f->inode->mode))
+        return -ENOTDIR;
+    *base = f->inode;
+    return 0;
+}
+
+static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
+{
+    char path[PATH_MAX];
+    int err = copy_path_from_user(path, upath);
+    if (err)
+        return err;
+    struct inode *base, *inode;
+    err = dirfd_base(dirfd, path, &base);
+    if (err)
+        return err;
+    err = path_lookup(base, path, !(flags & O_NOFOLLOW), &inode);
+    if (err == -ENOENT && (flags & O_CREAT)) {
+        struct inode *dir;
+        const char *last;
+        err = path_lookup_parent(base, path, &dir, &last);
+        if (err)
+            return err;
+        if (!*last || strchr(last, '/'))
+            return -EISDIR;
+        inode = inode_create(dir, last, S_IFREG | (mode & 07777 & ~0022));
+        if (!inode)
+            return -ENOSPC;
+    } else if (err) {
+        return err;
+    } else if ((flags & O_CREAT) && (flags & O_EXCL)) {
+        return -EEXIST;
+    }
+    if (S_ISLNK(inode->mode) && (flags & O_NOFOLLOW) && !(flags & O_PATH))
+        return -ELOOP;
+    if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
+        return -ENOTDIR;
+    if (S_ISDIR(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
+        return -EISDIR;
+    if ((flags & O_TRUNC) && S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
+        inode->size = 0;
+    struct file *f = file_open_inode(inode, flags);
+    if (!f)
+        return -ENOMEM;
+    int fd = fd_install(f, 0, flags & O_CLOEXEC);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+
+long sys_open(const char __user *path, int flags, u32 mode) { return do_open(AT_FDCWD, path, (u32)flags, mode); }
+long sys_openat(int dirfd, const char __user *path, int flags, u32 mode) { return do_open(dirfd, path, (u32)flags, mode); }
+long sys_close(int fd) { return fd_close(fd); }
+
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+static long do_access(int dirfd, const char __user *upath, int mode, int flags)
+{
+    if (mode & ~(R_OK | W_OK | X_OK))
+        return -EINVAL;
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */))
+        return -EINVAL;
+    char path[PATH_MAX];
+    int err = copy_path_from_user(path, upath);
+    if (err)
+        return err;
+    struct inode *base, *inode;
+    err = dirfd_base(dirfd, path, &base);
+    err = err ?: path_lookup(base, path, !(flags & AT_SYMLINK_NOFOLLOW), &inode);
+    if (err)
+        return err;
+    /* Everything runs as root: only execute needs some x bit, as on Linux. */
+    if ((mode & X_OK) && !S_ISDIR(inode->mode) && !(inode->mode & 0111))
+        return -EACCES;
+    return 0;
+}
+
+long sys_access(const char __user *path, int mode) { return do_access(AT_FDCWD, path, mode, 0); }
+long sys_faccessat(int dirfd, const char __user *path, int mode) { return do_access(dirfd, path, mode, 0); }
+long sys_faccessat2(int dirfd, const char __user *path, int mode, int flags) { return do_access(dirfd, path, mode, flags); }
+
+static long do_readlink(int dirfd, const char __user *upath, char __user *buf, int size)
+{
+    if (size <= 0)
+        return -EINVAL;
+    char path[PATH_MAX];
+    int err = copy_path_from_user(path, upath);
+    if (err)
+        return err;
+    struct inode *base, *inode;
+    err = dirfd_base(dirfd, path, &base);
+    err = err ?: path_lookup(base, path, false, &inode);
+    if (err)
+        return err;
+    if (!S_ISLNK(inode->mode))
+        return -EINVAL;
+    size_t n = MIN((size_t)size, inode->size);
+    return copy_to_user(buf, inode->data, n) ? -EFAULT : (long)n;
+}
+
+long sys_readlink(const char __user *path, char __user *buf, int size) { return do_readlink(AT_FDCWD, path, buf, size); }
+long sys_readlinkat(int dirfd, const char __user *path, char __user *buf, int size)
+{
+    return do_readlink(dirfd, path, buf, size);
+}

@@ -1,0 +1,139 @@
+/* read, write and their vector and positioned forms; lseek. */
+#include "errno.h"
+#include "fd.h"
+#include "fs.h"
+#include "lib.h"
+#include "uaccess.h"
+
+#define MAX_RW_COUNT 0x7ffff000l /* Linux caps one transfer at this */
+#define IOV_MAX 1024
+
+struct iovec {
+    u64 base;
+    u64 len;
+};
+
+static ssize_t do_read(struct file *f, char __user *buf, size_t len, u64 *pos)
+{
+    if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
+        return -EBADF;
+    if (!f->ops || !f->ops->read)
+        return -EINVAL;
+    if (!user_range_ok((u64)buf, len))
+        return -EFAULT;
+    return f->ops->read(f, buf, MIN(len, (size_t)MAX_RW_COUNT), pos);
+}
+
+static ssize_t do_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
+{
+    if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+        return -EBADF;
+    if (!f->ops || !f->ops->write)
+        return -EINVAL;
+    if (!user_range_ok((u64)buf, len))
+        return -EFAULT;
+    return f->ops->write(f, buf, MIN(len, (size_t)MAX_RW_COUNT), pos);
+}
+
+long sys_read(int fd, char __user *buf, size_t len)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    return do_read(f, buf, len, &f->pos);
+}
+
+long sys_write(int fd, const char __user *buf, size_t len)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    return do_write(f, buf, len, &f->pos);
+}
+
+static bool seekable(struct file *f) { return S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode); }
+
+long sys_pread64(int fd, char __user *buf, size_t len, s64 offset)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    if (offset < 0)
+        return -EINVAL;
+    if (!seekable(f))
+        return -ESPIPE;
+    u64 pos = (u64)offset;
+    return do_read(f, buf, len, &pos);
+}
+
+long sys_pwrite64(int fd, const char __user *buf, size_t len, s64 offset)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    if (offset < 0)
+        return -EINVAL;
+    if (!seekable(f))
+        return -ESPIPE;
+    u64 pos = (u64)offset;
+    return do_write(f, buf, len, &pos);
+}
+
+static long do_vector_io(int fd, const struct iovec __user *uvec, int count, bool writing)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    if (count < 0 || count > IOV_MAX)
+        return -EINVAL;
+    struct iovec vec[count ? count : 1];
+    if (copy_from_user(vec, uvec, count * sizeof(struct iovec)))
+        return -EFAULT;
+    u64 total = 0;
+    for (int i = 0; i < count; i++) {
+        if ((s64)vec[i].len < 0 || vec[i].len > (u64)MAX_RW_COUNT - total)
+            return -EINVAL;
+        total += vec[i].len;
+    }
+    long done = 0;
+    for (int i = 0; i < count; i++) {
+        if (!vec[i].len)
+            continue;
+        ssize_t n = writing ? do_write(f, (const char __user *)vec[i].base, vec[i].len, &f->pos)
+                            : do_read(f, (char __user *)vec[i].base, vec[i].len, &f->pos);
+        if (n < 0)
+            return done ? done : n;
+        done += n;
+        if ((u64)n < vec[i].len)
+            break;
+    }
+    return done;
+}
+
+long sys_readv(int fd, const struct iovec __user *vec, int count) { return do_vector_io(fd, vec, count, false); }
+long sys_writev(int fd, const struct iovec __user *vec, int count) { return do_vector_io(fd, vec, count, true); }
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+long sys_lseek(int fd, s64 offset, unsigned whence)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    if (!seekable(f))
+        return S_ISCHR(f->inode->mode) && !f->ops->stream ? 0 : -ESPIPE; /* /dev/null and friends ignore seeks */
+    s64 base;
+    switch (whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = (s64)f->pos; break;
+    case SEEK_END: base = (s64)f->inode->size; break;
+    default: return -EINVAL;
+    }
+    s64 pos = base + offset;
+    if (pos < 0)
+        return -EINVAL;
+    f->pos = (u64)pos;
+    return pos;
+}

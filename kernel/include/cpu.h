@@ -1,0 +1,56 @@
+/* Per-CPU state, the saved user registers, and the descriptor tables. */
+#ifndef SYSGATE_CPU_H
+#define SYSGATE_CPU_H
+
+#include "layout.h"
+
+/* Offsets into struct cpu, for the entry code (%gs points at it in the kernel). */
+#define CPU_KERNEL_RSP 8
+#define CPU_USER_RSP 16
+
+/* Offsets into struct regs, for the entry code. */
+#define REGS_NR 120
+#define REGS_RIP 136
+#define REGS_CS 144
+#define REGS_RFLAGS 152
+#define REGS_RSP 160
+#define REGS_SIZE 176
+
+#ifndef __ASSEMBLER__
+#include "types.h"
+
+struct task;
+
+struct cpu {
+    struct cpu *self;
+    u64 kernel_rsp; /* top of the running task's kernel stack */
+    u64 user_rsp;   /* scratch for the syscall entry */
+    struct task *current;
+    bool has_smap, has_smep, has_fsgsbase;
+};
+
+/* The registers of an interrupted context, as the entry code pushes them.
+ * For a system call, nr is the number; for an exception, the vector. */
+struct regs {
+    u64 r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi;
+    u64 nr;
+    u64 error_code;
+    u64 rip, cs, rflags, rsp, ss; /* the hardware frame */
+};
+_Static_assert(__builtin_offsetof(struct regs, nr) == REGS_NR, "entry code offsets");
+_Static_assert(__builtin_offsetof(struct regs, rip) == REGS_RIP, "entry code offsets");
+_Static_assert(sizeof(struct regs) == REGS_SIZE, "entry code offsets");
+
+extern struct cpu boot_cpu;
+static inline struct cpu *this_cpu(void) { return &boot_cpu; }
+
+static inline bool regs_from_user(const struct regs *r) { return (r->cs & 3) == 3; }
+
+void gdt_init(void);
+void idt_init(void);
+void syscall_gate_init(void);
+void tss_set_kernel_stack(u64 rsp);
+void cpu_features_init(void);
+
+#endif
+#endif

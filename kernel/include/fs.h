@@ -1,0 +1,105 @@
+/* The VFS: inodes of the in-memory file system, open files and path lookup. */
+#ifndef SYSGATE_FS_H
+#define SYSGATE_FS_H
+
+#include "types.h"
+
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK 0120000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
+#define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
+
+#define O_ACCMODE 3
+#define O_RDONLY 0
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_NOCTTY 0400
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_CLOEXEC 02000000
+#define O_PATH 010000000
+
+#define AT_FDCWD -100
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EMPTY_PATH 0x1000
+
+struct file;
+struct regs;
+
+struct file_ops {
+    ssize_t (*read)(struct file *f, char __user *buf, size_t len, u64 *pos);
+    ssize_t (*write)(struct file *f, const char __user *buf, size_t len, u64 *pos);
+    long (*ioctl)(struct file *f, unsigned cmd, u64 arg);
+    bool stream; /* no file position: lseek gives ESPIPE (terminals, pipes) */
+};
+
+struct dirent_node {
+    char name[256];
+    struct inode *inode;
+    struct dirent_node *next;
+};
+
+struct inode {
+    u64 ino;
+    u32 mode;
+    u32 uid, gid;
+    u32 nlink;
+    u32 rdev;                  /* character devices: (major << 8) | minor */
+    u64 size;
+    u8 *data;                  /* regular files and symlink targets */
+    u64 capacity;
+    struct dirent_node *children;
+    struct inode *parent;
+    s64 atime, mtime, ctime;   /* seconds */
+    const struct file_ops *fops;
+    int refs;
+};
+
+struct file {
+    struct inode *inode;
+    const struct file_ops *ops;
+    u64 pos;
+    u32 flags;
+    int refs;
+};
+
+extern struct inode *root_inode;
+
+void ramfs_init(void);
+struct inode *inode_create(struct inode *dir, const char *name, u32 mode);
+int inode_set_size(struct inode *inode, u64 size);
+int unpack_initramfs(const u8 *archive, u64 size);
+
+/* Path lookup relative to `base` (NULL: the root). Returns 0 and the inode, or
+ * a negative errno. With follow_last, a final symlink is followed. */
+int path_lookup(struct inode *base, const char *path, bool follow_last, struct inode **out);
+int path_lookup_parent(struct inode *base, const char *path, struct inode **dir, const char **last);
+
+struct file *file_open_inode(struct inode *inode, u32 flags);
+void file_put(struct file *f);
+void file_get(struct file *f);
+
+/* Character devices: the kernel registers them; mknod-style nodes in /dev refer
+ * to them by number. */
+void char_device_register(u32 rdev, const struct file_ops *ops);
+const struct file_ops *char_device_ops(u32 rdev);
+void devices_init(void);
+
+extern const struct file_ops ramfs_file_ops;
+
+#define MKDEV(major, minor) (((major) << 8) | (minor))
+
+#endif

@@ -1,0 +1,90 @@
+/* Tasks (threads of execution with a kernel stack), their address spaces and
+ * the scheduler. */
+#ifndef SYSGATE_PROC_H
+#define SYSGATE_PROC_H
+
+#include "cpu.h"
+#include "types.h"
+
+struct file;
+struct inode;
+
+/* A mapping of user memory, kept in a sorted list per address space. */
+struct vma {
+    u64 start, end;         /* page-aligned, end exclusive */
+    u32 prot;               /* PROT_READ | PROT_WRITE | PROT_EXEC */
+    u32 flags;              /* MAP_PRIVATE, MAP_SHARED, MAP_ANONYMOUS, VMA_* */
+    struct inode *file;     /* file-backed mappings: the file and the offset of start */
+    u64 file_offset;
+    u64 file_bytes_end;     /* user address past which the file supplies no bytes (ELF bss) */
+    struct vma *next;
+};
+#define VMA_STACK (1u << 30)
+#define VMA_BRK (1u << 29)
+
+struct mm {
+    phys_addr_t pml4;
+    struct vma *vmas;
+    u64 brk_start, brk;
+    u64 mmap_base;          /* next address for mmap without a hint (grows down) */
+    u64 stack_top;
+    int users;
+};
+
+#define MAX_FDS 1024
+struct files {
+    struct file *fd[MAX_FDS];
+    u64 cloexec[MAX_FDS / 64];
+    int users;
+};
+
+enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_ZOMBIE };
+
+struct task {
+    pid_t pid;
+    pid_t tgid;
+    enum task_state state;
+    u64 kstack;             /* lowest address of the kernel stack */
+    u64 saved_rsp;          /* while switched out */
+    struct mm *mm;
+    struct files *files;
+    struct task *parent;
+    int wait_status;        /* Linux wait status once a zombie */
+    u64 fs_base, gs_base;
+    u64 clear_child_tid;
+    u64 robust_list, robust_list_len;
+    char comm[16];
+    char exe_path[256];
+    struct task *next_task; /* all tasks */
+    struct task *next_run;  /* run queue */
+    const void *wait_channel;
+};
+
+static inline struct task *current_task(void) { return this_cpu()->current; }
+
+struct regs *task_regs(struct task *t);
+struct task *task_create(void);
+void sched_init(void);
+void sched_add(struct task *t);
+noreturn void sched_start(void);
+void schedule(void);
+void schedule_if_needed(void);
+void sleep_on(const void *channel);
+void wake_up(const void *channel);
+
+/* Ends the current task with a Linux wait status (exit code << 8, or signal). */
+noreturn void task_exit(int wait_status);
+/* Kills the current task with a signal (for faults, until signal delivery exists). */
+noreturn void task_die_by_signal(int signal);
+
+struct mm *mm_create(void);
+void mm_destroy(struct mm *mm);
+struct vma *vma_find(struct mm *mm, u64 addr);
+int vma_insert(struct mm *mm, u64 start, u64 end, u32 prot, u32 flags, struct inode *file, u64 offset);
+int vma_unmap(struct mm *mm, u64 start, u64 end);
+/* Handles a user page fault; returns 0 when the access may be retried. */
+int handle_user_fault(struct mm *mm, u64 addr, u64 error_code);
+
+int exec_init(const char *path, char *const argv[], char *const envp[]);
+
+#endif

@@ -1,0 +1,15 @@
+/* 16550 UARTs: COM1 is the console, COM2 carries PID 1's stderr under sysgate run. */
+#ifndef SYSGATE_SERIAL_H
+#define SYSGATE_SERIAL_H
+
+#include "types.h"
+
+#define COM1 0x3f8
+#define COM2 0x2f8
+
+void serial_init(u16 port);
+void serial_write(u16 port, const char *buf, size_t len);
+/* Returns the next received byte, or -1 when none is waiting. */
+int serial_read_byte(u16 port);
+
+#endif

@@ -1,0 +1,139 @@
+/* brk, mmap, munmap and mprotect, with Linux's argument checks and errors. */
+#include "errno.h"
+#include "fd.h"
+#include "fs.h"
+#include "lib.h"
+#include "mm.h"
+#include "mman.h"
+#include "proc.h"
+#include "uaccess.h"
+
+int vma_protect(struct mm *mm, u64 start, u64 end, u32 prot);
+
+static struct mm *current_mm(void) { return current_task()->mm; }
+
+static bool range_free(struct mm *mm, u64 start, u64 end)
+{
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+        if (v->end > start)
+            return false;
+    return true;
+}
+
+long sys_brk(u64 addr)
+{
+    struct mm *mm = current_mm();
+    if (addr < mm->brk_start)
+        return (long)mm->brk;
+    u64 old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
+    u64 new_end = ALIGN_UP(addr, PAGE_SIZE);
+    if (new_end > USER_STACK_TOP - USER_STACK_MAX || new_end < addr)
+        return (long)mm->brk;
+    if (new_end > old_end) {
+        if (!range_free(mm, old_end, new_end))
+            return (long)mm->brk;
+        if (vma_insert(mm, old_end, new_end, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | VMA_BRK, NULL, 0))
+            return (long)mm->brk;
+    } else if (new_end < old_end) {
+        vma_unmap(mm, new_end, old_end);
+    }
+    mm->brk = addr;
+    return (long)addr;
+}
+
+/* Top-down search for a free range below mmap_base, as Linux does by default. */
+static u64 find_free_range(struct mm *mm, u64 len)
+{
+    u64 candidate = mm->mmap_base - len;
+    for (;;) {
+        if (candidate > mm->mmap_base || candidate < 0x10000)
+            return 0;
+        struct vma *clash = NULL;
+        for (struct vma *v = mm->vmas; v && v->start < candidate + len; v = v->next)
+            if (v->end > candidate)
+                clash = v;
+        if (!clash)
+            return candidate;
+        candidate = clash->start - len;
+    }
+}
+
+long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
+{
+    struct mm *mm = current_mm();
+    if (len == 0 || (offset & (PAGE_SIZE - 1)))
+        return -EINVAL;
+    u32 type = flags & MAP_TYPE;
+    if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC))
+        return -EINVAL;
+    u64 size = ALIGN_UP(len, PAGE_SIZE);
+    if (size < len || size > USER_TOP)
+        return -ENOMEM;
+    struct inode *file = NULL;
+    if (!(flags & MAP_ANONYMOUS)) {
+        struct file *f = fd_get(fd);
+        if (!f)
+            return -EBADF;
+        if (S_ISCHR(f->inode->mode) && f->inode->rdev == MKDEV(1, 5))
+            flags |= MAP_ANONYMOUS; /* /dev/zero maps as anonymous memory */
+        else if (!S_ISREG(f->inode->mode))
+            return -ENODEV;
+        else if ((f->flags & O_ACCMODE) == O_WRONLY)
+            return -EACCES;
+        else
+            file = f->inode;
+    }
+    u64 start;
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if (addr & (PAGE_SIZE - 1))
+            return -EINVAL;
+        if (!user_range_ok(addr, size))
+            return -ENOMEM;
+        if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !range_free(mm, addr, addr + size))
+            return -EEXIST;
+        int err = vma_unmap(mm, addr, addr + size);
+        if (err)
+            return err;
+        start = addr;
+    } else {
+        start = 0;
+        if (addr && !(addr & (PAGE_SIZE - 1)) && user_range_ok(addr, size) && range_free(mm, addr, addr + size))
+            start = addr;
+        if (!start)
+            start = find_free_range(mm, size);
+        if (!start)
+            return -ENOMEM;
+    }
+    int err = vma_insert(mm, start, start + size, (u32)prot, (u32)(flags & (MAP_TYPE | MAP_ANONYMOUS)), file, offset);
+    if (err)
+        return err;
+    return (long)start;
+}
+
+long sys_munmap(u64 addr, u64 len)
+{
+    if ((addr & (PAGE_SIZE - 1)) || len == 0)
+        return -EINVAL;
+    u64 size = ALIGN_UP(len, PAGE_SIZE);
+    if (size < len || !user_range_ok(addr, size))
+        return -EINVAL;
+    return vma_unmap(current_mm(), addr, addr + size);
+}
+
+long sys_mprotect(u64 addr, u64 len, u64 prot)
+{
+    if (addr & (PAGE_SIZE - 1))
+        return -EINVAL;
+    if (prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 /* PROT_GROWSDOWN */ | 0x02000000))
+        return -EINVAL;
+    u64 size = ALIGN_UP(len, PAGE_SIZE);
+    if (size < len)
+        return -ENOMEM;
+    if (size == 0)
+        return 0;
+    if (!user_range_ok(addr, size))
+        return -ENOMEM;
+    return vma_protect(current_mm(), addr, addr + size, (u32)(prot & 7));
+}

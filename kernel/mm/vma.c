@@ -1,0 +1,205 @@
+/*
+ * User address spaces: the sorted list of mappings (VMAs) and the page-fault
+ * handler that fills them in on first touch (demand paging), from zeroes or
+ * from the file a mapping comes from.
+ */
+#include "errno.h"
+#include "fs.h"
+#include "lib.h"
+#include "mm.h"
+#include "mman.h"
+#include "proc.h"
+#include "x86.h"
+
+struct mm *mm_create(void)
+{
+    struct mm *mm = kzalloc(sizeof(*mm));
+    if (!mm)
+        return NULL;
+    mm->pml4 = pml4_create();
+    if (!mm->pml4) {
+        kfree(mm);
+        return NULL;
+    }
+    mm->mmap_base = USER_MMAP_BASE;
+    mm->users = 1;
+    return mm;
+}
+
+void mm_destroy(struct mm *mm)
+{
+    for (struct vma *v = mm->vmas, *next; v; v = next) {
+        next = v->next;
+        kfree(v);
+    }
+    pml4_destroy(mm->pml4);
+    kfree(mm);
+}
+
+struct vma *vma_find(struct mm *mm, u64 addr)
+{
+    for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+        if (addr < v->end)
+            return v;
+    return NULL;
+}
+
+static void vma_link(struct mm *mm, struct vma *nv)
+{
+    struct vma **link = &mm->vmas;
+    while (*link && (*link)->start < nv->start)
+        link = &(*link)->next;
+    nv->next = *link;
+    *link = nv;
+}
+
+int vma_insert(struct mm *mm, u64 start, u64 end, u32 prot, u32 flags, struct inode *file, u64 offset)
+{
+    struct vma *v = kzalloc(sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    *v = (struct vma){.start = start, .end = end, .prot = prot, .flags = flags, .file = file, .file_offset = offset,
+                      .file_bytes_end = file ? end : 0};
+    vma_link(mm, v);
+    return 0;
+}
+
+/* Splits v at addr (inside it); v keeps the lower part. */
+static int vma_split(struct vma *v, u64 addr)
+{
+    struct vma *upper = kmalloc(sizeof(*upper));
+    if (!upper)
+        return -ENOMEM;
+    *upper = *v;
+    upper->start = addr;
+    if (v->file)
+        upper->file_offset = v->file_offset + (addr - v->start);
+    v->end = addr;
+    v->next = upper;
+    return 0;
+}
+
+static void unmap_pages(struct mm *mm, u64 start, u64 end)
+{
+    for (u64 va = start; va < end; va += PAGE_SIZE) {
+        u64 *pte = pte_lookup(mm->pml4, va, false);
+        if (pte && (*pte & PTE_PRESENT)) {
+            page_free(*pte & PTE_ADDR_MASK);
+            *pte = 0;
+            invlpg(va);
+        }
+    }
+}
+
+/* Isolates [start, end) into whole VMAs; returns the first one inside. */
+static int vma_isolate(struct mm *mm, u64 start, u64 end)
+{
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+        if (v->end <= start)
+            continue;
+        if (v->start < start) {
+            int err = vma_split(v, start);
+            if (err)
+                return err;
+            continue;
+        }
+        if (v->end > end) {
+            int err = vma_split(v, end);
+            if (err)
+                return err;
+        }
+    }
+    return 0;
+}
+
+int vma_unmap(struct mm *mm, u64 start, u64 end)
+{
+    int err = vma_isolate(mm, start, end);
+    if (err)
+        return err;
+    struct vma **link = &mm->vmas;
+    while (*link) {
+        struct vma *v = *link;
+        if (v->start >= start && v->end <= end) {
+            *link = v->next;
+            unmap_pages(mm, v->start, v->end);
+            kfree(v);
+        } else {
+            link = &v->next;
+        }
+    }
+    return 0;
+}
+
+static u64 pte_flags_for(u32 prot)
+{
+    u64 flags = PTE_PRESENT | PTE_USER;
+    if (prot & PROT_WRITE)
+        flags |= PTE_WRITE;
+    if (!(prot & PROT_EXEC))
+        flags |= supported_pte_nx;
+    return flags;
+}
+
+int vma_protect(struct mm *mm, u64 start, u64 end, u32 prot)
+{
+    for (u64 a = start; a < end;) {
+        struct vma *v = vma_find(mm, a);
+        if (!v)
+            return -ENOMEM;
+        a = v->end;
+    }
+    int err = vma_isolate(mm, start, end);
+    if (err)
+        return err;
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+        if (v->start < start)
+            continue;
+        v->prot = prot;
+        for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
+            u64 *pte = pte_lookup(mm->pml4, va, false);
+            if (pte && (*pte & PTE_PRESENT)) {
+                u64 flags = pte_flags_for(prot);
+                if (prot == PROT_NONE)
+                    flags &= ~PTE_USER; /* keep the page, forbid access */
+                *pte = (*pte & PTE_ADDR_MASK) | flags;
+                invlpg(va);
+            }
+        }
+    }
+    return 0;
+}
+
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE (1u << 1)
+#define PF_INSTRUCTION (1u << 4)
+
+int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
+{
+    struct vma *v = vma_find(mm, addr);
+    if (!v)
+        return -EFAULT;
+    if ((error_code & PF_WRITE) && !(v->prot & PROT_WRITE))
+        return -EFAULT;
+    if ((error_code & PF_INSTRUCTION) && !(v->prot & PROT_EXEC))
+        return -EFAULT;
+    if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return -EFAULT;
+    u64 page_va = ALIGN_DOWN(addr, PAGE_SIZE);
+    u64 *pte = pte_lookup(mm->pml4, page_va, true);
+    if (!pte)
+        return -ENOMEM;
+    if (*pte & PTE_PRESENT)
+        return -EFAULT; /* present and still faulting: a real protection violation */
+    phys_addr_t page = page_alloc();
+    if (!page)
+        return -ENOMEM;
+    if (v->file && page_va < v->file_bytes_end) {
+        u64 file_pos = v->file_offset + (page_va - v->start);
+        u64 want = MIN((u64)PAGE_SIZE, v->file_bytes_end - page_va);
+        if (file_pos < v->file->size)
+            memcpy(phys_to_virt(page), v->file->data + file_pos, MIN(want, v->file->size - file_pos));
+    }
+    *pte = page | pte_flags_for(v->prot);
+    return 0;
+}

@@ -1,0 +1,235 @@
+/*
+ * execve's core: loading a static ELF64 program (ET_EXEC, or ET_DYN without an
+ * interpreter: static-PIE) into a fresh address space and building the initial
+ * stack the System V ABI and Linux describe: argc, argv, envp, the auxiliary
+ * vector, and the strings and random bytes they point to.
+ */
+#include "elf.h"
+#include "errno.h"
+#include "fs.h"
+#include "kernel.h"
+#include "lib.h"
+#include "mm.h"
+#include "mman.h"
+#include "proc.h"
+#include "random.h"
+#include "uaccess.h"
+#include "x86.h"
+
+#define MAX_ARG_STRINGS 0x7fffffff
+#define MAX_ARG_BYTES (128 * 1024)
+
+/* Writes into an address space that need not be the current one, faulting
+ * pages in as a user write would. */
+static int copy_to_mm(struct mm *mm, u64 va, const void *src, size_t len)
+{
+    const u8 *s = src;
+    while (len) {
+        u64 *pte = pte_lookup(mm->pml4, va, false);
+        if (!pte || !(*pte & PTE_PRESENT)) {
+            int err = handle_user_fault(mm, va, 2 /* write */);
+            if (err)
+                return err;
+            pte = pte_lookup(mm->pml4, va, false);
+        }
+        size_t n = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+        memcpy((u8 *)phys_to_virt(*pte & PTE_ADDR_MASK) + (va & (PAGE_SIZE - 1)), s, n);
+        va += n, s += n, len -= n;
+    }
+    return 0;
+}
+
+struct loaded_image {
+    u64 entry, phdr, phnum, load_bias, brk;
+};
+
+static int load_elf64(struct mm *mm, struct inode *file, struct loaded_image *img)
+{
+    if (file->size < sizeof(Elf64_Ehdr))
+        return -ENOEXEC;
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)file->data;
+    if (memcmp(eh->e_ident, "\177ELF", 4) || eh->e_ident[4] != 2 || eh->e_ident[5] != 1)
+        return -ENOEXEC;
+    if ((eh->e_type != ET_EXEC && eh->e_type != ET_DYN) || eh->e_machine != EM_X86_64)
+        return -ENOEXEC;
+    if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 || eh->e_phnum > 64 ||
+        eh->e_phoff > file->size || eh->e_phnum * sizeof(Elf64_Phdr) > file->size - eh->e_phoff)
+        return -ENOEXEC;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(file->data + eh->e_phoff);
+    for (int i = 0; i < eh->e_phnum; i++)
+        if (ph[i].p_type == PT_INTERP)
+            return -ENOENT; /* a dynamic program: its interpreter is not here */
+
+    u64 bias = eh->e_type == ET_DYN ? USER_PIE_BASE : 0;
+    u64 phdr = 0, brk = 0;
+    for (int i = 0; i < eh->e_phnum; i++) {
+        const Elf64_Phdr *p = &ph[i];
+        if (p->p_type == PT_PHDR)
+            phdr = p->p_vaddr + bias;
+        if (p->p_type != PT_LOAD || p->p_memsz == 0)
+            continue;
+        u64 vaddr = p->p_vaddr + bias;
+        if (p->p_filesz > p->p_memsz || p->p_offset > file->size || p->p_filesz > file->size - p->p_offset ||
+            (p->p_vaddr & (PAGE_SIZE - 1)) != (p->p_offset & (PAGE_SIZE - 1)) || !user_range_ok(vaddr, p->p_memsz))
+            return -ENOEXEC;
+        u64 start = ALIGN_DOWN(vaddr, PAGE_SIZE);
+        u64 end = ALIGN_UP(vaddr + p->p_memsz, PAGE_SIZE);
+        if (vma_find(mm, start) || vma_find(mm, end - 1))
+            return -ENOEXEC;
+        u32 prot = (p->p_flags & PF_R ? PROT_READ : 0) | (p->p_flags & PF_W ? PROT_WRITE : 0) |
+                   (p->p_flags & PF_X ? PROT_EXEC : 0);
+        int err = vma_insert(mm, start, end, prot, MAP_PRIVATE, file, ALIGN_DOWN(p->p_offset, PAGE_SIZE));
+        if (err)
+            return err;
+        vma_find(mm, start)->file_bytes_end = vaddr + p->p_filesz;
+        if (!phdr && p->p_offset == 0)
+            phdr = vaddr + eh->e_phoff;
+        brk = MAX(brk, end);
+    }
+    if (!brk)
+        return -ENOEXEC;
+    img->entry = eh->e_entry + bias;
+    img->phdr = phdr;
+    img->phnum = eh->e_phnum;
+    img->load_bias = bias;
+    img->brk = brk;
+    return 0;
+}
+
+/* Pushes bytes below sp and returns the new sp. */
+static int push_bytes(struct mm *mm, u64 *sp, const void *data, size_t len)
+{
+    *sp -= len;
+    return copy_to_mm(mm, *sp, data, len);
+}
+
+static int build_stack(struct mm *mm, const struct loaded_image *img, const char *execfn, char *const argv[],
+                       char *const envp[], u64 *out_sp)
+{
+    int argc = 0, envc = 0;
+    size_t bytes = 0;
+    while (argv[argc])
+        bytes += strlen(argv[argc++]) + 1;
+    while (envp[envc])
+        bytes += strlen(envp[envc++]) + 1;
+    if (bytes > MAX_ARG_BYTES)
+        return -E2BIG;
+
+    u64 sp = mm->stack_top - sizeof(u64); /* a zero word ends the stack, as on Linux */
+    u64 *argv_addr = kmalloc((argc + 1 + envc + 1) * sizeof(u64));
+    if (!argv_addr)
+        return -ENOMEM;
+    u64 *envp_addr = argv_addr + argc + 1;
+    int err = push_bytes(mm, &sp, execfn, strlen(execfn) + 1);
+    u64 execfn_addr = sp;
+    for (int i = envc - 1; i >= 0 && !err; i--) {
+        err = push_bytes(mm, &sp, envp[i], strlen(envp[i]) + 1);
+        envp_addr[i] = sp;
+    }
+    for (int i = argc - 1; i >= 0 && !err; i--) {
+        err = push_bytes(mm, &sp, argv[i], strlen(argv[i]) + 1);
+        argv_addr[i] = sp;
+    }
+    err = err ?: push_bytes(mm, &sp, "x86_64", 7);
+    u64 platform_addr = sp;
+    u8 random[16];
+    random_bytes(random, sizeof(random));
+    sp = ALIGN_DOWN(sp, 16);
+    err = err ?: push_bytes(mm, &sp, random, sizeof(random));
+    u64 random_addr = sp;
+    if (err) {
+        kfree(argv_addr);
+        return err;
+    }
+    argv_addr[argc] = 0;
+    envp_addr[envc] = 0;
+
+    u32 a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    u64 auxv[][2] = {
+        {AT_HWCAP, d},
+        {AT_PAGESZ, PAGE_SIZE},
+        {AT_CLKTCK, 100},
+        {AT_PHDR, img->phdr},
+        {AT_PHENT, sizeof(Elf64_Phdr)},
+        {AT_PHNUM, img->phnum},
+        {AT_BASE, 0},
+        {AT_FLAGS, 0},
+        {AT_ENTRY, img->entry},
+        {AT_UID, 0},
+        {AT_EUID, 0},
+        {AT_GID, 0},
+        {AT_EGID, 0},
+        {AT_SECURE, 0},
+        {AT_RANDOM, random_addr},
+        {AT_HWCAP2, 0},
+        {AT_EXECFN, execfn_addr},
+        {AT_PLATFORM, platform_addr},
+        {AT_NULL, 0},
+    };
+    /* argc, argv[], NULL, envp[], NULL, auxv: rsp must end 16-byte aligned. */
+    size_t words = 1 + (argc + 1) + (envc + 1) + 2 * ARRAY_SIZE(auxv);
+    sp = ALIGN_DOWN(sp - words * 8, 16) + words * 8;
+    err = push_bytes(mm, &sp, auxv, sizeof(auxv));
+    err = err ?: push_bytes(mm, &sp, envp_addr, (envc + 1) * 8);
+    err = err ?: push_bytes(mm, &sp, argv_addr, (argc + 1) * 8);
+    u64 argc64 = (u64)argc;
+    err = err ?: push_bytes(mm, &sp, &argc64, 8);
+    kfree(argv_addr);
+    *out_sp = sp;
+    return err;
+}
+
+/* Replaces the current task's program. Strings are kernel copies. */
+int exec_program(struct task *t, const char *path, char *const argv[], char *const envp[])
+{
+    struct inode *file;
+    int err = path_lookup(NULL, path, true, &file);
+    if (err)
+        return err;
+    if (S_ISDIR(file->mode))
+        return -EACCES;
+    if (!S_ISREG(file->mode) || !(file->mode & 0111))
+        return -EACCES;
+    struct mm *mm = mm_create();
+    if (!mm)
+        return -ENOMEM;
+    struct loaded_image img;
+    u64 sp = 0;
+    err = load_elf64(mm, file, &img);
+    if (!err) {
+        mm->stack_top = USER_STACK_TOP;
+        err = vma_insert(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | VMA_STACK, NULL, 0);
+    }
+    err = err ?: build_stack(mm, &img, path, argv, envp, &sp);
+    if (err) {
+        mm_destroy(mm);
+        return err;
+    }
+    mm->brk_start = mm->brk = img.brk;
+
+    struct mm *old = t->mm;
+    t->mm = mm;
+    if (t == current_task())
+        write_cr3(mm->pml4);
+    if (old)
+        mm_destroy(old);
+    struct regs *r = task_regs(t);
+    memset(r, 0, sizeof(*r));
+    r->rip = img.entry;
+    r->rsp = sp;
+    r->cs = USER_CS;
+    r->ss = USER_DS;
+    r->rflags = 0x202;
+    t->fs_base = 0;
+    t->gs_base = 0;
+    if (t == current_task()) {
+        wrmsr(MSR_FS_BASE, 0);
+        wrmsr(MSR_KERNEL_GS_BASE, 0);
+    }
+    const char *base = strrchr(path, '/');
+    strlcpy(t->comm, base ? base + 1 : path, sizeof(t->comm));
+    strlcpy(t->exe_path, path, sizeof(t->exe_path));
+    return 0;
+}

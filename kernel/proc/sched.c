@@ -1,0 +1,158 @@
+/*
+ * A round-robin scheduler over one run queue. The boot thread becomes the idle
+ * task once init is running. The timer tick asks for a reschedule; it happens
+ * on the way back to user space (interrupt_dispatch) or when a task sleeps.
+ */
+#include "apic.h"
+#include "cpu.h"
+#include "fs.h"
+#include "lib.h"
+#include "mm.h"
+#include "proc.h"
+#include "x86.h"
+
+static struct task idle_task;
+static struct task *run_queue; /* circular list through next_run, idle excluded */
+static bool need_resched;
+
+void sched_tick(void) { need_resched = true; }
+
+void sched_init(void)
+{
+    idle_task.pid = 0;
+    idle_task.state = TASK_RUNNABLE;
+    strlcpy(idle_task.comm, "swapper", sizeof(idle_task.comm));
+    this_cpu()->current = &idle_task;
+}
+
+void sched_add(struct task *t)
+{
+    u64 flags = irq_save();
+    if (!run_queue) {
+        t->next_run = t;
+        run_queue = t;
+    } else {
+        t->next_run = run_queue->next_run;
+        run_queue->next_run = t;
+    }
+    irq_restore(flags);
+}
+
+static void sched_remove(struct task *t)
+{
+    if (!run_queue)
+        return;
+    struct task *prev = run_queue;
+    while (prev->next_run != t) {
+        prev = prev->next_run;
+        if (prev == run_queue && prev->next_run != t)
+            return;
+    }
+    if (prev == t)
+        run_queue = NULL;
+    else {
+        prev->next_run = t->next_run;
+        if (run_queue == t)
+            run_queue = prev;
+    }
+    t->next_run = NULL;
+}
+
+static void switch_address_space(struct task *next)
+{
+    phys_addr_t pml4 = next->mm ? next->mm->pml4 : kernel_pml4;
+    if (read_cr3() != pml4)
+        write_cr3(pml4);
+}
+
+extern void switch_stacks(u64 *save_rsp, u64 new_rsp);
+
+static void switch_to(struct task *next)
+{
+    struct task *prev = current_task();
+    if (prev == next)
+        return;
+    prev->fs_base = rdmsr(MSR_FS_BASE);
+    prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+    switch_address_space(next);
+    wrmsr(MSR_FS_BASE, next->fs_base);
+    wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+    if (next != &idle_task)
+        tss_set_kernel_stack(next->kstack + KERNEL_STACK_SIZE);
+    this_cpu()->current = next;
+    switch_stacks(&prev->saved_rsp, next->saved_rsp);
+}
+
+static struct task *pick_next(void)
+{
+    struct task *cur = current_task();
+    struct task *start = (cur != &idle_task && cur->next_run) ? cur->next_run : run_queue;
+    if (!start)
+        return &idle_task;
+    struct task *t = start;
+    do {
+        if (t->state == TASK_RUNNABLE)
+            return t;
+        t = t->next_run;
+    } while (t != start);
+    return &idle_task;
+}
+
+void schedule(void)
+{
+    u64 flags = irq_save();
+    need_resched = false;
+    struct task *next = pick_next();
+    if (next != &idle_task)
+        run_queue = next;
+    switch_to(next);
+    irq_restore(flags);
+}
+
+void schedule_if_needed(void)
+{
+    if (need_resched)
+        schedule();
+}
+
+void sleep_on(const void *channel)
+{
+    u64 flags = irq_save();
+    struct task *t = current_task();
+    t->wait_channel = channel;
+    t->state = TASK_SLEEPING;
+    schedule();
+    irq_restore(flags);
+}
+
+void wake_up(const void *channel)
+{
+    u64 flags = irq_save();
+    struct task *t = run_queue;
+    if (t) {
+        do {
+            if (t->state == TASK_SLEEPING && t->wait_channel == channel) {
+                t->state = TASK_RUNNABLE;
+                t->wait_channel = NULL;
+            }
+            t = t->next_run;
+        } while (t != run_queue);
+    }
+    irq_restore(flags);
+}
+
+/* The boot thread's last job: wait for work, forever. */
+noreturn void sched_start(void)
+{
+    for (;;) {
+        schedule();
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
+    }
+}
+
+void sched_exit_current(void)
+{
+    u64 flags = irq_save();
+    sched_remove(current_task());
+    irq_restore(flags);
+}

@@ -1,0 +1,76 @@
+/* Identity and lifetime system calls of the current process. */
+#include "errno.h"
+#include "lib.h"
+#include "proc.h"
+#include "uaccess.h"
+#include "x86.h"
+
+long sys_exit(int status) { task_exit((status & 0xff) << 8); }
+long sys_exit_group(int status) { task_exit((status & 0xff) << 8); }
+
+long sys_getpid(void) { return current_task()->tgid; }
+long sys_gettid(void) { return current_task()->pid; }
+long sys_getppid(void)
+{
+    struct task *parent = current_task()->parent;
+    return parent ? parent->tgid : 0;
+}
+
+/* Everyone is root until users exist. */
+long sys_getuid(void) { return 0; }
+long sys_geteuid(void) { return 0; }
+long sys_getgid(void) { return 0; }
+long sys_getegid(void) { return 0; }
+
+long sys_set_tid_address(int __user *tidptr)
+{
+    current_task()->clear_child_tid = (u64)tidptr;
+    return current_task()->pid;
+}
+
+#define ROBUST_LIST_HEAD_SIZE 24
+
+long sys_set_robust_list(u64 head, size_t len)
+{
+    if (len != ROBUST_LIST_HEAD_SIZE)
+        return -EINVAL;
+    current_task()->robust_list = head;
+    current_task()->robust_list_len = len;
+    return 0;
+}
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+long sys_arch_prctl(int code, u64 addr)
+{
+    struct task *t = current_task();
+    switch (code) {
+    case ARCH_SET_FS:
+        if (addr >= USER_TOP)
+            return -EPERM;
+        t->fs_base = addr;
+        wrmsr(MSR_FS_BASE, addr);
+        return 0;
+    case ARCH_SET_GS:
+        if (addr >= USER_TOP)
+            return -EPERM;
+        t->gs_base = addr;
+        wrmsr(MSR_KERNEL_GS_BASE, addr); /* the user's GS base while we run in the kernel */
+        return 0;
+    case ARCH_GET_FS:
+        return put_user(rdmsr(MSR_FS_BASE), (u64 __user *)addr);
+    case ARCH_GET_GS:
+        return put_user(rdmsr(MSR_KERNEL_GS_BASE), (u64 __user *)addr);
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_sched_yield(void)
+{
+    schedule();
+    return 0;
+}
