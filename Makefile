@@ -18,8 +18,63 @@ GEN_HEADERS := $(BUILD)/gen/syscall_table_64.h $(BUILD)/gen/syscall_table_32.h
 # ---- the monitor ----
 HV_C := $(wildcard hv/*.c)
 
-.PHONY: all kernel test run shell bench clean deps
-all: $(BUILD)/kernel.elf $(BUILD)/sysgate userland test-programs
+# ---- user programs: the tests' and the benchmarks' ----
+TEST_SOURCES := $(wildcard tests/progs/*.c)
+FREESTANDING := startstate
+TEST_NAMES := $(filter-out $(FREESTANDING),$(basename $(notdir $(TEST_SOURCES))))
+TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
+	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello
+BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c))
+USER_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
+
+.PHONY: all kernel test run shell bench clean deps test-programs userland
+all: $(BUILD)/kernel.elf $(BUILD)/sysgate $(BUILD)/initramfs.cpio test-programs
+
+deps:
+	@tools/install-deps.sh
+
+test-programs: $(TEST_PROGRAMS) $(BENCH_PROGRAMS)
+
+$(BUILD)/tests/glibc/%: tests/progs/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(USER_CFLAGS) -static -o $@ $<
+$(BUILD)/tests/musl/%: tests/progs/%.c
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $@"
+	@musl-gcc $(USER_CFLAGS) -static -o $@ $<
+$(BUILD)/tests/glibc-pie/%: tests/progs/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(USER_CFLAGS) -static-pie -fPIE -o $@ $<
+$(FREESTANDING:%=$(BUILD)/tests/glibc/%): $(BUILD)/tests/glibc/%: tests/progs/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(USER_CFLAGS) -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie -o $@ $<
+$(BUILD)/bench/%: bench/progs/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(USER_CFLAGS) -static -o $@ $<
+
+# ---- the default userland: the initramfs every guest starts from ----
+ROOTFS_FILES := $(wildcard userland/etc/*)
+$(BUILD)/initramfs.cpio: $(ROOTFS_FILES) Makefile
+	@echo "  CPIO    $@"
+	@rm -rf $(BUILD)/rootfs && mkdir -p $(BUILD)/rootfs
+	@cd $(BUILD)/rootfs && mkdir -p bin sbin usr/bin etc dev proc tmp host
+	@cp -r userland/etc/. $(BUILD)/rootfs/etc/
+	@cd $(BUILD)/rootfs && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible >../initramfs.cpio.tmp
+	@mv $(BUILD)/initramfs.cpio.tmp $@
+
+# ---- using it ----
+test: deps all
+	@tests/run
+
+run shell: deps all
+	@$(BUILD)/sysgate shell
+
+bench: deps all
+	@bench/run
 
 kernel: $(BUILD)/kernel.elf
 

@@ -28,6 +28,7 @@ char kernel_cmdline[1024];
 u64 ram_top;
 
 void mem_devices_init(void);
+void procfs_init(void);
 
 #define MAX_RANGES 32
 static struct memory_range ram[MAX_RANGES];
@@ -82,6 +83,8 @@ static void cpu_features_enable(void)
     struct cpu *cpu = this_cpu();
     cpu->has_smep = b & (1u << 7);
     cpu->has_smap = b & (1u << 20);
+    /* x87 and SSE for user programs: no emulation, no lazy switching. */
+    write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
     u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
     if (cpu->has_smep)
         cr4 |= CR4_SMEP;
@@ -239,6 +242,7 @@ void kmain(u64 start_info_phys)
     mem_devices_init();
     console_devices_init();
     devices_init();
+    procfs_init();
     syscall_gate_init();
     sched_init();
     start_init();

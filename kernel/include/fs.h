@@ -65,6 +65,7 @@ struct inode {
     struct inode *parent;
     s64 atime, mtime, ctime;   /* seconds */
     const struct file_ops *fops;
+    void *private;             /* the file system's own (procfs: the generator) */
     int refs;
 };
 

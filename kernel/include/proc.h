@@ -40,7 +40,14 @@ struct files {
 
 enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_ZOMBIE };
 
+/* The x87/SSE registers in fxsave format: user programs own them, the kernel
+ * (built with -mgeneral-regs-only) never touches them. */
+struct fpu_state {
+    u8 bytes[512];
+} __attribute__((aligned(16)));
+
 struct task {
+    struct fpu_state fpu;
     pid_t pid;
     pid_t tgid;
     enum task_state state;
@@ -85,6 +92,7 @@ int vma_unmap(struct mm *mm, u64 start, u64 end);
 /* Handles a user page fault; returns 0 when the access may be retried. */
 int handle_user_fault(struct mm *mm, u64 addr, u64 error_code);
 
-int exec_init(const char *path, char *const argv[], char *const envp[]);
+int exec_program(struct task *t, const char *path, char *const argv[], char *const envp[]);
+void fpu_reset(struct task *t);
 
 #endif

@@ -20,6 +20,10 @@
 #define EFER_SCE (1u << 0)
 #define EFER_NXE (1u << 11)
 
+#define CR0_MP (1ul << 1)
+#define CR0_EM (1ul << 2)
+#define CR0_TS (1ul << 3)
+#define CR0_NE (1ul << 5)
 #define CR0_WP (1ul << 16)
 #define CR4_PGE (1ul << 7)
 #define CR4_OSFXSR (1ul << 9)

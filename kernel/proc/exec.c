@@ -180,6 +180,16 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const char
     return err;
 }
 
+/* The state fninit and the ABI's MXCSR default give: FCW 0x37f, MXCSR 0x1f80. */
+void fpu_reset(struct task *t)
+{
+    memset(&t->fpu, 0, sizeof(t->fpu));
+    *(u16 *)&t->fpu.bytes[0] = 0x37f;
+    *(u32 *)&t->fpu.bytes[24] = 0x1f80;
+    if (t == current_task())
+        __asm__ volatile("fxrstor64 %0" ::"m"(t->fpu));
+}
+
 /* Replaces the current task's program. Strings are kernel copies. */
 int exec_program(struct task *t, const char *path, char *const argv[], char *const envp[])
 {
@@ -224,6 +234,7 @@ int exec_program(struct task *t, const char *path, char *const argv[], char *con
     r->rflags = 0x202;
     t->fs_base = 0;
     t->gs_base = 0;
+    fpu_reset(t);
     if (t == current_task()) {
         wrmsr(MSR_FS_BASE, 0);
         wrmsr(MSR_KERNEL_GS_BASE, 0);

@@ -72,6 +72,8 @@ static void switch_to(struct task *next)
     struct task *prev = current_task();
     if (prev == next)
         return;
+    __asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
+    __asm__ volatile("fxrstor64 %0" ::"m"(next->fpu));
     prev->fs_base = rdmsr(MSR_FS_BASE);
     prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
     switch_address_space(next);

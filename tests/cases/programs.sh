@@ -1,0 +1,53 @@
+# Unmodified static Linux programs behave on sysgate as on the host.
+
+test_glibc_hello_with_arguments() { differential_with_stderr $GLIBC/hello one "two words" ""; }
+test_musl_hello_with_arguments() { differential_with_stderr $MUSL/hello one "two words" ""; }
+test_static_pie_hello() { differential_with_stderr $PIE/hello pie; }
+
+test_exit_statuses_glibc() {
+    for code in 0 1 42 128 255; do
+        sg_run $GLIBC/exitcode $code
+        expect_status $code
+    done
+}
+
+test_exit_statuses_musl() {
+    for code in 0 1 42 128 255; do
+        sg_run $MUSL/exitcode $code
+        expect_status $code
+    done
+}
+
+# The vDSO (AT_SYSINFO_EHDR) belongs to the gates issue (#3); until it lands the
+# "vdso" line is compared separately by test_start_state_vdso... once it exists.
+test_start_state() {
+    host_run $GLIBC/startstate arg1 arg2
+    sg_run $GLIBC/startstate arg1 arg2
+    grep -v ' vdso' "$T/host.out" >"$T/host.cmp"
+    grep -v ' vdso' "$T/out" >"$T/sg.cmp"
+    diff -u "$T/host.cmp" "$T/sg.cmp" >&2 || fail "start state differs from the host's"
+    grep -q '^ok' "$T/sg.cmp" || fail "no checks ran"
+    ! grep -q FAIL "$T/sg.cmp" || fail "start-state checks failed"
+}
+
+test_fault_kernel_address() { differential $GLIBC/faults kaddr; }
+test_fault_hlt() { differential $GLIBC/faults hlt; }
+test_fault_ud2() { differential $GLIBC/faults ud2; }
+test_fault_divide_by_zero() { differential $GLIBC/faults div0; }
+test_fault_cli() { differential $GLIBC/faults cli; }
+test_fault_null_write() { differential $MUSL/faults null; }
+
+test_enosys_and_number_truncation() { differential $GLIBC/enosys; }
+test_enosys_musl() { differential $MUSL/enosys; }
+
+test_alloc_64mib_glibc() { differential $GLIBC/alloc64; }
+test_alloc_64mib_musl() { differential $MUSL/alloc64; }
+test_malloc_stress_glibc() { differential $GLIBC/malloc_stress; }
+test_malloc_stress_musl() { differential $MUSL/malloc_stress; }
+
+test_pc_machine_runs_hello() {
+    host_run $GLIBC/hello pc
+    sg_run --machine pc $GLIBC/hello pc
+    expect_status 0
+    cmp -s "$T/host.out" "$T/out" || { show_run; fail "hello under -M pc differs"; }
+}

@@ -1,0 +1,26 @@
+# The system-call tables agree with Linux's own headers, line for line.
+
+# tbl_matches_header TABLE HEADER: every __NR_ of the header is a line of the
+# table with the same number and name, and the table has no other lines.
+tbl_matches_header() {
+    grep -v '^[[:space:]]*\(#\|$\)' "$1" | awk '{print $1, $3}' | sort >"$T/table"
+    sed -n 's/^#define __NR_\([a-z0-9_]*\)[[:space:]]\+\([0-9]\+\).*/\2 \1/p' "$2" | sort >"$T/header"
+    [ -s "$T/header" ] || fail "no numbers found in $2"
+    diff -u "$T/header" "$T/table" >&2 || fail "$1 differs from $2"
+}
+
+test_syscall_64_table_matches_linux() {
+    tbl_matches_header kernel/entry/syscall_64.tbl /usr/include/x86_64-linux-gnu/asm/unistd_64.h
+}
+
+test_syscall_32_table_matches_linux() {
+    tbl_matches_header kernel/entry/syscall_32.tbl /usr/include/x86_64-linux-gnu/asm/unistd_32.h
+}
+
+# Every entry point named in the 64-bit table is a function the kernel defines.
+test_syscall_64_entry_points_exist() {
+    awk '!/^[[:space:]]*(#|$)/ && NF >= 4 {print $4}' kernel/entry/syscall_64.tbl | sort -u >"$T/entries"
+    nm build/kernel.elf | awk '$2 == "T" {print $3}' | sort -u >"$T/defined"
+    missing=$(comm -23 "$T/entries" "$T/defined")
+    [ -z "$missing" ] || fail "entry points without a function: $missing"
+}

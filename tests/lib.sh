@@ -1,0 +1,69 @@
+# Helpers for the test cases in tests/cases/. Each case is a shell function
+# named test_*; tests/run runs every one in its own process, in parallel, with
+# a scratch directory in $T, and counts it passed when it returns 0.
+
+SYSGATE=${SYSGATE:-build/sysgate}
+GLIBC=build/tests/glibc
+MUSL=build/tests/musl
+PIE=build/tests/glibc-pie
+RUN_TIMEOUT=${RUN_TIMEOUT:-60}
+
+fail() {
+    echo "FAIL: $*" >&2
+    return 1
+}
+
+# sg_run ARGS...: `sysgate run` with the output in $T/out and $T/err and the
+# status in $status. Never fails by itself.
+sg_run() {
+    status=0
+    "$SYSGATE" run --timeout "$RUN_TIMEOUT" "$@" >"$T/out" 2>"$T/err" </dev/null || status=$?
+    # The accelerator notice is sysgate's, not the program's.
+    grep -v '^sysgate: using TCG' "$T/err" >"$T/err.program" || true
+}
+
+# host_run PROGRAM ARGS...: the same program on the Linux host.
+host_run() {
+    host_status=0
+    "$@" >"$T/host.out" 2>"$T/host.err" </dev/null || host_status=$?
+}
+
+expect_status() {
+    local want=$1
+    [ "$status" = "$want" ] || { show_run; fail "exit status $status, expected $want"; }
+}
+
+show_run() {
+    echo "--- stdout:" >&2; head -c 4000 "$T/out" >&2
+    echo "--- stderr:" >&2; head -c 4000 "$T/err" >&2
+}
+
+# differential PROGRAM ARGS...: runs PROGRAM on the host and under sysgate;
+# stdout and the exit status must be identical.
+differential() {
+    host_run "$@"
+    sg_run "$@"
+    if [ "$status" != "$host_status" ]; then
+        show_run
+        fail "exit status on sysgate $status, on the host $host_status"
+        return 1
+    fi
+    if ! cmp -s "$T/host.out" "$T/out"; then
+        diff -u "$T/host.out" "$T/out" | head -40 >&2
+        fail "stdout differs between the host and sysgate"
+        return 1
+    fi
+}
+
+# Same, and stderr too (minus sysgate's own notice).
+differential_with_stderr() {
+    differential "$@" || return 1
+    if ! cmp -s "$T/host.err" "$T/err.program"; then
+        diff -u "$T/host.err" "$T/err.program" | head -40 >&2
+        fail "stderr differs between the host and sysgate"
+    fi
+}
+
+expect_stderr_line() {
+    grep -q -- "$1" "$T/err" || { show_run; fail "stderr lacks: $1"; }
+}
