@@ -15,6 +15,9 @@ struct tss {
 } __attribute__((packed));
 
 static struct tss tss;
+/* A double fault (typically a kernel stack overflow) runs on a stack of its own,
+ * so that it can still print what happened. */
+static u8 double_fault_stack[8192] __attribute__((aligned(16)));
 static u64 gdt[GDT_ENTRIES];
 struct cpu boot_cpu;
 
@@ -36,6 +39,7 @@ void gdt_init(void)
                             ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
     gdt[TSS_SELECTOR / 8 + 1] = base >> 32;
     tss.iomap_base = sizeof(tss); /* no I/O permission bitmap: user port I/O faults */
+    tss.ist[0] = (u64)double_fault_stack + sizeof(double_fault_stack);
 
     struct {
         u16 limit;

@@ -10,6 +10,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "signal.h"
+#include "uaccess.h"
 #include "x86.h"
 
 struct idt_entry {
@@ -31,6 +32,7 @@ static void set_gate(int vector, u64 handler, u8 type)
     idt[vector] = (struct idt_entry){
         .offset_low = handler & 0xffff,
         .selector = KERNEL_CS,
+        .ist = vector == 8 ? 1 : 0,
         .type = type,
         .offset_mid = (handler >> 16) & 0xffff,
         .offset_high = handler >> 32,
@@ -144,6 +146,9 @@ static void handle_page_fault(struct regs *r)
 
 void interrupt_dispatch(struct regs *r)
 {
+    /* Interrupt gates leave AC as the user set it; with SMAP that would let
+     * the kernel touch user memory by accident. */
+    user_access_end();
     u64 vector = r->nr;
     if (vector == 14) {
         handle_page_fault(r);

@@ -32,5 +32,6 @@ long strncpy_from_user(char *dst, const char __user *src, size_t max);
     })
 
 void uaccess_init(bool smap);
+void user_access_end(void); /* clac where SMAP exists */
 
 #endif

@@ -11,7 +11,7 @@ static inline void user_access_begin(void)
     if (smap_enabled)
         __asm__ volatile("stac" ::: "memory");
 }
-static inline void user_access_end(void)
+void user_access_end(void)
 {
     if (smap_enabled)
         __asm__ volatile("clac" ::: "memory");

@@ -1,0 +1,26 @@
+/* Spinlocks that also keep interrupts off while held. With one CPU the lock
+ * word never spins; it keeps the code right for more. */
+#ifndef SYSGATE_SPINLOCK_H
+#define SYSGATE_SPINLOCK_H
+
+#include "x86.h"
+
+struct spinlock {
+    volatile int locked;
+};
+
+static inline u64 spin_lock_irqsave(struct spinlock *lock)
+{
+    u64 flags = irq_save();
+    while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    return flags;
+}
+
+static inline void spin_unlock_irqrestore(struct spinlock *lock, u64 flags)
+{
+    __atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+    irq_restore(flags);
+}
+
+#endif
