@@ -72,6 +72,23 @@ entry_syscall_64:
     swapgs
     sysretq
 
+/* int $0x80: the i386 gate, from 32-bit programs and from 64-bit ones alike
+ * (which then get the i386 table and 32-bit arguments, as on Linux). */
+    .globl entry_int80
+entry_int80:
+    pushq $0                        /* error_code */
+    pushq %rax                      /* nr */
+    cld
+    testb $3, 24(%rsp)
+    jz 1f
+    swapgs
+1:  PUSH_REGS
+    movq %rsp, %rdi
+    sti
+    call syscall_32_dispatch
+    cli
+    jmp interrupt_return
+
 /* Exception and interrupt stubs: push an error code where the CPU did not,
  * then the vector. */
 .macro STUB vector, has_error_code

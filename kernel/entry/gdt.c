@@ -27,6 +27,8 @@ struct cpu boot_cpu;
 #define SEG_DATA_USER 0x00cff2000000ffff
 #define SEG_CODE64_USER 0x00affa000000ffff
 
+/* %ds and %es hold USER_DS even in the kernel, as on Linux: 64-bit code
+ * ignores them, and 32-bit programs need them valid after iret or sysexit. */
 void gdt_init(void)
 {
     gdt[KERNEL_CS / 8] = SEG_CODE64_KERNEL;
@@ -52,19 +54,26 @@ void gdt_init(void)
                      "lretq\n"
                      "1:\n\t"
                      "movl %2, %%eax\n\t"
+                     "movl %%eax, %%ss\n\t"
+                     "movl %4, %%eax\n\t"
                      "movl %%eax, %%ds\n\t"
                      "movl %%eax, %%es\n\t"
-                     "movl %%eax, %%ss\n\t"
                      "xorl %%eax, %%eax\n\t"
                      "movl %%eax, %%fs\n\t"
                      "movl %%eax, %%gs\n\t"
                      "ltr %w3"
                      :
-                     : "m"(pointer), "i"(KERNEL_CS), "i"(KERNEL_DS), "r"(TSS_SELECTOR)
+                     : "m"(pointer), "i"(KERNEL_CS), "i"(KERNEL_DS), "r"(TSS_SELECTOR), "i"(USER_DS)
                      : "rax", "memory");
     boot_cpu.self = &boot_cpu;
     wrmsr(MSR_GS_BASE, (u64)&boot_cpu);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void gdt_load_tls(const u64 tls[3])
+{
+    for (int i = 0; i < 3; i++)
+        gdt[GDT_TLS_FIRST + i] = tls[i];
 }
 
 void tss_set_kernel_stack(u64 rsp)

@@ -26,6 +26,8 @@ const char *const syscall_names_64[SYSCALL_COUNT] = {
 #undef SYSCALL
 };
 
+const unsigned syscall_count_64 = SYSCALL_COUNT;
+
 long sys_ni_syscall(void) { return -ENOSYS; }
 
 /* sysretq is only safe for an ordinary user context: a canonical user return
@@ -45,6 +47,6 @@ bool syscall_64_dispatch(struct regs *r)
         result = syscall_table_64[nr](r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9);
     r->rax = (u64)result;
     if (unlikely(kernel_trace))
-        trace_syscall_64(r, nr, result);
+        trace_syscall(r, GATE_SYSCALL64, nr, result);
     return sysret_is_safe(r);
 }

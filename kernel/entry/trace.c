@@ -1,26 +1,45 @@
-/* sysgate.trace: one line per system call, in the spirit of strace. Arguments
- * are shown raw until the tables describe their types. */
+/* sysgate.trace: one line per system call, in the spirit of strace, marked
+ * with the gate it came through. Arguments are shown raw until the tables
+ * describe their types. */
 #include "errno.h"
 #include "kernel.h"
 #include "lib.h"
 #include "proc.h"
 #include "syscall.h"
 
-void trace_syscall_64(const struct regs *r, unsigned nr, long result)
+static const char *const gate_names[] = {
+    [GATE_SYSCALL64] = "syscall",
+    [GATE_INT80] = "int80",
+    [GATE_SYSENTER] = "sysenter",
+    [GATE_SYSCALL32] = "syscall32",
+};
+
+void trace_syscall(const struct regs *r, enum gate gate, unsigned nr, long result)
 {
-    const char *name = nr < 451 ? syscall_names_64[nr] : NULL;
+    bool wide = gate == GATE_SYSCALL64;
+    const char *const *names = wide ? syscall_names_64 : syscall_names_32;
+    unsigned count = wide ? syscall_count_64 : syscall_count_32;
+    const char *name = nr < count ? names[nr] : NULL;
     char unknown[32];
     if (!name || !*name) {
         snprintf(unknown, sizeof(unknown), "syscall_%u", nr);
         name = unknown;
     }
-    struct task *t = current_task();
-    if (IS_ERR_VALUE(result) && result != 0)
-        kprintf(KERN_WARN "%d %s(0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx) = -1 (errno %ld) [syscall]\n", t->pid, name,
-                r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9, -result);
+    u64 a[6];
+    if (wide) {
+        u64 w[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
+        memcpy(a, w, sizeof(a));
+    } else {
+        u64 n[6] = {(u32)r->rbx, (u32)r->rcx, (u32)r->rdx, (u32)r->rsi, (u32)r->rdi, (u32)r->rbp};
+        memcpy(a, n, sizeof(a));
+    }
+    char res[48];
+    if (IS_ERR_VALUE(result))
+        snprintf(res, sizeof(res), "-1 (errno %ld)", -result);
     else
-        kprintf(KERN_WARN "%d %s(0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx) = %ld [syscall]\n", t->pid, name, r->rdi,
-                r->rsi, r->rdx, r->r10, r->r8, r->r9, result);
+        snprintf(res, sizeof(res), "%ld", result);
+    kprintf(KERN_WARN "%d %s(0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx) = %s [%s]\n", current_task()->pid, name, a[0],
+            a[1], a[2], a[3], a[4], a[5], res, gate_names[gate]);
 }
 
 struct regs *current_regs(void) { return task_regs(current_task()); }

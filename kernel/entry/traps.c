@@ -43,6 +43,8 @@ void idt_init(void)
 {
     for (int v = 0; v < 256; v++)
         set_gate(v, interrupt_stubs[v], GATE_INTERRUPT);
+    extern void entry_int80(void);
+    set_gate(0x80, (u64)entry_int80, GATE_INTERRUPT | GATE_USER);
     /* int3 and into are meant to be used from user mode. */
     set_gate(3, interrupt_stubs[3], GATE_INTERRUPT | GATE_USER);
     set_gate(4, interrupt_stubs[4], GATE_INTERRUPT | GATE_USER);

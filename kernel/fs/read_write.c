@@ -2,16 +2,13 @@
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
+#include "rw.h"
 #include "lib.h"
 #include "uaccess.h"
 
 #define MAX_RW_COUNT 0x7ffff000l /* Linux caps one transfer at this */
 #define IOV_MAX 1024
 
-struct iovec {
-    u64 base;
-    u64 len;
-};
 
 static ssize_t do_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 {
@@ -79,16 +76,12 @@ long sys_pwrite64(int fd, const char __user *buf, size_t len, s64 offset)
     return do_write(f, buf, len, &pos);
 }
 
-static long do_vector_io(int fd, const struct iovec __user *uvec, int count, bool writing)
+/* readv/writev over an iovec array already in the kernel (each ABI copies in its own layout). */
+long vector_io(int fd, const struct iovec *vec, int count, bool writing)
 {
     struct file *f = fd_get(fd);
     if (!f)
         return -EBADF;
-    if (count < 0 || count > IOV_MAX)
-        return -EINVAL;
-    struct iovec vec[count ? count : 1];
-    if (copy_from_user(vec, uvec, count * sizeof(struct iovec)))
-        return -EFAULT;
     u64 total = 0;
     for (int i = 0; i < count; i++) {
         if ((s64)vec[i].len < 0 || vec[i].len > (u64)MAX_RW_COUNT - total)
@@ -110,6 +103,16 @@ static long do_vector_io(int fd, const struct iovec __user *uvec, int count, boo
     return done;
 }
 
+static long do_vector_io(int fd, const struct iovec __user *uvec, int count, bool writing)
+{
+    if (count < 0 || count > IOV_MAX)
+        return -EINVAL;
+    struct iovec vec[count ? count : 1];
+    if (copy_from_user(vec, uvec, count * sizeof(struct iovec)))
+        return -EFAULT;
+    return vector_io(fd, vec, count, writing);
+}
+
 long sys_readv(int fd, const struct iovec __user *vec, int count) { return do_vector_io(fd, vec, count, false); }
 long sys_writev(int fd, const struct iovec __user *vec, int count) { return do_vector_io(fd, vec, count, true); }
 
@@ -117,7 +120,7 @@ long sys_writev(int fd, const struct iovec __user *vec, int count) { return do_v
 #define SEEK_CUR 1
 #define SEEK_END 2
 
-long sys_lseek(int fd, s64 offset, unsigned whence)
+long do_lseek(int fd, s64 offset, unsigned whence)
 {
     struct file *f = fd_get(fd);
     if (!f)
@@ -137,3 +140,5 @@ long sys_lseek(int fd, s64 offset, unsigned whence)
     f->pos = (u64)pos;
     return pos;
 }
+
+long sys_lseek(int fd, s64 offset, unsigned whence) { return do_lseek(fd, offset, whence); }

@@ -1,11 +1,91 @@
-/* stat and its relatives, with x86-64's struct stat layout. */
+/*
+ * stat and its relatives. One lookup (resolve_stat_target) and one snapshot
+ * (struct kstat), then each ABI's layout: x86-64's struct stat, i386's struct
+ * stat64 (compat/stat.c) and struct statx, which both ABIs share.
+ */
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
 #include "lib.h"
+#include "stat.h"
 #include "uaccess.h"
 
-struct stat64_x86 {
+int copy_path_from_user(char *dst, const char __user *src);
+int dirfd_base(int dirfd, const char *path, struct inode **base);
+
+#define RAMFS_DEV 1
+#define PATH_MAX 4096
+
+void kstat_fill(const struct inode *inode, struct kstat *st)
+{
+    bool device = S_ISCHR(inode->mode);
+    *st = (struct kstat){
+        .dev = RAMFS_DEV,
+        .ino = inode->ino,
+        .nlink = inode->nlink,
+        .mode = inode->mode,
+        .uid = inode->uid,
+        .gid = inode->gid,
+        .rdev = device ? inode->rdev : 0,
+        .size = device ? 0 : inode->size,
+        .blksize = 4096,
+        .blocks = device ? 0 : ALIGN_UP(inode->size, 4096) / 512,
+        .atime = inode->atime,
+        .mtime = inode->mtime,
+        .ctime = inode->ctime,
+    };
+}
+
+/* The inode a stat-family call names: a path relative to dirfd, or with
+ * AT_EMPTY_PATH and an empty path, dirfd itself. */
+int resolve_stat_target(int dirfd, const char __user *upath, int flags, struct inode **out)
+{
+    char path[PATH_MAX];
+    long n = strncpy_from_user(path, upath, PATH_MAX);
+    if (n < 0)
+        return (int)n;
+    if (n == 0) {
+        if (!(flags & AT_EMPTY_PATH))
+            return -ENOENT;
+        if (dirfd == AT_FDCWD) {
+            *out = root_inode;
+            return 0;
+        }
+        struct file *f = fd_get(dirfd);
+        if (!f)
+            return -EBADF;
+        *out = f->inode;
+        return 0;
+    }
+    struct inode *base;
+    int err = dirfd_base(dirfd, path, &base);
+    return err ?: path_lookup(base, path, !(flags & AT_SYMLINK_NOFOLLOW), out);
+}
+
+int fd_stat(int fd, struct kstat *st)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    kstat_fill(f->inode, st);
+    return 0;
+}
+
+int path_stat(int dirfd, const char __user *path, int flags, struct kstat *st)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+        return -EINVAL;
+    struct inode *inode;
+    int err = resolve_stat_target(dirfd, path, flags, &inode);
+    if (err)
+        return err;
+    kstat_fill(inode, st);
+    return 0;
+}
+
+/* ---- x86-64's struct stat ---- */
+
+struct stat_x86_64 {
     u64 st_dev, st_ino, st_nlink;
     u32 st_mode, st_uid, st_gid, pad0;
     u64 st_rdev;
@@ -14,68 +94,89 @@ struct stat64_x86 {
     s64 unused[3];
 };
 
-int copy_path_from_user(char *dst, const char __user *src);
-int dirfd_base(int dirfd, const char *path, struct inode **base);
-
-#define RAMFS_DEV 1
-
-static long fill_stat(struct inode *inode, struct stat64_x86 __user *ubuf)
+static long put_stat(const struct kstat *k, int err, struct stat_x86_64 __user *ubuf)
 {
-    struct stat64_x86 st = {
-        .st_dev = RAMFS_DEV,
-        .st_ino = inode->ino,
-        .st_nlink = inode->nlink,
-        .st_mode = inode->mode,
-        .st_uid = inode->uid,
-        .st_gid = inode->gid,
-        .st_rdev = S_ISCHR(inode->mode) ? inode->rdev : 0,
-        .st_size = S_ISCHR(inode->mode) ? 0 : (s64)inode->size,
-        .st_blksize = 4096,
-        .st_blocks = (s64)(ALIGN_UP(inode->size, 4096) / 512),
-        .st_atime = (u64)inode->atime,
-        .st_mtime = (u64)inode->mtime,
-        .st_ctime = (u64)inode->ctime,
+    if (err)
+        return err;
+    struct stat_x86_64 st = {
+        .st_dev = k->dev, .st_ino = k->ino, .st_nlink = k->nlink, .st_mode = k->mode,
+        .st_uid = k->uid, .st_gid = k->gid, .st_rdev = k->rdev, .st_size = (s64)k->size,
+        .st_blksize = k->blksize, .st_blocks = (s64)k->blocks,
+        .st_atime = (u64)k->atime, .st_mtime = (u64)k->mtime, .st_ctime = (u64)k->ctime,
     };
-    if (S_ISCHR(inode->mode))
-        st.st_blocks = 0;
     return copy_to_user(ubuf, &st, sizeof(st));
 }
 
-long sys_fstat(int fd, struct stat64_x86 __user *buf)
+long sys_fstat(int fd, struct stat_x86_64 __user *buf)
 {
-    struct file *f = fd_get(fd);
-    if (!f)
-        return -EBADF;
-    return fill_stat(f->inode, buf);
+    struct kstat k;
+    return put_stat(&k, fd_stat(fd, &k), buf);
 }
 
-#define PATH_MAX 4096
-
-long sys_newfstatat(int dirfd, const char __user *upath, struct stat64_x86 __user *buf, int flags)
+long sys_newfstatat(int dirfd, const char __user *path, struct stat_x86_64 __user *buf, int flags)
 {
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
-        return -EINVAL;
-    char path[PATH_MAX];
-    long n = strncpy_from_user(path, upath, PATH_MAX);
-    if (n < 0)
-        return n;
-    if (n == 0) {
-        if (!(flags & AT_EMPTY_PATH))
-            return -ENOENT;
-        if (dirfd == AT_FDCWD)
-            return fill_stat(root_inode, buf);
-        return sys_fstat(dirfd, buf);
-    }
-    struct inode *base, *inode;
-    int err = dirfd_base(dirfd, path, &base);
-    err = err ?: path_lookup(base, path, !(flags & AT_SYMLINK_NOFOLLOW), &inode);
-    if (err)
-        return err;
-    return fill_stat(inode, buf);
+    struct kstat k;
+    return put_stat(&k, path_stat(dirfd, path, flags, &k), buf);
 }
 
-long sys_stat(const char __user *path, struct stat64_x86 __user *buf) { return sys_newfstatat(AT_FDCWD, path, buf, 0); }
-long sys_lstat(const char __user *path, struct stat64_x86 __user *buf)
+long sys_stat(const char __user *path, struct stat_x86_64 __user *buf) { return sys_newfstatat(AT_FDCWD, path, buf, 0); }
+long sys_lstat(const char __user *path, struct stat_x86_64 __user *buf)
 {
     return sys_newfstatat(AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW);
+}
+
+/* ---- statx, the same for both ABIs ---- */
+
+struct statx_timestamp {
+    s64 tv_sec;
+    u32 tv_nsec;
+    s32 reserved;
+};
+
+struct statx {
+    u32 stx_mask, stx_blksize;
+    u64 stx_attributes;
+    u32 stx_nlink, stx_uid, stx_gid;
+    u16 stx_mode, spare0;
+    u64 stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+    struct statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+    u32 stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+    u64 stx_mnt_id;
+    u64 spare3[13];
+};
+_Static_assert(sizeof(struct statx) == 256, "struct statx is 256 bytes");
+
+#define STATX_BASIC_STATS 0x7ff
+#define STATX__RESERVED 0x80000000u
+#define AT_STATX_SYNC_TYPE 0x6000
+
+long sys_statx(int dirfd, const char __user *path, int flags, unsigned mask, struct statx __user *buf)
+{
+    if (mask & STATX__RESERVED)
+        return -EINVAL;
+    if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+        return -EINVAL;
+    struct kstat k;
+    int err = path_stat(dirfd, path, flags & ~AT_STATX_SYNC_TYPE, &k);
+    if (err)
+        return err;
+    struct statx st = {
+        .stx_mask = STATX_BASIC_STATS,
+        .stx_blksize = k.blksize,
+        .stx_nlink = k.nlink,
+        .stx_uid = k.uid,
+        .stx_gid = k.gid,
+        .stx_mode = (u16)k.mode,
+        .stx_ino = k.ino,
+        .stx_size = k.size,
+        .stx_blocks = k.blocks,
+        .stx_atime = {k.atime, 0, 0},
+        .stx_ctime = {k.ctime, 0, 0},
+        .stx_mtime = {k.mtime, 0, 0},
+        .stx_rdev_major = k.rdev >> 8,
+        .stx_rdev_minor = k.rdev & 0xff,
+        .stx_dev_major = 0,
+        .stx_dev_minor = (u32)k.dev,
+    };
+    return copy_to_user(buf, &st, sizeof(st));
 }

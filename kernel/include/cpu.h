@@ -27,6 +27,7 @@ struct cpu {
     u64 user_rsp;   /* scratch for the syscall entry */
     struct task *current;
     bool has_smap, has_smep, has_fsgsbase;
+    bool in_compat_syscall;
 };
 
 /* The registers of an interrupted context, as the entry code pushes them.
@@ -50,6 +51,7 @@ void gdt_init(void);
 void idt_init(void);
 void syscall_gate_init(void);
 void tss_set_kernel_stack(u64 rsp);
+void gdt_load_tls(const u64 tls[3]);
 void cpu_features_init(void);
 
 #endif

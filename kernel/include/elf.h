@@ -28,6 +28,22 @@ typedef struct {
     u64 p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
 } Elf64_Phdr;
 
+typedef struct {
+    u8 e_ident[16];
+    u16 e_type, e_machine;
+    u32 e_version;
+    u32 e_entry, e_phoff, e_shoff;
+    u32 e_flags;
+    u16 e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+} Elf32_Ehdr;
+
+typedef struct {
+    u32 p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags, p_align;
+} Elf32_Phdr;
+
+#define ELFCLASS32 1
+#define ELFCLASS64 2
+
 #define AT_NULL 0
 #define AT_PHDR 3
 #define AT_PHENT 4

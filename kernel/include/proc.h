@@ -58,6 +58,9 @@ struct task {
     struct task *parent;
     int wait_status;        /* Linux wait status once a zombie */
     u64 fs_base, gs_base;
+    u64 fs_selector, gs_selector;
+    u64 tls[3];             /* set_thread_area's GDT descriptors */
+    bool compat;            /* a 32-bit (i386) program */
     u64 clear_child_tid;
     u64 robust_list, robust_list_len;
     char comm[16];

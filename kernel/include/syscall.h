@@ -7,8 +7,13 @@
 
 typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
 
+/* The ways into the kernel a system call can take (SPEC section 4). */
+enum gate { GATE_SYSCALL64, GATE_INT80, GATE_SYSENTER, GATE_SYSCALL32 };
+
 extern const char *const syscall_names_64[];
-void trace_syscall_64(const struct regs *r, unsigned nr, long result);
+extern const char *const syscall_names_32[];
+extern const unsigned syscall_count_64, syscall_count_32;
+void trace_syscall(const struct regs *r, enum gate gate, unsigned nr, long result);
 
 /* The user registers of the current system call (execve and sigreturn change them). */
 struct regs *current_regs(void);

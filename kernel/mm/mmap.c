@@ -1,4 +1,5 @@
 /* brk, mmap, munmap and mprotect, with Linux's argument checks and errors. */
+#include "compat.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -41,12 +42,14 @@ long sys_brk(u64 addr)
     return (long)addr;
 }
 
-/* Top-down search for a free range below mmap_base, as Linux does by default. */
+/* Top-down search for a free range below the mmap base, as Linux does by
+ * default. A call through a 32-bit gate gets an address below 4 GiB. */
 static u64 find_free_range(struct mm *mm, u64 len)
 {
-    u64 candidate = mm->mmap_base - len;
+    u64 base = in_compat_syscall() ? MIN(mm->mmap_base, COMPAT_MMAP_BASE) : mm->mmap_base;
+    u64 candidate = base - len;
     for (;;) {
-        if (candidate > mm->mmap_base || candidate < 0x10000)
+        if (candidate > base || candidate < 0x10000)
             return 0;
         struct vma *clash = NULL;
         for (struct vma *v = mm->vmas; v && v->start < candidate + len; v = v->next)
@@ -99,7 +102,8 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
         start = addr;
     } else {
         start = 0;
-        if (addr && !(addr & (PAGE_SIZE - 1)) && user_range_ok(addr, size) && range_free(mm, addr, addr + size))
+        u64 limit = in_compat_syscall() ? COMPAT_TASK_SIZE : USER_TOP;
+        if (addr && !(addr & (PAGE_SIZE - 1)) && addr <= limit && size <= limit - addr && range_free(mm, addr, addr + size))
             start = addr;
         if (!start)
             start = find_free_range(mm, size);

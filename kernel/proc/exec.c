@@ -4,6 +4,7 @@
  * stack the System V ABI and Linux describe: argc, argv, envp, the auxiliary
  * vector, and the strings and random bytes they point to.
  */
+#include "compat.h"
 #include "elf.h"
 #include "errno.h"
 #include "fs.h"
@@ -40,29 +41,71 @@ static int copy_to_mm(struct mm *mm, u64 va, const void *src, size_t len)
 }
 
 struct loaded_image {
-    u64 entry, phdr, phnum, load_bias, brk;
+    bool is32;
+    u64 entry, phdr, phnum, phent, load_bias, brk;
 };
 
-static int load_elf64(struct mm *mm, struct inode *file, struct loaded_image *img)
-{
-    if (file->size < sizeof(Elf64_Ehdr))
-        return -ENOEXEC;
-    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)file->data;
-    if (memcmp(eh->e_ident, "\177ELF", 4) || eh->e_ident[4] != 2 || eh->e_ident[5] != 1)
-        return -ENOEXEC;
-    if ((eh->e_type != ET_EXEC && eh->e_type != ET_DYN) || eh->e_machine != EM_X86_64)
-        return -ENOEXEC;
-    if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 || eh->e_phnum > 64 ||
-        eh->e_phoff > file->size || eh->e_phnum * sizeof(Elf64_Phdr) > file->size - eh->e_phoff)
-        return -ENOEXEC;
-    const Elf64_Phdr *ph = (const Elf64_Phdr *)(file->data + eh->e_phoff);
-    for (int i = 0; i < eh->e_phnum; i++)
-        if (ph[i].p_type == PT_INTERP)
-            return -ENOENT; /* a dynamic program: its interpreter is not here */
+#define MAX_PHDRS 64
 
-    u64 bias = eh->e_type == ET_DYN ? USER_PIE_BASE : 0;
-    u64 phdr = 0, brk = 0;
+/* Reads the ELF header and program headers of either class into 64-bit form. */
+static int read_elf_headers(struct inode *file, struct loaded_image *img, Elf64_Ehdr *eh, Elf64_Phdr *ph)
+{
+    const u8 *data = file->data;
+    if (file->size < sizeof(Elf32_Ehdr) || memcmp(data, "\177ELF", 4) || data[5] != 1 /* little-endian */)
+        return -ENOEXEC;
+    if (data[4] == ELFCLASS64 && file->size >= sizeof(Elf64_Ehdr)) {
+        *eh = *(const Elf64_Ehdr *)data;
+        img->is32 = false;
+        if (eh->e_machine != EM_X86_64 || eh->e_phentsize != sizeof(Elf64_Phdr))
+            return -ENOEXEC;
+    } else if (data[4] == ELFCLASS32) {
+        const Elf32_Ehdr *e32 = (const Elf32_Ehdr *)data;
+        if (e32->e_machine != EM_386 || e32->e_phentsize != sizeof(Elf32_Phdr))
+            return -ENOEXEC;
+        img->is32 = true;
+        *eh = (Elf64_Ehdr){.e_type = e32->e_type, .e_machine = e32->e_machine, .e_entry = e32->e_entry,
+                           .e_phoff = e32->e_phoff, .e_phentsize = e32->e_phentsize, .e_phnum = e32->e_phnum};
+    } else {
+        return -ENOEXEC;
+    }
+    if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
+        return -ENOEXEC;
+    if (eh->e_phnum == 0 || eh->e_phnum > MAX_PHDRS || eh->e_phoff > file->size ||
+        (u64)eh->e_phnum * eh->e_phentsize > file->size - eh->e_phoff)
+        return -ENOEXEC;
     for (int i = 0; i < eh->e_phnum; i++) {
+        const u8 *raw = data + eh->e_phoff + (u64)i * eh->e_phentsize;
+        if (!img->is32) {
+            ph[i] = *(const Elf64_Phdr *)raw;
+            continue;
+        }
+        const Elf32_Phdr *p = (const Elf32_Phdr *)raw;
+        ph[i] = (Elf64_Phdr){.p_type = p->p_type, .p_flags = p->p_flags, .p_offset = p->p_offset,
+                             .p_vaddr = p->p_vaddr, .p_filesz = p->p_filesz, .p_memsz = p->p_memsz,
+                             .p_align = p->p_align};
+    }
+    img->phent = eh->e_phentsize;
+    return 0;
+}
+
+static int load_elf(struct mm *mm, struct inode *file, struct loaded_image *img)
+{
+    Elf64_Ehdr eh;
+    Elf64_Phdr *ph = kmalloc(MAX_PHDRS * sizeof(Elf64_Phdr));
+    if (!ph)
+        return -ENOMEM;
+    int err = read_elf_headers(file, img, &eh, ph);
+    for (int i = 0; !err && i < eh.e_phnum; i++)
+        if (ph[i].p_type == PT_INTERP)
+            err = -ENOENT; /* a dynamic program: its interpreter is not here */
+    if (err) {
+        kfree(ph);
+        return err;
+    }
+    u64 limit = img->is32 ? COMPAT_TASK_SIZE : USER_TOP;
+    u64 bias = eh.e_type == ET_DYN ? (img->is32 ? COMPAT_PIE_BASE : USER_PIE_BASE) : 0;
+    u64 phdr = 0, brk = 0;
+    for (int i = 0; i < eh.e_phnum && !err; i++) {
         const Elf64_Phdr *p = &ph[i];
         if (p->p_type == PT_PHDR)
             phdr = p->p_vaddr + bias;
@@ -70,27 +113,35 @@ static int load_elf64(struct mm *mm, struct inode *file, struct loaded_image *im
             continue;
         u64 vaddr = p->p_vaddr + bias;
         if (p->p_filesz > p->p_memsz || p->p_offset > file->size || p->p_filesz > file->size - p->p_offset ||
-            (p->p_vaddr & (PAGE_SIZE - 1)) != (p->p_offset & (PAGE_SIZE - 1)) || !user_range_ok(vaddr, p->p_memsz))
-            return -ENOEXEC;
+            (p->p_vaddr & (PAGE_SIZE - 1)) != (p->p_offset & (PAGE_SIZE - 1)) || vaddr > limit ||
+            p->p_memsz > limit - vaddr) {
+            err = -ENOEXEC;
+            break;
+        }
         u64 start = ALIGN_DOWN(vaddr, PAGE_SIZE);
         u64 end = ALIGN_UP(vaddr + p->p_memsz, PAGE_SIZE);
-        if (vma_find(mm, start) || vma_find(mm, end - 1))
-            return -ENOEXEC;
+        if (vma_find(mm, start) || vma_find(mm, end - 1)) {
+            err = -ENOEXEC;
+            break;
+        }
         u32 prot = (p->p_flags & PF_R ? PROT_READ : 0) | (p->p_flags & PF_W ? PROT_WRITE : 0) |
                    (p->p_flags & PF_X ? PROT_EXEC : 0);
-        int err = vma_insert(mm, start, end, prot, MAP_PRIVATE, file, ALIGN_DOWN(p->p_offset, PAGE_SIZE));
+        err = vma_insert(mm, start, end, prot, MAP_PRIVATE, file, ALIGN_DOWN(p->p_offset, PAGE_SIZE));
         if (err)
-            return err;
+            break;
         vma_find(mm, start)->file_bytes_end = vaddr + p->p_filesz;
         if (!phdr && p->p_offset == 0)
-            phdr = vaddr + eh->e_phoff;
+            phdr = vaddr + eh.e_phoff;
         brk = MAX(brk, end);
     }
+    kfree(ph);
+    if (err)
+        return err;
     if (!brk)
         return -ENOEXEC;
-    img->entry = eh->e_entry + bias;
+    img->entry = eh.e_entry + bias;
     img->phdr = phdr;
-    img->phnum = eh->e_phnum;
+    img->phnum = eh.e_phnum;
     img->load_bias = bias;
     img->brk = brk;
     return 0;
@@ -103,6 +154,10 @@ static int push_bytes(struct mm *mm, u64 *sp, const void *data, size_t len)
     return copy_to_mm(mm, *sp, data, len);
 }
 
+/* The initial stack, as the ABI of the program's class lays it out: argc,
+ * argv[], NULL, envp[], NULL, then the auxiliary vector, with the strings,
+ * the platform name and 16 random bytes above them. Words are 4 bytes for
+ * 32-bit programs and 8 for 64-bit ones. */
 static int build_stack(struct mm *mm, const struct loaded_image *img, const char *execfn, char *const argv[],
                        char *const envp[], u64 *out_sp)
 {
@@ -116,33 +171,27 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const char
         return -E2BIG;
 
     u64 sp = mm->stack_top - sizeof(u64); /* a zero word ends the stack, as on Linux */
-    u64 *argv_addr = kmalloc((argc + 1 + envc + 1) * sizeof(u64));
-    if (!argv_addr)
+    u64 *string_addr = kmalloc((argc + envc) * sizeof(u64) + 1);
+    if (!string_addr)
         return -ENOMEM;
-    u64 *envp_addr = argv_addr + argc + 1;
     int err = push_bytes(mm, &sp, execfn, strlen(execfn) + 1);
     u64 execfn_addr = sp;
     for (int i = envc - 1; i >= 0 && !err; i--) {
         err = push_bytes(mm, &sp, envp[i], strlen(envp[i]) + 1);
-        envp_addr[i] = sp;
+        string_addr[argc + i] = sp;
     }
     for (int i = argc - 1; i >= 0 && !err; i--) {
         err = push_bytes(mm, &sp, argv[i], strlen(argv[i]) + 1);
-        argv_addr[i] = sp;
+        string_addr[i] = sp;
     }
-    err = err ?: push_bytes(mm, &sp, "x86_64", 7);
+    const char *platform = img->is32 ? "i686" : "x86_64";
+    err = err ?: push_bytes(mm, &sp, platform, strlen(platform) + 1);
     u64 platform_addr = sp;
     u8 random[16];
     random_bytes(random, sizeof(random));
     sp = ALIGN_DOWN(sp, 16);
     err = err ?: push_bytes(mm, &sp, random, sizeof(random));
     u64 random_addr = sp;
-    if (err) {
-        kfree(argv_addr);
-        return err;
-    }
-    argv_addr[argc] = 0;
-    envp_addr[envc] = 0;
 
     u32 a, b, c, d;
     cpuid(1, 0, &a, &b, &c, &d);
@@ -151,7 +200,7 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const char
         {AT_PAGESZ, PAGE_SIZE},
         {AT_CLKTCK, 100},
         {AT_PHDR, img->phdr},
-        {AT_PHENT, sizeof(Elf64_Phdr)},
+        {AT_PHENT, img->phent},
         {AT_PHNUM, img->phnum},
         {AT_BASE, 0},
         {AT_FLAGS, 0},
@@ -167,15 +216,37 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const char
         {AT_PLATFORM, platform_addr},
         {AT_NULL, 0},
     };
-    /* argc, argv[], NULL, envp[], NULL, auxv: rsp must end 16-byte aligned. */
-    size_t words = 1 + (argc + 1) + (envc + 1) + 2 * ARRAY_SIZE(auxv);
-    sp = ALIGN_DOWN(sp - words * 8, 16) + words * 8;
-    err = push_bytes(mm, &sp, auxv, sizeof(auxv));
-    err = err ?: push_bytes(mm, &sp, envp_addr, (envc + 1) * 8);
-    err = err ?: push_bytes(mm, &sp, argv_addr, (argc + 1) * 8);
-    u64 argc64 = (u64)argc;
-    err = err ?: push_bytes(mm, &sp, &argc64, 8);
-    kfree(argv_addr);
+    size_t auxv_words = 2 * ARRAY_SIZE(auxv);
+    size_t word = img->is32 ? 4 : 8;
+    size_t words = 1 + (argc + 1) + (envc + 1) + auxv_words;
+    /* The pointer table is written as one block; rsp ends 16-byte aligned. */
+    u8 *table = kzalloc(words * word);
+    if (!table) {
+        kfree(string_addr);
+        return -ENOMEM;
+    }
+    size_t w = 0;
+#define PUT_WORD(v)                                                                  \
+    do {                                                                             \
+        u64 _v = (v);                                                                \
+        memcpy(table + (w++) * word, &_v, word);                                     \
+    } while (0)
+    PUT_WORD((u64)argc);
+    for (int i = 0; i < argc; i++)
+        PUT_WORD(string_addr[i]);
+    PUT_WORD(0);
+    for (int i = 0; i < envc; i++)
+        PUT_WORD(string_addr[argc + i]);
+    PUT_WORD(0);
+    for (size_t i = 0; i < ARRAY_SIZE(auxv); i++) {
+        PUT_WORD(auxv[i][0]);
+        PUT_WORD(auxv[i][1]);
+    }
+#undef PUT_WORD
+    sp = ALIGN_DOWN(sp - words * word, 16);
+    err = err ?: copy_to_mm(mm, sp, table, words * word);
+    kfree(table);
+    kfree(string_addr);
     *out_sp = sp;
     return err;
 }
@@ -206,10 +277,11 @@ int exec_program(struct task *t, const char *path, char *const argv[], char *con
         return -ENOMEM;
     struct loaded_image img;
     u64 sp = 0;
-    err = load_elf64(mm, file, &img);
+    err = load_elf(mm, file, &img);
     if (!err) {
-        mm->stack_top = USER_STACK_TOP;
-        err = vma_insert(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP, PROT_READ | PROT_WRITE,
+        mm->stack_top = img.is32 ? COMPAT_STACK_TOP : USER_STACK_TOP;
+        mm->mmap_base = img.is32 ? COMPAT_MMAP_BASE : USER_MMAP_BASE;
+        err = vma_insert(mm, mm->stack_top - USER_STACK_MAX, mm->stack_top, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS | VMA_STACK, NULL, 0);
     }
     err = err ?: build_stack(mm, &img, path, argv, envp, &sp);
@@ -229,13 +301,19 @@ int exec_program(struct task *t, const char *path, char *const argv[], char *con
     memset(r, 0, sizeof(*r));
     r->rip = img.entry;
     r->rsp = sp;
-    r->cs = USER_CS;
+    r->cs = img.is32 ? USER32_CS : USER_CS;
     r->ss = USER_DS;
     r->rflags = 0x202;
+    t->compat = img.is32;
     t->fs_base = 0;
     t->gs_base = 0;
+    t->fs_selector = 0;
+    t->gs_selector = 0;
+    memset(t->tls, 0, sizeof(t->tls));
     fpu_reset(t);
     if (t == current_task()) {
+        gdt_load_tls(t->tls);
+        __asm__ volatile("mov %0, %%fs; swapgs; mov %0, %%gs; swapgs" ::"r"(0ul));
         wrmsr(MSR_FS_BASE, 0);
         wrmsr(MSR_KERNEL_GS_BASE, 0);
     }

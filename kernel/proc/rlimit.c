@@ -55,3 +55,16 @@ long sys_getrlimit(unsigned resource, struct rlimit __user *old_limit)
         return -EINVAL;
     return copy_to_user(old_limit, &limits[resource], sizeof(struct rlimit)) ? -EFAULT : 0;
 }
+
+/* i386's struct rlimit has 32-bit fields; anything larger reads as infinity. */
+long compat_sys_getrlimit(unsigned resource, u32 __user *old_limit)
+{
+    if (resource >= RLIM_NLIMITS)
+        return -EINVAL;
+    u32 pair[2];
+    for (int i = 0; i < 2; i++) {
+        u64 v = i ? limits[resource].max : limits[resource].cur;
+        pair[i] = v > 0xffffffffu ? 0xffffffffu : (u32)v;
+    }
+    return copy_to_user(old_limit, pair, sizeof(pair)) ? -EFAULT : 0;
+}

@@ -74,9 +74,15 @@ static void switch_to(struct task *next)
         return;
     __asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
     __asm__ volatile("fxrstor64 %0" ::"m"(next->fpu));
+    /* The user's %fs and %gs: selectors (32-bit programs point them at their
+     * TLS descriptors) and bases (64-bit programs set those directly). The
+     * user's %gs is the inactive one while we run, hence the swapgs pair. */
+    __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(prev->fs_selector), "=r"(prev->gs_selector));
     prev->fs_base = rdmsr(MSR_FS_BASE);
     prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
     switch_address_space(next);
+    gdt_load_tls(next->tls);
+    __asm__ volatile("mov %0, %%fs; swapgs; mov %1, %%gs; swapgs" ::"r"(next->fs_selector), "r"(next->gs_selector));
     wrmsr(MSR_FS_BASE, next->fs_base);
     wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
     if (next != &idle_task)

@@ -7,8 +7,6 @@
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
 #define CLOCK_MONOTONIC_RAW 4
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
@@ -21,7 +19,7 @@ struct timeval {
     s64 tv_sec, tv_usec;
 };
 
-static int clock_now(int clock, u64 *ns)
+long clock_read(int clock, u64 *ns)
 {
     switch (clock) {
     case CLOCK_REALTIME:
@@ -41,25 +39,35 @@ static int clock_now(int clock, u64 *ns)
     }
 }
 
+long clock_resolution(int clock, u64 *ns)
+{
+    u64 now;
+    long err = clock_read(clock, &now);
+    if (err)
+        return err;
+    bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
+    *ns = coarse ? 1000000000 / HZ : 1;
+    return 0;
+}
+
+static long put_timespec(u64 ns, struct timespec __user *ts)
+{
+    struct timespec t = {(s64)(ns / 1000000000), (s64)(ns % 1000000000)};
+    return copy_to_user(ts, &t, sizeof(t));
+}
+
 long sys_clock_gettime(int clock, struct timespec __user *ts)
 {
     u64 ns;
-    int err = clock_now(clock, &ns);
-    if (err)
-        return err;
-    struct timespec t = {(s64)(ns / 1000000000), (s64)(ns % 1000000000)};
-    return copy_to_user(ts, &t, sizeof(t));
+    long err = clock_read(clock, &ns);
+    return err ?: put_timespec(ns, ts);
 }
 
 long sys_clock_getres(int clock, struct timespec __user *ts)
 {
     u64 ns;
-    int err = clock_now(clock, &ns);
-    if (err)
-        return err;
-    bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
-    struct timespec t = {0, coarse ? 1000000000 / HZ : 1};
-    return ts ? copy_to_user(ts, &t, sizeof(t)) : 0;
+    long err = clock_resolution(clock, &ns);
+    return err ?: (ts ? put_timespec(ns, ts) : 0);
 }
 
 long sys_gettimeofday(struct timeval __user *tv, void __user *tz)
@@ -81,16 +89,23 @@ long sys_time(s64 __user *tloc)
     return now;
 }
 
+/* Sleeps with the CPU halted between timer ticks. One task runs at a time
+ * for now; the scheduler's sleep queue replaces this when there are more. */
+long do_nanosleep(u64 ns)
+{
+    u64 deadline = monotonic_ns() + ns;
+    while (monotonic_ns() < deadline)
+        __asm__ volatile("sti; hlt" ::: "memory");
+    return 0;
+}
+
 long sys_nanosleep(const struct timespec __user *req, struct timespec __user *rem)
 {
     struct timespec t;
+    (void)rem;
     if (copy_from_user(&t, req, sizeof(t)))
         return -EFAULT;
     if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
         return -EINVAL;
-    (void)rem;
-    u64 deadline = monotonic_ns() + (u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec;
-    while (monotonic_ns() < deadline)
-        __asm__ volatile("sti; hlt" ::: "memory");
-    return 0;
+    return do_nanosleep((u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec);
 }

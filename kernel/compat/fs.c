@@ -1,0 +1,116 @@
+/* The i386 layouts of the file calls: iovecs, split 64-bit offsets, stat64. */
+#include "compat.h"
+#include "errno.h"
+#include "fs.h"
+#include "lib.h"
+#include "rw.h"
+#include "stat.h"
+#include "uaccess.h"
+
+struct compat_iovec {
+    compat_uptr_t base;
+    u32 len;
+};
+
+static long compat_vector_io(int fd, const struct compat_iovec __user *uvec, int count, bool writing)
+{
+    if (count < 0 || count > IOV_MAX)
+        return -EINVAL;
+    struct compat_iovec cvec[count ? count : 1];
+    struct iovec vec[count ? count : 1];
+    if (copy_from_user(cvec, uvec, count * sizeof(*cvec)))
+        return -EFAULT;
+    for (int i = 0; i < count; i++) {
+        if ((s32)cvec[i].len < 0)
+            return -EINVAL;
+        vec[i] = (struct iovec){cvec[i].base, cvec[i].len};
+    }
+    return vector_io(fd, vec, count, writing);
+}
+
+long compat_sys_readv(int fd, const struct compat_iovec __user *vec, int count)
+{
+    return compat_vector_io(fd, vec, count, false);
+}
+
+long compat_sys_writev(int fd, const struct compat_iovec __user *vec, int count)
+{
+    return compat_vector_io(fd, vec, count, true);
+}
+
+long compat_sys_lseek(int fd, s32 offset, unsigned whence)
+{
+    long pos = do_lseek(fd, offset, whence);
+    if (pos > 0x7fffffff)
+        return -EOVERFLOW;
+    return pos;
+}
+
+long compat_sys_llseek(int fd, u32 offset_high, u32 offset_low, s64 __user *result, unsigned whence)
+{
+    long pos = do_lseek(fd, (s64)(((u64)offset_high << 32) | offset_low), whence);
+    if (pos < 0)
+        return pos;
+    return put_user(pos, result) ? -EFAULT : 0;
+}
+
+long compat_sys_pread64(int fd, char __user *buf, u32 count, u32 pos_low, u32 pos_high)
+{
+    return sys_pread64(fd, buf, count, (s64)(((u64)pos_high << 32) | pos_low));
+}
+
+long compat_sys_pwrite64(int fd, const char __user *buf, u32 count, u32 pos_low, u32 pos_high)
+{
+    return sys_pwrite64(fd, buf, count, (s64)(((u64)pos_high << 32) | pos_low));
+}
+
+/* i386's struct stat64: packed, with the inode number twice. */
+struct stat64_i386 {
+    u64 st_dev;
+    u8 pad0[4];
+    u32 st_ino_low;
+    u32 st_mode, st_nlink, st_uid, st_gid;
+    u64 st_rdev;
+    u8 pad3[4];
+    s64 st_size;
+    u32 st_blksize;
+    u64 st_blocks;
+    u32 st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+    u64 st_ino;
+} __attribute__((packed));
+_Static_assert(sizeof(struct stat64_i386) == 96, "i386 struct stat64 is 96 bytes");
+
+static long put_stat64(const struct kstat *k, int err, struct stat64_i386 __user *ubuf)
+{
+    if (err)
+        return err;
+    struct stat64_i386 st = {
+        .st_dev = k->dev, .st_ino_low = (u32)k->ino, .st_mode = k->mode, .st_nlink = k->nlink,
+        .st_uid = k->uid, .st_gid = k->gid, .st_rdev = k->rdev, .st_size = (s64)k->size,
+        .st_blksize = (u32)k->blksize, .st_blocks = k->blocks, .st_atime = (u32)k->atime,
+        .st_mtime = (u32)k->mtime, .st_ctime = (u32)k->ctime, .st_ino = k->ino,
+    };
+    return copy_to_user(ubuf, &st, sizeof(st));
+}
+
+long compat_sys_fstat64(int fd, struct stat64_i386 __user *buf)
+{
+    struct kstat k;
+    return put_stat64(&k, fd_stat(fd, &k), buf);
+}
+
+long compat_sys_fstatat64(int dirfd, const char __user *path, struct stat64_i386 __user *buf, int flags)
+{
+    struct kstat k;
+    return put_stat64(&k, path_stat(dirfd, path, flags, &k), buf);
+}
+
+long compat_sys_stat64(const char __user *path, struct stat64_i386 __user *buf)
+{
+    return compat_sys_fstatat64(AT_FDCWD, path, buf, 0);
+}
+
+long compat_sys_lstat64(const char __user *path, struct stat64_i386 __user *buf)
+{
+    return compat_sys_fstatat64(AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW);
+}

@@ -1,0 +1,69 @@
+/* The i386 time calls with 32-bit seconds (the *_time64 calls share x86-64's). */
+#include "compat.h"
+#include "errno.h"
+#include "time.h"
+#include "uaccess.h"
+
+struct timespec {
+    s64 tv_sec, tv_nsec;
+};
+struct compat_timespec {
+    s32 tv_sec, tv_nsec;
+};
+struct compat_timeval {
+    s32 tv_sec, tv_usec;
+};
+
+long clock_read(int clock, u64 *ns);
+long clock_resolution(int clock, u64 *ns);
+long do_nanosleep(u64 ns);
+
+static long put_compat_timespec(u64 ns, struct compat_timespec __user *ts)
+{
+    struct compat_timespec t = {(s32)(ns / 1000000000), (s32)(ns % 1000000000)};
+    return copy_to_user(ts, &t, sizeof(t));
+}
+
+long compat_sys_clock_gettime(int clock, struct compat_timespec __user *ts)
+{
+    u64 ns;
+    long err = clock_read(clock, &ns);
+    return err ?: put_compat_timespec(ns, ts);
+}
+
+long compat_sys_clock_getres(int clock, struct compat_timespec __user *ts)
+{
+    u64 ns;
+    long err = clock_resolution(clock, &ns);
+    return err ?: (ts ? put_compat_timespec(ns, ts) : 0);
+}
+
+long compat_sys_gettimeofday(struct compat_timeval __user *tv, void __user *tz)
+{
+    u64 ns = realtime_ns();
+    struct compat_timeval t = {(s32)(ns / 1000000000), (s32)(ns % 1000000000 / 1000)};
+    if (tv && copy_to_user(tv, &t, sizeof(t)))
+        return -EFAULT;
+    if (tz && clear_user(tz, 8))
+        return -EFAULT;
+    return 0;
+}
+
+long compat_sys_time(s32 __user *tloc)
+{
+    s32 now = (s32)realtime_seconds();
+    if (tloc && copy_to_user(tloc, &now, sizeof(now)))
+        return -EFAULT;
+    return now;
+}
+
+long compat_sys_nanosleep(const struct compat_timespec __user *req, struct compat_timespec __user *rem)
+{
+    struct compat_timespec t;
+    (void)rem;
+    if (copy_from_user(&t, req, sizeof(t)))
+        return -EFAULT;
+    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
+        return -EINVAL;
+    return do_nanosleep((u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec);
+}
