@@ -7,7 +7,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 # ---- the kernel ----
 KERNEL_DIRS := boot entry mm proc fs drivers xen lib time sys compat
 KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard kernel/$(d)/*.c))
-KERNEL_S := $(foreach d,$(KERNEL_DIRS),$(wildcard kernel/$(d)/*.S))
+KERNEL_S := $(foreach d,$(KERNEL_DIRS),$(wildcard kernel/$(d)/*.S)) kernel/vdso/image.S
 KERNEL_OBJS := $(patsubst kernel/%,$(BUILD)/kernel/%.o,$(KERNEL_C) $(KERNEL_S))
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin \
 	-fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
@@ -85,6 +85,25 @@ $(BUILD)/gen/syscall_table_32.h $(BUILD)/include/sysgate/unistd_32.h &: kernel/e
 	@mkdir -p $(BUILD)/gen $(BUILD)/include/sysgate
 	tools/gen-syscalls.sh $< 32 __NR_ $(BUILD)/gen/syscall_table_32.h $(BUILD)/include/sysgate/unistd_32.h
 
+# ---- the vDSOs: user code, built as shared objects and carried in the kernel ----
+VDSO_LDFLAGS := -nostdlib -shared -Wl,--hash-style=both -Wl,-z,max-page-size=4096 -Wl,--no-undefined -Wl,--build-id=none
+$(BUILD)/vdso/vdso64.so: kernel/vdso/vdso64.c kernel/vdso/vdso64.lds kernel/include/vdso_data.h
+	@mkdir -p $(dir $@)
+	@echo "  VDSO    $@"
+	@$(CC) -m64 -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -ffreestanding -fno-stack-protector \
+		-fno-asynchronous-unwind-tables -Ikernel/include $(VDSO_LDFLAGS) -Wl,-T,kernel/vdso/vdso64.lds \
+		-Wl,-soname=linux-vdso.so.1 -o $@ kernel/vdso/vdso64.c
+$(BUILD)/vdso/vdso32.so: kernel/vdso/vdso32.S kernel/vdso/vdso32.lds
+	@mkdir -p $(dir $@)
+	@echo "  VDSO    $@"
+	@$(CC) -m32 -fPIC $(VDSO_LDFLAGS) -Wl,-T,kernel/vdso/vdso32.lds -Wl,-soname=linux-gate.so.1 -o $@ kernel/vdso/vdso32.S
+# Where the kernel finds the 32-bit vDSO's entry points inside its image.
+$(BUILD)/gen/vdso32_offsets.h: $(BUILD)/vdso/vdso32.so
+	@mkdir -p $(dir $@)
+	@nm $< | awk '$$3 ~ /^(__kernel_vsyscall|vsyscall_.*|int80_landing_pad)$$/ { printf "#define VDSO32_%s 0x%s\n", $$3, $$1 }' >$@
+$(BUILD)/kernel/vdso/image.S.o: $(BUILD)/vdso/vdso64.so $(BUILD)/vdso/vdso32.so
+GEN_HEADERS += $(BUILD)/gen/vdso32_offsets.h
+
 $(BUILD)/kernel/%.c.o: kernel/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -92,7 +111,7 @@ $(BUILD)/kernel/%.c.o: kernel/%.c | $(GEN_HEADERS)
 $(BUILD)/kernel/%.S.o: kernel/%.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	@$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+	@$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -Wa,-I$(BUILD)/vdso -c $< -o $@
 
 $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/kernel.ld
 	@echo "  LD      $@"

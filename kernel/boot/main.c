@@ -20,6 +20,7 @@
 #include "time.h"
 #include "tty.h"
 #include "uaccess.h"
+#include "vdso.h"
 #include "x86.h"
 
 bool kernel_verbose;
@@ -94,7 +95,7 @@ static void cpu_features_enable(void)
     uaccess_init(cpu->has_smap);
 }
 
-extern void entry_syscall_64(void);
+extern void entry_syscall_64(void), entry_syscall_32(void), entry_sysenter_32(void);
 
 void syscall_gate_init(void)
 {
@@ -106,6 +107,12 @@ void syscall_gate_init(void)
     /* Cleared on entry: IF (entry code runs with interrupts off until it is on
      * the kernel stack), TF, DF, AC and NT (user flags the kernel must not run with). */
     wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT | (3ul << 12) /* IOPL */);
+    /* 32-bit programs: syscall in compatibility mode (AMD), and sysenter,
+     * whose stack pointer only has to hold the user's flags (entry_64.S). */
+    wrmsr(MSR_CSTAR, (u64)entry_syscall_32);
+    wrmsr(MSR_SYSENTER_CS, KERNEL_CS);
+    wrmsr(MSR_SYSENTER_ESP, (u64)&this_cpu()->sysenter_flags + sizeof(u64));
+    wrmsr(MSR_SYSENTER_EIP, (u64)entry_sysenter_32);
 }
 
 static int open_on(int fd, const char *path, u32 flags)
@@ -229,6 +236,7 @@ void kmain(u64 start_info_phys)
     kprintf(KERN_INFO "sysgate: %lu MiB of RAM, %lu pages free\n", (ram_top >> 20), pmm_free_pages());
 
     apic_init();
+    vdso_init();
     random_init();
     time_init();
     ramfs_init();

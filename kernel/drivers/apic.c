@@ -53,7 +53,9 @@ void apic_init(void)
 
 u64 jiffies(void) { return ticks; }
 
-u64 monotonic_ns(void)
+u32 apic_timer_count(void) { return apic_read(APIC_TIMER_CURRENT); }
+
+u64 apic_monotonic_ns(void)
 {
     u64 flags = irq_save();
     u64 t = ticks;

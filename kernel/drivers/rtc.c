@@ -2,6 +2,7 @@
  * by the monotonic clock. */
 #include "apic.h"
 #include "time.h"
+#include "vdso.h"
 #include "x86.h"
 
 static s64 boot_epoch_seconds;
@@ -38,6 +39,8 @@ void time_init(void)
     }
     int full_year = (century >= 19 && century <= 30 ? century : 20) * 100 + year;
     boot_epoch_seconds = days_from_civil(full_year, month, day) * 86400 + hour * 3600 + min * 60 + sec;
+    if (vdso_data)
+        vdso_data->realtime_offset_ns = boot_epoch_seconds * 1000000000ll;
 }
 
 u64 realtime_ns(void) { return (u64)boot_epoch_seconds * 1000000000ull + monotonic_ns(); }

@@ -72,6 +72,78 @@ entry_syscall_64:
     swapgs
     sysretq
 
+/* sysenter from a 32-bit program, through the vDSO (vdso32.S): ebp holds the
+ * user stack pointer, the sixth argument is at its top, and the kernel returns
+ * to the vDSO's landing pad. The CPU has cleared IF but not TF, NT, AC or DF:
+ * the first instructions run on the small SYSENTER_ESP stack until the user's
+ * flags are saved and replaced. A #DB raised by a user's TF here is absorbed
+ * by traps.c (sysenter_entry_region). */
+    .globl entry_sysenter_32, entry_sysenter_32_flags_saved
+entry_sysenter_32:
+    pushfq                          /* SYSENTER_ESP points just past cpu.sysenter_flags */
+    swapgs
+    movq %gs:CPU_KERNEL_RSP, %rsp
+    pushq $USER_DS                  /* ss */
+    movl %ebp, %ebp
+    pushq %rbp                      /* rsp: the user's esp */
+    pushq %gs:CPU_SYSENTER_FLAGS    /* rflags */
+    orq $0x200, (%rsp)              /* the user had interrupts on */
+    pushq $USER32_CS
+    pushq $0                        /* rip: the landing pad, set in C */
+    pushq $0                        /* error_code */
+    pushq %rax                      /* nr */
+    PUSH_REGS
+entry_sysenter_32_flags_saved:
+    pushq $2                        /* only the always-one bit: NT, AC, DF, TF off */
+    popfq
+    movq %rsp, %rdi
+    sti
+    call sysenter_32_dispatch       /* returns true when sysexit is safe */
+    cli
+    testb %al, %al
+    jz return_to_user_iret
+    POP_REGS
+    /* sysexit loads eip from edx and esp from ecx, and no flags: put the
+     * user's flags back (without IF), then sti; its one-instruction shadow
+     * covers sysexit. */
+    movl REGS_RIP - REGS_NR(%rsp), %edx
+    movl REGS_RSP - REGS_NR(%rsp), %ecx
+    pushq REGS_RFLAGS - REGS_NR(%rsp)
+    andq $~0x200, (%rsp)
+    popfq
+    swapgs
+    sti
+    sysexitl
+
+/* syscall from a 32-bit program (AMD CPUs), through the vDSO: ecx holds the
+ * return address (so the vDSO passes the second argument in ebp), r11 the
+ * flags, esp is still the user's. FMASK has cleared IF, TF, DF, AC and NT. */
+    .globl entry_syscall_32
+entry_syscall_32:
+    swapgs
+    movq %rsp, %gs:CPU_USER_RSP
+    movq %gs:CPU_KERNEL_RSP, %rsp
+    pushq $USER_DS
+    pushq %gs:CPU_USER_RSP
+    pushq %r11
+    pushq $USER32_CS
+    pushq %rcx
+    pushq $0                        /* error_code */
+    pushq %rax                      /* nr */
+    PUSH_REGS
+    movq %rsp, %rdi
+    sti
+    call syscall32_dispatch         /* returns true when sysret is safe */
+    cli
+    testb %al, %al
+    jz return_to_user_iret
+    POP_REGS
+    movl REGS_RIP - REGS_NR(%rsp), %ecx
+    movq REGS_RFLAGS - REGS_NR(%rsp), %r11
+    movl REGS_RSP - REGS_NR(%rsp), %esp
+    swapgs
+    sysretl
+
 /* int $0x80: the i386 gate, from 32-bit programs and from 64-bit ones alike
  * (which then get the i386 table and 32-bit arguments, as on Linux). */
     .globl entry_int80

@@ -18,6 +18,9 @@ static struct tss tss;
 /* A double fault (typically a kernel stack overflow) runs on a stack of its own,
  * so that it can still print what happened. */
 static u8 double_fault_stack[8192] __attribute__((aligned(16)));
+/* A debug trap can hit the first instructions of the sysenter entry, which
+ * run on a one-word stack: it gets a stack of its own too. */
+static u8 debug_stack[4096] __attribute__((aligned(16)));
 static u64 gdt[GDT_ENTRIES];
 struct cpu boot_cpu;
 
@@ -42,6 +45,7 @@ void gdt_init(void)
     gdt[TSS_SELECTOR / 8 + 1] = base >> 32;
     tss.iomap_base = sizeof(tss); /* no I/O permission bitmap: user port I/O faults */
     tss.ist[0] = (u64)double_fault_stack + sizeof(double_fault_stack);
+    tss.ist[1] = (u64)debug_stack + sizeof(debug_stack);
 
     struct {
         u16 limit;

@@ -9,6 +9,9 @@
 #include "errno.h"
 #include "kernel.h"
 #include "syscall.h"
+#include "uaccess.h"
+#include "vdso.h"
+#include "x86.h"
 
 #define SYSCALL(nr, name, entry) long entry();
 #include "syscall_table_32.h"
@@ -27,21 +30,50 @@ const char *const syscall_names_32[SYSCALL_COUNT] = {
 };
 const unsigned syscall_count_32 = SYSCALL_COUNT;
 
-/* Arguments are the low 32 bits of ebx, ecx, edx, esi, edi and ebp: a 64-bit
- * caller's pointers are truncated, as Linux does. */
-static long dispatch_32(struct regs *r, enum gate gate)
+static void dispatch_32(struct regs *r, enum gate gate, const u32 args[6])
 {
     unsigned nr = (u32)r->nr;
     long result = -ENOSYS;
     struct cpu *cpu = this_cpu();
     cpu->in_compat_syscall = true;
     if (nr < SYSCALL_COUNT)
-        result = syscall_table_32[nr]((u32)r->rbx, (u32)r->rcx, (u32)r->rdx, (u32)r->rsi, (u32)r->rdi, (u32)r->rbp);
+        result = syscall_table_32[nr](args[0], args[1], args[2], args[3], args[4], args[5]);
     cpu->in_compat_syscall = false;
     r->rax = (u64)result;
-    if (unlikely(kernel_trace))
-        trace_syscall(r, gate, nr, result);
-    return result;
+    if (unlikely(kernel_trace)) {
+        const u64 wide[6] = {args[0], args[1], args[2], args[3], args[4], args[5]};
+        trace_syscall(gate, nr, wide, result);
+    }
 }
 
-void syscall_32_dispatch(struct regs *r) { dispatch_32(r, GATE_INT80); }
+/* int $0x80: the arguments are the low 32 bits of ebx, ecx, edx, esi, edi and
+ * ebp, so a 64-bit caller's pointers are truncated, as on Linux. */
+void syscall_32_dispatch(struct regs *r)
+{
+    const u32 args[6] = {(u32)r->rbx, (u32)r->rcx, (u32)r->rdx, (u32)r->rsi, (u32)r->rdi, (u32)r->rbp};
+    dispatch_32(r, GATE_INT80, args);
+}
+
+/* sysenter and 32-bit syscall come through the vDSO, which saved ebp at the
+ * top of the user stack (the sixth argument) and returns at its landing pad. */
+static bool fast_32_dispatch(struct regs *r, enum gate gate, u32 second_arg)
+{
+    u32 sixth;
+    r->rip = vdso32_landing_pad();
+    if (get_user(sixth, (const u32 __user *)(u64)(u32)r->rsp)) {
+        r->rax = (u64)-EFAULT;
+        if (unlikely(kernel_trace)) {
+            const u64 args[6] = {(u32)r->rbx, second_arg, (u32)r->rdx, (u32)r->rsi, (u32)r->rdi, 0};
+            trace_syscall(gate, (u32)r->nr, args, -EFAULT);
+        }
+    } else {
+        const u32 args[6] = {(u32)r->rbx, second_arg, (u32)r->rdx, (u32)r->rsi, (u32)r->rdi, sixth};
+        dispatch_32(r, gate, args);
+    }
+    /* The fast exits restore no flags that need care, and only 32-bit state. */
+    return !(r->rflags & (RFLAGS_TF | RFLAGS_RF)) && r->cs == USER32_CS && r->ss == USER_DS &&
+           r->rip <= 0xffffffffu && r->rsp <= 0xffffffffu;
+}
+
+bool sysenter_32_dispatch(struct regs *r) { return fast_32_dispatch(r, GATE_SYSENTER, (u32)r->rcx); }
+bool syscall32_dispatch(struct regs *r) { return fast_32_dispatch(r, GATE_SYSCALL32, (u32)r->rbp); }

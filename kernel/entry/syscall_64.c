@@ -46,7 +46,9 @@ bool syscall_64_dispatch(struct regs *r)
     if (nr < SYSCALL_COUNT)
         result = syscall_table_64[nr](r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9);
     r->rax = (u64)result;
-    if (unlikely(kernel_trace))
-        trace_syscall(r, GATE_SYSCALL64, nr, result);
+    if (unlikely(kernel_trace)) {
+        const u64 args[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
+        trace_syscall(GATE_SYSCALL64, nr, args, result);
+    }
     return sysret_is_safe(r);
 }

@@ -14,7 +14,7 @@ static const char *const gate_names[] = {
     [GATE_SYSCALL32] = "syscall32",
 };
 
-void trace_syscall(const struct regs *r, enum gate gate, unsigned nr, long result)
+void trace_syscall(enum gate gate, unsigned nr, const u64 a[6], long result)
 {
     bool wide = gate == GATE_SYSCALL64;
     const char *const *names = wide ? syscall_names_64 : syscall_names_32;
@@ -24,14 +24,6 @@ void trace_syscall(const struct regs *r, enum gate gate, unsigned nr, long resul
     if (!name || !*name) {
         snprintf(unknown, sizeof(unknown), "syscall_%u", nr);
         name = unknown;
-    }
-    u64 a[6];
-    if (wide) {
-        u64 w[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
-        memcpy(a, w, sizeof(a));
-    } else {
-        u64 n[6] = {(u32)r->rbx, (u32)r->rcx, (u32)r->rdx, (u32)r->rsi, (u32)r->rdi, (u32)r->rbp};
-        memcpy(a, n, sizeof(a));
     }
     char res[48];
     if (IS_ERR_VALUE(result))

@@ -32,7 +32,7 @@ static void set_gate(int vector, u64 handler, u8 type)
     idt[vector] = (struct idt_entry){
         .offset_low = handler & 0xffff,
         .selector = KERNEL_CS,
-        .ist = vector == 8 ? 1 : 0,
+        .ist = vector == 8 ? 1 : vector == 1 ? 2 : 0,
         .type = type,
         .offset_mid = (handler >> 16) & 0xffff,
         .offset_high = handler >> 32,
@@ -146,6 +146,13 @@ static void handle_page_fault(struct regs *r)
     kernel_oops(r);
 }
 
+extern const char entry_sysenter_32[], entry_sysenter_32_flags_saved[];
+
+static bool in_sysenter_entry(u64 rip)
+{
+    return rip >= (u64)entry_sysenter_32 && rip <= (u64)entry_sysenter_32_flags_saved + 8;
+}
+
 void interrupt_dispatch(struct regs *r)
 {
     /* Interrupt gates leave AC as the user set it; with SMAP that would let
@@ -154,6 +161,12 @@ void interrupt_dispatch(struct regs *r)
     u64 vector = r->nr;
     if (vector == 14) {
         handle_page_fault(r);
+        return;
+    }
+    if (vector == 1 && !regs_from_user(r) && in_sysenter_entry(r->rip)) {
+        /* The user's TF survived sysenter; its flags are saved already, and
+         * the exit goes through iret so that single-stepping resumes there. */
+        r->rflags &= ~RFLAGS_TF;
         return;
     }
     if (vector < 32) {

@@ -11,7 +11,9 @@
 void apic_init(void);
 void apic_eoi(void);
 u64 jiffies(void);
-u64 monotonic_ns(void); /* since boot */
+u64 apic_monotonic_ns(void); /* since boot, from the timer alone */
+u32 apic_timer_count(void);
+u64 monotonic_ns(void);     /* since boot: time/tsc.c */
 void sched_tick(void);
 
 #endif

@@ -17,7 +17,7 @@ static inline bool in_compat_syscall(void) { return this_cpu()->in_compat_syscal
 
 /* The highest address of a 32-bit process, and where its stack and mmap area go. */
 #define COMPAT_TASK_SIZE 0xffffe000ul
-#define COMPAT_STACK_TOP 0xffffd000ul
+#define COMPAT_STACK_TOP 0xfffd0000ul /* the 32-bit vDSO sits above it */
 #define COMPAT_MMAP_BASE 0xf7ff0000ul
 #define COMPAT_PIE_BASE 0x56555000ul
 

@@ -7,6 +7,7 @@
 /* Offsets into struct cpu, for the entry code (%gs points at it in the kernel). */
 #define CPU_KERNEL_RSP 8
 #define CPU_USER_RSP 16
+#define CPU_SYSENTER_FLAGS 32
 
 /* Offsets into struct regs, for the entry code. */
 #define REGS_NR 120
@@ -26,6 +27,7 @@ struct cpu {
     u64 kernel_rsp; /* top of the running task's kernel stack */
     u64 user_rsp;   /* scratch for the syscall entry */
     struct task *current;
+    u64 sysenter_flags; /* sysenter's first pushfq lands here (SYSENTER_ESP) */
     bool has_smap, has_smep, has_fsgsbase;
     bool in_compat_syscall;
 };
@@ -41,6 +43,8 @@ struct regs {
 _Static_assert(__builtin_offsetof(struct regs, nr) == REGS_NR, "entry code offsets");
 _Static_assert(__builtin_offsetof(struct regs, rip) == REGS_RIP, "entry code offsets");
 _Static_assert(sizeof(struct regs) == REGS_SIZE, "entry code offsets");
+
+_Static_assert(__builtin_offsetof(struct cpu, sysenter_flags) == CPU_SYSENTER_FLAGS, "entry code offsets");
 
 extern struct cpu boot_cpu;
 static inline struct cpu *this_cpu(void) { return &boot_cpu; }

@@ -45,6 +45,7 @@ typedef struct {
 #define ELFCLASS64 2
 
 #define AT_NULL 0
+#define AT_IGNORE 1
 #define AT_PHDR 3
 #define AT_PHENT 4
 #define AT_PHNUM 5

@@ -21,6 +21,7 @@ struct vma {
 };
 #define VMA_STACK (1u << 30)
 #define VMA_BRK (1u << 29)
+#define VMA_SPECIAL (1u << 28) /* kernel pages mapped at exec (the vDSO): never faulted in */
 
 struct mm {
     phys_addr_t pml4;

@@ -177,7 +177,7 @@ int vma_protect(struct mm *mm, u64 start, u64 end, u32 prot)
 int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
 {
     struct vma *v = vma_find(mm, addr);
-    if (!v)
+    if (!v || (v->flags & VMA_SPECIAL))
         return -EFAULT;
     if ((error_code & PF_WRITE) && !(v->prot & PROT_WRITE))
         return -EFAULT;

@@ -15,6 +15,7 @@
 #include "proc.h"
 #include "random.h"
 #include "uaccess.h"
+#include "vdso.h"
 #include "x86.h"
 
 #define MAX_ARG_STRINGS 0x7fffffff
@@ -42,6 +43,7 @@ static int copy_to_mm(struct mm *mm, u64 va, const void *src, size_t len)
 
 struct loaded_image {
     bool is32;
+    u64 vdso_ehdr, vsyscall;
     u64 entry, phdr, phnum, phent, load_bias, brk;
 };
 
@@ -214,6 +216,8 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const char
         {AT_HWCAP2, 0},
         {AT_EXECFN, execfn_addr},
         {AT_PLATFORM, platform_addr},
+        {AT_SYSINFO_EHDR, img->vdso_ehdr},
+        {img->is32 ? AT_SYSINFO : AT_IGNORE, img->vsyscall},
         {AT_NULL, 0},
     };
     size_t auxv_words = 2 * ARRAY_SIZE(auxv);
@@ -284,6 +288,7 @@ int exec_program(struct task *t, const char *path, char *const argv[], char *con
         err = vma_insert(mm, mm->stack_top - USER_STACK_MAX, mm->stack_top, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS | VMA_STACK, NULL, 0);
     }
+    err = err ?: vdso_map(mm, img.is32, &img.vdso_ehdr, &img.vsyscall);
     err = err ?: build_stack(mm, &img, path, argv, envp, &sp);
     if (err) {
         mm_destroy(mm);
