@@ -18,12 +18,21 @@ GEN_HEADERS := $(BUILD)/gen/syscall_table_64.h $(BUILD)/gen/syscall_table_32.h
 # ---- the monitor ----
 HV_C := $(wildcard hv/*.c)
 
+# ---- the project's own programs, in the default userland's /bin ----
+USER_INCLUDES := -Iinclude -I$(BUILD)/include
+USER_PROGRAMS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
+EXIT42_64 := syscall64 int80_64
+EXIT42_32 := int80_32 sysenter vsyscall
+EXIT42 := $(EXIT42_64:%=$(BUILD)/user/exit42-%) $(EXIT42_32:%=$(BUILD)/user/exit42-%)
+USER_HEADERS := $(wildcard include/sysgate/*.h) $(BUILD)/include/sysgate/unistd_64.h $(BUILD)/include/sysgate/unistd_32.h
+
 # ---- user programs: the tests' and the benchmarks' ----
 TEST_SOURCES := $(wildcard tests/progs/*.c)
 FREESTANDING := startstate
 TEST_NAMES := $(filter-out $(FREESTANDING),$(basename $(notdir $(TEST_SOURCES))))
+I386_TESTS := hello exitcode faults alloc64 malloc_stress gates iamtest
 TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
-	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello
+	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello $(I386_TESTS:%=$(BUILD)/tests/i386/%)
 BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c))
 USER_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
 
@@ -35,18 +44,22 @@ deps:
 
 test-programs: $(TEST_PROGRAMS) $(BENCH_PROGRAMS)
 
-$(BUILD)/tests/glibc/%: tests/progs/%.c
+$(BUILD)/tests/glibc/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(USER_CFLAGS) -static -o $@ $<
-$(BUILD)/tests/musl/%: tests/progs/%.c
+	@$(CC) $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
+$(BUILD)/tests/musl/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
-	@musl-gcc $(USER_CFLAGS) -static -o $@ $<
+	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
 $(BUILD)/tests/glibc-pie/%: tests/progs/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -static-pie -fPIE -o $@ $<
+$(BUILD)/tests/i386/%: tests/progs/%.c $(USER_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC -m32 $@"
+	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -static -fno-pie -no-pie -o $@ $<
 $(FREESTANDING:%=$(BUILD)/tests/glibc/%): $(BUILD)/tests/glibc/%: tests/progs/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -56,13 +69,28 @@ $(BUILD)/bench/%: bench/progs/%.c
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -static -o $@ $<
 
+$(BUILD)/user/%: user/%.c $(USER_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $@"
+	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
+FREESTANDING_FLAGS := -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie
+$(EXIT42_64:%=$(BUILD)/user/exit42-%): $(BUILD)/user/exit42-%: user/exit42/%.c user/exit42/start.h $(USER_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(USER_CFLAGS) $(USER_INCLUDES) $(FREESTANDING_FLAGS) -o $@ $<
+$(EXIT42_32:%=$(BUILD)/user/exit42-%): $(BUILD)/user/exit42-%: user/exit42/%.c user/exit42/start.h $(USER_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC -m32 $@"
+	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) $(FREESTANDING_FLAGS) -o $@ $<
+
 # ---- the default userland: the initramfs every guest starts from ----
 ROOTFS_FILES := $(wildcard userland/etc/*)
-$(BUILD)/initramfs.cpio: $(ROOTFS_FILES) Makefile
+$(BUILD)/initramfs.cpio: $(ROOTFS_FILES) $(USER_PROGRAMS) $(EXIT42) Makefile
 	@echo "  CPIO    $@"
 	@rm -rf $(BUILD)/rootfs && mkdir -p $(BUILD)/rootfs
 	@cd $(BUILD)/rootfs && mkdir -p bin sbin usr/bin etc dev proc tmp host
 	@cp -r userland/etc/. $(BUILD)/rootfs/etc/
+	@cp $(USER_PROGRAMS) $(EXIT42) $(BUILD)/rootfs/bin/
 	@cd $(BUILD)/rootfs && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible >../initramfs.cpio.tmp
 	@mv $(BUILD)/initramfs.cpio.tmp $@
 

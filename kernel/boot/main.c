@@ -77,11 +77,23 @@ static void read_boot_info(u64 start_info_phys)
     }
 }
 
+static enum cpu_vendor read_vendor(void)
+{
+    u32 max, vendor[3];
+    cpuid(0, 0, &max, &vendor[0], &vendor[2], &vendor[1]);
+    if (!memcmp(vendor, "GenuineIntel", 12))
+        return VENDOR_INTEL;
+    if (!memcmp(vendor, "AuthenticAMD", 12) || !memcmp(vendor, "HygonGenuine", 12))
+        return VENDOR_AMD;
+    return VENDOR_OTHER;
+}
+
 static void cpu_features_enable(void)
 {
     u32 a, b, c, d;
     cpuid(7, 0, &a, &b, &c, &d);
     struct cpu *cpu = this_cpu();
+    cpu->vendor = read_vendor();
     cpu->has_smep = b & (1u << 7);
     cpu->has_smap = b & (1u << 20);
     /* x87 and SSE for user programs: no emulation, no lazy switching. */
@@ -142,38 +154,57 @@ static void open_stdio(void)
     }
 }
 
-/* /etc/sysgate/init.args (docs/hypervisor-interface.md): path, argv, envp. */
+/* /etc/sysgate/init.args (docs/hypervisor-interface.md): the path, then
+ * counted argv and envp, every item NUL-terminated. */
 #define MAX_INIT_STRINGS 1024
-static char *init_strings[MAX_INIT_STRINGS];
+static char *init_strings[MAX_INIT_STRINGS + 2];
+
+/* The next NUL-terminated string at *p, or NULL when the file ends first. */
+static char *next_string(char **p, char *end)
+{
+    char *s = *p;
+    char *nul = s < end ? memchr(s, 0, end - s) : NULL;
+    if (!nul)
+        return NULL;
+    *p = nul + 1;
+    return s;
+}
+
+static bool read_counted(char **p, char *end, char **out, int room, int *count)
+{
+    const char *number = next_string(p, end);
+    const char *after;
+    if (!number || !*number)
+        return false;
+    unsigned long n = parse_ulong(number, &after, 10);
+    if (*after || n > (unsigned long)room)
+        return false;
+    for (unsigned long i = 0; i < n; i++)
+        if (!(out[i] = next_string(p, end)))
+            return false;
+    out[n] = NULL;
+    *count = (int)n;
+    return true;
+}
 
 static bool read_init_args(const char **path, char ***argv, char ***envp)
 {
     struct inode *args;
-    if (path_lookup(NULL, "/etc/sysgate/init.args", true, &args) || !S_ISREG(args->mode) || args->size == 0)
+    if (path_lookup(NULL, "/etc/sysgate/init.args", true, &args) || !S_ISREG(args->mode))
         return false;
-    char *text = kmalloc(args->size + 2);
+    char *text = kmalloc(args->size + 1);
+    if (!text)
+        panic("no memory for /etc/sysgate/init.args");
     memcpy(text, args->data, args->size);
-    text[args->size] = text[args->size + 1] = 0;
-    int n = 0, section = 0;
-    *path = text;
-    char *p = text + strlen(text) + 1;
-    *argv = &init_strings[0];
-    while (p < text + args->size && n < MAX_INIT_STRINGS - 2) {
-        size_t len = strlen(p);
-        if (len == 0) {
-            init_strings[n++] = NULL;
-            if (++section == 1)
-                *envp = &init_strings[n];
-            else
-                break;
-        } else {
-            init_strings[n++] = p;
-        }
-        p += len + 1;
-    }
-    init_strings[n] = NULL;
-    if (section == 0)
-        *envp = &init_strings[n];
+    char *p = text, *end = text + args->size;
+    int argc, envc;
+    *path = next_string(&p, end);
+    *argv = init_strings;
+    if (!*path || !read_counted(&p, end, init_strings, MAX_INIT_STRINGS, &argc))
+        panic("/etc/sysgate/init.args is malformed");
+    *envp = &init_strings[argc + 1];
+    if (!read_counted(&p, end, *envp, MAX_INIT_STRINGS - argc - 1, &envc) || p != end)
+        panic("/etc/sysgate/init.args is malformed");
     return true;
 }
 

@@ -70,6 +70,10 @@ static bool fast_32_dispatch(struct regs *r, enum gate gate, u32 second_arg)
         const u32 args[6] = {(u32)r->rbx, second_arg, (u32)r->rdx, (u32)r->rsi, (u32)r->rdi, sixth};
         dispatch_32(r, gate, args);
     }
+    /* sysexit is valid in long mode only on Intel CPUs (AMD raises #UD; an
+     * emulator may still let a program's sysenter in): elsewhere, iret. */
+    if (gate == GATE_SYSENTER && this_cpu()->vendor != VENDOR_INTEL)
+        return false;
     /* The fast exits restore no flags that need care, and only 32-bit state. */
     return !(r->rflags & (RFLAGS_TF | RFLAGS_RF)) && r->cs == USER32_CS && r->ss == USER_DS &&
            r->rip <= 0xffffffffu && r->rsp <= 0xffffffffu;

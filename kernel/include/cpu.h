@@ -22,6 +22,8 @@
 
 struct task;
 
+enum cpu_vendor { VENDOR_OTHER, VENDOR_INTEL, VENDOR_AMD };
+
 struct cpu {
     struct cpu *self;
     u64 kernel_rsp; /* top of the running task's kernel stack */
@@ -30,6 +32,7 @@ struct cpu {
     u64 sysenter_flags; /* sysenter's first pushfq lands here (SYSENTER_ESP) */
     bool has_smap, has_smep, has_fsgsbase;
     bool in_compat_syscall;
+    enum cpu_vendor vendor; /* decides the 32-bit fast gates (vdso.c, syscall_32.c) */
 };
 
 /* The registers of an interrupted context, as the entry code pushes them.

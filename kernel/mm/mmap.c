@@ -21,6 +21,8 @@ static bool range_free(struct mm *mm, u64 start, u64 end)
     return true;
 }
 
+#define MAP_32BIT_TOP 0x80000000ul
+
 long sys_brk(u64 addr)
 {
     struct mm *mm = current_mm();
@@ -44,9 +46,11 @@ long sys_brk(u64 addr)
 
 /* Top-down search for a free range below the mmap base, as Linux does by
  * default. A call through a 32-bit gate gets an address below 4 GiB. */
-static u64 find_free_range(struct mm *mm, u64 len)
+static u64 find_free_range(struct mm *mm, u64 len, u64 flags)
 {
     u64 base = in_compat_syscall() ? MIN(mm->mmap_base, COMPAT_MMAP_BASE) : mm->mmap_base;
+    if (flags & MAP_32BIT)
+        base = MIN(base, MAP_32BIT_TOP); /* Linux's window for MAP_32BIT: the low 2 GiB */
     u64 candidate = base - len;
     for (;;) {
         if (candidate > base || candidate < 0x10000)
@@ -106,7 +110,7 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
         if (addr && !(addr & (PAGE_SIZE - 1)) && addr <= limit && size <= limit - addr && range_free(mm, addr, addr + size))
             start = addr;
         if (!start)
-            start = find_free_range(mm, size);
+            start = find_free_range(mm, size, flags);
         if (!start)
             return -ENOMEM;
     }

@@ -43,17 +43,15 @@ static struct vdso_pages copy_image(const u8 *start, const u8 *end)
 enum vsyscall_kind { VSYSCALL_INT80, VSYSCALL_SYSENTER, VSYSCALL_SYSCALL };
 static const char *const vsyscall_names[] = {"int $0x80", "sysenter", "syscall"};
 
-/* Linux's rule: sysenter where the vendor is Intel (AMD CPUs do not allow it
- * in compatibility mode), syscall on AMD (and Hygon), int $0x80 elsewhere. */
+/* Linux's rule: sysenter on Intel (AMD CPUs do not allow it in
+ * compatibility mode), syscall on AMD (and Hygon), int $0x80 elsewhere. */
 static enum vsyscall_kind choose_vsyscall(void)
 {
-    u32 max, vendor[3];
-    cpuid(0, 0, &max, &vendor[0], &vendor[2], &vendor[1]);
-    if (!memcmp(vendor, "GenuineIntel", 12))
-        return VSYSCALL_SYSENTER;
-    if (!memcmp(vendor, "AuthenticAMD", 12) || !memcmp(vendor, "HygonGenuine", 12))
-        return VSYSCALL_SYSCALL;
-    return VSYSCALL_INT80;
+    switch (this_cpu()->vendor) {
+    case VENDOR_INTEL: return VSYSCALL_SYSENTER;
+    case VENDOR_AMD: return VSYSCALL_SYSCALL;
+    default: return VSYSCALL_INT80;
+    }
 }
 
 void vdso_init(void)

@@ -20,7 +20,11 @@
 
 /* volatile so that the compiler can neither fold nor move the faulting
  * accesses (GCC would otherwise turn a NULL store into a trap itself). */
+#if defined(__x86_64__)
 static volatile uintptr_t kernel_address = 0xffffffff81000000UL;
+#else
+static volatile uintptr_t kernel_address = 0xffffff00UL; /* above 32-bit user space */
+#endif
 static volatile uintptr_t null_address = 0;
 static volatile int dividend = 42, divisor = 0;
 static volatile int sink;
