@@ -1,0 +1,118 @@
+/* The doorbell protocol (docs/hypervisor-interface.md, "Hypercall set-up"): the guest's
+   byte stream on the debugcon port. 'R' + 8 little-endian bytes registers the 8 KiB
+   hypercall area; 'C' means a hypercall waits in the mailbox. The stream is parsed a byte
+   at a time because one read(2) may hold half a registration or several events. */
+#include <stdio.h>
+#include <string.h>
+
+#include "hypercall_page.h"
+#include "hypervisor.h"
+
+void hypervisor_init(struct hypervisor *hypervisor, const struct guest_memory *memory,
+                     struct byte_queue *host_stderr, bool verbose)
+{
+    memset(hypervisor, 0, sizeof *hypervisor);
+    hypervisor->memory = memory;
+    hypervisor->host_stderr = host_stderr;
+    hypervisor->verbose = verbose;
+}
+
+/* Queues one diagnostic line behind the console output that came before it. */
+static void say(struct hypervisor *hypervisor, const char *line)
+{
+    hv_console_finish_line(&hypervisor->console, hypervisor->host_stderr);
+    byte_queue_append(hypervisor->host_stderr, line, strlen(line));
+}
+
+static void end_with_bad_registration(struct hypervisor *hypervisor, uint64_t area, const char *why)
+{
+    hypervisor->end = GUEST_BAD_REGISTRATION;
+    snprintf(hypervisor->end_message, sizeof hypervisor->end_message,
+             "guest registered a bad hypercall area at 0x%llx: %s", (unsigned long long)area, why);
+}
+
+static void register_area(struct hypervisor *hypervisor, uint64_t area)
+{
+    const char *problem = NULL;
+    uint8_t *host = guest_physical_range(hypervisor->memory, area, 2 * HYPERCALL_PAGE_SIZE);
+    if (hypervisor->registered)
+        problem = "a second registration (only one per boot)";
+    else if (area % HYPERCALL_PAGE_SIZE)
+        problem = "not page-aligned";
+    else if (!host)
+        problem = "not inside guest RAM";
+    if (problem) {
+        end_with_bad_registration(hypervisor, area, problem);
+        return;
+    }
+
+    hypercall_page_write(host, DOORBELL_PORT);
+    uint8_t *mailbox = host + MAILBOX_OFFSET_IN_AREA;
+    memset(mailbox, 0, HYPERCALL_PAGE_SIZE);
+    __atomic_store_n((uint32_t *)(mailbox + MAILBOX_VERSION_OFFSET), MAILBOX_VERSION, __ATOMIC_RELAXED);
+    /* magic last, with release ordering: the guest may use the page once it sees it */
+    __atomic_store_n((uint32_t *)(mailbox + MAILBOX_MAGIC_OFFSET), MAILBOX_MAGIC, __ATOMIC_RELEASE);
+    hypervisor->registered = true;
+    hypervisor->area = area;
+}
+
+static uint64_t load64(const uint8_t *mailbox, unsigned offset)
+{
+    return __atomic_load_n((const uint64_t *)(mailbox + offset), __ATOMIC_RELAXED);
+}
+
+static void serve_call(struct hypervisor *hypervisor)
+{
+    /* registration checked that the mailbox page is inside RAM */
+    uint8_t *mailbox = hypervisor->memory->base + hypervisor->area + MAILBOX_OFFSET_IN_AREA;
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    struct hypercall_request request = {
+        .nr = load64(mailbox, MAILBOX_NR_OFFSET),
+        .cr3 = load64(mailbox, MAILBOX_CR3_OFFSET),
+        .flags = load64(mailbox, MAILBOX_FLAGS_OFFSET),
+    };
+    for (unsigned i = 0; i < 5; i++)
+        request.args[i] = load64(mailbox, MAILBOX_ARGS_OFFSET + 8 * i);
+
+    int64_t result = hypercall_dispatch(hypervisor, &request);
+
+    __atomic_store_n((int64_t *)(mailbox + MAILBOX_RESULT_OFFSET), result, __ATOMIC_RELAXED);
+    __atomic_store_n((uint32_t *)(mailbox + MAILBOX_DONE_OFFSET), 1u, __ATOMIC_RELEASE);
+}
+
+static void report_garbage(struct hypervisor *hypervisor, uint8_t byte)
+{
+    if (hypervisor->garbage_reported)
+        return;
+    hypervisor->garbage_reported = true;
+    char line[160];
+    if (byte == 'C')
+        snprintf(line, sizeof line, "sysgate: guest rang the doorbell for a hypercall before "
+                                    "registering a hypercall area; ignored (reported once)\n");
+    else
+        snprintf(line, sizeof line, "sysgate: guest wrote garbage to the doorbell (byte 0x%02x); "
+                                    "ignored (reported once)\n", byte);
+    say(hypervisor, line);
+}
+
+void doorbell_feed(struct hypervisor *hypervisor, const uint8_t *bytes, size_t count)
+{
+    for (size_t i = 0; i < count && hypervisor->end == GUEST_RUNNING; i++) {
+        uint8_t byte = bytes[i];
+        if (hypervisor->reading_address) {
+            hypervisor->address_being_read |= (uint64_t)byte << (8 * hypervisor->address_bytes_seen);
+            if (++hypervisor->address_bytes_seen == 8) {
+                hypervisor->reading_address = false;
+                register_area(hypervisor, hypervisor->address_being_read);
+            }
+        } else if (byte == 'R') {
+            hypervisor->reading_address = true;
+            hypervisor->address_bytes_seen = 0;
+            hypervisor->address_being_read = 0;
+        } else if (byte == 'C' && hypervisor->registered) {
+            serve_call(hypervisor);
+        } else {
+            report_garbage(hypervisor, byte);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/* The state of the sysgate hypervisor layer: doorbell protocol, hypercalls, console ring. */
+#ifndef SYSGATE_HYPERVISOR_H
+#define SYSGATE_HYPERVISOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytequeue.h"
+#include "guestmem.h"
+#include "hvconsole.h"
+
+/* The doorbell: QEMU's isa-debugcon at this port; every byte the guest writes reaches the
+   monitor through a pipe before the guest's `out` instruction completes. */
+#define DOORBELL_PORT 0x504
+
+/* How the guest ended the run, as far as the hypervisor layer knows. */
+enum guest_end {
+    GUEST_RUNNING,
+    GUEST_SHUT_DOWN,         /* sched_op shutdown: see shutdown_reason / shutdown_status */
+    GUEST_BAD_REGISTRATION,  /* see end_message */
+};
+
+/* Xen's shutdown reasons (xen/include/public/sched.h). */
+enum shutdown_reason {
+    SHUTDOWN_POWEROFF = 0,
+    SHUTDOWN_REBOOT = 1,
+    SHUTDOWN_SUSPEND = 2,
+    SHUTDOWN_CRASH = 3,
+    SHUTDOWN_WATCHDOG = 4,
+    SHUTDOWN_SOFT_RESET = 5,
+};
+
+struct hypervisor {
+    const struct guest_memory *memory;
+    struct byte_queue *host_stderr; /* console echo and diagnostics go here, in order */
+    bool verbose;
+
+    /* doorbell byte stream: 'R' + 8 address bytes, 'C', anything else is garbage */
+    bool reading_address;
+    unsigned address_bytes_seen;
+    uint64_t address_being_read;
+    bool registered;
+    uint64_t area;                  /* guest-physical: hypercall page, then mailbox */
+    bool garbage_reported;          /* garbage is reported once per run */
+
+    struct hv_console console;
+
+    enum guest_end end;
+    uint32_t shutdown_reason;
+    uint32_t shutdown_status;
+    char end_message[256];
+};
+
+void hypervisor_init(struct hypervisor *hypervisor, const struct guest_memory *memory,
+                     struct byte_queue *host_stderr, bool verbose);
+
+/* Processes bytes the guest wrote to the doorbell: registrations and hypercalls. Bytes
+   after the run has ended (shutdown, bad registration) are ignored. */
+void doorbell_feed(struct hypervisor *hypervisor, const uint8_t *bytes, size_t count);
+
+/* One hypercall as found in the mailbox. */
+struct hypercall_request {
+    uint64_t nr;
+    uint64_t args[5];
+    uint64_t cr3;
+    uint64_t flags; /* bit 0: from user space, pointers must be user-accessible */
+};
+#define HYPERCALL_FLAG_USER 1ull
+
+/* Runs one hypercall; returns its result (a negative errno on failure). */
+int64_t hypercall_dispatch(struct hypervisor *hypervisor, const struct hypercall_request *request);
+
+#endif

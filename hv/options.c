@@ -1,0 +1,293 @@
+/* The command line of `sysgate`. Options come before PROGRAM; the first argument that is
+   not an option is PROGRAM and everything after it is PROGRAM's argv, untouched, so that
+   `sysgate run ls -l` passes -l to ls. Every usage error is one line and exit status 125. */
+#define _GNU_SOURCE
+#include "options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static const char usage_text[] =
+    "Usage: sysgate run [OPTIONS] PROGRAM [ARGS...]\n"
+    "       sysgate shell [OPTIONS]\n"
+    "\n"
+    "Boots a fresh sysgate microVM in QEMU. `run` makes PROGRAM (a Linux x86 ELF file or #!\n"
+    "script from the host, copied to /host/NAME in the guest) its first process and exits\n"
+    "with its status; `shell` starts the interactive system.\n"
+    "\n"
+    "Options:\n"
+    "  --accel kvm|tcg      accelerator (default: KVM when the host has vmx/svm and\n"
+    "                       /dev/kvm works, otherwise TCG)\n"
+    "  --cpu MODEL          QEMU CPU model (default: host under KVM, max under TCG)\n"
+    "  --mem SIZE           guest RAM, 32M to 3G; suffix K, M or G, a plain number is MiB\n"
+    "                       (default: 256M)\n"
+    "  --add HOST[:GUEST]   copy the host file HOST into the guest at GUEST (default\n"
+    "                       /host/BASENAME); repeatable\n"
+    "  --trace              trace every system call (adds sysgate.trace)\n"
+    "  --timeout SECONDS    kill the guest after SECONDS and exit 124 (0: no limit)\n"
+    "  --cmdline TEXT       append TEXT to the kernel command line\n"
+    "  --machine microvm|pc QEMU machine type (default: microvm)\n"
+    "  --kernel PATH        kernel image (default: kernel.elf next to sysgate)\n"
+    "  --initrd PATH        default userland archive (default: initramfs.cpio next to sysgate)\n"
+    "  --qemu PATH          QEMU binary (default: $SYSGATE_QEMU, else qemu-system-x86_64)\n"
+    "  --verbose            print the QEMU command line; the kernel logs more\n"
+    "  -h, --help           show this help\n"
+    "      --version        show the version\n"
+    "\n"
+    "Exit status: PROGRAM's status; 124 on timeout; 125 for an error of sysgate, a guest\n"
+    "kernel panic or a QEMU failure; 126 when PROGRAM is not executable; 127 when it does\n"
+    "not exist.\n";
+
+static _Noreturn void usage_error(const char *format, const char *argument)
+{
+    char message[1024];
+    snprintf(message, sizeof message, format, argument);
+    fail(EXIT_SYSGATE_ERROR, "%s (try 'sysgate --help')", message);
+}
+
+/* "--mem SIZE": a number with an optional K/M/G suffix; a plain number means MiB, as for
+   QEMU's -m. Must be a whole number of MiB, between GUEST_RAM_MIN and GUEST_RAM_MAX. */
+static uint64_t parse_memory_size(const char *text)
+{
+    errno = 0;
+    char *end;
+    if (text[0] < '0' || text[0] > '9')
+        fail(EXIT_SYSGATE_ERROR, "--mem %s: not a size (use for example 512M or 1G)", text);
+    unsigned long long number = strtoull(text, &end, 10);
+    uint64_t unit;
+    switch (*end) {
+    case '\0': unit = 1ull << 20; break;
+    case 'k': case 'K': unit = 1ull << 10; end++; break;
+    case 'm': case 'M': unit = 1ull << 20; end++; break;
+    case 'g': case 'G': unit = 1ull << 30; end++; break;
+    default: unit = 0; break;
+    }
+    if (unit && (*end == 'b' || *end == 'B'))
+        end++; /* accept "512MB" */
+    if (errno || unit == 0 || *end != '\0')
+        fail(EXIT_SYSGATE_ERROR, "--mem %s: not a size (use for example 512M or 1G)", text);
+    if (number > GUEST_RAM_MAX / unit || number * unit < GUEST_RAM_MIN ||
+        number * unit > GUEST_RAM_MAX)
+        fail(EXIT_SYSGATE_ERROR, "--mem %s: out of range (32M to 3G)", text);
+    uint64_t bytes = number * unit;
+    if (bytes % (1ull << 20))
+        fail(EXIT_SYSGATE_ERROR, "--mem %s: must be a whole number of MiB", text);
+    return bytes;
+}
+
+static double parse_timeout(const char *text)
+{
+    errno = 0;
+    char *end;
+    double seconds = strtod(text, &end);
+    /* strtod accepts "inf", "nan" and hex floats; only plain decimal numbers make sense */
+    bool plain = strspn(text, "0123456789.") == strlen(text) && text[0] != '\0';
+    if (errno || end == text || *end != '\0' || !plain || !isfinite(seconds) || seconds < 0)
+        fail(EXIT_SYSGATE_ERROR, "--timeout %s: not a number of seconds", text);
+    if (seconds > 1e9)
+        fail(EXIT_SYSGATE_ERROR, "--timeout %s: too large", text);
+    return seconds;
+}
+
+/* Normalises an absolute guest path: collapses "//", rejects "." and "..", strips a
+   trailing "/". Returns NULL when the path is not acceptable. */
+static char *normalize_guest_path(const char *path)
+{
+    if (path[0] != '/')
+        return NULL;
+    char *result = xmalloc(strlen(path) + 2);
+    size_t length = 0;
+    const char *cursor = path;
+    while (*cursor) {
+        while (*cursor == '/')
+            cursor++;
+        if (!*cursor)
+            break;
+        size_t component = strcspn(cursor, "/");
+        if ((component == 1 && cursor[0] == '.') ||
+            (component == 2 && cursor[0] == '.' && cursor[1] == '.')) {
+            free(result);
+            return NULL;
+        }
+        result[length++] = '/';
+        memcpy(result + length, cursor, component);
+        length += component;
+        cursor += component;
+    }
+    result[length] = '\0';
+    if (length == 0) { /* "/" itself is a directory, not a file */
+        free(result);
+        return NULL;
+    }
+    return result;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* "--add HOST[:GUEST]". The split is at the last ':' that is followed by '/', so that host
+   paths containing ':' still work when GUEST is given or the name has no ":/". */
+static void parse_added_file(const char *argument, struct added_file *added)
+{
+    const char *separator = NULL;
+    for (const char *p = strchr(argument, ':'); p; p = strchr(p + 1, ':'))
+        if (p[1] == '/')
+            separator = p;
+    char *host = separator ? strndup(argument, (size_t)(separator - argument)) : xstrdup(argument);
+    if (!host)
+        fail(EXIT_SYSGATE_ERROR, "out of memory");
+    if (host[0] == '\0')
+        fail(EXIT_SYSGATE_ERROR, "--add %s: empty host path", argument);
+
+    struct stat status;
+    if (stat(host, &status) != 0)
+        fail(EXIT_SYSGATE_ERROR, "--add %s: %s", host, strerror(errno));
+    if (!S_ISREG(status.st_mode))
+        fail(EXIT_SYSGATE_ERROR, "--add %s: not a regular file (only files can be added)", host);
+    if (access(host, R_OK) != 0)
+        fail(EXIT_SYSGATE_ERROR, "--add %s: %s", host, strerror(errno));
+
+    char *guest;
+    if (separator) {
+        guest = normalize_guest_path(separator + 1);
+        if (!guest)
+            fail(EXIT_SYSGATE_ERROR,
+                 "--add %s: bad guest path '%s' (must be absolute, without . or ..)",
+                 argument, separator + 1);
+    } else {
+        const char *name = base_name(host);
+        if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+            fail(EXIT_SYSGATE_ERROR, "--add %s: cannot derive a guest file name", argument);
+        guest = xasprintf("/host/%s", name);
+    }
+    added->host_path = host;
+    added->guest_path = guest;
+}
+
+/* Options that take a value accept "--name VALUE" and "--name=VALUE". Returns the value,
+   or NULL when `argument` is not this option. */
+static const char *option_value(const char *name, int argc, char **argv, int *index)
+{
+    const char *argument = argv[*index];
+    size_t length = strlen(name);
+    if (strncmp(argument, name, length) != 0)
+        return NULL;
+    if (argument[length] == '=')
+        return argument + length + 1;
+    if (argument[length] != '\0')
+        return NULL;
+    if (*index + 1 >= argc)
+        usage_error("option %s needs a value", name);
+    return argv[++*index];
+}
+
+static void print_usage_and_exit(void)
+{
+    fputs(usage_text, stdout);
+    exit(fflush(stdout) == 0 ? 0 : EXIT_SYSGATE_ERROR);
+}
+
+void parse_command_line(int argc, char **argv, struct options *options)
+{
+    memset(options, 0, sizeof *options);
+    options->memory_bytes = GUEST_RAM_DEFAULT;
+
+    if (argc < 2)
+        fail(EXIT_SYSGATE_ERROR, "missing command: run or shell (try 'sysgate --help')");
+    const char *command = argv[1];
+    if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 ||
+        strcmp(command, "help") == 0)
+        print_usage_and_exit();
+    if (strcmp(command, "--version") == 0) {
+        puts("sysgate 1.0");
+        exit(0);
+    }
+    if (strcmp(command, "run") == 0)
+        options->command = COMMAND_RUN;
+    else if (strcmp(command, "shell") == 0)
+        options->command = COMMAND_SHELL;
+    else if (command[0] == '-')
+        usage_error("options go after the command: sysgate run|shell %s ...", command);
+    else
+        usage_error("unknown command '%s' (use run or shell)", command);
+
+    int index = 2;
+    for (; index < argc; index++) {
+        const char *argument = argv[index];
+        const char *value;
+        if (strcmp(argument, "--") == 0) {
+            index++;
+            break;
+        }
+        if (argument[0] != '-' || argument[1] == '\0')
+            break; /* PROGRAM ("-" alone is a file name, as for most tools) */
+
+        if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
+            print_usage_and_exit();
+        } else if (strcmp(argument, "--trace") == 0) {
+            options->trace = true;
+        } else if (strcmp(argument, "--verbose") == 0) {
+            options->verbose = true;
+        } else if ((value = option_value("--accel", argc, argv, &index))) {
+            if (strcmp(value, "kvm") == 0)
+                options->accel = ACCEL_KVM;
+            else if (strcmp(value, "tcg") == 0)
+                options->accel = ACCEL_TCG;
+            else
+                usage_error("--accel %s: use kvm or tcg", value);
+        } else if ((value = option_value("--machine", argc, argv, &index))) {
+            if (strcmp(value, "microvm") == 0)
+                options->machine = MACHINE_MICROVM;
+            else if (strcmp(value, "pc") == 0)
+                options->machine = MACHINE_PC;
+            else
+                usage_error("--machine %s: use microvm or pc", value);
+        } else if ((value = option_value("--cpu", argc, argv, &index))) {
+            if (!*value)
+                usage_error("--cpu needs a model name%s", "");
+            options->cpu_model = value;
+        } else if ((value = option_value("--mem", argc, argv, &index))) {
+            options->memory_bytes = parse_memory_size(value);
+        } else if ((value = option_value("--add", argc, argv, &index))) {
+            options->added_files = xrealloc(options->added_files,
+                                            (options->added_count + 1) * sizeof(struct added_file));
+            parse_added_file(value, &options->added_files[options->added_count++]);
+        } else if ((value = option_value("--timeout", argc, argv, &index))) {
+            options->timeout_seconds = parse_timeout(value);
+        } else if ((value = option_value("--cmdline", argc, argv, &index))) {
+            options->extra_cmdline = value;
+        } else if ((value = option_value("--kernel", argc, argv, &index))) {
+            options->kernel_path = value;
+        } else if ((value = option_value("--initrd", argc, argv, &index))) {
+            options->initrd_path = value;
+        } else if ((value = option_value("--qemu", argc, argv, &index))) {
+            options->qemu_path = value;
+        } else {
+            usage_error("unknown option '%s'", argument);
+        }
+    }
+
+    if (options->command == COMMAND_SHELL) {
+        if (index < argc)
+            usage_error("shell takes no PROGRAM (got '%s'); did you mean 'sysgate run'?",
+                        argv[index]);
+        return;
+    }
+    if (index >= argc)
+        usage_error("run needs a PROGRAM%s", "");
+    options->program = argv[index];
+    options->program_argv = argv + index;
+    options->program_argc = argc - index;
+    if (options->program[0] == '\0')
+        fail(EXIT_NOT_FOUND, ": No such file or directory");
+}

@@ -1,0 +1,53 @@
+/* The command line of `sysgate`: commands, options and their validation. */
+#ifndef SYSGATE_OPTIONS_H
+#define SYSGATE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum command {
+    COMMAND_RUN,   /* sysgate run [OPTIONS] PROGRAM [ARGS...] */
+    COMMAND_SHELL, /* sysgate shell [OPTIONS] */
+};
+
+enum accel_request { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+enum machine_type { MACHINE_MICROVM, MACHINE_PC };
+
+/* Guest RAM limits. Below 32 MiB nothing useful boots; above 3 GiB QEMU would split RAM
+   around the 32-bit PCI hole, and guest-physical address P would no longer be offset P
+   of the RAM file (docs/monitor.md). */
+#define GUEST_RAM_MIN (32ull << 20)
+#define GUEST_RAM_MAX (3ull << 30)
+#define GUEST_RAM_DEFAULT (256ull << 20)
+
+struct added_file {
+    const char *host_path;
+    char *guest_path; /* normalised: absolute, no "." or ".." or empty components */
+};
+
+struct options {
+    enum command command;
+    enum accel_request accel;
+    enum machine_type machine;
+    const char *cpu_model;      /* NULL: "max" under TCG, "host" under KVM */
+    uint64_t memory_bytes;
+    struct added_file *added_files;
+    size_t added_count;
+    bool trace;
+    bool verbose;
+    double timeout_seconds;     /* 0: no timeout */
+    const char *extra_cmdline;  /* --cmdline, NULL if not given */
+    const char *kernel_path;    /* NULL: kernel.elf next to the sysgate executable */
+    const char *initrd_path;    /* NULL: initramfs.cpio next to the sysgate executable */
+    const char *qemu_path;      /* NULL: $SYSGATE_QEMU, else qemu-system-x86_64 from PATH */
+    const char *program;        /* run: PROGRAM as typed */
+    char **program_argv;        /* run: PROGRAM and its arguments, NULL-terminated */
+    int program_argc;
+};
+
+/* Parses argv. Prints help or version and exits 0 when asked; prints one line and
+   exits 125 on any usage error. */
+void parse_command_line(int argc, char **argv, struct options *options);
+
+#endif
