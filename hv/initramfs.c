@@ -258,7 +258,8 @@ int build_initramfs(const char *default_archive_path, const struct options *opti
 
     /* The kernel unpacks the archive into RAM while it still holds the archive itself. */
     if (writer.offset > options->memory_bytes / 2)
-        fail(EXIT_SYSGATE_ERROR, "the initramfs (%llu MiB) needs more guest RAM than --mem %llu M gives",
+        fail(EXIT_SYSGATE_ERROR,
+             "the initramfs (%llu MiB) needs more guest RAM than --mem %lluM gives",
              (unsigned long long)(writer.offset >> 20),
              (unsigned long long)(options->memory_bytes >> 20));
     return fd;

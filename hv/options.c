@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +46,15 @@ static const char usage_text[] =
     "kernel panic or a QEMU failure; 126 when PROGRAM is not executable; 127 when it does\n"
     "not exist.\n";
 
-static _Noreturn void usage_error(const char *format, const char *argument)
+/* A problem with the shape of the command line: one line, with a pointer to --help. */
+static _Noreturn void usage_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void usage_error(const char *format, ...)
 {
     char message[1024];
-    snprintf(message, sizeof message, format, argument);
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
     fail(EXIT_SYSGATE_ERROR, "%s (try 'sysgate --help')", message);
 }
 
@@ -254,7 +260,7 @@ void parse_command_line(int argc, char **argv, struct options *options)
                 usage_error("--machine %s: use microvm or pc", value);
         } else if ((value = option_value("--cpu", argc, argv, &index))) {
             if (!*value)
-                usage_error("--cpu needs a model name%s", "");
+                usage_error("--cpu needs a model name");
             options->cpu_model = value;
         } else if ((value = option_value("--mem", argc, argv, &index))) {
             options->memory_bytes = parse_memory_size(value);
@@ -284,7 +290,7 @@ void parse_command_line(int argc, char **argv, struct options *options)
         return;
     }
     if (index >= argc)
-        usage_error("run needs a PROGRAM%s", "");
+        usage_error("run needs a PROGRAM");
     options->program = argv[index];
     options->program_argv = argv + index;
     options->program_argc = argc - index;
