@@ -33,7 +33,7 @@ TEST_NAMES := $(filter-out $(FREESTANDING),$(basename $(notdir $(TEST_SOURCES)))
 I386_TESTS := hello exitcode faults alloc64 malloc_stress gates iamtest
 TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
 	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello $(I386_TESTS:%=$(BUILD)/tests/i386/%)
-BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c))
+BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c)) $(BUILD)/bench/nullcall32
 USER_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
 
 .PHONY: all kernel test run shell bench clean deps test-programs userland
@@ -64,10 +64,14 @@ $(FREESTANDING:%=$(BUILD)/tests/glibc/%): $(BUILD)/tests/glibc/%: tests/progs/%.
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie -o $@ $<
-$(BUILD)/bench/%: bench/progs/%.c
+$(BUILD)/bench/%: bench/progs/%.c $(USER_HEADERS) bench/progs/poweroff.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(USER_CFLAGS) -static -o $@ $<
+	@$(CC) $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
+$(BUILD)/bench/%32: bench/progs/%.c $(USER_HEADERS) bench/progs/poweroff.h
+	@mkdir -p $(dir $@)
+	@echo "  CC -m32 $@"
+	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -static -fno-pie -no-pie -o $@ $<
 
 $(BUILD)/user/%: user/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
@@ -129,8 +133,11 @@ $(BUILD)/vdso/vdso32.so: kernel/vdso/vdso32.S kernel/vdso/vdso32.lds
 $(BUILD)/gen/vdso32_offsets.h: $(BUILD)/vdso/vdso32.so
 	@mkdir -p $(dir $@)
 	@nm $< | awk '$$3 ~ /^(__kernel_vsyscall|vsyscall_.*|int80_landing_pad)$$/ { printf "#define VDSO32_%s 0x%s\n", $$3, $$1 }' >$@
+$(BUILD)/gen/vdso64_offsets.h: $(BUILD)/vdso/vdso64.so
+	@mkdir -p $(dir $@)
+	@nm $< | awk '$$3 ~ /^(__vdso_(clock_gettime|gettimeofday|time)|vdso_.*_syscall)$$/ { printf "#define VDSO64_%s 0x%s\n", $$3, $$1 }' >$@
 $(BUILD)/kernel/vdso/image.S.o: $(BUILD)/vdso/vdso64.so $(BUILD)/vdso/vdso32.so
-GEN_HEADERS += $(BUILD)/gen/vdso32_offsets.h
+GEN_HEADERS += $(BUILD)/gen/vdso32_offsets.h $(BUILD)/gen/vdso64_offsets.h
 
 $(BUILD)/kernel/%.c.o: kernel/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)

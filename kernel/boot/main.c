@@ -77,7 +77,7 @@ static void read_boot_info(u64 start_info_phys)
     }
 }
 
-static enum cpu_vendor read_vendor(void)
+static u32 read_vendor(void)
 {
     u32 max, vendor[3];
     cpuid(0, 0, &max, &vendor[0], &vendor[2], &vendor[1]);
@@ -108,6 +108,7 @@ static void cpu_features_enable(void)
 }
 
 extern void entry_syscall_64(void), entry_syscall_32(void), entry_sysenter_32(void);
+extern u64 syscall_64_fast_limit, syscall_32_fast_limit;
 
 void syscall_gate_init(void)
 {
@@ -125,6 +126,9 @@ void syscall_gate_init(void)
     wrmsr(MSR_SYSENTER_CS, KERNEL_CS);
     wrmsr(MSR_SYSENTER_ESP, (u64)&this_cpu()->sysenter_flags + sizeof(u64));
     wrmsr(MSR_SYSENTER_EIP, (u64)entry_sysenter_32);
+    this_cpu()->vdso32_landing_pad = vdso32_landing_pad();
+    if (kernel_trace)
+        syscall_64_fast_limit = syscall_32_fast_limit = 0; /* every call takes the full path, which traces */
 }
 
 static int open_on(int fd, const char *path, u32 flags)

@@ -44,13 +44,90 @@
     popq %rdi
 .endm
 
-/* The 64-bit syscall gate: rcx = user rip, r11 = user rflags, rsp still the
- * user's. FMASK has cleared IF, TF, DF, AC and NT. */
+/* SMAP's stac/clac, turned into 3-byte nops at boot on CPUs without SMAP
+ * (smap.c), as the kernel's only instruction patching. */
+.macro STAC
+661: .byte 0x0f, 0x01, 0xcb
+    .pushsection .smap_sites, "a"
+    .quad 661b
+    .popsection
+.endm
+.macro CLAC
+661: .byte 0x0f, 0x01, 0xca
+    .pushsection .smap_sites, "a"
+    .quad 661b
+    .popsection
+.endm
+
+/*
+ * Each system-call gate has a fast path and a full one.
+ *
+ * The fast path saves only what the C calling convention would let the
+ * service routine clobber and the return needs, calls the table entry, and
+ * returns with the gate's own fast instruction. It is taken whenever the
+ * number is in range (the limit is 0 while tracing, which sends every call
+ * the full way) and leaves through the full exit only when the current task
+ * has work to do on its way out (CPU_EXIT_WORK: a reschedule, later signals).
+ *
+ * The full path builds a complete struct regs (cpu.h), as interrupts do, and
+ * calls the C dispatcher, which reads numbers the way Linux does, traces, and
+ * decides whether the fast return instruction is safe or iretq is needed.
+ */
+
+/* ---- syscall from 64-bit code: rcx = user rip, r11 = user rflags, rsp is
+ * still the user's; FMASK has cleared IF, TF, DF, AC and NT. ---- */
     .globl entry_syscall_64
 entry_syscall_64:
     swapgs
     movq %rsp, %gs:CPU_USER_RSP
     movq %gs:CPU_KERNEL_RSP, %rsp
+    cmpq syscall_64_fast_limit(%rip), %rax
+    jae syscall_64_full
+    pushq %gs:CPU_USER_RSP
+    pushq %rcx
+    pushq %r11
+    pushq %rdi
+    pushq %rsi
+    pushq %rdx
+    pushq %r10
+    pushq %r8
+    pushq %r9
+    sti
+    movq %r10, %rcx                 /* the C convention's fourth argument */
+    call *syscall_table_64(,%rax,8)
+    cli
+    popq %r9
+    popq %r8
+    popq %r10
+    popq %rdx
+    popq %rsi
+    popq %rdi
+    popq %r11
+    popq %rcx
+    cmpb $0, %gs:CPU_EXIT_WORK
+    jne syscall_64_exit_work
+    popq %rsp
+    swapgs
+    sysretq
+
+/* The fast path's way out when there is work: rebuild a full frame from the
+ * user's registers (all restored by now) and leave like an interrupt. */
+syscall_64_exit_work:
+    popq %gs:CPU_USER_RSP
+    pushq $USER_DS
+    pushq %gs:CPU_USER_RSP
+    pushq %r11
+    pushq $USER_CS
+    pushq %rcx
+    pushq $0                        /* error_code */
+    pushq $-1                       /* nr: the call is over */
+    PUSH_REGS
+    movq %rsp, %rdi
+    xorl %esi, %esi
+    call exit_to_user
+    jmp return_to_user_iret
+
+syscall_64_full:
     pushq $USER_DS
     pushq %gs:CPU_USER_RSP
     pushq %r11
@@ -63,6 +140,9 @@ entry_syscall_64:
     sti
     call syscall_64_dispatch        /* returns true when sysret is safe */
     cli
+    movq %rsp, %rdi
+    movzbl %al, %esi
+    call exit_to_user               /* pending work; false if iret is needed */
     testb %al, %al
     jz return_to_user_iret
     POP_REGS
@@ -72,17 +152,156 @@ entry_syscall_64:
     swapgs
     sysretq
 
-/* sysenter from a 32-bit program, through the vDSO (vdso32.S): ebp holds the
+/* ---- int $0x80, from 32-bit programs and from 64-bit ones alike (which get
+ * the i386 table and 32-bit arguments, as on Linux). The kernel itself never
+ * executes int $0x80, so the caller is always in user mode. ---- */
+    .globl entry_int80
+entry_int80:
+    swapgs
+    cmpq syscall_32_fast_limit(%rip), %rax
+    jae int80_full
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    /* ebx, ecx, edx, esi, edi, ebp -> rdi, rsi, rdx, rcx, r8, r9, zero-extended */
+    movl %edi, %r8d
+    movl %ebp, %r9d
+    movl %ecx, %r10d
+    movl %esi, %ecx
+    movl %r10d, %esi
+    movl %ebx, %edi
+    movl %edx, %edx
+    movb $1, %gs:CPU_IN_COMPAT_SYSCALL
+    sti
+    call *syscall_table_32(,%rax,8)
+    cli
+    movb $0, %gs:CPU_IN_COMPAT_SYSCALL
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    cmpb $0, %gs:CPU_EXIT_WORK
+    jne int80_exit_work
+    swapgs
+    iretq
+
+int80_exit_work:
+    pushq $0                        /* error_code */
+    pushq $-1                       /* nr: the call is over */
+    PUSH_REGS
+    movq %rsp, %rdi
+    xorl %esi, %esi
+    call exit_to_user
+    jmp return_to_user_iret
+
+int80_full:
+    pushq $0                        /* error_code */
+    pushq %rax                      /* nr */
+    PUSH_REGS
+    movq %rsp, %rdi
+    sti
+    call syscall_32_dispatch
+    cli
+    movq %rsp, %rdi
+    xorl %esi, %esi
+    call exit_to_user
+    jmp return_to_user_iret
+
+/* ---- sysenter from 32-bit code, through the vDSO (vdso32.S): ebp holds the
  * user stack pointer, the sixth argument is at its top, and the kernel returns
- * to the vDSO's landing pad. The CPU has cleared IF but not TF, NT, AC or DF:
- * the first instructions run on the small SYSENTER_ESP stack until the user's
- * flags are saved and replaced. A #DB raised by a user's TF here is absorbed
- * by traps.c (sysenter_entry_region). */
+ * to the vDSO's landing pad, whose pops restore ecx, edx and ebp. The CPU has
+ * cleared IF but not TF, NT, AC or DF: the first instructions run on the
+ * one-word SYSENTER_ESP stack (cpu.sysenter_flags) until the user's flags are
+ * saved and replaced. A #DB from a user's TF there is absorbed by traps.c. ---- */
     .globl entry_sysenter_32, entry_sysenter_32_flags_saved
 entry_sysenter_32:
-    pushfq                          /* SYSENTER_ESP points just past cpu.sysenter_flags */
+    pushfq                          /* into cpu.sysenter_flags, with IF clear */
     swapgs
     movq %gs:CPU_KERNEL_RSP, %rsp
+entry_sysenter_32_flags_saved:
+    pushq $2                        /* only the always-one bit: TF, DF, AC, NT off */
+    popfq
+    testl $0x100, %gs:CPU_SYSENTER_FLAGS    /* the user single-steps: full path, iret */
+    jnz sysenter_full
+    cmpq syscall_32_fast_limit(%rip), %rax
+    jae sysenter_full
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    movl %ebp, %r9d
+    STAC
+sysenter_read_arg6:
+    movl (%r9), %r9d                /* the sixth argument, saved by the vDSO */
+    CLAC
+    movl %edi, %r8d
+    movl %ecx, %r10d
+    movl %esi, %ecx
+    movl %r10d, %esi
+    movl %ebx, %edi
+    movl %edx, %edx
+    movb $1, %gs:CPU_IN_COMPAT_SYSCALL
+    sti
+    call *syscall_table_32(,%rax,8)
+    cli
+    movb $0, %gs:CPU_IN_COMPAT_SYSCALL
+sysenter_fast_exit:
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    cmpb $0, %gs:CPU_EXIT_WORK
+    jne sysenter_exit_work
+    cmpl $VENDOR_INTEL, %gs:CPU_VENDOR     /* sysexit is #UD on AMD in long mode */
+    jne sysenter_exit_work
+    movl %gs:CPU_VDSO32_LANDING_PAD, %edx
+    movl %ebp, %ecx
+    pushq %gs:CPU_SYSENTER_FLAGS    /* the user's flags, IF still clear */
+    popfq
+    swapgs
+    sti                             /* its shadow covers sysexit */
+    sysexitl
+
+/* A bad user stack: the sixth argument cannot be read. */
+sysenter_bad_stack:
+    CLAC
+    movq $-14, %rax                 /* -EFAULT */
+    jmp sysenter_fast_exit
+
+sysenter_exit_work:
+    /* Build the iret frame sysexit would have made, then a full frame; ecx
+     * and edx get what sysexit would have put there, not kernel values. */
+    movl %gs:CPU_VDSO32_LANDING_PAD, %edx
+    movl %ebp, %ecx
+    pushq $USER_DS
+    movl %ebp, %ebp
+    pushq %rbp
+    pushq %gs:CPU_SYSENTER_FLAGS
+    orq $0x200, (%rsp)
+    pushq $USER32_CS
+    pushq %gs:CPU_VDSO32_LANDING_PAD
+    pushq $0                        /* error_code */
+    pushq $-1                       /* nr: the call is over */
+    PUSH_REGS
+    movq %rsp, %rdi
+    xorl %esi, %esi
+    call exit_to_user
+    jmp return_to_user_iret
+
+sysenter_full:
     pushq $USER_DS                  /* ss */
     movl %ebp, %ebp
     pushq %rbp                      /* rsp: the user's esp */
@@ -93,19 +312,18 @@ entry_sysenter_32:
     pushq $0                        /* error_code */
     pushq %rax                      /* nr */
     PUSH_REGS
-entry_sysenter_32_flags_saved:
-    pushq $2                        /* only the always-one bit: NT, AC, DF, TF off */
-    popfq
     movq %rsp, %rdi
     sti
     call sysenter_32_dispatch       /* returns true when sysexit is safe */
     cli
+    movq %rsp, %rdi
+    movzbl %al, %esi
+    call exit_to_user
     testb %al, %al
     jz return_to_user_iret
     POP_REGS
     /* sysexit loads eip from edx and esp from ecx, and no flags: put the
-     * user's flags back (without IF), then sti; its one-instruction shadow
-     * covers sysexit. */
+     * user's flags back without IF, then sti, whose shadow covers sysexit. */
     movl REGS_RIP - REGS_NR(%rsp), %edx
     movl REGS_RSP - REGS_NR(%rsp), %ecx
     pushq REGS_RFLAGS - REGS_NR(%rsp)
@@ -115,14 +333,77 @@ entry_sysenter_32_flags_saved:
     sti
     sysexitl
 
-/* syscall from a 32-bit program (AMD CPUs), through the vDSO: ecx holds the
+/* ---- syscall from 32-bit code (AMD CPUs), through the vDSO: ecx holds the
  * return address (so the vDSO passes the second argument in ebp), r11 the
- * flags, esp is still the user's. FMASK has cleared IF, TF, DF, AC and NT. */
+ * flags, esp is still the user's; FMASK has cleared IF, TF, DF, AC and NT.
+ * The kernel returns to the vDSO's landing pad. ---- */
     .globl entry_syscall_32
 entry_syscall_32:
     swapgs
     movq %rsp, %gs:CPU_USER_RSP
     movq %gs:CPU_KERNEL_RSP, %rsp
+    cmpq syscall_32_fast_limit(%rip), %rax
+    jae syscall_32_full
+    pushq %gs:CPU_USER_RSP
+    pushq %r11
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    movl %gs:CPU_USER_RSP, %r9d
+    STAC
+syscall32_read_arg6:
+    movl (%r9), %r9d                /* the sixth argument, saved by the vDSO */
+    CLAC
+    movl %edi, %r8d
+    movl %esi, %ecx
+    movl %ebp, %esi                 /* the second argument travels in ebp */
+    movl %ebx, %edi
+    movl %edx, %edx
+    movb $1, %gs:CPU_IN_COMPAT_SYSCALL
+    sti
+    call *syscall_table_32(,%rax,8)
+    cli
+    movb $0, %gs:CPU_IN_COMPAT_SYSCALL
+syscall32_fast_exit:
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %r11
+    cmpb $0, %gs:CPU_EXIT_WORK
+    jne syscall32_exit_work
+    movl %gs:CPU_VDSO32_LANDING_PAD, %ecx
+    popq %rsp
+    swapgs
+    sysretl
+
+syscall32_bad_stack:
+    CLAC
+    movq $-14, %rax                 /* -EFAULT */
+    jmp syscall32_fast_exit
+
+syscall32_exit_work:
+    movl %gs:CPU_VDSO32_LANDING_PAD, %ecx /* what sysretl would leave in ecx */
+    popq %gs:CPU_USER_RSP
+    pushq $USER_DS
+    pushq %gs:CPU_USER_RSP
+    pushq %r11
+    pushq $USER32_CS
+    pushq %gs:CPU_VDSO32_LANDING_PAD
+    pushq $0                        /* error_code */
+    pushq $-1                       /* nr: the call is over */
+    PUSH_REGS
+    movq %rsp, %rdi
+    xorl %esi, %esi
+    call exit_to_user
+    jmp return_to_user_iret
+
+syscall_32_full:
     pushq $USER_DS
     pushq %gs:CPU_USER_RSP
     pushq %r11
@@ -135,6 +416,9 @@ entry_syscall_32:
     sti
     call syscall32_dispatch         /* returns true when sysret is safe */
     cli
+    movq %rsp, %rdi
+    movzbl %al, %esi
+    call exit_to_user
     testb %al, %al
     jz return_to_user_iret
     POP_REGS
@@ -144,22 +428,10 @@ entry_syscall_32:
     swapgs
     sysretl
 
-/* int $0x80: the i386 gate, from 32-bit programs and from 64-bit ones alike
- * (which then get the i386 table and 32-bit arguments, as on Linux). */
-    .globl entry_int80
-entry_int80:
-    pushq $0                        /* error_code */
-    pushq %rax                      /* nr */
-    cld
-    testb $3, 24(%rsp)
-    jz 1f
-    swapgs
-1:  PUSH_REGS
-    movq %rsp, %rdi
-    sti
-    call syscall_32_dispatch
-    cli
-    jmp interrupt_return
+    .pushsection __ex_table, "a"
+    .quad sysenter_read_arg6, sysenter_bad_stack
+    .quad syscall32_read_arg6, syscall32_bad_stack
+    .popsection
 
 /* Exception and interrupt stubs: push an error code where the CPU did not,
  * then the vector. */

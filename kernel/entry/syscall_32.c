@@ -17,7 +17,7 @@
 #include "syscall_table_32.h"
 #undef SYSCALL
 
-static const syscall_fn syscall_table_32[SYSCALL_COUNT] = {
+const syscall_fn syscall_table_32[SYSCALL_COUNT] = {
 #define SYSCALL(nr, name, entry) [nr] = (syscall_fn)entry,
 #include "syscall_table_32.h"
 #undef SYSCALL
@@ -29,16 +29,18 @@ const char *const syscall_names_32[SYSCALL_COUNT] = {
 #undef SYSCALL
 };
 const unsigned syscall_count_32 = SYSCALL_COUNT;
+/* Numbers below this take the entry code's fast path (0 while tracing). */
+u64 syscall_32_fast_limit = SYSCALL_COUNT;
 
 static void dispatch_32(struct regs *r, enum gate gate, const u32 args[6])
 {
     unsigned nr = (u32)r->nr;
     long result = -ENOSYS;
     struct cpu *cpu = this_cpu();
-    cpu->in_compat_syscall = true;
+    cpu->in_compat_syscall = 1;
     if (nr < SYSCALL_COUNT)
         result = syscall_table_32[nr](args[0], args[1], args[2], args[3], args[4], args[5]);
-    cpu->in_compat_syscall = false;
+    cpu->in_compat_syscall = 0;
     r->rax = (u64)result;
     if (unlikely(kernel_trace)) {
         const u64 wide[6] = {args[0], args[1], args[2], args[3], args[4], args[5]};

@@ -27,6 +27,8 @@ const char *const syscall_names_64[SYSCALL_COUNT] = {
 };
 
 const unsigned syscall_count_64 = SYSCALL_COUNT;
+/* Numbers below this take the entry code's fast path (0 while tracing). */
+u64 syscall_64_fast_limit = SYSCALL_COUNT;
 
 long sys_ni_syscall(void) { return -ENOSYS; }
 

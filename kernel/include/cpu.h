@@ -8,6 +8,13 @@
 #define CPU_KERNEL_RSP 8
 #define CPU_USER_RSP 16
 #define CPU_SYSENTER_FLAGS 32
+#define CPU_VDSO32_LANDING_PAD 40
+#define CPU_VENDOR 48
+#define CPU_EXIT_WORK 52
+#define CPU_IN_COMPAT_SYSCALL 53
+#define VENDOR_OTHER 0
+#define VENDOR_INTEL 1
+#define VENDOR_AMD 2
 
 /* Offsets into struct regs, for the entry code. */
 #define REGS_NR 120
@@ -22,17 +29,17 @@
 
 struct task;
 
-enum cpu_vendor { VENDOR_OTHER, VENDOR_INTEL, VENDOR_AMD };
-
 struct cpu {
     struct cpu *self;
-    u64 kernel_rsp; /* top of the running task's kernel stack */
-    u64 user_rsp;   /* scratch for the syscall entry */
+    u64 kernel_rsp;         /* top of the running task's kernel stack */
+    u64 user_rsp;           /* scratch for the syscall entries */
     struct task *current;
-    u64 sysenter_flags; /* sysenter's first pushfq lands here (SYSENTER_ESP) */
+    u64 sysenter_flags;     /* sysenter's first pushfq lands here (SYSENTER_ESP) */
+    u64 vdso32_landing_pad; /* where sysenter and 32-bit syscall return */
+    u32 vendor;             /* VENDOR_*: decides the 32-bit fast gates */
+    u8 exit_work;           /* the task must pass through exit_to_user() */
+    u8 in_compat_syscall;   /* a call through a 32-bit gate is running */
     bool has_smap, has_smep, has_fsgsbase;
-    bool in_compat_syscall;
-    enum cpu_vendor vendor; /* decides the 32-bit fast gates (vdso.c, syscall_32.c) */
 };
 
 /* The registers of an interrupted context, as the entry code pushes them.
@@ -48,6 +55,10 @@ _Static_assert(__builtin_offsetof(struct regs, rip) == REGS_RIP, "entry code off
 _Static_assert(sizeof(struct regs) == REGS_SIZE, "entry code offsets");
 
 _Static_assert(__builtin_offsetof(struct cpu, sysenter_flags) == CPU_SYSENTER_FLAGS, "entry code offsets");
+_Static_assert(__builtin_offsetof(struct cpu, vdso32_landing_pad) == CPU_VDSO32_LANDING_PAD, "entry code offsets");
+_Static_assert(__builtin_offsetof(struct cpu, vendor) == CPU_VENDOR, "entry code offsets");
+_Static_assert(__builtin_offsetof(struct cpu, exit_work) == CPU_EXIT_WORK, "entry code offsets");
+_Static_assert(__builtin_offsetof(struct cpu, in_compat_syscall) == CPU_IN_COMPAT_SYSCALL, "entry code offsets");
 
 extern struct cpu boot_cpu;
 static inline struct cpu *this_cpu(void) { return &boot_cpu; }

@@ -12,7 +12,7 @@ extern struct vdso_data *vdso_data;
 /* Copies the images into pages of their own, patches the 32-bit gate for this
  * CPU, and starts the clock. */
 void vdso_init(void);
-void tsc_init(struct vdso_data *data);
+bool tsc_init(struct vdso_data *data); /* false: no usable TSC clock */
 
 /* Maps the vDSO (and, for 64-bit programs, the data page) into mm; returns
  * the address of its ELF header and, for 32-bit, of __kernel_vsyscall. */

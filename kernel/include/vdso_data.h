@@ -9,11 +9,14 @@
 
 #include <stdint.h>
 
+/* ns = (tsc - tsc_base) * mult >> VDSO_CLOCK_SHIFT; a constant shift keeps
+ * the arithmetic to one multiplication and one double shift. */
+#define VDSO_CLOCK_SHIFT 32
+
 struct vdso_data {
     uint64_t tsc_base;      /* TSC at boot */
-    uint64_t mult;          /* ns = (tsc - tsc_base) * mult >> shift */
-    uint32_t shift;
-    uint32_t clock_ok;      /* 0: the vDSO asks the kernel instead */
+    uint64_t mult;
+
     int64_t realtime_offset_ns; /* CLOCK_REALTIME = CLOCK_MONOTONIC + this */
 };
 
@@ -27,7 +30,7 @@ static inline uint64_t vdso_read_tsc(void)
 static inline uint64_t vdso_monotonic_ns(const volatile struct vdso_data *d)
 {
     uint64_t delta = vdso_read_tsc() - d->tsc_base;
-    return (uint64_t)(((unsigned __int128)delta * d->mult) >> d->shift);
+    return (uint64_t)(((unsigned __int128)delta * d->mult) >> VDSO_CLOCK_SHIFT);
 }
 
 #endif

@@ -1,20 +1,36 @@
 #include "errno.h"
+#include "lib.h"
+#include "mm.h"
 #include "uaccess.h"
 
-static bool smap_enabled;
+/*
+ * With SMAP on, the kernel may touch user pages only between stac and clac.
+ * Every stac and clac (here and in the entry code) records its address in
+ * .smap_sites; on a CPU without SMAP, where they would be invalid opcodes,
+ * uaccess_init turns them into 3-byte nops. This is the kernel's only
+ * instruction patching.
+ */
+#define SMAP_SITE(insn)                                                               \
+    "661: " insn "\n"                                                                 \
+    ".pushsection .smap_sites, \"a\"\n"                                               \
+    ".quad 661b\n"                                                                    \
+    ".popsection"
 
-void uaccess_init(bool smap) { smap_enabled = smap; }
+static inline void user_access_begin(void) { __asm__ volatile(SMAP_SITE("stac") ::: "memory"); }
+void user_access_end(void) { __asm__ volatile(SMAP_SITE("clac") ::: "memory"); }
 
-/* With SMAP on, the kernel may touch user pages only between stac and clac. */
-static inline void user_access_begin(void)
+extern u8 *const __smap_sites_start[], *const __smap_sites_end[];
+
+void uaccess_init(bool smap)
 {
-    if (smap_enabled)
-        __asm__ volatile("stac" ::: "memory");
-}
-void user_access_end(void)
-{
-    if (smap_enabled)
-        __asm__ volatile("clac" ::: "memory");
+    if (smap)
+        return;
+    static const u8 nop3[3] = {0x0f, 0x1f, 0x00};
+    for (u8 *const *site = __smap_sites_start; site < __smap_sites_end; site++) {
+        /* Kernel text is read-only; its alias in the direct map is not. */
+        u8 *writable = phys_to_virt(virt_to_phys(*site));
+        memcpy(writable, nop3, sizeof(nop3));
+    }
 }
 
 /* rep movsb/stosb whose faults resume after the instruction with rcx = bytes left. */

@@ -13,9 +13,8 @@
 
 static struct task idle_task;
 static struct task *run_queue; /* circular list through next_run, idle excluded */
-static bool need_resched;
-
-void sched_tick(void) { need_resched = true; }
+/* A reschedule is work on the way back to user space (cpu.exit_work). */
+void sched_tick(void) { this_cpu()->exit_work = 1; }
 
 void sched_init(void)
 {
@@ -109,7 +108,7 @@ static struct task *pick_next(void)
 void schedule(void)
 {
     u64 flags = irq_save();
-    need_resched = false;
+    this_cpu()->exit_work = 0;
     struct task *next = pick_next();
     if (next != &idle_task)
         run_queue = next;
@@ -119,8 +118,17 @@ void schedule(void)
 
 void schedule_if_needed(void)
 {
-    if (need_resched)
+    if (this_cpu()->exit_work)
         schedule();
+}
+
+/* The last stop before user space for every gate's slow exit. Returns whether
+ * the gate's fast return instruction may still be used. */
+bool exit_to_user(struct regs *r, bool fast_return_ok)
+{
+    (void)r;
+    schedule_if_needed();
+    return fast_return_ok;
 }
 
 void sleep_on(const void *channel)

@@ -12,6 +12,7 @@
 #include "proc.h"
 #include "vdso.h"
 #include "vdso32_offsets.h"
+#include "vdso64_offsets.h"
 #include "x86.h"
 
 extern const u8 vdso64_image[], vdso64_image_end[], vdso32_image[], vdso32_image_end[];
@@ -54,6 +55,15 @@ static enum vsyscall_kind choose_vsyscall(void)
     }
 }
 
+/* Writes `jmp target` (rel32) at `at`, both offsets into an image. */
+static void patch_jump(struct vdso_pages image, u32 at, u32 target)
+{
+    u8 *code = (u8 *)phys_to_virt(image.first) + at;
+    s32 rel = (s32)(target - (at + 5));
+    code[0] = 0xe9;
+    memcpy(code + 1, &rel, sizeof(rel));
+}
+
 void vdso_init(void)
 {
     vvar = (struct vdso_pages){page_alloc(), 1};
@@ -64,13 +74,15 @@ void vdso_init(void)
 
     enum vsyscall_kind kind = choose_vsyscall();
     static const u32 targets[] = {VDSO32_vsyscall_int80, VDSO32_vsyscall_sysenter, VDSO32_vsyscall_syscall};
-    u8 *gate = (u8 *)phys_to_virt(vdso32.first) + VDSO32_vsyscall_gate;
-    BUG_ON(gate[0] != 0xe9);
-    s32 rel = (s32)(targets[kind] - (VDSO32_vsyscall_gate + 5));
-    memcpy(gate + 1, &rel, sizeof(rel));
+    BUG_ON(((u8 *)phys_to_virt(vdso32.first))[VDSO32_vsyscall_gate] != 0xe9);
+    patch_jump(vdso32, VDSO32_vsyscall_gate, targets[kind]);
     kprintf(KERN_INFO "vdso: __kernel_vsyscall uses %s\n", vsyscall_names[kind]);
 
-    tsc_init(phys_to_virt(vvar.first));
+    if (!tsc_init(phys_to_virt(vvar.first))) {
+        patch_jump(vdso64, VDSO64___vdso_clock_gettime, VDSO64_vdso_clock_gettime_syscall);
+        patch_jump(vdso64, VDSO64___vdso_gettimeofday, VDSO64_vdso_gettimeofday_syscall);
+        patch_jump(vdso64, VDSO64___vdso_time, VDSO64_vdso_time_syscall);
+    }
 }
 
 u64 vdso32_landing_pad(void) { return VDSO32_ADDR + VDSO32_int80_landing_pad; }

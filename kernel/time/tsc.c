@@ -10,12 +10,11 @@
 #include "x86.h"
 
 #define CALIBRATION_NS 1000000 /* 1 ms of APIC timer */
-#define SHIFT 32
 
 struct vdso_data *vdso_data;
 static bool tsc_ready;
 
-void tsc_init(struct vdso_data *data)
+bool tsc_init(struct vdso_data *data)
 {
     vdso_data = data;
     u64 flags = irq_save();
@@ -35,17 +34,16 @@ void tsc_init(struct vdso_data *data)
     u64 ticks = end_tsc - start_tsc;
     if (!ticks || now > start_count) {
         kprintf(KERN_WARN "clock: TSC calibration failed; the vDSO will ask the kernel\n");
-        return;
+        return false;
     }
     u64 mono_now = apic_monotonic_ns();
     /* elapsed_ns < 2^21 and mono_now is a few milliseconds: no overflow. */
-    data->mult = (elapsed_ns << SHIFT) / ticks;
-    data->shift = SHIFT;
+    data->mult = (elapsed_ns << VDSO_CLOCK_SHIFT) / ticks;
     /* Continue from the APIC-based clock without a jump. */
     data->tsc_base = rdtsc() - mono_now * ticks / elapsed_ns;
-    data->clock_ok = 1;
     tsc_ready = true;
     kprintf(KERN_INFO "clock: TSC at %lu kHz\n", ticks * 1000000 / elapsed_ns);
+    return true;
 }
 
 u64 monotonic_ns(void)
