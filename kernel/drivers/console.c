@@ -10,6 +10,7 @@
  * 0xff 0x00 and escapes a data byte 0xff as 0xff 0xff.
  */
 #include "apic.h"
+#include "ioapic.h"
 #include "errno.h"
 #include "fs.h"
 #include "lib.h"
@@ -35,15 +36,17 @@ static ssize_t serial_write_user(u16 port, const char __user *buf, size_t len)
     return (ssize_t)done;
 }
 
-/* Waits for at least one byte: the CPU sleeps until the next interrupt. */
+/* Waits for at least one byte, the CPU asleep until the UART's receive
+ * interrupt. The check and the sleep happen with interrupts off, and "sti;
+ * hlt" reopens them only as the CPU halts, so no wake-up is lost. */
 static int serial_wait_byte(u16 port)
 {
-    for (;;) {
-        int c = serial_read_byte(port);
-        if (c >= 0)
-            return c;
-        __asm__ volatile("sti; hlt" ::: "memory");
-    }
+    u64 flags = irq_save();
+    int c;
+    while ((c = serial_read_byte(port)) < 0)
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
+    irq_restore(flags);
+    return c;
 }
 
 /* ---- raw streams ---- */
@@ -184,8 +187,18 @@ static long console_ioctl(struct file *f, unsigned cmd, u64 arg)
 
 static const struct file_ops console_ops = {.read = console_read, .write = console_write, .ioctl = console_ioctl, .stream = true};
 
+static void serial_interrupt(struct regs *r)
+{
+    (void)r;
+    apic_eoi(); /* readers look at the UART themselves when they wake */
+}
+
 void console_devices_init(void)
 {
+    extern void (*irq_handlers[256])(struct regs *);
+    irq_handlers[VECTOR_SERIAL] = serial_interrupt;
+    ioapic_route(IRQ_COM1, VECTOR_SERIAL);
+    serial_enable_rx_interrupt(COM1);
     char_device_register(DEV_TTYS0, &console_ops);
     char_device_register(DEV_CONSOLE, &console_ops);
     char_device_register(DEV_TTY, &console_ops);

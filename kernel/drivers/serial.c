@@ -11,6 +11,8 @@ enum {
 };
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
+#define LSR_TRANSMITTER_EMPTY 0x40
+#define IER_RX_AVAILABLE 0x01
 
 void serial_init(u16 port)
 {
@@ -19,7 +21,7 @@ void serial_init(u16 port)
     outb(port + UART_DATA, 1);
     outb(port + UART_IER, 0);
     outb(port + UART_LCR, 0x03); /* 8N1 */
-    outb(port + UART_FCR, 0x07); /* FIFOs on and cleared */
+    outb(port + UART_FCR, 0xc7); /* FIFOs on and cleared; interrupt at 14 bytes (or a timeout) */
     outb(port + UART_MCR, 0x0b); /* DTR, RTS, OUT2 (lets the UART raise its IRQ) */
 }
 
@@ -31,6 +33,18 @@ void serial_write(u16 port, const char *buf, size_t len)
         outb(port + UART_DATA, (u8)buf[i]);
     }
 }
+
+/* Waits until every byte written has left the UART: only "transmitter empty"
+ * (not THRE) means QEMU has handed it to its backend. Bounded, so a stuck UART
+ * cannot hang a shutdown. */
+void serial_flush(u16 port)
+{
+    for (int spins = 0; spins < 1000000 && !(inb(port + UART_LSR) & LSR_TRANSMITTER_EMPTY); spins++)
+        cpu_relax();
+}
+
+/* Received bytes raise the UART's interrupt, so a reader can sleep until one comes. */
+void serial_enable_rx_interrupt(u16 port) { outb(port + UART_IER, IER_RX_AVAILABLE); }
 
 int serial_read_byte(u16 port)
 {

@@ -40,12 +40,12 @@ void kprintf(const char *fmt, ...)
 noreturn void panic(const char *fmt, ...)
 {
     cli();
+    char message[256];
     va_list ap;
     va_start(ap, fmt);
-    kprintf(KERN_ERR "Kernel panic: ");
-    vkprintf(fmt, ap);
-    kprintf(KERN_ERR "\n");
+    vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
+    kprintf(KERN_ERR "Kernel panic: %s\n", message);
     dump_backtrace((u64)__builtin_frame_address(0));
     machine_crash();
 }

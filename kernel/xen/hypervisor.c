@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "layout.h"
 #include "lib.h"
+#include "serial.h"
 #include "x86.h"
 
 #define MAILBOX_MAGIC 0x56484753
@@ -92,6 +93,8 @@ static noreturn void triple_fault(void)
 static noreturn void shutdown(u32 reason, int exit_status)
 {
     struct sched_shutdown request = {reason, (u32)exit_status};
+    serial_flush(COM1); /* every byte written reaches the host first */
+    serial_flush(COM2);
     hypercall(HYPERVISOR_sched_op, SCHEDOP_shutdown, (u64)&request, 0, 0, 0);
     triple_fault();
 }
