@@ -10,7 +10,8 @@
  * branch); the libc and vDSO figures include libc's own wrapper. Under QEMU's
  * `-icount shift=0` the TSC counts executed guest instructions, so the figure
  * is the exact number of instructions per round trip; elsewhere it is cycles.
- * Prints "NAME VALUE" lines.
+ * Prints "NAME TSC_PER_CALL NS_PER_CALL" lines (the second from
+ * CLOCK_MONOTONIC: wall time, or guest instructions again under -icount).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,14 +30,27 @@ static inline uint64_t tsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void report(const char *name, uint64_t tsc_start, uint64_t tsc_end, uint64_t ns_start, uint64_t ns_end)
+{
+    printf("%s %.1f %.1f\n", name, (double)(tsc_end - tsc_start) / ITERATIONS,
+           (double)(ns_end - ns_start) / ITERATIONS);
+}
+
 #define MEASURE(name, call)                                                           \
     do {                                                                              \
         call; /* warm: first touches fault pages in */                                \
-        uint64_t start = tsc();                                                       \
+        uint64_t ns_start = now_ns(), start = tsc();                                  \
         for (int i = 0; i < ITERATIONS; i++)                                          \
             call;                                                                     \
-        uint64_t end = tsc();                                                         \
-        printf("%s %.1f\n", name, (double)(end - start) / ITERATIONS);                \
+        uint64_t end = tsc(), ns_end = now_ns();                                      \
+        report(name, start, end, ns_start, ns_end);                                   \
     } while (0)
 
 #define I386_GETPID 20
@@ -52,13 +66,13 @@ static inline uint64_t tsc(void)
 #define TIGHT_LOOP(name, nr, trap, ...)                                               \
     do {                                                                              \
         long count = ITERATIONS;                                                      \
-        uint64_t start = tsc();                                                       \
+        uint64_t ns_start = now_ns(), start = tsc();                                  \
         __asm__ volatile("1: mov %[n], %%eax\n\t" trap "\n\tdec %[c]\n\tjnz 1b"  \
                          : [c] "+b"(count)                                            \
                          : [n] "i"(nr), ##__VA_ARGS__                                 \
                          : "memory", "cc", CLOBBERS);                              \
-        uint64_t end = tsc();                                                         \
-        printf("%s %.1f\n", name, (double)(end - start) / ITERATIONS);                \
+        uint64_t end = tsc(), ns_end = now_ns();                                      \
+        report(name, start, end, ns_start, ns_end);                                   \
     } while (0)
 
 int main(void)
