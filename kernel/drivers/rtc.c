@@ -1,6 +1,7 @@
 /* Wall-clock time: read once from the CMOS real-time clock at boot, then kept
  * by the monotonic clock. */
 #include "apic.h"
+#include "lib.h"
 #include "time.h"
 #include "vdso.h"
 #include "x86.h"
@@ -27,8 +28,14 @@ static s64 days_from_civil(int y, int m, int d)
 
 void time_init(void)
 {
-    while (cmos_read(0x0a) & 0x80) /* update in progress */
-        ;
+    /* An update in progress lasts under 2 ms; a machine without an RTC reads
+     * 0xff, which has the bit set forever. */
+    for (int spins = 0; spins < 100000 && (cmos_read(0x0a) & 0x80); spins++)
+        cpu_relax();
+    if (cmos_read(0x0a) == 0xff) {
+        kprintf(KERN_WARN "rtc: no CMOS clock; the time starts at the epoch\n");
+        return;
+    }
     int sec = cmos_read(0x00), min = cmos_read(0x02), hour = cmos_read(0x04);
     int day = cmos_read(0x07), month = cmos_read(0x08), year = cmos_read(0x09);
     int century = cmos_read(0x32);

@@ -19,6 +19,18 @@ static bool frame_used(size_t pfn) { return used_bitmap[pfn / 64] & (1ul << (pfn
 static void mark_used(size_t pfn) { used_bitmap[pfn / 64] |= 1ul << (pfn % 64); }
 static void mark_free(size_t pfn) { used_bitmap[pfn / 64] &= ~(1ul << (pfn % 64)); }
 
+/* Frames [first, end) become free: whole bitmap words at a time where possible. */
+static void mark_range_free(size_t first, size_t end)
+{
+    size_t pfn = first;
+    for (; pfn < end && pfn % 64; pfn++)
+        mark_free(pfn);
+    for (; pfn + 64 <= end; pfn += 64)
+        used_bitmap[pfn / 64] = 0;
+    for (; pfn < end; pfn++)
+        mark_free(pfn);
+}
+
 /* The metadata sits right after the kernel image; paging_init maps it there. */
 u64 pmm_metadata_end;
 
@@ -37,16 +49,15 @@ void pmm_init(const struct memory_range *ram, int nram, const struct memory_rang
     memset(refcounts, 0, frame_count * sizeof(u16));
 
     for (int i = 0; i < nram; i++)
-        for (u64 pa = ALIGN_UP(ram[i].start, PAGE_SIZE); pa + PAGE_SIZE <= ram[i].end; pa += PAGE_SIZE)
-            mark_free(pa / PAGE_SIZE);
+        mark_range_free(ALIGN_UP(ram[i].start, PAGE_SIZE) / PAGE_SIZE, ALIGN_DOWN(ram[i].end, PAGE_SIZE) / PAGE_SIZE);
     struct memory_range kernel = {(u64)__kernel_phys_start, pmm_metadata_end - KERNEL_VMA};
     for (int i = -1; i < nreserved; i++) {
         const struct memory_range *r = i < 0 ? &kernel : &reserved[i];
         for (u64 pa = ALIGN_DOWN(r->start, PAGE_SIZE); pa < r->end && pa / PAGE_SIZE < frame_count; pa += PAGE_SIZE)
             mark_used(pa / PAGE_SIZE);
     }
-    for (size_t pfn = 0; pfn < frame_count; pfn++)
-        if (!frame_used(pfn))
+    for (size_t word = 0; word < bitmap_bytes / 8; word++)
+        for (u64 free_bits = ~used_bitmap[word]; free_bits; free_bits &= free_bits - 1)
             total_pages++;
     free_pages = total_pages;
 }

@@ -9,7 +9,7 @@
 #include "vdso.h"
 #include "x86.h"
 
-#define CALIBRATION_NS 1000000 /* 1 ms of APIC timer */
+#define CALIBRATION_NS 250000 /* 250 us of APIC timer: a few ppm of error */
 
 struct vdso_data *vdso_data;
 static bool tsc_ready;
