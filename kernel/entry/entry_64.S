@@ -221,7 +221,8 @@ int80_full:
  * to the vDSO's landing pad, whose pops restore ecx, edx and ebp. The CPU has
  * cleared IF but not TF, NT, AC or DF: the first instructions run on the
  * one-word SYSENTER_ESP stack (cpu.sysenter_flags) until the user's flags are
- * saved and replaced. A #DB from a user's TF there is absorbed by traps.c. ---- */
+ * saved and replaced. A user's TF raises #DB on the first of them: traps.c
+ * clears it there and notes it in cpu.sysenter_single_step. ---- */
     .globl entry_sysenter_32, entry_sysenter_32_flags_saved
 entry_sysenter_32:
     pushfq                          /* into cpu.sysenter_flags, with IF clear */
@@ -230,8 +231,8 @@ entry_sysenter_32:
 entry_sysenter_32_flags_saved:
     pushq $2                        /* only the always-one bit: TF, DF, AC, NT off */
     popfq
-    testl $0x100, %gs:CPU_SYSENTER_FLAGS    /* the user single-steps: full path, iret */
-    jnz sysenter_full
+    cmpb $0, %gs:CPU_SYSENTER_SINGLE_STEP   /* the user single-steps: full path, iret */
+    jne sysenter_full
     cmpq syscall_32_fast_limit(%rip), %rax
     jae sysenter_full
     pushq %rsi

@@ -81,5 +81,14 @@ static bool fast_32_dispatch(struct regs *r, enum gate gate, u32 second_arg)
            r->rip <= 0xffffffffu && r->rsp <= 0xffffffffu;
 }
 
-bool sysenter_32_dispatch(struct regs *r) { return fast_32_dispatch(r, GATE_SYSENTER, (u32)r->rcx); }
+bool sysenter_32_dispatch(struct regs *r)
+{
+    bool fast_exit_ok = fast_32_dispatch(r, GATE_SYSENTER, (u32)r->rcx);
+    if (this_cpu()->sysenter_single_step) {
+        this_cpu()->sysenter_single_step = 0;
+        r->rflags |= RFLAGS_TF;
+        return false;
+    }
+    return fast_exit_ok;
+}
 bool syscall32_dispatch(struct regs *r) { return fast_32_dispatch(r, GATE_SYSCALL32, (u32)r->rbp); }

@@ -164,9 +164,11 @@ void interrupt_dispatch(struct regs *r)
         return;
     }
     if (vector == 1 && !regs_from_user(r) && in_sysenter_entry(r->rip)) {
-        /* The user's TF survived sysenter; its flags are saved already, and
-         * the exit goes through iret so that single-stepping resumes there. */
+        /* The user's TF survived sysenter. The kernel goes on without it; the
+         * call returns through iret with TF back in the user's flags, so that
+         * single-stepping resumes after it (syscall_32.c). */
         r->rflags &= ~RFLAGS_TF;
+        this_cpu()->sysenter_single_step = 1;
         return;
     }
     if (vector < 32) {

@@ -12,6 +12,7 @@
 #define CPU_VENDOR 48
 #define CPU_EXIT_WORK 52
 #define CPU_IN_COMPAT_SYSCALL 53
+#define CPU_SYSENTER_SINGLE_STEP 54
 #define VENDOR_OTHER 0
 #define VENDOR_INTEL 1
 #define VENDOR_AMD 2
@@ -39,6 +40,7 @@ struct cpu {
     u32 vendor;             /* VENDOR_*: decides the 32-bit fast gates */
     u8 exit_work;           /* the task must pass through exit_to_user() */
     u8 in_compat_syscall;   /* a call through a 32-bit gate is running */
+    u8 sysenter_single_step; /* the user entered sysenter with TF set (traps.c) */
     bool has_smap, has_smep, has_fsgsbase;
 };
 
@@ -59,6 +61,7 @@ _Static_assert(__builtin_offsetof(struct cpu, vdso32_landing_pad) == CPU_VDSO32_
 _Static_assert(__builtin_offsetof(struct cpu, vendor) == CPU_VENDOR, "entry code offsets");
 _Static_assert(__builtin_offsetof(struct cpu, exit_work) == CPU_EXIT_WORK, "entry code offsets");
 _Static_assert(__builtin_offsetof(struct cpu, in_compat_syscall) == CPU_IN_COMPAT_SYSCALL, "entry code offsets");
+_Static_assert(__builtin_offsetof(struct cpu, sysenter_single_step) == CPU_SYSENTER_SINGLE_STEP, "entry code offsets");
 
 extern struct cpu boot_cpu;
 static inline struct cpu *this_cpu(void) { return &boot_cpu; }

@@ -22,6 +22,19 @@ test_gates_i386_amd() {
     diff -u "$T/host.out" "$T/out" >&2 || fail "gates differ on an AMD CPU"
 }
 
+# The trap flag set by the caller: the call completes, the trap after it kills
+# the process with SIGTRAP (133), as on Linux, and the kernel stays up.
+test_trap_flag_64bit() {
+    for gate in 0 1; do differential $GLIBC/gates tf $gate; done
+}
+test_trap_flag_i386() {
+    for gate in 0 1 2; do
+        differential $I386/gates tf $gate
+        sg_run --cpu $INTEL_CPU $I386/gates tf $gate
+        [ "$status" = "$host_status" ] || fail "trap flag through gate $gate on Intel: $status, host $host_status"
+    done
+}
+
 # The trace names the gate each call came through: glibc's i386 calls go
 # through __kernel_vsyscall, which must use the CPU's own fast instruction.
 vsyscall_gate_for_cpu() { # CPU EXPECTED_GATE

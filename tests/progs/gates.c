@@ -13,6 +13,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sysgate/syscall.h>
@@ -21,7 +22,7 @@
 #define I386_GETPID 20
 #define I386_WRITE 4
 #if defined(__x86_64__)
-static const long nr_getpid[] = {39, I386_GETPID};
+static long nr_getpid[] = {39, I386_GETPID};
 static const long nr_write[] = {1, I386_WRITE};
 static const char *const gate_names[] = {"syscall", "int80"};
 #define GATES 2
@@ -30,7 +31,7 @@ static long raw(int gate, long nr, long a1, long a2, long a3)
     return gate == 0 ? sg_raw_syscall64(nr, a1, a2, a3, 0, 0, 0) : sg_raw_int80(nr, a1, a2, a3, 0, 0, 0);
 }
 #else
-static const long nr_getpid[] = {I386_GETPID, I386_GETPID, I386_GETPID};
+static long nr_getpid[] = {I386_GETPID, I386_GETPID, I386_GETPID};
 static const long nr_write[] = {I386_WRITE, I386_WRITE, I386_WRITE};
 static const char *const gate_names[] = {"int80", "sysenter", "vsyscall"};
 #define GATES 3
@@ -152,8 +153,10 @@ static void check_registers(int gate)
         printf("%s: registers preserved\n", gate_names[gate]);
 }
 
-/* DF and AC set by the caller: the call must work and give them back. */
+/* DF, AC and NT set by the caller: the call must work and give them back. */
+#define RFLAGS_TF (1ul << 8)
 #define RFLAGS_DF (1ul << 10)
+#define RFLAGS_NT (1ul << 14)
 #define RFLAGS_AC (1ul << 18)
 
 static unsigned long flags_across(int gate, unsigned long set)
@@ -168,9 +171,43 @@ static unsigned long flags_across(int gate, unsigned long set)
     return flags & set;
 }
 
-int main(void)
+/* `gates tf GATE`: the caller sets the trap flag right before the gate's
+ * instruction, so the CPU enters the kernel single-stepping (sysenter keeps
+ * TF; syscall and int clear it on the way in). The call completes, the trap
+ * after it kills the process with SIGTRAP (no handler), on Linux and on
+ * sysgate alike, and the kernel must not mind. */
+static int single_step_into(int gate)
+{
+    printf("single-stepping into %s\n", gate_names[gate]);
+    fflush(stdout);
+    unsigned long flags;
+    __asm__ volatile("pushf\n\tpop %0" : "=r"(flags));
+    flags |= RFLAGS_TF;
+#if defined(__x86_64__)
+    if (gate == 0)
+        __asm__ volatile("push %1\n\tpopf\n\tsyscall" : "+a"(nr_getpid[0]) : "r"(flags) : "rcx", "r11", "memory");
+    else
+        __asm__ volatile("push %1\n\tpopf\n\tint $0x80" : "+a"(nr_getpid[1]) : "r"(flags) : "memory");
+#else
+    vsyscall_entry = sg_vsyscall_entry();
+    if (gate == 0)
+        __asm__ volatile("push %1\n\tpopf\n\tint $0x80" : "+a"(nr_getpid[0]) : "r"(flags) : "memory");
+    else if (gate == 1)
+        __asm__ volatile("pushl %%ebp\n\tpushl $1f\n\tpushl %%ecx\n\tpushl %%edx\n\tpushl %%ebp\n\t"
+                         "movl %%esp, %%ebp\n\tpush %1\n\tpopf\n\tsysenter\n1:\n\tpopl %%ebp"
+                         : "+a"(nr_getpid[1]) : "r"(flags) : "ecx", "edx", "memory");
+    else
+        __asm__ volatile("push %1\n\tpopf\n\tcall *vsyscall_entry" : "+a"(nr_getpid[2]) : "r"(flags) : "ecx", "edx", "memory");
+#endif
+    printf("survived the trap flag\n");
+    return 3;
+}
+
+int main(int argc, char **argv)
 {
     char buf[8];
+    if (argc == 3 && !strcmp(argv[1], "tf"))
+        return single_step_into(atoi(argv[2]) % GATES);
     for (int gate = 0; gate < GATES; gate++) {
         long pid = raw(gate, nr_getpid[gate], 0, 0, 0);
         printf("%s: getpid %s\n", gate_names[gate], pid == getpid() ? "matches" : "differs");
@@ -191,6 +228,7 @@ int main(void)
         check_registers(gate);
         printf("%s: DF %s\n", gate_names[gate], flags_across(gate, RFLAGS_DF) ? "kept" : "lost");
         printf("%s: AC %s\n", gate_names[gate], flags_across(gate, RFLAGS_AC) ? "kept" : "lost");
+        printf("%s: NT %s\n", gate_names[gate], flags_across(gate, RFLAGS_NT) ? "kept" : "lost");
     }
     return 0;
 }
