@@ -30,7 +30,7 @@ USER_HEADERS := $(wildcard include/sysgate/*.h) $(BUILD)/include/sysgate/unistd_
 TEST_SOURCES := $(wildcard tests/progs/*.c)
 FREESTANDING := startstate
 TEST_NAMES := $(filter-out $(FREESTANDING),$(basename $(notdir $(TEST_SOURCES))))
-I386_TESTS := hello exitcode faults alloc64 malloc_stress gates iamtest
+I386_TESTS := hello exitcode faults alloc64 malloc_stress gates iamtest vdsotime
 TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
 	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello $(I386_TESTS:%=$(BUILD)/tests/i386/%)
 BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c)) $(BUILD)/bench/nullcall32
@@ -119,20 +119,22 @@ $(BUILD)/gen/syscall_table_32.h $(BUILD)/include/sysgate/unistd_32.h &: kernel/e
 
 # ---- the vDSOs: user code, built as shared objects and carried in the kernel ----
 VDSO_LDFLAGS := -nostdlib -shared -Wl,--hash-style=both -Wl,-z,max-page-size=4096 -Wl,--no-undefined -Wl,--build-id=none
-$(BUILD)/vdso/vdso64.so: kernel/vdso/vdso64.c kernel/vdso/vdso64.lds kernel/include/vdso_data.h
+$(BUILD)/vdso/vdso64.so: kernel/vdso/vdso64.c kernel/vdso/vdso64.lds kernel/vdso/vclock.h kernel/include/vdso_data.h
 	@mkdir -p $(dir $@)
 	@echo "  VDSO    $@"
 	@$(CC) -m64 -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -ffreestanding -fno-stack-protector \
 		-fno-asynchronous-unwind-tables -Ikernel/include $(VDSO_LDFLAGS) -Wl,-T,kernel/vdso/vdso64.lds \
 		-Wl,-soname=linux-vdso.so.1 -o $@ kernel/vdso/vdso64.c
-$(BUILD)/vdso/vdso32.so: kernel/vdso/vdso32.S kernel/vdso/vdso32.lds
+$(BUILD)/vdso/vdso32.so: kernel/vdso/vdso32.S kernel/vdso/vdso32.c kernel/vdso/vdso32.lds kernel/vdso/vclock.h kernel/include/vdso_data.h
 	@mkdir -p $(dir $@)
 	@echo "  VDSO    $@"
-	@$(CC) -m32 -fPIC $(VDSO_LDFLAGS) -Wl,-T,kernel/vdso/vdso32.lds -Wl,-soname=linux-gate.so.1 -o $@ kernel/vdso/vdso32.S
+	@$(CC) -m32 -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -ffreestanding -fno-stack-protector \
+		-fno-asynchronous-unwind-tables -Ikernel/include $(VDSO_LDFLAGS) -Wl,-T,kernel/vdso/vdso32.lds \
+		-Wl,-soname=linux-gate.so.1 -o $@ kernel/vdso/vdso32.S kernel/vdso/vdso32.c
 # Where the kernel finds the 32-bit vDSO's entry points inside its image.
 $(BUILD)/gen/vdso32_offsets.h: $(BUILD)/vdso/vdso32.so
 	@mkdir -p $(dir $@)
-	@nm $< | awk '$$3 ~ /^(__kernel_vsyscall|vsyscall_.*|int80_landing_pad)$$/ { printf "#define VDSO32_%s 0x%s\n", $$3, $$1 }' >$@
+	@nm $< | awk '$$3 ~ /^(__kernel_vsyscall|vsyscall_.*|int80_landing_pad|__vdso_(clock_gettime|clock_gettime64|gettimeofday|time)|vdso_.*_syscall)$$/ { printf "#define VDSO32_%s 0x%s\n", $$3, $$1 }' >$@
 $(BUILD)/gen/vdso64_offsets.h: $(BUILD)/vdso/vdso64.so
 	@mkdir -p $(dir $@)
 	@nm $< | awk '$$3 ~ /^(__vdso_(clock_gettime|gettimeofday|time)|vdso_.*_syscall)$$/ { printf "#define VDSO64_%s 0x%s\n", $$3, $$1 }' >$@

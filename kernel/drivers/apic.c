@@ -6,6 +6,7 @@
 #include "apic.h"
 #include "cpu.h"
 #include "mm.h"
+#include "time.h"
 #include "x86.h"
 
 #define APIC_PHYS 0xfee00000
@@ -34,6 +35,7 @@ static void timer_interrupt(struct regs *r)
 {
     (void)r;
     ticks++;
+    clock_tick();
     apic_eoi();
     sched_tick();
 }

@@ -1,12 +1,9 @@
 /* Wall-clock time: read once from the CMOS real-time clock at boot, then kept
- * by the monotonic clock. */
+ * by the monotonic clock (time/tsc.c). */
 #include "apic.h"
 #include "lib.h"
 #include "time.h"
-#include "vdso.h"
 #include "x86.h"
-
-static s64 boot_epoch_seconds;
 
 static u8 cmos_read(u8 reg)
 {
@@ -45,10 +42,8 @@ void time_init(void)
         day = bcd(day), month = bcd(month), year = bcd(year), century = bcd(century);
     }
     int full_year = (century >= 19 && century <= 30 ? century : 20) * 100 + year;
-    boot_epoch_seconds = days_from_civil(full_year, month, day) * 86400 + hour * 3600 + min * 60 + sec;
-    if (vdso_data)
-        vdso_data->realtime_offset_ns = boot_epoch_seconds * 1000000000ll;
+    s64 epoch_seconds = days_from_civil(full_year, month, day) * 86400 + hour * 3600 + min * 60 + sec;
+    clock_set_realtime((u64)epoch_seconds * 1000000000ull);
 }
 
-u64 realtime_ns(void) { return (u64)boot_epoch_seconds * 1000000000ull + monotonic_ns(); }
-s64 realtime_seconds(void) { return (s64)(realtime_ns() / 1000000000ull); }
+

@@ -4,6 +4,10 @@
 #include "types.h"
 
 void time_init(void);
+/* Sets CLOCK_REALTIME to `now_ns` since the epoch, from this moment on. */
+void clock_set_realtime(u64 now_ns);
+/* At every timer tick: refreshes the vDSOs' copy of the time. */
+void clock_tick(void);
 s64 realtime_seconds(void);
 u64 realtime_ns(void);
 

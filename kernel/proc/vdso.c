@@ -24,11 +24,11 @@ struct vdso_pages {
 
 static struct vdso_pages vvar, vdso64, vdso32;
 
-/* vvar, then the 64-bit vDSO, one page above the stack; the 32-bit vDSO one
- * page above the 32-bit stack. */
+/* The data page, then the vDSO, one page above the stack of each ABI. */
 #define VVAR_ADDR (USER_STACK_TOP + PAGE_SIZE)
 #define VDSO64_ADDR (VVAR_ADDR + PAGE_SIZE)
-#define VDSO32_ADDR (COMPAT_STACK_TOP + PAGE_SIZE)
+#define VVAR32_ADDR (COMPAT_STACK_TOP + PAGE_SIZE)
+#define VDSO32_ADDR (VVAR32_ADDR + PAGE_SIZE)
 
 static struct vdso_pages copy_image(const u8 *start, const u8 *end)
 {
@@ -82,6 +82,10 @@ void vdso_init(void)
         patch_jump(vdso64, VDSO64___vdso_clock_gettime, VDSO64_vdso_clock_gettime_syscall);
         patch_jump(vdso64, VDSO64___vdso_gettimeofday, VDSO64_vdso_gettimeofday_syscall);
         patch_jump(vdso64, VDSO64___vdso_time, VDSO64_vdso_time_syscall);
+        patch_jump(vdso32, VDSO32___vdso_clock_gettime, VDSO32_vdso_clock_gettime_syscall);
+        patch_jump(vdso32, VDSO32___vdso_clock_gettime64, VDSO32_vdso_clock_gettime64_syscall);
+        patch_jump(vdso32, VDSO32___vdso_gettimeofday, VDSO32_vdso_gettimeofday_syscall);
+        patch_jump(vdso32, VDSO32___vdso_time, VDSO32_vdso_time_syscall);
     }
 }
 
@@ -108,7 +112,7 @@ int vdso_map(struct mm *mm, bool is32, u64 *ehdr, u64 *vsyscall)
     if (is32) {
         *ehdr = VDSO32_ADDR;
         *vsyscall = VDSO32_ADDR + VDSO32___kernel_vsyscall;
-        return map_pages(mm, VDSO32_ADDR, vdso32, PROT_READ | PROT_EXEC);
+        return map_pages(mm, VVAR32_ADDR, vvar, PROT_READ) ?: map_pages(mm, VDSO32_ADDR, vdso32, PROT_READ | PROT_EXEC);
     }
     *ehdr = VDSO64_ADDR;
     *vsyscall = 0;

@@ -1,11 +1,13 @@
 /*
  * The clock: the time stamp counter, calibrated at boot against the APIC timer
- * (which counts nanoseconds under QEMU). The kernel and the vDSO compute time
- * with the same formula from the same data page, so they always agree.
+ * (which counts nanoseconds under QEMU). The kernel reads it with the formula
+ * of vdso_data.h; at every tick it refreshes the split-up time the vDSOs add
+ * to, so the two always agree.
  */
 #include "apic.h"
 #include "kernel.h"
 #include "lib.h"
+#include "time.h"
 #include "vdso.h"
 #include "x86.h"
 
@@ -13,6 +15,7 @@
 
 struct vdso_data *vdso_data;
 static bool tsc_ready;
+static u64 realtime_offset_ns; /* CLOCK_REALTIME = CLOCK_MONOTONIC + this */
 
 bool tsc_init(struct vdso_data *data)
 {
@@ -42,6 +45,7 @@ bool tsc_init(struct vdso_data *data)
     /* Continue from the APIC-based clock without a jump. */
     data->tsc_base = rdtsc() - mono_now * ticks / elapsed_ns;
     tsc_ready = true;
+    clock_tick();
     kprintf(KERN_INFO "clock: TSC at %lu kHz\n", ticks * 1000000 / elapsed_ns);
     return true;
 }
@@ -51,4 +55,36 @@ u64 monotonic_ns(void)
     if (!tsc_ready)
         return apic_monotonic_ns();
     return vdso_monotonic_ns(vdso_data);
+}
+
+u64 realtime_ns(void) { return monotonic_ns() + realtime_offset_ns; }
+s64 realtime_seconds(void) { return (s64)(realtime_ns() / NSEC_PER_SEC); }
+
+void clock_set_realtime(u64 now_ns)
+{
+    realtime_offset_ns = now_ns - monotonic_ns();
+    if (vdso_data)
+        vdso_data->realtime_offset_ns = (s64)realtime_offset_ns;
+    clock_tick();
+}
+
+void clock_tick(void)
+{
+    if (!tsc_ready)
+        return;
+    struct vdso_data *d = vdso_data;
+    u64 flags = irq_save();
+    d->seq++; /* odd: readers retry */
+    __asm__ volatile("" ::: "memory");
+    u64 tsc = rdtsc();
+    u64 mono = vdso_mul_shr32(tsc - d->tsc_base, d->mult);
+    u64 real = mono + realtime_offset_ns;
+    d->cycle_last = tsc;
+    d->mono_sec = mono / NSEC_PER_SEC;
+    d->mono_nsec = (u32)(mono % NSEC_PER_SEC);
+    d->real_sec = real / NSEC_PER_SEC;
+    d->real_nsec = (u32)(real % NSEC_PER_SEC);
+    __asm__ volatile("" ::: "memory");
+    d->seq++;
+    irq_restore(flags);
 }
