@@ -108,6 +108,14 @@ test_vdso_time_matches_syscall() {
     ! grep -q FAIL "$T/out" || { cat "$T/out" >&2; fail "vDSO time disagrees"; }
 }
 
+test_vdso_time_matches_syscall_i386() {
+    for cpu in $INTEL_CPU $AMD_CPU; do
+        sg_run --cpu $cpu $I386/vdsotime
+        expect_status 0
+        ! grep -q FAIL "$T/out" || { cat "$T/out" >&2; fail "32-bit vDSO time disagrees on $cpu"; }
+    done
+}
+
 test_vdso_is_used_for_clock_gettime() {
     sg_run --trace $GLIBC/vdsotime
     expect_status 0
