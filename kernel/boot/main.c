@@ -212,7 +212,6 @@ static bool read_init_args(const char **path, char ***argv, char ***envp)
     return true;
 }
 
-int exec_program(struct task *t, const char *path, char *const argv[], char *const envp[]);
 
 static int exit_status_for_exec_error(int err) { return err == -ENOENT || err == -ENOTDIR ? 127 : 126; }
 
@@ -225,12 +224,17 @@ static void start_init(void)
     if (!t)
         panic("cannot create the first task");
     t->files = files_create();
+    t->fs = kzalloc(sizeof(*t->fs));
+    if (!t->files || !t->fs)
+        panic("cannot create the first task");
+    *t->fs = (struct fs_info){.cwd = root_inode, .umask = 022, .users = 1};
+    t->pgid = t->sid = t->pid;
     struct task *boot_thread = current_task();
     this_cpu()->current = t; /* so that open_stdio fills its table */
     open_stdio();
     int err;
     if (read_init_args(&path, &argv, &envp)) {
-        err = exec_program(t, path, argv, envp);
+        err = exec_program(t, task_regs(t), path, argv, envp);
         if (err) {
             kprintf(KERN_ERR "sysgate: cannot execute %s: error %d\n", path, -err);
             machine_poweroff(exit_status_for_exec_error(err));
@@ -240,7 +244,7 @@ static void start_init(void)
         err = -ENOENT;
         for (size_t i = 0; i < ARRAY_SIZE(candidates) && err; i++) {
             char *args[] = {(char *)candidates[i], NULL};
-            err = exec_program(t, candidates[i], args, default_env);
+            err = exec_program(t, task_regs(t), candidates[i], args, default_env);
         }
         if (err)
             panic("no init found (tried /init, /sbin/init, /bin/sh)");

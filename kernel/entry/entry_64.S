@@ -74,6 +74,21 @@
  * decides whether the fast return instruction is safe or iretq is needed.
  */
 
+/* A whole-frame system call (fork, execve, sigreturn: ptregs_ in the tables)
+ * reached from a fast path: note it as exit work and return the number. The
+ * fast path then restores the user's registers, sees the work, rebuilds the
+ * full struct regs from them and calls exit_to_user(), which runs the call on
+ * that frame and leaves through iret. The fast paths pay nothing for it. */
+    .globl ptregs_stub_64, ptregs_stub_32
+ptregs_stub_64:
+    movb $0, %gs:CPU_PTREGS_ABI32
+    jmp 1f
+ptregs_stub_32:
+    movb $1, %gs:CPU_PTREGS_ABI32
+1:  movl %eax, %gs:CPU_PTREGS_NR
+    orb $EXIT_WORK_PTREGS, %gs:CPU_EXIT_WORK
+    ret
+
 /* ---- syscall from 64-bit code: rcx = user rip, r11 = user rflags, rsp is
  * still the user's; FMASK has cleared IF, TF, DF, AC and NT. ---- */
     .globl entry_syscall_64

@@ -14,19 +14,35 @@
 #include "x86.h"
 
 #define SYSCALL(nr, name, entry) long entry();
+#define SYSCALL_PTREGS(nr, name, entry) long entry(struct regs *);
 #include "syscall_table_32.h"
 #undef SYSCALL
+#undef SYSCALL_PTREGS
+extern void ptregs_stub_32(void);
 
 const syscall_fn syscall_table_32[SYSCALL_COUNT] = {
 #define SYSCALL(nr, name, entry) [nr] = (syscall_fn)entry,
+#define SYSCALL_PTREGS(nr, name, entry) [nr] = (syscall_fn)ptregs_stub_32,
 #include "syscall_table_32.h"
 #undef SYSCALL
+#undef SYSCALL_PTREGS
+};
+
+/* The whole-frame calls, by number (NULL for the others). */
+const ptregs_fn ptregs_table_32[SYSCALL_COUNT] = {
+#define SYSCALL(nr, name, entry)
+#define SYSCALL_PTREGS(nr, name, entry) [nr] = entry,
+#include "syscall_table_32.h"
+#undef SYSCALL
+#undef SYSCALL_PTREGS
 };
 
 const char *const syscall_names_32[SYSCALL_COUNT] = {
 #define SYSCALL(nr, name, entry) [nr] = #name,
+#define SYSCALL_PTREGS(nr, name, entry) [nr] = #name,
 #include "syscall_table_32.h"
 #undef SYSCALL
+#undef SYSCALL_PTREGS
 };
 const unsigned syscall_count_32 = SYSCALL_COUNT;
 /* Numbers below this take the entry code's fast path (0 while tracing). */
@@ -38,7 +54,9 @@ static void dispatch_32(struct regs *r, enum gate gate, const u32 args[6])
     long result = -ENOSYS;
     struct cpu *cpu = this_cpu();
     cpu->in_compat_syscall = 1;
-    if (nr < SYSCALL_COUNT)
+    if (nr < SYSCALL_COUNT && ptregs_table_32[nr])
+        result = ptregs_table_32[nr](r);
+    else if (nr < SYSCALL_COUNT)
         result = syscall_table_32[nr](args[0], args[1], args[2], args[3], args[4], args[5]);
     cpu->in_compat_syscall = 0;
     r->rax = (u64)result;

@@ -11,19 +11,35 @@
 #include "x86.h"
 
 #define SYSCALL(nr, name, entry) long entry();
+#define SYSCALL_PTREGS(nr, name, entry) long entry(struct regs *);
 #include "syscall_table_64.h"
 #undef SYSCALL
+#undef SYSCALL_PTREGS
+extern void ptregs_stub_64(void);
 
 const syscall_fn syscall_table_64[SYSCALL_COUNT] = {
 #define SYSCALL(nr, name, entry) [nr] = (syscall_fn)entry,
+#define SYSCALL_PTREGS(nr, name, entry) [nr] = (syscall_fn)ptregs_stub_64,
 #include "syscall_table_64.h"
 #undef SYSCALL
+#undef SYSCALL_PTREGS
+};
+
+/* The whole-frame calls, by number (NULL for the others). */
+const ptregs_fn ptregs_table_64[SYSCALL_COUNT] = {
+#define SYSCALL(nr, name, entry)
+#define SYSCALL_PTREGS(nr, name, entry) [nr] = entry,
+#include "syscall_table_64.h"
+#undef SYSCALL
+#undef SYSCALL_PTREGS
 };
 
 const char *const syscall_names_64[SYSCALL_COUNT] = {
 #define SYSCALL(nr, name, entry) [nr] = #name,
+#define SYSCALL_PTREGS(nr, name, entry) [nr] = #name,
 #include "syscall_table_64.h"
 #undef SYSCALL
+#undef SYSCALL_PTREGS
 };
 
 const unsigned syscall_count_64 = SYSCALL_COUNT;
@@ -45,7 +61,9 @@ bool syscall_64_dispatch(struct regs *r)
     /* Linux reads the number as an int: the upper 32 bits of rax are ignored. */
     unsigned nr = (unsigned)(int)r->nr;
     long result = -ENOSYS;
-    if (nr < SYSCALL_COUNT)
+    if (nr < SYSCALL_COUNT && ptregs_table_64[nr])
+        result = ptregs_table_64[nr](r);
+    else if (nr < SYSCALL_COUNT)
         result = syscall_table_64[nr](r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9);
     r->rax = (u64)result;
     if (unlikely(kernel_trace)) {

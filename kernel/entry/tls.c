@@ -56,12 +56,13 @@ static void decode_descriptor(u64 desc, struct user_desc *d)
     d->limit_in_pages = (desc >> 55) & 1;
 }
 
-long sys_set_thread_area(struct user_desc __user *uinfo)
+/* Sets one of t's TLS descriptors from a user's struct user_desc (also for
+ * clone's CLONE_SETTLS from a 32-bit program). */
+long tls_set(struct task *t, struct user_desc __user *uinfo)
 {
     struct user_desc d;
     if (copy_from_user(&d, uinfo, sizeof(d)))
         return -EFAULT;
-    struct task *t = current_task();
     u32 index = d.entry_number;
     if (index == (u32)-1) {
         for (index = TLS_FIRST; index < TLS_FIRST + TLS_COUNT; index++)
@@ -75,8 +76,15 @@ long sys_set_thread_area(struct user_desc __user *uinfo)
     if (index < TLS_FIRST || index >= TLS_FIRST + TLS_COUNT)
         return -EINVAL;
     t->tls[index - TLS_FIRST] = desc_is_empty(&d) ? 0 : encode_descriptor(&d);
-    gdt_load_tls(t->tls);
     return 0;
+}
+
+long sys_set_thread_area(struct user_desc __user *uinfo)
+{
+    long err = tls_set(current_task(), uinfo);
+    if (!err)
+        gdt_load_tls(current_task()->tls);
+    return err;
 }
 
 long sys_get_thread_area(struct user_desc __user *uinfo)

@@ -153,6 +153,8 @@ static bool in_sysenter_entry(u64 rip)
     return rip >= (u64)entry_sysenter_32 && rip <= (u64)entry_sysenter_32_flags_saved + 8;
 }
 
+bool exit_to_user(struct regs *r, bool fast_return_ok);
+
 void interrupt_dispatch(struct regs *r)
 {
     /* Interrupt gates leave AC as the user set it; with SMAP that would let
@@ -181,5 +183,5 @@ void interrupt_dispatch(struct regs *r)
     if (irq_handlers[vector])
         irq_handlers[vector](r);
     if (regs_from_user(r))
-        schedule_if_needed();
+        exit_to_user(r, false);
 }

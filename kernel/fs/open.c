@@ -1,4 +1,5 @@
 /* open, openat, close, access and readlink. */
+#include "compat.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -67,6 +68,8 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
         return -EISDIR;
     if ((flags & O_TRUNC) && S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
         inode->size = 0;
+    if (!in_compat_syscall())
+        flags |= O_LARGEFILE; /* as Linux forces for 64-bit callers */
     struct file *f = file_open_inode(inode, flags);
     if (!f)
         return -ENOMEM;

@@ -13,6 +13,13 @@
 #define CPU_EXIT_WORK 52
 #define CPU_IN_COMPAT_SYSCALL 53
 #define CPU_SYSENTER_SINGLE_STEP 54
+#define CPU_PTREGS_ABI32 55
+#define CPU_PTREGS_NR 56
+
+/* cpu.exit_work bits: what a task must do on its way back to user space. */
+#define EXIT_WORK_RESCHED 1
+#define EXIT_WORK_PTREGS 2 /* run a whole-frame system call (ptregs_stub) */
+#define EXIT_WORK_SIGNAL 4 /* the task has a signal pending */
 #define VENDOR_OTHER 0
 #define VENDOR_INTEL 1
 #define VENDOR_AMD 2
@@ -41,6 +48,8 @@ struct cpu {
     u8 exit_work;           /* the task must pass through exit_to_user() */
     u8 in_compat_syscall;   /* a call through a 32-bit gate is running */
     u8 sysenter_single_step; /* the user entered sysenter with TF set (traps.c) */
+    u8 ptregs_abi32;        /* the pending whole-frame call came through a 32-bit gate */
+    u32 ptregs_nr;          /* and its number */
     bool has_smap, has_smep, has_fsgsbase;
 };
 
@@ -62,6 +71,8 @@ _Static_assert(__builtin_offsetof(struct cpu, vendor) == CPU_VENDOR, "entry code
 _Static_assert(__builtin_offsetof(struct cpu, exit_work) == CPU_EXIT_WORK, "entry code offsets");
 _Static_assert(__builtin_offsetof(struct cpu, in_compat_syscall) == CPU_IN_COMPAT_SYSCALL, "entry code offsets");
 _Static_assert(__builtin_offsetof(struct cpu, sysenter_single_step) == CPU_SYSENTER_SINGLE_STEP, "entry code offsets");
+_Static_assert(__builtin_offsetof(struct cpu, ptregs_abi32) == CPU_PTREGS_ABI32, "entry code offsets");
+_Static_assert(__builtin_offsetof(struct cpu, ptregs_nr) == CPU_PTREGS_NR, "entry code offsets");
 
 extern struct cpu boot_cpu;
 static inline struct cpu *this_cpu(void) { return &boot_cpu; }

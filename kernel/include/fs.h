@@ -43,6 +43,9 @@ struct file_ops {
     ssize_t (*read)(struct file *f, char __user *buf, size_t len, u64 *pos);
     ssize_t (*write)(struct file *f, const char __user *buf, size_t len, u64 *pos);
     long (*ioctl)(struct file *f, unsigned cmd, u64 arg);
+    void (*release)(struct file *f); /* the last reference is gone */
+    /* For poll and select: which of POLLIN/POLLOUT/POLLHUP/POLLERR hold now. */
+    unsigned (*poll)(struct file *f);
     bool stream; /* no file position: lseek gives ESPIPE (terminals, pipes) */
 };
 
@@ -75,12 +78,25 @@ struct file {
     u64 pos;
     u32 flags;
     int refs;
+    void *private; /* the driver's (a pipe's buffer) */
 };
+
+#define O_LARGEFILE 0100000
+
+#define POLLIN 0x001
+#define POLLPRI 0x002
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLNVAL 0x020
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
 
 extern struct inode *root_inode;
 
 void ramfs_init(void);
 struct inode *inode_create(struct inode *dir, const char *name, u32 mode);
+struct inode *pipe_inode_create(void);
 int inode_set_size(struct inode *inode, u64 size);
 int unpack_initramfs(const u8 *archive, u64 size);
 

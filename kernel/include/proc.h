@@ -39,7 +39,7 @@ struct files {
     int users;
 };
 
-enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_ZOMBIE };
+enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_ZOMBIE, TASK_DEAD };
 
 /* The x87/SSE registers in fxsave format: user programs own them, the kernel
  * (built with -mgeneral-regs-only) never touches them. */
@@ -47,17 +47,33 @@ struct fpu_state {
     u8 bytes[512];
 } __attribute__((aligned(16)));
 
+/* The current directory and umask: shared by threads (and CLONE_FS). */
+struct fs_info {
+    struct inode *cwd;
+    u32 umask;
+    int users;
+};
+
 struct task {
     struct fpu_state fpu;
     pid_t pid;
     pid_t tgid;
+    pid_t pgid, sid;
     enum task_state state;
     u64 kstack;             /* lowest address of the kernel stack */
     u64 saved_rsp;          /* while switched out */
     struct mm *mm;
     struct files *files;
-    struct task *parent;
+    struct fs_info *fs;
+    struct task *parent;    /* the process that waits for this one */
+    struct task *children;  /* child processes (of a thread-group leader) */
+    struct task *sibling;
+    struct task *group_leader;
+    int live_threads;       /* leader: threads of the group not yet exited */
+    int exit_signal;        /* sent to the parent at exit (SIGCHLD), 0 for threads */
     int wait_status;        /* Linux wait status once a zombie */
+    bool vfork_parent_waiting;
+    u64 pending_signals;    /* bit sig-1 */
     u64 fs_base, gs_base;
     u64 fs_selector, gs_selector;
     u64 tls[3];             /* set_thread_area's GDT descriptors */
@@ -87,8 +103,11 @@ void wake_up(const void *channel);
 noreturn void task_exit(int wait_status);
 /* Kills the current task with a signal (for faults, until signal delivery exists). */
 noreturn void task_die_by_signal(int signal);
+void task_free(struct task *t);
+void fs_info_put(struct fs_info *fs);
 
 struct mm *mm_create(void);
+struct mm *mm_copy(struct mm *parent); /* copy-on-write */
 void mm_destroy(struct mm *mm);
 struct vma *vma_find(struct mm *mm, u64 addr);
 int vma_insert(struct mm *mm, u64 start, u64 end, u32 prot, u32 flags, struct inode *file, u64 offset);
@@ -96,7 +115,9 @@ int vma_unmap(struct mm *mm, u64 start, u64 end);
 /* Handles a user page fault; returns 0 when the access may be retried. */
 int handle_user_fault(struct mm *mm, u64 addr, u64 error_code);
 
-int exec_program(struct task *t, const char *path, char *const argv[], char *const envp[]);
+int exec_program(struct task *t, struct regs *r, const char *path, char *const argv[], char *const envp[]);
+struct task *task_find(pid_t pid);
+struct task *init_task(void);
 void fpu_reset(struct task *t);
 
 #endif

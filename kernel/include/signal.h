@@ -21,6 +21,18 @@
 #define SIGCONT 18
 #define SIGSTOP 19
 #define SIGTSTP 20
+#define SIGWINCH 28
 #define NSIG 64
+
+#ifndef __ASSEMBLER__
+struct task;
+struct regs;
+/* Sends sig to t: pending until t returns to user space (exit_to_user). */
+void signal_send(struct task *t, int sig);
+/* The lowest pending, unblocked signal of the current task, or 0. */
+int signal_next_pending(void);
+/* Acts on pending signals on the way back to user space. */
+void signal_deliver(struct regs *r);
+#endif
 
 #endif

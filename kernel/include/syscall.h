@@ -6,6 +6,15 @@
 #include "types.h"
 
 typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
+/* A call that works on the whole register frame (its arguments included). */
+typedef long (*ptregs_fn)(struct regs *);
+
+extern const ptregs_fn ptregs_table_64[], ptregs_table_32[];
+
+/* A whole-frame call's arguments, as the ABI the call came through passes
+ * them: rdi, rsi, rdx, r10, r8, r9, or ebx, ecx, edx, esi, edi, ebp (from
+ * the vDSO's saved copies after sysenter or 32-bit syscall). 0 or -EFAULT. */
+int syscall_args(const struct regs *r, u64 args[6]);
 
 /* The ways into the kernel a system call can take (SPEC section 4). */
 enum gate { GATE_SYSCALL64, GATE_INT80, GATE_SYSENTER, GATE_SYSCALL32 };

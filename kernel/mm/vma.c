@@ -26,6 +26,52 @@ struct mm *mm_create(void)
     return mm;
 }
 
+/*
+ * fork's copy of an address space: the same mappings; pages of private
+ * mappings shared read-only and marked copy-on-write in both, pages of
+ * shared mappings (and the vDSO) shared as they are.
+ */
+struct mm *mm_copy(struct mm *parent)
+{
+    struct mm *child = mm_create();
+    if (!child)
+        return NULL;
+    child->brk_start = parent->brk_start;
+    child->brk = parent->brk;
+    child->mmap_base = parent->mmap_base;
+    child->stack_top = parent->stack_top;
+    struct vma **tail = &child->vmas;
+    for (struct vma *v = parent->vmas; v; v = v->next) {
+        struct vma *copy = kmalloc(sizeof(*copy));
+        if (!copy) {
+            mm_destroy(child);
+            return NULL;
+        }
+        *copy = *v;
+        copy->next = NULL;
+        *tail = copy;
+        tail = &copy->next;
+        bool shared = (v->flags & MAP_TYPE) == MAP_SHARED || (v->flags & VMA_SPECIAL);
+        for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
+            u64 *pte = pte_lookup(parent->pml4, va, false);
+            if (!pte || !(*pte & PTE_PRESENT))
+                continue;
+            if (!shared)
+                *pte = (*pte & ~PTE_WRITE) | PTE_COW;
+            u64 *child_pte = pte_lookup(child->pml4, va, true);
+            if (!child_pte) {
+                mm_destroy(child);
+                flush_tlb();
+                return NULL;
+            }
+            *child_pte = *pte;
+            page_get(*pte & PTE_ADDR_MASK);
+        }
+    }
+    flush_tlb(); /* the parent's pages just lost their write permission */
+    return child;
+}
+
 void mm_destroy(struct mm *mm)
 {
     for (struct vma *v = mm->vmas, *next; v; v = next) {
@@ -160,6 +206,8 @@ int vma_protect(struct mm *mm, u64 start, u64 end, u32 prot)
             u64 *pte = pte_lookup(mm->pml4, va, false);
             if (pte && (*pte & PTE_PRESENT)) {
                 u64 flags = pte_flags_for(prot);
+                if (*pte & PTE_COW)
+                    flags = (flags & ~PTE_WRITE) | PTE_COW; /* still shared: a write copies */
                 if (prot == PROT_NONE)
                     flags &= ~PTE_USER; /* keep the page, forbid access */
                 *pte = (*pte & PTE_ADDR_MASK) | flags;
@@ -167,6 +215,26 @@ int vma_protect(struct mm *mm, u64 start, u64 end, u32 prot)
             }
         }
     }
+    return 0;
+}
+
+/* A write to a copy-on-write page: the last sharer takes the page itself,
+ * the others get a copy. */
+static int break_cow(u64 *pte, u64 va, const struct vma *v)
+{
+    phys_addr_t old = *pte & PTE_ADDR_MASK;
+    u64 flags = pte_flags_for(v->prot);
+    if (page_refcount(old) == 1) {
+        *pte = old | flags;
+    } else {
+        phys_addr_t copy = pages_alloc(1);
+        if (!copy)
+            return -ENOMEM;
+        memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
+        *pte = copy | flags;
+        page_free(old);
+    }
+    invlpg(va);
     return 0;
 }
 
@@ -189,6 +257,8 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
     u64 *pte = pte_lookup(mm->pml4, page_va, true);
     if (!pte)
         return -ENOMEM;
+    if ((*pte & PTE_PRESENT) && (*pte & PTE_COW) && (error_code & PF_WRITE))
+        return break_cow(pte, page_va, v);
     if (*pte & PTE_PRESENT)
         return -EFAULT; /* present and still faulting: a real protection violation */
     phys_addr_t page = page_alloc();

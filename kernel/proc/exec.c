@@ -16,6 +16,8 @@
 #include "random.h"
 #include "uaccess.h"
 #include "vdso.h"
+#include "fd.h"
+#include "syscall.h"
 #include "x86.h"
 
 #define MAX_ARG_STRINGS 0x7fffffff
@@ -266,10 +268,10 @@ void fpu_reset(struct task *t)
 }
 
 /* Replaces the current task's program. Strings are kernel copies. */
-int exec_program(struct task *t, const char *path, char *const argv[], char *const envp[])
+int exec_program(struct task *t, struct regs *r, const char *path, char *const argv[], char *const envp[])
 {
     struct inode *file;
-    int err = path_lookup(NULL, path, true, &file);
+    int err = path_lookup(t->fs ? t->fs->cwd : NULL, path, true, &file);
     if (err)
         return err;
     if (S_ISDIR(file->mode))
@@ -302,7 +304,6 @@ int exec_program(struct task *t, const char *path, char *const argv[], char *con
         write_cr3(mm->pml4);
     if (old)
         mm_destroy(old);
-    struct regs *r = task_regs(t);
     memset(r, 0, sizeof(*r));
     r->rip = img.entry;
     r->rsp = sp;
@@ -326,4 +327,170 @@ int exec_program(struct task *t, const char *path, char *const argv[], char *con
     strlcpy(t->comm, base ? base + 1 : path, sizeof(t->comm));
     strlcpy(t->exe_path, path, sizeof(t->exe_path));
     return 0;
+}
+
+/* ---- execve ---- */
+
+#define MAX_ARG_COUNT 4096
+#define SCRIPT_DEPTH 4
+#define PATH_MAX 4096
+
+/* The user's argv or envp array (pointers of the caller's ABI) copied into
+ * one kernel block: a NULL-terminated pointer array followed by the strings. */
+static long copy_string_array(const void __user *array, bool wide, char ***out)
+{
+    *out = NULL;
+    size_t word = wide ? 8 : 4, count = 0, bytes = 0;
+    if (array) {
+        for (;; count++) {
+            u64 p = 0;
+            if (count >= MAX_ARG_COUNT)
+                return -E2BIG;
+            if (copy_from_user(&p, (const u8 __user *)array + count * word, word))
+                return -EFAULT;
+            if (!p)
+                break;
+        }
+    }
+    char **block = kmalloc((count + 1) * sizeof(char *) + MAX_ARG_BYTES);
+    if (!block)
+        return -ENOMEM;
+    char *strings = (char *)(block + count + 1);
+    for (size_t i = 0; i < count; i++) {
+        u64 p = 0;
+        if (copy_from_user(&p, (const u8 __user *)array + i * word, word)) {
+            kfree(block);
+            return -EFAULT;
+        }
+        long n = strncpy_from_user(strings + bytes, (const char __user *)p, MAX_ARG_BYTES - bytes);
+        if (n < 0) {
+            kfree(block);
+            return n == -ENAMETOOLONG ? -E2BIG : n;
+        }
+        block[i] = strings + bytes;
+        bytes += (size_t)n + 1;
+    }
+    block[count] = NULL;
+    *out = block;
+    return (long)count;
+}
+
+/* "#!interpreter [one argument]": returns 1 and fills the two strings when
+ * the file is a script, 0 when it is not, or a negative errno. */
+static int parse_shebang(struct inode *file, char *interp, char *arg)
+{
+    if (file->size < 2 || file->data[0] != '#' || file->data[1] != '!')
+        return 0;
+    size_t end = 2;
+    while (end < file->size && end < 256 && file->data[end] != '\n')
+        end++;
+    char line[257];
+    memcpy(line, file->data + 2, end - 2);
+    line[end - 2] = 0;
+    char *p = line;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    char *name = p;
+    while (*p && *p != ' ' && *p != '\t')
+        p++;
+    if (*p)
+        *p++ = 0;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t arg_len = strlen(p);
+    while (arg_len && (p[arg_len - 1] == ' ' || p[arg_len - 1] == '\t'))
+        p[--arg_len] = 0;
+    if (!*name)
+        return -ENOEXEC;
+    strlcpy(interp, name, PATH_MAX);
+    strlcpy(arg, p, PATH_MAX);
+    return 1;
+}
+
+void files_close_on_exec(struct files *files);
+
+static long do_execve(struct regs *r, const char *path, char **argv, char **envp)
+{
+    struct task *t = current_task();
+    char *interp = kmalloc(PATH_MAX), *interp_arg = kmalloc(PATH_MAX);
+    char **script_argv = kmalloc((MAX_ARG_COUNT + 4) * sizeof(char *));
+    char *current_path = kmalloc(PATH_MAX);
+    long err = interp && interp_arg && script_argv && current_path ? 0 : -ENOMEM;
+    if (!err)
+        strlcpy(current_path, path, PATH_MAX);
+    for (int depth = 0; !err; depth++) {
+        struct inode *file;
+        err = path_lookup(t->fs ? t->fs->cwd : NULL, current_path, true, &file);
+        if (err)
+            break;
+        int script = S_ISREG(file->mode) && (file->mode & 0111) ? parse_shebang(file, interp, interp_arg) : 0;
+        if (script < 0) {
+            err = script;
+            break;
+        }
+        if (!script) {
+            err = exec_program(t, r, current_path, argv, envp);
+            break;
+        }
+        if (depth == SCRIPT_DEPTH) {
+            err = -ELOOP;
+            break;
+        }
+        /* interpreter [arg] script-path original-argv[1...] */
+        int n = 0;
+        script_argv[n++] = interp;
+        if (*interp_arg)
+            script_argv[n++] = interp_arg;
+        script_argv[n++] = current_path;
+        for (int i = 1; argv[i] && n < MAX_ARG_COUNT + 2; i++)
+            script_argv[n++] = argv[i];
+        script_argv[n] = NULL;
+        /* The interpreter becomes the file to run; its arguments stay in
+         * script_argv, whose strings live in buffers that survive the loop. */
+        char *swap = current_path;
+        current_path = interp;
+        interp = swap;
+        argv = script_argv;
+        if (depth > 0) {
+            err = -ELOOP; /* an interpreter that is itself a script: Linux allows a few; keep it simple */
+            break;
+        }
+    }
+    if (!err) {
+        files_close_on_exec(t->files);
+        if (t->vfork_parent_waiting) {
+            t->vfork_parent_waiting = false;
+            wake_up(&t->vfork_parent_waiting);
+        }
+    }
+    kfree(interp);
+    kfree(interp_arg);
+    kfree(script_argv);
+    kfree(current_path);
+    return err;
+}
+
+long sys_execve(struct regs *r)
+{
+    u64 a[6];
+    long err = syscall_args(r, a);
+    if (err)
+        return err;
+    bool wide = !this_cpu()->in_compat_syscall;
+    char *path = kmalloc(PATH_MAX);
+    if (!path)
+        return -ENOMEM;
+    long n = strncpy_from_user(path, (const char __user *)a[0], PATH_MAX);
+    err = n < 0 ? n : n == 0 ? -ENOENT : 0;
+    char **argv = NULL, **envp = NULL;
+    if (!err)
+        err = copy_string_array((const void __user *)a[1], wide, &argv);
+    if (err >= 0)
+        err = copy_string_array((const void __user *)a[2], wide, &envp);
+    if (err >= 0)
+        err = do_execve(r, path, argv, envp);
+    kfree(path);
+    kfree(argv);
+    kfree(envp);
+    return err;
 }

@@ -9,12 +9,14 @@
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
+#include "signal.h"
+#include "syscall.h"
 #include "x86.h"
 
 static struct task idle_task;
 static struct task *run_queue; /* circular list through next_run, idle excluded */
 /* A reschedule is work on the way back to user space (cpu.exit_work). */
-void sched_tick(void) { this_cpu()->exit_work = 1; }
+void sched_tick(void) { this_cpu()->exit_work |= EXIT_WORK_RESCHED; }
 
 void sched_init(void)
 {
@@ -87,6 +89,10 @@ static void switch_to(struct task *next)
     if (next != &idle_task)
         tss_set_kernel_stack(next->kstack + KERNEL_STACK_SIZE);
     this_cpu()->current = next;
+    if (next->pending_signals)
+        this_cpu()->exit_work |= EXIT_WORK_SIGNAL;
+    else
+        this_cpu()->exit_work &= ~EXIT_WORK_SIGNAL;
     switch_stacks(&prev->saved_rsp, next->saved_rsp);
 }
 
@@ -108,7 +114,7 @@ static struct task *pick_next(void)
 void schedule(void)
 {
     u64 flags = irq_save();
-    this_cpu()->exit_work = 0;
+    this_cpu()->exit_work &= ~EXIT_WORK_RESCHED;
     struct task *next = pick_next();
     if (next != &idle_task)
         run_queue = next;
@@ -118,16 +124,34 @@ void schedule(void)
 
 void schedule_if_needed(void)
 {
-    if (this_cpu()->exit_work)
+    if (this_cpu()->exit_work & EXIT_WORK_RESCHED)
         schedule();
 }
 
-/* The last stop before user space for every gate's slow exit. Returns whether
- * the gate's fast return instruction may still be used. */
+/* The last stop before user space for every gate's slow exit, entered with
+ * interrupts off. Runs a whole-frame system call noted by ptregs_stub, then
+ * reschedules if asked. Returns whether the gate's fast return instruction
+ * may still be used. */
 bool exit_to_user(struct regs *r, bool fast_return_ok)
 {
-    (void)r;
+    struct cpu *cpu = this_cpu();
+    if (cpu->exit_work & EXIT_WORK_PTREGS) {
+        cpu->exit_work &= ~EXIT_WORK_PTREGS;
+        bool abi32 = cpu->ptregs_abi32;
+        r->nr = cpu->ptregs_nr;
+        cpu->in_compat_syscall = abi32;
+        sti();
+        r->rax = (u64)(abi32 ? ptregs_table_32 : ptregs_table_64)[r->nr](r);
+        cli();
+        this_cpu()->in_compat_syscall = 0;
+        fast_return_ok = false;
+    }
     schedule_if_needed();
+    if (cpu->exit_work & EXIT_WORK_SIGNAL) {
+        this_cpu()->exit_work &= ~EXIT_WORK_SIGNAL;
+        signal_deliver(r);
+        fast_return_ok = false;
+    }
     return fast_return_ok;
 }
 

@@ -7,10 +7,22 @@
 #include "mm.h"
 #include "proc.h"
 #include "signal.h"
+#include "uaccess.h"
+#include "futex.h"
 #include "x86.h"
 
 static pid_t next_pid = 1;
 static struct task *all_tasks;
+
+struct task *task_find(pid_t pid)
+{
+    for (struct task *t = all_tasks; t; t = t->next_task)
+        if (t->pid == pid && t->state != TASK_DEAD)
+            return t;
+    return NULL;
+}
+
+struct task *init_task(void) { return task_find(1); }
 
 extern void ret_to_user_from_new_task(void);
 void sched_exit_current(void);
@@ -31,6 +43,9 @@ struct task *task_create(void)
     t->kstack = (u64)phys_to_virt(stack);
     t->pid = t->tgid = next_pid++;
     t->state = TASK_RUNNABLE;
+    t->group_leader = t;
+    t->live_threads = 1;
+    t->exit_signal = SIGCHLD;
     struct regs *r = task_regs(t);
     memset(r, 0, sizeof(*r));
     r->cs = USER_CS;
@@ -52,24 +67,91 @@ static int exit_code_for_host(int wait_status)
     return signal ? 128 + signal : (wait_status >> 8) & 0xff;
 }
 
+void fs_info_put(struct fs_info *fs)
+{
+    if (fs && --fs->users == 0)
+        kfree(fs);
+}
+
+/* The exiting process's children go to init, which reaps them. */
+static void reparent_children(struct task *leader)
+{
+    struct task *init = init_task();
+    while (leader->children) {
+        struct task *child = leader->children;
+        leader->children = child->sibling;
+        child->parent = init;
+        child->sibling = init->children;
+        init->children = child;
+        if (child->state == TASK_ZOMBIE)
+            wake_up(init);
+    }
+}
+
+/* CLONE_CHILD_CLEARTID: zero the thread id word and wake a futex waiter. */
+static void clear_child_tid(struct task *t)
+{
+    if (!t->clear_child_tid || !t->mm)
+        return;
+    u32 zero = 0;
+    if (copy_to_user((void __user *)t->clear_child_tid, &zero, sizeof(zero)) == 0)
+        futex_wake(t->mm, t->clear_child_tid, 1);
+}
+
 noreturn void task_exit(int wait_status)
 {
     struct task *t = current_task();
-    files_put(t->files);
-    t->files = NULL;
+    struct task *leader = t->group_leader;
     if (t->pid == 1)
         machine_poweroff(exit_code_for_host(wait_status));
+    clear_child_tid(t);
+    files_put(t->files);
+    t->files = NULL;
+    fs_info_put(t->fs);
+    t->fs = NULL;
     if (t->mm) {
         struct mm *mm = t->mm;
         t->mm = NULL;
         write_cr3(kernel_pml4);
-        mm_destroy(mm);
+        if (--mm->users == 0)
+            mm_destroy(mm);
     }
-    t->wait_status = wait_status;
-    t->state = TASK_ZOMBIE;
+    if (t->vfork_parent_waiting) {
+        t->vfork_parent_waiting = false;
+        wake_up(&t->vfork_parent_waiting);
+    }
+    u64 flags = irq_save();
+    if (leader != t) {
+        /* A thread other than the leader vanishes at once. */
+        t->state = TASK_DEAD;
+        if (--leader->live_threads == 0 && leader->state == TASK_ZOMBIE)
+            wake_up(leader->parent);
+    } else {
+        t->wait_status = wait_status;
+        t->state = TASK_ZOMBIE;
+        leader->live_threads--;
+        reparent_children(t);
+        if (t->parent)
+            wake_up(t->parent);
+    }
     sched_exit_current();
     schedule();
     panic("a dead task was scheduled");
+    irq_restore(flags);
+}
+
+/* Frees what a reaped task still holds: its kernel stack and itself. Never
+ * the running task's (a task cannot free the stack it runs on). */
+void task_free(struct task *t)
+{
+    for (struct task **link = &all_tasks; *link; link = &(*link)->next_task) {
+        if (*link == t) {
+            *link = t->next_task;
+            break;
+        }
+    }
+    pages_free(virt_to_phys((void *)t->kstack), KERNEL_STACK_SIZE / PAGE_SIZE);
+    kfree(t);
 }
 
 noreturn void task_die_by_signal(int signal) { task_exit(signal & 0x7f); }

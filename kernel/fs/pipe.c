@@ -1,0 +1,188 @@
+/*
+ * Pipes: a 64 KiB ring buffer between a read end and a write end, with
+ * Linux's rules: reads wait for data unless no writer is left (end of file),
+ * writes wait for room unless no reader is left (EPIPE and SIGPIPE), writes
+ * of at most PIPE_BUF bytes are never split, and O_NONBLOCK gives EAGAIN
+ * instead of waiting.
+ */
+#include "errno.h"
+#include "fd.h"
+#include "fs.h"
+#include "lib.h"
+#include "mm.h"
+#include "proc.h"
+#include "signal.h"
+#include "uaccess.h"
+#include "x86.h"
+
+#define PIPE_SIZE 65536
+#define PIPE_BUF 4096
+
+struct pipe {
+    u8 *buffer;
+    u32 head, count; /* bytes at buffer[head ...], wrapping */
+    int readers, writers;
+};
+
+static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
+{
+    (void)pos;
+    struct pipe *p = f->private;
+    if (len == 0)
+        return 0;
+    u64 flags = irq_save();
+    while (p->count == 0) {
+        if (p->writers == 0) {
+            irq_restore(flags);
+            return 0;
+        }
+        if (f->flags & O_NONBLOCK) {
+            irq_restore(flags);
+            return -EAGAIN;
+        }
+        sleep_on(p);
+    }
+    size_t done = 0;
+    while (done < len && p->count) {
+        size_t chunk = MIN(MIN(len - done, (size_t)p->count), (size_t)(PIPE_SIZE - p->head));
+        if (copy_to_user(buf + done, p->buffer + p->head, chunk)) {
+            if (!done)
+                done = (size_t)-EFAULT;
+            break;
+        }
+        p->head = (p->head + chunk) % PIPE_SIZE;
+        p->count -= (u32)chunk;
+        done += chunk;
+    }
+    wake_up(p);
+    irq_restore(flags);
+    return (ssize_t)done;
+}
+
+static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
+{
+    (void)pos;
+    struct pipe *p = f->private;
+    size_t done = 0;
+    u64 flags = irq_save();
+    while (done < len) {
+        if (p->readers == 0) {
+            irq_restore(flags);
+            signal_send(current_task(), SIGPIPE);
+            return done ? (ssize_t)done : -EPIPE;
+        }
+        size_t room = PIPE_SIZE - p->count;
+        /* Up to PIPE_BUF bytes go in one piece, or not at all yet. */
+        bool must_wait = room == 0 || (len - done <= PIPE_BUF && room < len - done);
+        if (must_wait) {
+            if (f->flags & O_NONBLOCK) {
+                irq_restore(flags);
+                return done ? (ssize_t)done : -EAGAIN;
+            }
+            wake_up(p);
+            sleep_on(p);
+            continue;
+        }
+        size_t tail = (p->head + p->count) % PIPE_SIZE;
+        size_t chunk = MIN(MIN(len - done, room), (size_t)(PIPE_SIZE - tail));
+        if (copy_from_user(p->buffer + tail, buf + done, chunk)) {
+            irq_restore(flags);
+            return done ? (ssize_t)done : -EFAULT;
+        }
+        p->count += (u32)chunk;
+        done += chunk;
+        wake_up(p);
+    }
+    irq_restore(flags);
+    return (ssize_t)done;
+}
+
+static void pipe_release(struct file *f)
+{
+    struct pipe *p = f->private;
+    if ((f->flags & O_ACCMODE) == O_RDONLY)
+        p->readers--;
+    else
+        p->writers--;
+    wake_up(p);
+    if (p->readers == 0 && p->writers == 0) {
+        kfree(p->buffer);
+        kfree(p);
+    }
+}
+
+static unsigned pipe_poll(struct file *f)
+{
+    struct pipe *p = f->private;
+    unsigned events = 0;
+    if ((f->flags & O_ACCMODE) == O_RDONLY) {
+        if (p->count)
+            events |= POLLIN | POLLRDNORM;
+        if (p->writers == 0)
+            events |= POLLHUP;
+    } else {
+        if (p->count < PIPE_SIZE)
+            events |= POLLOUT | POLLWRNORM;
+        if (p->readers == 0)
+            events |= POLLERR;
+    }
+    return events;
+}
+
+static const struct file_ops pipe_ops = {
+    .read = pipe_read,
+    .write = pipe_write,
+    .release = pipe_release,
+    .poll = pipe_poll,
+    .stream = true,
+};
+
+long sys_pipe2(int __user *fds, int flags)
+{
+    if (flags & ~(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
+        return -EINVAL;
+    struct pipe *p = kzalloc(sizeof(*p));
+    u8 *buffer = kmalloc(PIPE_SIZE);
+    struct inode *inode = pipe_inode_create();
+    if (!p || !buffer || !inode) {
+        kfree(p);
+        kfree(buffer);
+        return -ENFILE;
+    }
+    p->buffer = buffer;
+    p->readers = p->writers = 1;
+    struct file *ends[2] = {file_open_inode(inode, O_RDONLY | (flags & O_NONBLOCK)),
+                            file_open_inode(inode, O_WRONLY | (flags & O_NONBLOCK))};
+    if (!ends[0] || !ends[1]) {
+        kfree(ends[0]);
+        kfree(ends[1]);
+        kfree(buffer);
+        kfree(p);
+        return -ENFILE;
+    }
+    for (int i = 0; i < 2; i++) {
+        ends[i]->ops = &pipe_ops;
+        ends[i]->private = p;
+    }
+    int rfd = fd_install(ends[0], 0, flags & O_CLOEXEC);
+    if (rfd < 0) {
+        file_put(ends[0]);
+        file_put(ends[1]);
+        return rfd;
+    }
+    int wfd = fd_install(ends[1], 0, flags & O_CLOEXEC);
+    if (wfd < 0) {
+        fd_close(rfd);
+        file_put(ends[1]);
+        return wfd;
+    }
+    int pair[2] = {rfd, wfd};
+    if (copy_to_user(fds, pair, sizeof(pair))) {
+        fd_close(rfd);
+        fd_close(wfd);
+        return -EFAULT;
+    }
+    return 0;
+}
+
+long sys_pipe(int __user *fds) { return sys_pipe2(fds, 0); }

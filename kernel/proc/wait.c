@@ -1,0 +1,177 @@
+/* wait4 and waitid: collecting children that have ended. */
+#include "compat.h"
+#include "errno.h"
+#include "lib.h"
+#include "proc.h"
+#include "signal.h"
+#include "uaccess.h"
+#include "x86.h"
+
+#define WNOHANG 1
+#define WUNTRACED 2
+#define WSTOPPED 2
+#define WEXITED 4
+#define WCONTINUED 8
+#define WNOWAIT 0x01000000
+#define __WNOTHREAD 0x20000000
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
+
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
+
+void task_count_reaped(void);
+
+/* No resource accounting yet: the usage reported is all zeros, in the
+ * caller's layout (struct rusage is 72 bytes for i386). */
+#define RUSAGE_SIZE (in_compat_syscall() ? 72 : 144)
+
+static bool matches(const struct task *child, int id_type, pid_t id)
+{
+    switch (id_type) {
+    case P_PID: return child->pid == id;
+    case P_PGID: return child->pgid == id;
+    default: return true;
+    }
+}
+
+/* A zombie child whose threads have all ended, or NULL; *any says whether
+ * some matching child exists at all. */
+static struct task *find_zombie(struct task *parent, int id_type, pid_t id, bool *any)
+{
+    *any = false;
+    for (struct task *c = parent->children; c; c = c->sibling) {
+        if (!matches(c, id_type, id))
+            continue;
+        *any = true;
+        if (c->state == TASK_ZOMBIE && c->live_threads == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static void reap(struct task *parent, struct task *child)
+{
+    for (struct task **link = &parent->children; *link; link = &(*link)->sibling) {
+        if (*link == child) {
+            *link = child->sibling;
+            break;
+        }
+    }
+    child->state = TASK_DEAD;
+    task_free(child);
+    task_count_reaped();
+}
+
+/* Waits for a matching child; returns it (reaped unless keep) or an errno. */
+static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *status, pid_t *pid)
+{
+    struct task *me = current_task()->group_leader;
+    u64 flags = irq_save();
+    for (;;) {
+        bool any;
+        struct task *z = find_zombie(me, id_type, id, &any);
+        if (z) {
+            *status = z->wait_status;
+            *pid = z->pid;
+            if (!keep)
+                reap(me, z);
+            irq_restore(flags);
+            return 1;
+        }
+        if (!any) {
+            irq_restore(flags);
+            return -ECHILD;
+        }
+        if (options & WNOHANG) {
+            irq_restore(flags);
+            return 0;
+        }
+        sleep_on(me);
+    }
+}
+
+long sys_wait4(pid_t pid, int __user *wstatus, int options, void __user *rusage)
+{
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
+        return -EINVAL;
+    int id_type = P_ALL;
+    pid_t id = 0;
+    if (pid > 0)
+        id_type = P_PID, id = pid;
+    else if (pid == 0)
+        id_type = P_PGID, id = current_task()->pgid;
+    else if (pid < -1)
+        id_type = P_PGID, id = -pid;
+    if (pid == (pid_t)0x80000000)
+        return -ESRCH;
+    int status;
+    pid_t child;
+    long found = wait_for_child(id_type, id, options, false, &status, &child);
+    if (found <= 0)
+        return found;
+    if (wstatus && put_user(status, wstatus))
+        return -EFAULT;
+    if (rusage && clear_user(rusage, RUSAGE_SIZE))
+        return -EFAULT;
+    return child;
+}
+
+struct siginfo_child {
+    s32 si_signo, si_errno, si_code;
+    s32 pad;
+    s32 si_pid;
+    u32 si_uid;
+    s32 si_status;
+};
+
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+
+long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __user *rusage)
+{
+    if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE))
+        return -EINVAL;
+    if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+        return -EINVAL;
+    if (id_type != P_ALL && id_type != P_PID && id_type != P_PGID)
+        return -EINVAL;
+    if ((id_type == P_PID || id_type == P_PGID) && id <= 0)
+        return -EINVAL;
+    if (id_type == P_PGID && id == 0)
+        id = current_task()->pgid;
+    if (!(options & WEXITED)) {
+        /* Only stops and continues asked for: sysgate has no stopped tasks yet. */
+        bool any;
+        find_zombie(current_task()->group_leader, id_type, id, &any);
+        if (!any)
+            return -ECHILD;
+        if (options & WNOHANG)
+            return infop && clear_user(infop, 128) ? -EFAULT : 0;
+        return -ENOSYS;
+    }
+    int status;
+    pid_t child;
+    long found = wait_for_child(id_type, id, options, options & WNOWAIT, &status, &child);
+    if (found < 0)
+        return found;
+    if (infop && clear_user(infop, 128))
+        return -EFAULT;
+    if (found == 0)
+        return 0;
+    struct siginfo_child info = {.si_signo = SIGCHLD, .si_pid = child};
+    if (status & 0x7f) {
+        info.si_code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+        info.si_status = status & 0x7f;
+    } else {
+        info.si_code = CLD_EXITED;
+        info.si_status = (status >> 8) & 0xff;
+    }
+    if (infop && copy_to_user(infop, &info, sizeof(info)))
+        return -EFAULT;
+    if (rusage && clear_user(rusage, RUSAGE_SIZE))
+        return -EFAULT;
+    return 0;
+}
