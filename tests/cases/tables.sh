@@ -21,13 +21,17 @@ test_syscall_32_table_matches_linux() {
     tbl_matches_header kernel/entry/syscall_32.tbl /usr/include/x86_64-linux-gnu/asm/unistd_32.h
 }
 
-# Every entry point named in the 64-bit table is a function the kernel defines.
-test_syscall_64_entry_points_exist() {
-    awk '!/^[[:space:]]*(#|$)/ && NF >= 4 {print $4}' kernel/entry/syscall_64.tbl | sort -u >"$T/entries"
+# Every entry point named in the tables is a function the kernel defines
+# (ptregs_FUNCTION names FUNCTION; the i386 table's compat column wins).
+entry_points_exist() { # TABLE COLUMN
+    awk -v col="$2" '!/^[[:space:]]*(#|$)/ && NF >= 4 {print (NF >= col ? $col : $4)}' "$1" |
+        sed 's/^ptregs_//' | sort -u >"$T/entries"
     nm build/kernel.elf | awk '$2 == "T" {print $3}' | sort -u >"$T/defined"
     missing=$(comm -23 "$T/entries" "$T/defined")
     [ -z "$missing" ] || fail "entry points without a function: $missing"
 }
+test_syscall_64_entry_points_exist() { entry_points_exist kernel/entry/syscall_64.tbl 4; }
+test_syscall_32_entry_points_exist() { entry_points_exist kernel/entry/syscall_32.tbl 5; }
 
 # The custom calls have exactly SPEC section 6's numbers, in holes of Linux's.
 test_custom_call_numbers() {
