@@ -30,7 +30,7 @@ USER_HEADERS := $(wildcard include/sysgate/*.h) $(BUILD)/include/sysgate/unistd_
 TEST_SOURCES := $(wildcard tests/progs/*.c)
 FREESTANDING := startstate
 TEST_NAMES := $(filter-out $(FREESTANDING),$(basename $(notdir $(TEST_SOURCES))))
-I386_TESTS := hello exitcode faults alloc64 malloc_stress gates iamtest vdsotime
+I386_TESTS := hello exitcode faults alloc64 malloc_stress gates iamtest vdsotime procs signals
 TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
 	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello $(I386_TESTS:%=$(BUILD)/tests/i386/%)
 BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c)) $(BUILD)/bench/nullcall32
@@ -134,7 +134,7 @@ $(BUILD)/vdso/vdso32.so: kernel/vdso/vdso32.S kernel/vdso/vdso32.c kernel/vdso/v
 # Where the kernel finds the 32-bit vDSO's entry points inside its image.
 $(BUILD)/gen/vdso32_offsets.h: $(BUILD)/vdso/vdso32.so
 	@mkdir -p $(dir $@)
-	@nm $< | awk '$$3 ~ /^(__kernel_vsyscall|vsyscall_.*|int80_landing_pad|__vdso_(clock_gettime|clock_gettime64|gettimeofday|time)|vdso_.*_syscall)$$/ { printf "#define VDSO32_%s 0x%s\n", $$3, $$1 }' >$@
+	@nm $< | awk '$$3 ~ /^(__kernel_vsyscall|__kernel_(rt_)?sigreturn|vsyscall_.*|int80_landing_pad|__vdso_(clock_gettime|clock_gettime64|gettimeofday|time)|vdso_.*_syscall)$$/ { printf "#define VDSO32_%s 0x%s\n", $$3, $$1 }' >$@
 $(BUILD)/gen/vdso64_offsets.h: $(BUILD)/vdso/vdso64.so
 	@mkdir -p $(dir $@)
 	@nm $< | awk '$$3 ~ /^(__vdso_(clock_gettime|gettimeofday|time)|vdso_.*_syscall)$$/ { printf "#define VDSO64_%s 0x%s\n", $$3, $$1 }' >$@

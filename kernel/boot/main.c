@@ -17,6 +17,7 @@
 #include "pvh.h"
 #include "random.h"
 #include "serial.h"
+#include "signal.h"
 #include "time.h"
 #include "tty.h"
 #include "uaccess.h"
@@ -229,6 +230,9 @@ static void start_init(void)
         panic("cannot create the first task");
     *t->fs = (struct fs_info){.cwd = root_inode, .umask = 022, .users = 1};
     t->pgid = t->sid = t->pid;
+    t->sighand = sighand_create();
+    if (!t->sighand)
+        panic("cannot create the first task");
     struct task *boot_thread = current_task();
     this_cpu()->current = t; /* so that open_stdio fills its table */
     open_stdio();

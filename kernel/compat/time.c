@@ -16,7 +16,7 @@ struct compat_timeval {
 
 long clock_read(int clock, u64 *ns);
 long clock_resolution(int clock, u64 *ns);
-long do_nanosleep(u64 ns);
+long do_nanosleep_left(u64 ns, u64 *left);
 
 static long put_compat_timespec(u64 ns, struct compat_timespec __user *ts)
 {
@@ -60,10 +60,13 @@ long compat_sys_time(s32 __user *tloc)
 long compat_sys_nanosleep(const struct compat_timespec __user *req, struct compat_timespec __user *rem)
 {
     struct compat_timespec t;
-    (void)rem;
     if (copy_from_user(&t, req, sizeof(t)))
         return -EFAULT;
     if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
         return -EINVAL;
-    return do_nanosleep((u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec);
+    u64 left;
+    long err = do_nanosleep_left((u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec, &left);
+    if (err && rem && put_compat_timespec(left, rem))
+        return -EFAULT;
+    return err;
 }

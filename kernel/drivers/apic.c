@@ -6,6 +6,7 @@
 #include "apic.h"
 #include "cpu.h"
 #include "mm.h"
+#include "proc.h"
 #include "time.h"
 #include "x86.h"
 
@@ -36,6 +37,7 @@ static void timer_interrupt(struct regs *r)
     (void)r;
     ticks++;
     clock_tick();
+    wake_up(clock_channel());
     apic_eoi();
     sched_tick();
 }

@@ -16,6 +16,7 @@
 #include "lib.h"
 #include "proc.h"
 #include "serial.h"
+#include "signal.h"
 #include "tty.h"
 #include "uaccess.h"
 #include "x86.h"
@@ -37,13 +38,14 @@ static ssize_t serial_write_user(u16 port, const char __user *buf, size_t len)
 }
 
 /* Waits for at least one byte, the CPU asleep until the UART's receive
- * interrupt. The check and the sleep happen with interrupts off, and "sti;
- * hlt" reopens them only as the CPU halts, so no wake-up is lost. */
+ * interrupt; -1 when a signal comes first. The check and the sleep happen
+ * with interrupts off, and "sti; hlt" reopens them only as the CPU halts, so
+ * no wake-up is lost. */
 static int serial_wait_byte(u16 port)
 {
     u64 flags = irq_save();
     int c;
-    while ((c = serial_read_byte(port)) < 0)
+    while ((c = serial_read_byte(port)) < 0 && !signal_pending())
         __asm__ volatile("sti; hlt; cli" ::: "memory");
     irq_restore(flags);
     return c;
@@ -63,6 +65,8 @@ static ssize_t stream_read(struct file *f, char __user *buf, size_t len, u64 *po
     len = MIN(len, sizeof(chunk));
     while (n < len) {
         int c = n == 0 ? serial_wait_byte(COM1) : serial_read_byte(COM1);
+        if (c < 0 && n == 0)
+            return -ERESTARTSYS;
         if (c < 0)
             break;
         if (c == 0xff) {
@@ -148,6 +152,8 @@ static ssize_t console_read(struct file *f, char __user *buf, size_t len, u64 *p
     len = MIN(len, sizeof(chunk));
     while (n < len) {
         int c = n == 0 ? serial_wait_byte(COM1) : serial_read_byte(COM1);
+        if (c < 0 && n == 0)
+            return -ERESTARTSYS;
         if (c < 0)
             break;
         if (c == '\r' && (console_termios.c_iflag & ICRNL))

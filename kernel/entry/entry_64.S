@@ -109,6 +109,7 @@ entry_syscall_64:
     pushq %r9
     sti
     movq %r10, %rcx                 /* the C convention's fourth argument */
+    movl %eax, %gs:CPU_SYSCALL_NR
     call *syscall_table_64(,%rax,8)
     cli
     popq %r9
@@ -192,6 +193,7 @@ entry_int80:
     movl %ebx, %edi
     movl %edx, %edx
     movb $1, %gs:CPU_IN_COMPAT_SYSCALL
+    movl %eax, %gs:CPU_SYSCALL_NR
     sti
     call *syscall_table_32(,%rax,8)
     cli
@@ -268,6 +270,7 @@ sysenter_read_arg6:
     movl %ebx, %edi
     movl %edx, %edx
     movb $1, %gs:CPU_IN_COMPAT_SYSCALL
+    movl %eax, %gs:CPU_SYSCALL_NR
     sti
     call *syscall_table_32(,%rax,8)
     cli
@@ -379,6 +382,7 @@ syscall32_read_arg6:
     movl %ebx, %edi
     movl %edx, %edx
     movb $1, %gs:CPU_IN_COMPAT_SYSCALL
+    movl %eax, %gs:CPU_SYSCALL_NR
     sti
     call *syscall_table_32(,%rax,8)
     cli

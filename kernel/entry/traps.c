@@ -127,6 +127,8 @@ static int exception_signal(u64 vector)
 
 #define PF_USER (1u << 2)
 
+bool exit_to_user(struct regs *r, bool fast_return_ok);
+
 static void handle_page_fault(struct regs *r)
 {
     u64 addr = read_cr2();
@@ -135,7 +137,9 @@ static void handle_page_fault(struct regs *r)
     if (regs_from_user(r)) {
         if (t && t->mm && user_address && handle_user_fault(t->mm, addr, r->error_code) == 0)
             return;
-        task_die_by_signal(SIGSEGV);
+        signal_force(SIGSEGV, 14, addr, true);
+        exit_to_user(r, false);
+        return;
     }
     /* The kernel touched user memory on a user's behalf (a copy routine). */
     if (user_address && t && t->mm && handle_user_fault(t->mm, addr, r->error_code | PF_USER) == 0)
@@ -152,8 +156,6 @@ static bool in_sysenter_entry(u64 rip)
 {
     return rip >= (u64)entry_sysenter_32 && rip <= (u64)entry_sysenter_32_flags_saved + 8;
 }
-
-bool exit_to_user(struct regs *r, bool fast_return_ok);
 
 void interrupt_dispatch(struct regs *r)
 {
@@ -174,8 +176,11 @@ void interrupt_dispatch(struct regs *r)
         return;
     }
     if (vector < 32) {
-        if (regs_from_user(r))
-            task_die_by_signal(exception_signal(vector));
+        if (regs_from_user(r)) {
+            signal_force(exception_signal(vector), vector, r->rip, vector == 0 || vector == 6 || vector == 16);
+            exit_to_user(r, false);
+            return;
+        }
         if (vector == 13 && apply_fixup(r))
             return;
         kernel_oops(r);

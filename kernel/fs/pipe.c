@@ -40,7 +40,11 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
             irq_restore(flags);
             return -EAGAIN;
         }
-        sleep_on(p);
+        int err = sleep_on(p);
+        if (err) {
+            irq_restore(flags);
+            return err;
+        }
     }
     size_t done = 0;
     while (done < len && p->count) {
@@ -80,7 +84,11 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
                 return done ? (ssize_t)done : -EAGAIN;
             }
             wake_up(p);
-            sleep_on(p);
+            int err = sleep_on(p);
+            if (err) {
+                irq_restore(flags);
+                return done ? (ssize_t)done : err;
+            }
             continue;
         }
         size_t tail = (p->head + p->count) % PIPE_SIZE;

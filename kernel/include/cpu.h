@@ -15,6 +15,7 @@
 #define CPU_SYSENTER_SINGLE_STEP 54
 #define CPU_PTREGS_ABI32 55
 #define CPU_PTREGS_NR 56
+#define CPU_SYSCALL_NR 60
 
 /* cpu.exit_work bits: what a task must do on its way back to user space. */
 #define EXIT_WORK_RESCHED 1
@@ -50,6 +51,7 @@ struct cpu {
     u8 sysenter_single_step; /* the user entered sysenter with TF set (traps.c) */
     u8 ptregs_abi32;        /* the pending whole-frame call came through a 32-bit gate */
     u32 ptregs_nr;          /* and its number */
+    u32 syscall_nr;         /* the running call's (sleep_on keeps it for restarts) */
     bool has_smap, has_smep, has_fsgsbase;
 };
 
@@ -73,6 +75,7 @@ _Static_assert(__builtin_offsetof(struct cpu, in_compat_syscall) == CPU_IN_COMPA
 _Static_assert(__builtin_offsetof(struct cpu, sysenter_single_step) == CPU_SYSENTER_SINGLE_STEP, "entry code offsets");
 _Static_assert(__builtin_offsetof(struct cpu, ptregs_abi32) == CPU_PTREGS_ABI32, "entry code offsets");
 _Static_assert(__builtin_offsetof(struct cpu, ptregs_nr) == CPU_PTREGS_NR, "entry code offsets");
+_Static_assert(__builtin_offsetof(struct cpu, syscall_nr) == CPU_SYSCALL_NR, "entry code offsets");
 
 extern struct cpu boot_cpu;
 static inline struct cpu *this_cpu(void) { return &boot_cpu; }

@@ -39,7 +39,7 @@ struct files {
     int users;
 };
 
-enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_ZOMBIE, TASK_DEAD };
+enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_STOPPED, TASK_ZOMBIE, TASK_DEAD };
 
 /* The x87/SSE registers in fxsave format: user programs own them, the kernel
  * (built with -mgeneral-regs-only) never touches them. */
@@ -74,6 +74,17 @@ struct task {
     int wait_status;        /* Linux wait status once a zombie */
     bool vfork_parent_waiting;
     u64 pending_signals;    /* bit sig-1 */
+    u64 blocked_signals;
+    u64 saved_mask;         /* rt_sigsuspend's: restored after the handler */
+    bool saved_mask_valid;
+    struct sighand *sighand;
+    u64 altstack_sp, altstack_size;
+    int altstack_flags;
+    u64 fault_vector, fault_address; /* the last fault's, for the signal frame */
+    bool fault_address_valid;
+    u32 syscall_nr;         /* the call a sleep interrupted, for its restart */
+    int stop_signal;        /* the signal that stopped the task, for waitpid */
+    bool stop_reported;
     u64 fs_base, gs_base;
     u64 fs_selector, gs_selector;
     u64 tls[3];             /* set_thread_area's GDT descriptors */
@@ -93,16 +104,24 @@ struct regs *task_regs(struct task *t);
 struct task *task_create(void);
 void sched_init(void);
 void sched_add(struct task *t);
+void sched_remove_task(struct task *t);
 noreturn void sched_start(void);
 void schedule(void);
 void schedule_if_needed(void);
-void sleep_on(const void *channel);
+/* Sleeps until woken on channel; returns -ERESTARTSYS instead when a signal
+ * arrives (before or during the sleep), 0 otherwise. */
+int sleep_on(const void *channel);
 void wake_up(const void *channel);
 
 /* Ends the current task with a Linux wait status (exit code << 8, or signal). */
 noreturn void task_exit(int wait_status);
 /* Kills the current task with a signal (for faults, until signal delivery exists). */
 noreturn void task_die_by_signal(int signal);
+/* Ends the whole thread group, as a fatal signal or exit_group does. */
+noreturn void task_exit_group_by_signal(int signal);
+noreturn void task_exit_group(int wait_status);
+struct task *task_first(void);
+struct task *task_next(struct task *t);
 void task_free(struct task *t);
 void fs_info_put(struct fs_info *fs);
 

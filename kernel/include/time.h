@@ -8,6 +8,8 @@ void time_init(void);
 void clock_set_realtime(u64 now_ns);
 /* At every timer tick: refreshes the vDSOs' copy of the time. */
 void clock_tick(void);
+/* What the timer tick wakes: sleepers waiting for a time to come. */
+const void *clock_channel(void);
 s64 realtime_seconds(void);
 u64 realtime_ns(void);
 

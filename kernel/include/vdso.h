@@ -20,5 +20,8 @@ int vdso_map(struct mm *mm, bool is32, u64 *ehdr, u64 *vsyscall);
 
 /* Where the kernel returns to after sysenter and 32-bit syscall. */
 u64 vdso32_landing_pad(void);
+/* The 32-bit vDSO's signal-return trampolines. */
+u64 vdso32_sigreturn(void);
+u64 vdso32_rt_sigreturn(void);
 
 #endif

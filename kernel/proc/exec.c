@@ -18,6 +18,7 @@
 #include "vdso.h"
 #include "fd.h"
 #include "syscall.h"
+#include "signal.h"
 #include "x86.h"
 
 #define MAX_ARG_STRINGS 0x7fffffff
@@ -458,6 +459,7 @@ static long do_execve(struct regs *r, const char *path, char **argv, char **envp
     }
     if (!err) {
         files_close_on_exec(t->files);
+        signals_reset_on_exec(t);
         if (t->vfork_parent_waiting) {
             t->vfork_parent_waiting = false;
             wake_up(&t->vfork_parent_waiting);

@@ -90,11 +90,21 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
         *child->fs = *parent->fs;
         child->fs->users = 1;
     }
+    if (flags & CLONE_SIGHAND) {
+        child->sighand = parent->sighand;
+        child->sighand->users++;
+    } else if ((child->sighand = sighand_create())) {
+        memcpy(child->sighand->action, parent->sighand->action, sizeof(child->sighand->action));
+    }
+    child->blocked_signals = parent->blocked_signals;
+    child->altstack_sp = parent->altstack_sp;
+    child->altstack_size = parent->altstack_size;
+    child->altstack_flags = parent->altstack_flags;
     memcpy(child->tls, parent->tls, sizeof(child->tls));
     child->fs_base = rdmsr(MSR_FS_BASE);
     child->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
     __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(child->fs_selector), "=r"(child->gs_selector));
-    err = !child->mm || !child->files || !child->fs ? -ENOMEM : 0;
+    err = !child->mm || !child->files || !child->fs || !child->sighand ? -ENOMEM : 0;
     if (!err && (flags & CLONE_SETTLS)) {
         if (this_cpu()->in_compat_syscall)
             err = (int)tls_set(child, (void __user *)tls); /* i386: a struct user_desc */
@@ -109,6 +119,7 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
         if (child->files)
             files_put(child->files);
         fs_info_put(child->fs);
+        sighand_put(child->sighand);
         task_free(child);
         return err;
     }
@@ -158,8 +169,10 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
         child->vfork_parent_waiting = true;
     sched_add(child);
     /* vfork: the parent sleeps until the child has exec'd or exited. */
+    /* (uninterruptible, as on Linux: the child borrows our memory) */
     while ((flags & CLONE_VFORK) && child->vfork_parent_waiting)
-        sleep_on(&child->vfork_parent_waiting);
+        if (sleep_on(&child->vfork_parent_waiting))
+            schedule();
     return pid;
 }
 

@@ -44,6 +44,19 @@ int futex_wake(struct mm *mm, u64 uaddr, int count)
     return woken;
 }
 
+/* A task ended while it waited: its entry (on its own stack) goes away. */
+void futex_forget(struct task *t)
+{
+    u64 flags = irq_save();
+    for (struct futex_waiter **link = &waiters; *link;) {
+        if ((*link)->task == t)
+            *link = (*link)->next;
+        else
+            link = &(*link)->next;
+    }
+    irq_restore(flags);
+}
+
 static long futex_wait(u64 uaddr, u32 expected)
 {
     struct task *t = current_task();
@@ -60,8 +73,9 @@ static long futex_wait(u64 uaddr, u32 expected)
     }
     me.next = waiters;
     waiters = &me;
-    while (!me.woken)
-        sleep_on(&me);
+    long err = 0;
+    while (!me.woken && !err)
+        err = sleep_on(&me);
     for (struct futex_waiter **link = &waiters; *link; link = &(*link)->next) {
         if (*link == &me) {
             *link = me.next;
@@ -69,7 +83,7 @@ static long futex_wait(u64 uaddr, u32 expected)
         }
     }
     irq_restore(flags);
-    return 0;
+    return err;
 }
 
 long sys_futex(u64 uaddr, int op, u32 val, u64 timeout, u64 uaddr2, u32 val3)

@@ -89,7 +89,7 @@ static void switch_to(struct task *next)
     if (next != &idle_task)
         tss_set_kernel_stack(next->kstack + KERNEL_STACK_SIZE);
     this_cpu()->current = next;
-    if (next->pending_signals)
+    if (next->pending_signals & ~next->blocked_signals)
         this_cpu()->exit_work |= EXIT_WORK_SIGNAL;
     else
         this_cpu()->exit_work &= ~EXIT_WORK_SIGNAL;
@@ -155,12 +155,34 @@ bool exit_to_user(struct regs *r, bool fast_return_ok)
     return fast_return_ok;
 }
 
-void sleep_on(const void *channel)
+int sleep_on(const void *channel)
 {
     u64 flags = irq_save();
     struct task *t = current_task();
+    t->syscall_nr = this_cpu()->syscall_nr;
+    if (signal_pending()) {
+        irq_restore(flags);
+        return -ERESTARTSYS;
+    }
     t->wait_channel = channel;
     t->state = TASK_SLEEPING;
+    schedule();
+    t->wait_channel = NULL;
+    irq_restore(flags);
+    return signal_pending() ? -ERESTARTSYS : 0;
+}
+
+/* A stopping signal's default action: the process waits for SIGCONT, and
+ * its parent can see it stopped (waitpid with WUNTRACED). */
+void stop_current(int sig)
+{
+    struct task *t = current_task();
+    u64 flags = irq_save();
+    t->stop_signal = sig;
+    t->stop_reported = false;
+    t->state = TASK_STOPPED;
+    if (t->group_leader->parent)
+        wake_up(t->group_leader->parent);
     schedule();
     irq_restore(flags);
 }
@@ -190,9 +212,11 @@ noreturn void sched_start(void)
     }
 }
 
-void sched_exit_current(void)
+void sched_exit_current(void) { sched_remove_task(current_task()); }
+
+void sched_remove_task(struct task *t)
 {
     u64 flags = irq_save();
-    sched_remove(current_task());
+    sched_remove(t);
     irq_restore(flags);
 }

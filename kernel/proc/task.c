@@ -24,8 +24,13 @@ struct task *task_find(pid_t pid)
 
 struct task *init_task(void) { return task_find(1); }
 
+struct task *task_first(void) { return all_tasks; }
+struct task *task_next(struct task *t) { return t->next_task; }
+
 extern void ret_to_user_from_new_task(void);
 void sched_exit_current(void);
+void sched_remove_task(struct task *t);
+void futex_forget(struct task *t);
 
 struct regs *task_regs(struct task *t) { return (struct regs *)(t->kstack + KERNEL_STACK_SIZE) - 1; }
 
@@ -46,6 +51,7 @@ struct task *task_create(void)
     t->group_leader = t;
     t->live_threads = 1;
     t->exit_signal = SIGCHLD;
+    t->altstack_flags = SS_DISABLE;
     struct regs *r = task_regs(t);
     memset(r, 0, sizeof(*r));
     r->cs = USER_CS;
@@ -109,6 +115,8 @@ noreturn void task_exit(int wait_status)
     t->files = NULL;
     fs_info_put(t->fs);
     t->fs = NULL;
+    sighand_put(t->sighand);
+    t->sighand = NULL;
     if (t->mm) {
         struct mm *mm = t->mm;
         t->mm = NULL;
@@ -131,8 +139,11 @@ noreturn void task_exit(int wait_status)
         t->state = TASK_ZOMBIE;
         leader->live_threads--;
         reparent_children(t);
-        if (t->parent)
+        if (t->parent) {
             wake_up(t->parent);
+            if (t->exit_signal)
+                signal_send_process(t->parent, t->exit_signal);
+        }
     }
     sched_exit_current();
     schedule();
@@ -155,3 +166,39 @@ void task_free(struct task *t)
 }
 
 noreturn void task_die_by_signal(int signal) { task_exit(signal & 0x7f); }
+
+/* The other threads of the group end first: on one CPU none of them is
+ * running, so each is taken off the run queue where it stands. */
+noreturn void task_exit_group(int wait_status)
+{
+    struct task *me = current_task();
+    for (struct task *t = all_tasks; t; t = t->next_task) {
+        if (t == me || t->tgid != me->tgid || t->state == TASK_DEAD || t->state == TASK_ZOMBIE)
+            continue;
+        u64 flags = irq_save();
+        futex_forget(t);
+        sched_remove_task(t);
+        if (t->mm && --t->mm->users == 0)
+            mm_destroy(t->mm);
+        t->mm = NULL;
+        files_put(t->files);
+        t->files = NULL;
+        fs_info_put(t->fs);
+        t->fs = NULL;
+        sighand_put(t->sighand);
+        t->sighand = NULL;
+        if (t != t->group_leader) {
+            t->group_leader->live_threads--;
+            t->state = TASK_DEAD;
+        } else {
+            t->live_threads--;
+            t->wait_status = wait_status;
+            t->state = TASK_ZOMBIE;
+            reparent_children(t);
+        }
+        irq_restore(flags);
+    }
+    task_exit(wait_status);
+}
+
+noreturn void task_exit_group_by_signal(int signal) { task_exit_group(signal & 0x7f); }

@@ -90,6 +90,8 @@ void vdso_init(void)
 }
 
 u64 vdso32_landing_pad(void) { return VDSO32_ADDR + VDSO32_int80_landing_pad; }
+u64 vdso32_sigreturn(void) { return VDSO32_ADDR + VDSO32___kernel_sigreturn; }
+u64 vdso32_rt_sigreturn(void) { return VDSO32_ADDR + VDSO32___kernel_rt_sigreturn; }
 
 static int map_pages(struct mm *mm, u64 addr, struct vdso_pages pages, u32 prot)
 {

@@ -88,7 +88,11 @@ static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *s
             irq_restore(flags);
             return 0;
         }
-        sleep_on(me);
+        int err = sleep_on(me);
+        if (err) {
+            irq_restore(flags);
+            return err;
+        }
     }
 }
 
@@ -169,8 +173,14 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
         info.si_code = CLD_EXITED;
         info.si_status = (status >> 8) & 0xff;
     }
-    if (infop && copy_to_user(infop, &info, sizeof(info)))
+    if (in_compat_syscall()) {
+        /* i386's siginfo has no padding before its union. */
+        s32 packed[6] = {info.si_signo, info.si_errno, info.si_code, info.si_pid, (s32)info.si_uid, info.si_status};
+        if (infop && copy_to_user(infop, packed, sizeof(packed)))
+            return -EFAULT;
+    } else if (infop && copy_to_user(infop, &info, sizeof(info))) {
         return -EFAULT;
+    }
     if (rusage && clear_user(rusage, RUSAGE_SIZE))
         return -EFAULT;
     return 0;

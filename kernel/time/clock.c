@@ -3,6 +3,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "time.h"
+#include "proc.h"
 #include "uaccess.h"
 
 #define CLOCK_REALTIME 0
@@ -89,23 +90,39 @@ long sys_time(s64 __user *tloc)
     return now;
 }
 
-/* Sleeps with the CPU halted between timer ticks. One task runs at a time
- * for now; the scheduler's sleep queue replaces this when there are more. */
-long do_nanosleep(u64 ns)
+/* Sleeps until the deadline or a signal, letting other tasks run: the timer
+ * tick wakes every sleeper on the clock channel, which looks again. Returns
+ * 0, or -EINTR with the time left in *left. */
+long do_nanosleep_left(u64 ns, u64 *left)
 {
     u64 deadline = monotonic_ns() + ns;
-    while (monotonic_ns() < deadline)
-        __asm__ volatile("sti; hlt" ::: "memory");
+    u64 now;
+    while ((now = monotonic_ns()) < deadline) {
+        if (sleep_on(clock_channel())) {
+            *left = deadline - monotonic_ns() > deadline ? 0 : deadline - now;
+            return -EINTR;
+        }
+    }
+    *left = 0;
     return 0;
+}
+
+long do_nanosleep(u64 ns)
+{
+    u64 left;
+    return do_nanosleep_left(ns, &left);
 }
 
 long sys_nanosleep(const struct timespec __user *req, struct timespec __user *rem)
 {
     struct timespec t;
-    (void)rem;
     if (copy_from_user(&t, req, sizeof(t)))
         return -EFAULT;
     if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
         return -EINVAL;
-    return do_nanosleep((u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec);
+    u64 left;
+    long err = do_nanosleep_left((u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec, &left);
+    if (err && rem && put_timespec(left, rem))
+        return -EFAULT;
+    return err;
 }

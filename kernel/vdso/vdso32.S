@@ -43,4 +43,19 @@ int80_landing_pad:
     ret
     .size __kernel_vsyscall, . - __kernel_vsyscall
 
+/* Where a handler returns when its program gave no SA_RESTORER: the frame's
+ * pretcode points here, and the kernel undoes the frame. */
+    .globl __kernel_sigreturn, __kernel_rt_sigreturn
+    .type __kernel_sigreturn, @function
+__kernel_sigreturn:
+    popl %eax                       /* the signal number */
+    movl $119, %eax                 /* sigreturn */
+    int $0x80
+    .size __kernel_sigreturn, . - __kernel_sigreturn
+    .type __kernel_rt_sigreturn, @function
+__kernel_rt_sigreturn:
+    movl $173, %eax                 /* rt_sigreturn */
+    int $0x80
+    .size __kernel_rt_sigreturn, . - __kernel_rt_sigreturn
+
     .section .note.GNU-stack, "", @progbits

@@ -112,7 +112,8 @@ int main(int argc, char **argv)
            info.si_status, info.si_pid == p ? "yes" : "no");
 
     errno = 0;
-    printf("wait with no children: %d %s\n", wait(&status), strerror(errno));
+    r = wait(&status);
+    printf("wait with no children: %d %s\n", r, strerror(errno));
     printf("getppid of a child is my pid: ");
     p = fork();
     if (p == 0)
