@@ -229,6 +229,7 @@ static void start_init(void)
     if (!t->files || !t->fs)
         panic("cannot create the first task");
     *t->fs = (struct fs_info){.cwd = root_inode, .umask = 022, .users = 1};
+    root_inode->refs++;
     t->pgid = t->sid = t->pid;
     t->sighand = sighand_create();
     if (!t->sighand)

@@ -114,3 +114,13 @@ long compat_sys_lstat64(const char __user *path, struct stat64_i386 __user *buf)
 {
     return compat_sys_fstatat64(AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW);
 }
+
+long sys_truncate(const char __user *path, s64 length);
+long sys_ftruncate(int fd, s64 length);
+
+/* i386 splits the 64-bit length over two registers. */
+long compat_sys_truncate64(const char __user *path, u32 low, u32 high)
+{
+    return sys_truncate(path, (s64)(((u64)high << 32) | low));
+}
+long compat_sys_ftruncate64(int fd, u32 low, u32 high) { return sys_ftruncate(fd, (s64)(((u64)high << 32) | low)); }

@@ -34,8 +34,12 @@ void apic_eoi(void) { apic_write(APIC_EOI, 0); }
 
 static void timer_interrupt(struct regs *r)
 {
-    (void)r;
     ticks++;
+    struct task *t = current_task();
+    if (regs_from_user(r))
+        t->user_ticks++;
+    else if (t->pid)
+        t->system_ticks++;
     clock_tick();
     wake_up(clock_channel());
     apic_eoi();

@@ -102,7 +102,13 @@ static long stream_ioctl(struct file *f, unsigned cmd, u64 arg)
     return -ENOTTY;
 }
 
-static const struct file_ops stdin_stream_ops = {.read = stream_read, .ioctl = stream_ioctl, .stream = true};
+static unsigned serial_poll_in(struct file *f)
+{
+    (void)f;
+    return (serial_has_input(COM1) ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+}
+
+static const struct file_ops stdin_stream_ops = {.read = stream_read, .ioctl = stream_ioctl, .poll = serial_poll_in, .stream = true};
 static const struct file_ops stdout_stream_ops = {.write = stdout_stream_write, .ioctl = stream_ioctl, .stream = true};
 static const struct file_ops stderr_stream_ops = {.write = stderr_stream_write, .ioctl = stream_ioctl, .stream = true};
 
@@ -191,7 +197,8 @@ static long console_ioctl(struct file *f, unsigned cmd, u64 arg)
     }
 }
 
-static const struct file_ops console_ops = {.read = console_read, .write = console_write, .ioctl = console_ioctl, .stream = true};
+static const struct file_ops console_ops = {
+    .read = console_read, .write = console_write, .ioctl = console_ioctl, .poll = serial_poll_in, .stream = true};
 
 static void serial_interrupt(struct regs *r)
 {

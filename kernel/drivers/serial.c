@@ -52,3 +52,5 @@ int serial_read_byte(u16 port)
         return -1;
     return inb(port + UART_DATA);
 }
+
+bool serial_has_input(u16 port) { return inb(port + UART_LSR) & LSR_DATA_READY; }

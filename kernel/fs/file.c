@@ -27,6 +27,7 @@ void file_put(struct file *f)
         if (f->ops && f->ops->release)
             f->ops->release(f);
         f->inode->refs--;
+        inode_release(f->inode);
         kfree(f);
     }
 }

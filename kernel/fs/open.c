@@ -18,10 +18,12 @@ int copy_path_from_user(char *dst, const char __user *src)
     return n == 0 ? -ENOENT : 0;
 }
 
-/* The directory a *at() call starts from. */
+/* The directory a *at() call starts from: the current directory for
+ * AT_FDCWD (an absolute path ignores it). */
 int dirfd_base(int dirfd, const char *path, struct inode **base)
 {
-    *base = NULL;
+    struct fs_info *fs = current_task()->fs;
+    *base = fs ? fs->cwd : NULL;
     if (path[0] == '/' || dirfd == AT_FDCWD)
         return 0;
     struct file *f = fd_get(dirfd);
@@ -52,13 +54,15 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
             return err;
         if (!*last || strchr(last, '/'))
             return -EISDIR;
-        inode = inode_create(dir, last, S_IFREG | (mode & 07777 & ~0022));
+        inode = inode_create(dir, last, S_IFREG | (mode & 07777 & ~current_umask()));
         if (!inode)
             return -ENOSPC;
     } else if (err) {
         return err;
     } else if ((flags & O_CREAT) && (flags & O_EXCL)) {
         return -EEXIST;
+    } else if ((flags & O_CREAT) && S_ISDIR(inode->mode)) {
+        return -EISDIR;
     }
     if (S_ISLNK(inode->mode) && (flags & O_NOFOLLOW) && !(flags & O_PATH))
         return -ELOOP;
@@ -67,7 +71,7 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
     if (S_ISDIR(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
         return -EISDIR;
     if ((flags & O_TRUNC) && S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
-        inode->size = 0;
+        inode_set_size(inode, 0);
     if (!in_compat_syscall())
         flags |= O_LARGEFILE; /* as Linux forces for 64-bit callers */
     struct file *f = file_open_inode(inode, flags);

@@ -111,3 +111,107 @@ const struct file_ops ramfs_file_ops = {
     .read = ramfs_read,
     .write = ramfs_write,
 };
+
+struct inode *dir_lookup(struct inode *dir, const char *name)
+{
+    for (struct dirent_node *d = dir->children; d; d = d->next)
+        if (!strcmp(d->name, name))
+            return d->inode;
+    return NULL;
+}
+
+/* An inode no directory names and no open file holds is freed. */
+void inode_release(struct inode *inode)
+{
+    if (inode->nlink || inode->refs > 0 || inode == root_inode)
+        return;
+    if (!S_ISCHR(inode->mode))
+        kfree(inode->data);
+    kfree(inode);
+}
+
+static struct dirent_node *detach(struct inode *dir, const char *name)
+{
+    for (struct dirent_node **link = &dir->children; *link; link = &(*link)->next) {
+        if (!strcmp((*link)->name, name)) {
+            struct dirent_node *d = *link;
+            *link = d->next;
+            return d;
+        }
+    }
+    return NULL;
+}
+
+static void attach(struct inode *dir, struct dirent_node *d)
+{
+    d->next = dir->children;
+    dir->children = d;
+    dir->mtime = dir->ctime = realtime_seconds();
+}
+
+int dir_unlink(struct inode *dir, const char *name)
+{
+    struct dirent_node *d = detach(dir, name);
+    if (!d)
+        return -ENOENT;
+    struct inode *inode = d->inode;
+    kfree(d);
+    dir->mtime = dir->ctime = realtime_seconds();
+    if (S_ISDIR(inode->mode)) {
+        dir->nlink--;
+        inode->nlink = 0;
+    } else {
+        inode->nlink--;
+    }
+    inode->ctime = dir->mtime;
+    inode_release(inode);
+    return 0;
+}
+
+int dir_link(struct inode *dir, const char *name, struct inode *inode)
+{
+    struct dirent_node *d = kzalloc(sizeof(*d));
+    if (!d)
+        return -ENOSPC;
+    strlcpy(d->name, name, sizeof(d->name));
+    d->inode = inode;
+    inode->nlink++;
+    inode->ctime = realtime_seconds();
+    attach(dir, d);
+    return 0;
+}
+
+int dir_move(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname)
+{
+    struct dirent_node *d = detach(olddir, oldname);
+    if (!d)
+        return -ENOENT;
+    strlcpy(d->name, newname, sizeof(d->name));
+    if (S_ISDIR(d->inode->mode) && olddir != newdir) {
+        olddir->nlink--;
+        newdir->nlink++;
+        d->inode->parent = newdir;
+    }
+    olddir->mtime = olddir->ctime = realtime_seconds();
+    d->inode->ctime = olddir->mtime;
+    attach(newdir, d);
+    return 0;
+}
+
+int dir_exchange(struct inode *dir_a, const char *name_a, struct inode *dir_b, const char *name_b)
+{
+    struct inode *a = dir_lookup(dir_a, name_a), *b = dir_lookup(dir_b, name_b);
+    for (struct dirent_node *d = dir_a->children; d; d = d->next)
+        if (!strcmp(d->name, name_a))
+            d->inode = b;
+    for (struct dirent_node *d = dir_b->children; d; d = d->next)
+        if (!strcmp(d->name, name_b))
+            d->inode = a;
+    if (dir_a != dir_b) {
+        if (S_ISDIR(a->mode))
+            a->parent = dir_b, dir_a->nlink--, dir_b->nlink++;
+        if (S_ISDIR(b->mode))
+            b->parent = dir_a, dir_b->nlink--, dir_a->nlink++;
+    }
+    return 0;
+}

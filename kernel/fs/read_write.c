@@ -142,3 +142,4 @@ long do_lseek(int fd, s64 offset, unsigned whence)
 }
 
 long sys_lseek(int fd, s64 offset, unsigned whence) { return do_lseek(fd, offset, whence); }
+

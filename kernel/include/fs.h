@@ -97,6 +97,13 @@ extern struct inode *root_inode;
 void ramfs_init(void);
 struct inode *inode_create(struct inode *dir, const char *name, u32 mode);
 struct inode *pipe_inode_create(void);
+struct inode *dir_lookup(struct inode *dir, const char *name);
+int dir_unlink(struct inode *dir, const char *name);
+int dir_link(struct inode *dir, const char *name, struct inode *inode);
+int dir_move(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname);
+int dir_exchange(struct inode *dir_a, const char *name_a, struct inode *dir_b, const char *name_b);
+void inode_release(struct inode *inode);
+u32 current_umask(void);
 int inode_set_size(struct inode *inode, u64 size);
 int unpack_initramfs(const u8 *archive, u64 size);
 

@@ -83,6 +83,8 @@ struct task {
     u64 fault_vector, fault_address; /* the last fault's, for the signal frame */
     bool fault_address_valid;
     u32 syscall_nr;         /* the call a sleep interrupted, for its restart */
+    u64 user_ticks, system_ticks;       /* timer ticks that found it running, as Linux counts */
+    u64 children_user_ticks, children_system_ticks; /* of reaped children */
     int stop_signal;        /* the signal that stopped the task, for waitpid */
     bool stop_reported;
     u64 fs_base, gs_base;

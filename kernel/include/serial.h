@@ -10,6 +10,7 @@
 void serial_init(u16 port);
 void serial_write(u16 port, const char *buf, size_t len);
 void serial_flush(u16 port);
+bool serial_has_input(u16 port);
 void serial_enable_rx_interrupt(u16 port);
 /* Returns the next received byte, or -1 when none is waiting. */
 int serial_read_byte(u16 port);

@@ -89,6 +89,7 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     } else if ((child->fs = kmalloc(sizeof(*child->fs)))) {
         *child->fs = *parent->fs;
         child->fs->users = 1;
+        child->fs->cwd->refs++;
     }
     if (flags & CLONE_SIGHAND) {
         child->sighand = parent->sighand;

@@ -1,6 +1,7 @@
 /* Creating tasks and ending them. */
 #include "errno.h"
 #include "fd.h"
+#include "fs.h"
 #include "hypervisor.h"
 #include "kernel.h"
 #include "lib.h"
@@ -75,8 +76,11 @@ static int exit_code_for_host(int wait_status)
 
 void fs_info_put(struct fs_info *fs)
 {
-    if (fs && --fs->users == 0)
+    if (fs && --fs->users == 0) {
+        fs->cwd->refs--;
+        inode_release(fs->cwd);
         kfree(fs);
+    }
 }
 
 /* The exiting process's children go to init, which reaps them. */

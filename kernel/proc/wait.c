@@ -59,6 +59,8 @@ static void reap(struct task *parent, struct task *child)
             break;
         }
     }
+    parent->children_user_ticks += child->user_ticks + child->children_user_ticks;
+    parent->children_system_ticks += child->system_ticks + child->children_system_ticks;
     child->state = TASK_DEAD;
     task_free(child);
     task_count_reaped();

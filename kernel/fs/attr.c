@@ -1,0 +1,186 @@
+/* Changing what stat reports: chmod, chown, truncate, utimensat; and the
+ * sync family, which has nothing to write back on a RAM file system. */
+#include "errno.h"
+#include "fd.h"
+#include "fs.h"
+#include "lib.h"
+#include "mm.h"
+#include "time.h"
+#include "uaccess.h"
+
+#define PATH_MAX 4096
+
+int copy_path_from_user(char *dst, const char __user *src);
+int dirfd_base(int dirfd, const char *path, struct inode **base);
+int resolve_stat_target(int dirfd, const char __user *upath, int flags, struct inode **out);
+
+static long lookup_at(int dirfd, const char __user *upath, bool follow, struct inode **inode)
+{
+    char path[PATH_MAX];
+    int err = copy_path_from_user(path, upath);
+    if (err)
+        return err;
+    struct inode *base;
+    err = dirfd_base(dirfd, path, &base);
+    return err ?: path_lookup(base, path, follow, inode);
+}
+
+static long set_mode(struct inode *inode, u32 mode)
+{
+    inode->mode = (inode->mode & S_IFMT) | (mode & 07777);
+    inode->ctime = realtime_seconds();
+    return 0;
+}
+
+long sys_fchmodat(int dirfd, const char __user *path, u32 mode)
+{
+    struct inode *inode;
+    long err = lookup_at(dirfd, path, true, &inode);
+    return err ?: set_mode(inode, mode);
+}
+long sys_chmod(const char __user *path, u32 mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
+long sys_fchmod(int fd, u32 mode)
+{
+    struct file *f = fd_get(fd);
+    return f ? set_mode(f->inode, mode) : -EBADF;
+}
+
+static long set_owner(struct inode *inode, u32 uid, u32 gid)
+{
+    if (uid != (u32)-1)
+        inode->uid = uid;
+    if (gid != (u32)-1)
+        inode->gid = gid;
+    if (!S_ISDIR(inode->mode))
+        inode->mode &= ~06000u; /* chown clears set-user-ID and set-group-ID */
+    inode->ctime = realtime_seconds();
+    return 0;
+}
+
+long sys_fchownat(int dirfd, const char __user *path, u32 uid, u32 gid, int flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct inode *inode;
+    long err = resolve_stat_target(dirfd, path, flags, &inode);
+    return err ?: set_owner(inode, uid, gid);
+}
+long sys_chown(const char __user *path, u32 uid, u32 gid) { return sys_fchownat(AT_FDCWD, path, uid, gid, 0); }
+long sys_lchown(const char __user *path, u32 uid, u32 gid)
+{
+    return sys_fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+long sys_fchown(int fd, u32 uid, u32 gid)
+{
+    struct file *f = fd_get(fd);
+    return f ? set_owner(f->inode, uid, gid) : -EBADF;
+}
+
+static long set_length(struct inode *inode, s64 length)
+{
+    if (length < 0)
+        return -EINVAL;
+    if (S_ISDIR(inode->mode))
+        return -EISDIR;
+    if (!S_ISREG(inode->mode))
+        return -EINVAL;
+    long err = inode_set_size(inode, (u64)length);
+    if (!err)
+        inode->mtime = inode->ctime = realtime_seconds();
+    return err == -ENOSPC ? -EFBIG : err;
+}
+
+long sys_truncate(const char __user *path, s64 length)
+{
+    struct inode *inode;
+    long err = lookup_at(AT_FDCWD, path, true, &inode);
+    return err ?: set_length(inode, length);
+}
+
+long sys_ftruncate(int fd, s64 length)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    if ((f->flags & O_ACCMODE) == O_RDONLY)
+        return -EINVAL;
+    return set_length(f->inode, length);
+}
+
+struct timespec_k {
+    s64 tv_sec, tv_nsec;
+};
+#define UTIME_NOW ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+
+long sys_utimensat(int dirfd, const char __user *path, const struct timespec_k __user *utimes, int flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct timespec_k t[2];
+    if (utimes && copy_from_user(t, utimes, sizeof(t)))
+        return -EFAULT;
+    for (int i = 0; utimes && i < 2; i++)
+        if (t[i].tv_nsec != UTIME_NOW && t[i].tv_nsec != UTIME_OMIT && (t[i].tv_nsec < 0 || t[i].tv_nsec >= 1000000000))
+            return -EINVAL;
+    struct inode *inode;
+    long err;
+    if (!path) {
+        struct file *f = fd_get(dirfd);
+        if (!f)
+            return -EBADF;
+        inode = f->inode;
+    } else if ((err = resolve_stat_target(dirfd, path, flags, &inode))) {
+        return err;
+    }
+    s64 now = realtime_seconds();
+    s64 *stamps[2] = {&inode->atime, &inode->mtime};
+    for (int i = 0; i < 2; i++) {
+        if (!utimes || t[i].tv_nsec == UTIME_NOW)
+            *stamps[i] = now;
+        else if (t[i].tv_nsec != UTIME_OMIT)
+            *stamps[i] = t[i].tv_sec;
+    }
+    inode->ctime = now;
+    return 0;
+}
+
+/* Everything lives in RAM: there is nothing to write back, so these succeed
+ * as they do on Linux's tmpfs, after checking their argument. */
+long sys_sync(void) { return 0; }
+long sys_fsync(int fd) { return fd_get(fd) ? 0 : -EBADF; }
+long sys_fdatasync(int fd) { return fd_get(fd) ? 0 : -EBADF; }
+long sys_syncfs(int fd) { return fd_get(fd) ? 0 : -EBADF; }
+
+/* statfs: the one file system is RAM, described as Linux describes tmpfs. */
+#define TMPFS_MAGIC 0x01021994
+
+struct statfs_k {
+    s64 f_type, f_bsize;
+    u64 f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    s32 f_fsid[2];
+    s64 f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+static long fill_statfs(struct statfs_k __user *buf)
+{
+    struct statfs_k s;
+    memset(&s, 0, sizeof(s));
+    s.f_type = TMPFS_MAGIC;
+    s.f_bsize = s.f_frsize = 4096;
+    s.f_blocks = pmm_total_pages();
+    s.f_bfree = s.f_bavail = pmm_free_pages();
+    s.f_files = s.f_blocks;
+    s.f_ffree = s.f_bfree;
+    s.f_namelen = 255;
+    return copy_to_user(buf, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+long sys_statfs(const char __user *path, struct statfs_k __user *buf)
+{
+    struct inode *inode;
+    long err = lookup_at(AT_FDCWD, path, true, &inode);
+    return err ?: fill_statfs(buf);
+}
+
+long sys_fstatfs(int fd, struct statfs_k __user *buf) { return fd_get(fd) ? fill_statfs(buf) : -EBADF; }

@@ -1,0 +1,80 @@
+/* What the system and processes have used: times, getrusage, sysinfo. CPU
+ * time is counted as Linux counts it, in timer ticks that found the task
+ * running in user or in kernel mode. */
+#include "apic.h"
+#include "errno.h"
+#include "lib.h"
+#include "mm.h"
+#include "proc.h"
+#include "time.h"
+#include "uaccess.h"
+
+struct tms_k {
+    s64 utime, stime, cutime, cstime;
+};
+
+/* Clock ticks since boot, as times() returns them (USER_HZ = 100). */
+long sys_times(struct tms_k __user *buf)
+{
+    struct task *me = current_task()->group_leader;
+    if (buf) {
+        struct tms_k t = {(s64)me->user_ticks, (s64)me->system_ticks, (s64)me->children_user_ticks,
+                          (s64)me->children_system_ticks};
+        if (copy_to_user(buf, &t, sizeof(t)))
+            return -EFAULT;
+    }
+    return (long)(monotonic_ns() / 10000000);
+}
+
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+
+struct rusage_k {
+    s64 utime_sec, utime_usec, stime_sec, stime_usec;
+    s64 rest[14];
+};
+
+long sys_getrusage(int who, struct rusage_k __user *usage)
+{
+    struct task *t = current_task();
+    struct task *me = t->group_leader;
+    u64 user, system;
+    switch (who) {
+    case RUSAGE_SELF: user = me->user_ticks, system = me->system_ticks; break;
+    case RUSAGE_THREAD: user = t->user_ticks, system = t->system_ticks; break;
+    case RUSAGE_CHILDREN: user = me->children_user_ticks, system = me->children_system_ticks; break;
+    default: return -EINVAL;
+    }
+    struct rusage_k r;
+    memset(&r, 0, sizeof(r));
+    u64 tick_us = 1000000 / HZ;
+    r.utime_sec = (s64)(user * tick_us / 1000000), r.utime_usec = (s64)(user * tick_us % 1000000);
+    r.stime_sec = (s64)(system * tick_us / 1000000), r.stime_usec = (s64)(system * tick_us % 1000000);
+    return copy_to_user(usage, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+struct sysinfo_k {
+    s64 uptime;
+    u64 loads[3];
+    u64 totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    u16 procs, pad;
+    u32 pad2;
+    u64 totalhigh, freehigh;
+    u32 mem_unit;
+    char reserved[4];
+};
+
+long sys_sysinfo(struct sysinfo_k __user *info)
+{
+    struct sysinfo_k s;
+    memset(&s, 0, sizeof(s));
+    s.uptime = (s64)(monotonic_ns() / 1000000000);
+    s.totalram = pmm_total_pages() * PAGE_SIZE;
+    s.freeram = pmm_free_pages() * PAGE_SIZE;
+    for (struct task *t = task_first(); t; t = task_next(t))
+        if (t->state != TASK_DEAD)
+            s.procs++;
+    s.mem_unit = 1;
+    return copy_to_user(info, &s, sizeof(s)) ? -EFAULT : 0;
+}
