@@ -20,7 +20,8 @@ HV_C := $(wildcard hv/*.c)
 
 # ---- the project's own programs, in the default userland's /bin ----
 USER_INCLUDES := -Iinclude -I$(BUILD)/include
-USER_PROGRAMS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
+USER_PROGRAMS := $(patsubst user/%.c,$(BUILD)/user/%,$(filter-out user/init.c,$(wildcard user/*.c)))
+BUSYBOX := /bin/busybox
 EXIT42_64 := syscall64 int80_64
 EXIT42_32 := int80_32 sysenter vsyscall
 EXIT42 := $(EXIT42_64:%=$(BUILD)/user/exit42-%) $(EXIT42_32:%=$(BUILD)/user/exit42-%)
@@ -89,12 +90,19 @@ $(EXIT42_32:%=$(BUILD)/user/exit42-%): $(BUILD)/user/exit42-%: user/exit42/%.c u
 
 # ---- the default userland: the initramfs every guest starts from ----
 ROOTFS_FILES := $(wildcard userland/etc/*)
-$(BUILD)/initramfs.cpio: $(ROOTFS_FILES) $(USER_PROGRAMS) $(EXIT42) Makefile
+# Debian's busybox-static with a link per applet, except where the project
+# has its own program (whoami, and init).
+$(BUILD)/initramfs.cpio: $(ROOTFS_FILES) $(USER_PROGRAMS) $(EXIT42) $(BUILD)/user/init Makefile
 	@echo "  CPIO    $@"
 	@rm -rf $(BUILD)/rootfs && mkdir -p $(BUILD)/rootfs
-	@cd $(BUILD)/rootfs && mkdir -p bin sbin usr/bin etc dev proc tmp host
+	@cd $(BUILD)/rootfs && mkdir -p bin sbin usr/bin usr/sbin etc dev proc tmp host root
 	@cp -r userland/etc/. $(BUILD)/rootfs/etc/
+	@cp $(BUSYBOX) $(BUILD)/rootfs/bin/busybox
+	@cd $(BUILD)/rootfs && for applet in $$(bin/busybox --list-full); do \
+		[ "$$applet" = bin/busybox ] || ln -sf /bin/busybox "$$applet"; done
+	@rm -f $(BUILD)/rootfs/usr/bin/whoami $(BUILD)/rootfs/sbin/init
 	@cp $(USER_PROGRAMS) $(EXIT42) $(BUILD)/rootfs/bin/
+	@cp $(BUILD)/user/init $(BUILD)/rootfs/sbin/init
 	@cd $(BUILD)/rootfs && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible >../initramfs.cpio.tmp
 	@mv $(BUILD)/initramfs.cpio.tmp $@
 

@@ -269,7 +269,7 @@ void kmain(u64 start_info_phys)
 
     struct memory_range reserved[] = {
         {0, 0x100000},                              /* real-mode area, BIOS, boot information */
-        {initrd.paddr, initrd.paddr + initrd.size}, /* freed once unpacked */
+        {initrd.paddr, initrd.paddr + initrd.size}, /* holds the initial files' contents */
     };
     pmm_init(ram, nram, reserved, ARRAY_SIZE(reserved));
     paging_init();
@@ -288,8 +288,8 @@ void kmain(u64 start_info_phys)
         int err = unpack_initramfs(phys_to_virt(initrd.paddr), initrd.size);
         if (err)
             panic("the initramfs is malformed (error %d)", err);
-        for (u64 pa = ALIGN_UP(initrd.paddr, PAGE_SIZE); pa + PAGE_SIZE <= initrd.paddr + initrd.size; pa += PAGE_SIZE)
-            page_release_reserved(pa);
+        /* Its pages stay reserved: the files' contents live there. */
+        pmm_account_in_use(ALIGN_UP(initrd.size, PAGE_SIZE) / PAGE_SIZE);
     }
     mem_devices_init();
     console_devices_init();

@@ -54,6 +54,17 @@ struct inode *inode_create(struct inode *dir, const char *name, u32 mode)
     return inode;
 }
 
+/* The contents are `size` bytes at `data`, memory the inode does not own
+ * (the initramfs): used in place, copied only when the file must grow. */
+void inode_borrow_data(struct inode *inode, const u8 *data, u64 size)
+{
+    if (!inode->data_borrowed)
+        kfree(inode->data);
+    inode->data = (u8 *)data;
+    inode->size = inode->capacity = size;
+    inode->data_borrowed = true;
+}
+
 int inode_set_size(struct inode *inode, u64 size)
 {
     if (size > inode->capacity) {
@@ -63,9 +74,11 @@ int inode_set_size(struct inode *inode, u64 size)
         if (!data)
             return -ENOSPC;
         memcpy(data, inode->data, inode->size);
-        kfree(inode->data);
+        if (!inode->data_borrowed)
+            kfree(inode->data);
         inode->data = data;
         inode->capacity = capacity;
+        inode->data_borrowed = false;
     }
     if (size > inode->size)
         memset(inode->data + inode->size, 0, size - inode->size);
@@ -125,7 +138,7 @@ void inode_release(struct inode *inode)
 {
     if (inode->nlink || inode->refs > 0 || inode == root_inode)
         return;
-    if (!S_ISCHR(inode->mode))
+    if (!S_ISCHR(inode->mode) && !inode->data_borrowed)
         kfree(inode->data);
     kfree(inode);
 }

@@ -64,6 +64,7 @@ struct inode {
     u64 size;
     u8 *data;                  /* regular files and symlink targets */
     u64 capacity;
+    bool data_borrowed;        /* data is the initramfs's, not the heap's */
     struct dirent_node *children;
     struct inode *parent;
     s64 atime, mtime, ctime;   /* seconds */
@@ -105,6 +106,7 @@ int dir_exchange(struct inode *dir_a, const char *name_a, struct inode *dir_b, c
 void inode_release(struct inode *inode);
 u32 current_umask(void);
 int inode_set_size(struct inode *inode, u64 size);
+void inode_borrow_data(struct inode *inode, const u8 *data, u64 size);
 int unpack_initramfs(const u8 *archive, u64 size);
 
 /* Path lookup relative to `base` (NULL: the root). Returns 0 and the inode, or

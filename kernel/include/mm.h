@@ -38,7 +38,7 @@ phys_addr_t page_alloc(void);             /* one zeroed page, 0 when none is lef
 phys_addr_t pages_alloc(size_t count);    /* contiguous, not zeroed */
 void page_free(phys_addr_t pa);
 void pages_free(phys_addr_t pa, size_t count);
-void page_release_reserved(phys_addr_t pa);
+void pmm_account_in_use(size_t pages);
 void page_get(phys_addr_t pa);            /* one more reference (shared or copy-on-write) */
 unsigned page_refcount(phys_addr_t pa);
 size_t pmm_total_pages(void);

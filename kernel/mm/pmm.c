@@ -128,18 +128,9 @@ void page_free(phys_addr_t pa)
     irq_restore(flags);
 }
 
-/* Hands a page reserved at boot (the initramfs) to the allocator. */
-void page_release_reserved(phys_addr_t pa)
-{
-    size_t pfn = pa / PAGE_SIZE;
-    if (pfn >= frame_count || !frame_used(pfn) || refcounts[pfn])
-        return;
-    mark_free(pfn);
-    total_pages++;
-    free_pages++;
-    if (pfn < search_hint)
-        search_hint = pfn;
-}
+/* Pages reserved at boot that hold data of the running system (the
+ * initramfs's files) count as memory in use, as Linux counts its page cache. */
+void pmm_account_in_use(size_t pages) { total_pages += pages; }
 
 void pages_free(phys_addr_t pa, size_t count)
 {

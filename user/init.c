@@ -1,0 +1,49 @@
+/*
+ * init: the first process of `sysgate shell`. It greets the user, runs the
+ * shell on the console as its own session and foreground process group,
+ * reaps every orphan that ends up as its child, and exits with the shell's
+ * status, which powers the machine off with that status.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char greeting[] =
+    "\n"
+    "sysgate: a small kernel that speaks Linux's system-call interface.\n"
+    "Try: iam NAME; whoami; kstack_size; exit42-syscall64 (and -int80_64, -int80_32,\n"
+    "     -sysenter, -vsyscall); busybox applets. 'exit' powers the machine off.\n"
+    "\n";
+
+int main(void)
+{
+    fputs(greeting, stdout);
+    fflush(stdout);
+    pid_t shell = fork();
+    if (shell < 0) {
+        perror("init: fork");
+        return 1;
+    }
+    if (shell == 0) {
+        setsid();
+        ioctl(0, TIOCSCTTY, 0);
+        tcsetpgrp(0, getpid());
+        char *argv[] = {"-sh", NULL};
+        char *envp[] = {"HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=linux", "PS1=sysgate:\\w# ", NULL};
+        execve("/bin/sh", argv, envp);
+        perror("init: /bin/sh");
+        _exit(127);
+    }
+    for (;;) {
+        int status;
+        pid_t pid = wait(&status);
+        if (pid == shell)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (pid < 0 && errno == ECHILD)
+            return 1;
+    }
+}
