@@ -23,6 +23,7 @@
 #include "monitor.h"
 #include "options.h"
 #include "qemu.h"
+#include "terminal.h"
 #include "util.h"
 
 /* If sysgate was started with stdin, stdout or stderr closed, the next file it opens
@@ -118,6 +119,10 @@ static int boot(const struct options *options)
     free(initrd_path);
     free(kernel_path);
 
+    /* The guest's console is a terminal with its own line discipline when
+       the guest's stdin is the console: the host's gets out of its way. */
+    if (options->command == COMMAND_SHELL || stdio.word[0] == '\0' || !stdio.stdin_is_stream)
+        terminal_raw_begin();
     return monitor_run(options, &stdio, &qemu, &memory, signal_fd);
 }
 

@@ -5,6 +5,7 @@
    the descriptors being inherited. Nothing goes through the file system. */
 #define _GNU_SOURCE
 #include "qemu.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,8 +71,10 @@ char *find_qemu_binary(const char *requested)
 
 char *build_kernel_cmdline(const struct options *options, const char *stdio_word)
 {
-    return xasprintf("sysgate.hv=0x%x%s%s%s%s%s%s", DOORBELL_PORT,
+    const char *size_word = terminal_size_word();
+    return xasprintf("sysgate.hv=0x%x%s%s%s%s%s%s%s%s", DOORBELL_PORT,
                      *stdio_word ? " " : "", stdio_word,
+                     *size_word ? " " : "", size_word,
                      options->trace ? " sysgate.trace" : "",
                      options->verbose ? " sysgate.verbose" : "",
                      options->extra_cmdline ? " " : "",

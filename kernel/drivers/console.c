@@ -1,7 +1,8 @@
 /*
  * The character devices behind the serial ports.
  *
- * /dev/ttyS0 (= /dev/console, /dev/tty) is the console terminal on COM1.
+ * /dev/ttyS0 (= /dev/console, /dev/tty) is the console terminal on COM1
+ * (tty.c: its line discipline).
  * /dev/sysgate/{stdin,stdout,stderr} are plain byte streams to the host, used
  * for `sysgate run` when the host's own stream is not a terminal, so that a
  * program sees a pipe where it would on the host (no tty, no output
@@ -10,6 +11,7 @@
  * 0xff 0x00 and escapes a data byte 0xff as 0xff 0xff.
  */
 #include "apic.h"
+#include "kernel.h"
 #include "ioapic.h"
 #include "errno.h"
 #include "fs.h"
@@ -112,109 +114,34 @@ static const struct file_ops stdin_stream_ops = {.read = stream_read, .ioctl = s
 static const struct file_ops stdout_stream_ops = {.write = stdout_stream_write, .ioctl = stream_ioctl, .stream = true};
 static const struct file_ops stderr_stream_ops = {.write = stderr_stream_write, .ioctl = stream_ioctl, .stream = true};
 
-/* ---- the console terminal ---- */
-
-static struct termios console_termios = {
-    .c_iflag = ICRNL | IXON,
-    .c_oflag = OPOST | ONLCR,
-    .c_cflag = B38400 | CS8 | CREAD | HUPCL,
-    .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
-    .c_cc = {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0},
-};
-static struct winsize console_winsize = {24, 80, 0, 0};
-
-static ssize_t console_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
-{
-    (void)f, (void)pos;
-    if (!(console_termios.c_oflag & OPOST) || !(console_termios.c_oflag & ONLCR))
-        return serial_write_user(COM1, buf, len);
-    char in[CHUNK], out[2 * CHUNK];
-    size_t done = 0;
-    while (done < len) {
-        size_t n = MIN(len - done, sizeof(in));
-        if (copy_from_user(in, buf + done, n))
-            return done ? (ssize_t)done : -EFAULT;
-        size_t o = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (in[i] == '\n')
-                out[o++] = '\r';
-            out[o++] = in[i];
-        }
-        serial_write(COM1, out, o);
-        done += n;
-    }
-    return (ssize_t)done;
-}
-
-/* Until the line discipline exists, a read returns the bytes that have
- * arrived, translating CR to NL as ICRNL asks. */
-static ssize_t console_read(struct file *f, char __user *buf, size_t len, u64 *pos)
-{
-    (void)f, (void)pos;
-    if (len == 0)
-        return 0;
-    char chunk[CHUNK];
-    size_t n = 0;
-    len = MIN(len, sizeof(chunk));
-    while (n < len) {
-        int c = n == 0 ? serial_wait_byte(COM1) : serial_read_byte(COM1);
-        if (c < 0 && n == 0)
-            return -ERESTARTSYS;
-        if (c < 0)
-            break;
-        if (c == '\r' && (console_termios.c_iflag & ICRNL))
-            c = '\n';
-        chunk[n++] = (char)c;
-        if (c == '\n' && (console_termios.c_lflag & ICANON))
-            break;
-    }
-    if (copy_to_user(buf, chunk, n))
-        return -EFAULT;
-    return (ssize_t)n;
-}
-
-static long console_ioctl(struct file *f, unsigned cmd, u64 arg)
-{
-    (void)f;
-    void __user *p = (void __user *)arg;
-    switch (cmd) {
-    case TCGETS:
-        return copy_to_user(p, &console_termios, sizeof(console_termios));
-    case TCSETS:
-    case TCSETSW:
-    case TCSETSF:
-        return copy_from_user(&console_termios, p, sizeof(console_termios));
-    case TIOCGWINSZ:
-        return copy_to_user(p, &console_winsize, sizeof(console_winsize));
-    case TIOCSWINSZ:
-        return copy_from_user(&console_winsize, p, sizeof(console_winsize));
-    case TIOCGPGRP: {
-        int pgrp = current_task()->tgid;
-        return copy_to_user(p, &pgrp, sizeof(pgrp));
-    }
-    default:
-        return -ENOTTY;
-    }
-}
-
-static const struct file_ops console_ops = {
-    .read = console_read, .write = console_write, .ioctl = console_ioctl, .poll = serial_poll_in, .stream = true};
+/* COM1's input goes to the terminal's line discipline (tty.c) when the
+ * console is a terminal, and stays in the UART for the stream reader when
+ * stdin is a byte stream from the host. */
+static bool input_is_stream;
 
 static void serial_interrupt(struct regs *r)
 {
     (void)r;
-    apic_eoi(); /* readers look at the UART themselves when they wake */
+    if (!input_is_stream) {
+        int c;
+        while ((c = serial_read_byte(COM1)) >= 0)
+            tty_receive((char)c);
+    }
+    apic_eoi();
 }
 
 void console_devices_init(void)
 {
     extern void (*irq_handlers[256])(struct regs *);
+    const char *stdio = cmdline_option("sysgate.stdio=");
+    input_is_stream = stdio && stdio[0] == 's';
     irq_handlers[VECTOR_SERIAL] = serial_interrupt;
     ioapic_route(IRQ_COM1, VECTOR_SERIAL);
     serial_enable_rx_interrupt(COM1);
-    char_device_register(DEV_TTYS0, &console_ops);
-    char_device_register(DEV_CONSOLE, &console_ops);
-    char_device_register(DEV_TTY, &console_ops);
+    tty_init();
+    char_device_register(DEV_TTYS0, console_tty_ops());
+    char_device_register(DEV_CONSOLE, console_tty_ops());
+    char_device_register(DEV_TTY, console_tty_ops());
     char_device_register(DEV_HOST_STDIN, &stdin_stream_ops);
     char_device_register(DEV_HOST_STDOUT, &stdout_stream_ops);
     char_device_register(DEV_HOST_STDERR, &stderr_stream_ops);

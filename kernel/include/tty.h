@@ -32,6 +32,24 @@ struct winsize {
 #define ECHOKE 0004000
 #define IEXTEN 0100000
 
+#define INLCR 0000100
+#define IGNCR 0000200
+#define ISTRIP 0000040
+#define IUTF8 0040000
+#define NOFLSH 0000200
+#define TOSTOP 0000400
+#define ECHONL 0000100
+
+#define VINTR 0
+#define VQUIT 1
+#define VERASE 2
+#define VKILL 3
+#define VEOF 4
+#define VTIME 5
+#define VMIN 6
+#define VSUSP 10
+#define VWERASE 14
+
 #define TCGETS 0x5401
 #define TCSETS 0x5402
 #define TCSETSW 0x5403
@@ -40,6 +58,14 @@ struct winsize {
 #define TIOCSPGRP 0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
+#define TCFLSH 0x540b
+#define TCSBRK 0x5409
+#define TCXONC 0x540a
+#define TIOCSCTTY 0x540e
+#define TIOCOUTQ 0x5411
+#define FIONREAD 0x541b
+#define TIOCNOTTY 0x5422
+#define TIOCGSID 0x5429
 
 /* Device numbers, Linux's where Linux has one. 240 is a local-use major. */
 #define DEV_NULL MKDEV(1, 3)
@@ -55,5 +81,9 @@ struct winsize {
 #define DEV_HOST_STDERR MKDEV(240, 2)
 
 void console_devices_init(void);
+/* The console terminal (tty.c): set up, and fed one received byte at a time. */
+void tty_init(void);
+void tty_receive(char c);
+const struct file_ops *console_tty_ops(void);
 
 #endif

@@ -102,10 +102,13 @@ int main(void)
         pipe(fds);
         p = fork();
         if (p == 0) {
+            /* Signals keep coming for a while, so that one finds the parent
+             * blocked in read however late it gets there; then the data. */
             close(fds[0]);
-            usleep(100000);
-            kill(parent, SIGUSR1);
-            usleep(100000);
+            for (int i = 0; i < 20; i++) {
+                usleep(25000);
+                kill(parent, SIGUSR1);
+            }
             write(fds[1], "late", 4);
             _exit(0);
         }
