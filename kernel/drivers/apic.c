@@ -42,6 +42,7 @@ static void timer_interrupt(struct regs *r)
         t->system_ticks++;
     clock_tick();
     wake_up(clock_channel());
+    itimers_tick();
     apic_eoi();
     sched_tick();
 }

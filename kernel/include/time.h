@@ -10,6 +10,7 @@ void clock_set_realtime(u64 now_ns);
 void clock_tick(void);
 /* What the timer tick wakes: sleepers waiting for a time to come. */
 const void *clock_channel(void);
+void itimers_tick(void);
 s64 realtime_seconds(void);
 u64 realtime_ns(void);
 

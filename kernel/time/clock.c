@@ -4,6 +4,7 @@
 #include "lib.h"
 #include "time.h"
 #include "proc.h"
+#include "signal.h"
 #include "uaccess.h"
 
 #define CLOCK_REALTIME 0
@@ -125,4 +126,114 @@ long sys_nanosleep(const struct timespec __user *req, struct timespec __user *re
     if (err && rem && put_timespec(left, rem))
         return -EFAULT;
     return err;
+}
+
+#define TIMER_ABSTIME 1
+
+long sys_clock_nanosleep(int clock, int flags, const struct timespec __user *req, struct timespec __user *rem)
+{
+    u64 now;
+    long err = clock_read(clock, &now);
+    if (err)
+        return err == -EINVAL ? -EOPNOTSUPP : err;
+    if (flags & ~TIMER_ABSTIME)
+        return -EINVAL;
+    struct timespec t;
+    if (copy_from_user(&t, req, sizeof(t)))
+        return -EFAULT;
+    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
+        return -EINVAL;
+    u64 ns = (u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec;
+    if (flags & TIMER_ABSTIME)
+        ns = ns > now ? ns - now : 0;
+    u64 left;
+    err = do_nanosleep_left(ns, &left);
+    /* An absolute sleep is simply redone after a signal: nothing to report. */
+    if (err && rem && !(flags & TIMER_ABSTIME) && put_timespec(left, rem))
+        return -EFAULT;
+    return err;
+}
+
+/* ---- alarm and the real-time interval timer (SIGALRM) ---- */
+
+struct itimerval_k {
+    struct timeval interval, value;
+};
+
+#define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF 2
+
+static struct timeval ns_to_timeval(u64 ns)
+{
+    return (struct timeval){(s64)(ns / 1000000000), (s64)(ns % 1000000000 / 1000)};
+}
+
+static u64 timeval_to_ns(struct timeval tv) { return (u64)tv.tv_sec * 1000000000ull + (u64)tv.tv_usec * 1000; }
+
+static void read_itimer(struct task *leader, struct itimerval_k *out)
+{
+    u64 now = monotonic_ns();
+    u64 left = leader->alarm_deadline > now ? leader->alarm_deadline - now : 0;
+    if (leader->alarm_deadline && !left)
+        left = 1000; /* due but not yet delivered */
+    *out = (struct itimerval_k){ns_to_timeval(leader->alarm_interval), ns_to_timeval(leader->alarm_deadline ? left : 0)};
+}
+
+long sys_getitimer(int which, struct itimerval_k __user *value)
+{
+    if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+        return -ENOSYS; /* CPU-time timers: not yet */
+    if (which != ITIMER_REAL)
+        return -EINVAL;
+    struct itimerval_k v;
+    read_itimer(current_task()->group_leader, &v);
+    return copy_to_user(value, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+long sys_setitimer(int which, const struct itimerval_k __user *value, struct itimerval_k __user *old)
+{
+    if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+        return -ENOSYS;
+    if (which != ITIMER_REAL)
+        return -EINVAL;
+    struct itimerval_k v = {{0, 0}, {0, 0}};
+    if (value && copy_from_user(&v, value, sizeof(v)))
+        return -EFAULT;
+    if (v.value.tv_usec < 0 || v.value.tv_usec >= 1000000 || v.interval.tv_usec < 0 || v.interval.tv_usec >= 1000000 ||
+        v.value.tv_sec < 0 || v.interval.tv_sec < 0)
+        return -EINVAL;
+    struct task *leader = current_task()->group_leader;
+    struct itimerval_k previous;
+    read_itimer(leader, &previous);
+    u64 value_ns = timeval_to_ns(v.value);
+    leader->alarm_deadline = value_ns ? monotonic_ns() + value_ns : 0;
+    leader->alarm_interval = timeval_to_ns(v.interval);
+    if (old && copy_to_user(old, &previous, sizeof(previous)))
+        return -EFAULT;
+    return 0;
+}
+
+long sys_alarm(unsigned seconds)
+{
+    struct task *leader = current_task()->group_leader;
+    u64 now = monotonic_ns();
+    u64 left = leader->alarm_deadline > now ? leader->alarm_deadline - now : 0;
+    leader->alarm_deadline = seconds ? now + seconds * 1000000000ull : 0;
+    leader->alarm_interval = 0;
+    /* Remaining whole seconds, rounded to nearest, at least 1 if any is left (Linux). */
+    return left ? (long)MAX((left + 500000000) / 1000000000, 1ull) : 0;
+}
+
+/* At every tick: SIGALRM for each process whose timer is due. */
+void itimers_tick(void)
+{
+    u64 now = monotonic_ns();
+    for (struct task *t = task_first(); t; t = task_next(t)) {
+        if (!t->alarm_deadline || t->alarm_deadline > now || t != t->group_leader || t->state == TASK_ZOMBIE ||
+            t->state == TASK_DEAD)
+            continue;
+        t->alarm_deadline = t->alarm_interval ? now + t->alarm_interval : 0;
+        signal_send_process(t, SIGALRM);
+    }
 }
