@@ -256,6 +256,7 @@ static void start_init(void)
     }
     this_cpu()->current = boot_thread;
     write_cr3(kernel_pml4);
+    procfs_task_added(t);
     sched_add(t);
 }
 

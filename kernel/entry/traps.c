@@ -129,6 +129,9 @@ static int exception_signal(u64 vector)
 
 bool exit_to_user(struct regs *r, bool fast_return_ok);
 
+static u64 faulting_rip;
+u64 current_regs_rip(void) { return faulting_rip; }
+
 static void handle_page_fault(struct regs *r)
 {
     u64 addr = read_cr2();
@@ -137,6 +140,9 @@ static void handle_page_fault(struct regs *r)
     if (regs_from_user(r)) {
         if (t && t->mm && user_address && handle_user_fault(t->mm, addr, r->error_code) == 0)
             return;
+        faulting_rip = r->rip;
+        if (kernel_verbose)
+            dump_regs(r);
         signal_force(SIGSEGV, 14, addr, true);
         exit_to_user(r, false);
         return;
@@ -177,6 +183,14 @@ void interrupt_dispatch(struct regs *r)
     }
     if (vector < 32) {
         if (regs_from_user(r)) {
+            faulting_rip = r->rip;
+            if (kernel_verbose) {
+                dump_regs(r);
+                u8 code[16];
+                if (!copy_from_user(code, (void *)r->rip, sizeof(code)))
+                    kprintf(KERN_ERR "code: %02x %02x %02x %02x %02x %02x %02x %02x\n", code[0], code[1], code[2],
+                            code[3], code[4], code[5], code[6], code[7]);
+            }
             signal_force(exception_signal(vector), vector, r->rip, vector == 0 || vector == 6 || vector == 16);
             exit_to_user(r, false);
             return;

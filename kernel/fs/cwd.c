@@ -66,15 +66,25 @@ static const char *name_in_parent(const struct inode *dir)
     return NULL;
 }
 
-long sys_getcwd(char __user *buf, u64 size)
+/* The absolute path of a directory, or of a file found in `dir`: built from
+ * the names in each parent. Returns its length with the NUL, or -ENOENT when
+ * something on the way was removed, -ENAMETOOLONG. */
+long inode_path(struct inode *dir, const char *file_name, char *out, size_t size)
 {
     char path[PATH_MAX];
     size_t start = sizeof(path) - 1;
     path[start] = 0;
-    struct inode *dir = current_task()->fs->cwd;
+    if (file_name) {
+        size_t n = strlen(file_name);
+        if (n + 1 > start)
+            return -ENAMETOOLONG;
+        start -= n;
+        memcpy(path + start, file_name, n);
+        path[--start] = '/';
+    }
     if (dir->nlink == 0)
-        return -ENOENT; /* removed while we were in it */
-    if (dir == root_inode)
+        return -ENOENT; /* removed */
+    if (dir == root_inode && !file_name)
         path[--start] = '/';
     for (; dir != root_inode; dir = dir->parent) {
         const char *name = name_in_parent(dir);
@@ -90,5 +100,26 @@ long sys_getcwd(char __user *buf, u64 size)
     size_t len = sizeof(path) - start;
     if (size < len)
         return -ERANGE;
-    return copy_to_user(buf, path + start, len) ? -EFAULT : (long)len;
+    memcpy(out, path + start, len);
+    return (long)len;
+}
+
+/* Any inode's absolute path (a hard link's: the name in the directory it was made in). */
+long inode_full_path(struct inode *inode, char *out, size_t size)
+{
+    if (S_ISDIR(inode->mode))
+        return inode_path(inode, NULL, out, size);
+    const char *name = name_in_parent(inode);
+    if (!name)
+        return -ENOENT;
+    return inode_path(inode->parent, name, out, size);
+}
+
+long sys_getcwd(char __user *buf, u64 size)
+{
+    char path[PATH_MAX];
+    long len = inode_path(current_task()->fs->cwd, NULL, path, MIN(size, sizeof(path)));
+    if (len < 0)
+        return len;
+    return copy_to_user(buf, path, (size_t)len) ? -EFAULT : len;
 }

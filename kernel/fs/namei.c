@@ -2,10 +2,22 @@
 #include "errno.h"
 #include "fs.h"
 #include "lib.h"
+#include "mm.h"
 
 #define MAX_SYMLINKS 40
 #define NAME_MAX 255
 #define PATH_MAX 4096
+
+/* A symbolic link's target as a string: stored, or made on demand (procfs). */
+size_t symlink_target(const struct inode *link, char *buf, size_t size)
+{
+    if (link->fops && link->fops->readlink)
+        return link->fops->readlink(link, buf, size);
+    size_t n = MIN(link->size, size - 1);
+    memcpy(buf, link->data, n);
+    buf[n] = 0;
+    return n;
+}
 
 static struct inode *dir_find(struct inode *dir, const char *name, size_t len)
 {
@@ -13,6 +25,8 @@ static struct inode *dir_find(struct inode *dir, const char *name, size_t len)
         return dir;
     if (len == 2 && name[0] == '.' && name[1] == '.')
         return dir->parent;
+    if (dir->fops && dir->fops->lookup)
+        return dir->fops->lookup(dir, name, len);
     for (struct dirent_node *d = dir->children; d; d = d->next)
         if (strlen(d->name) == len && !memcmp(d->name, name, len))
             return d->inode;
@@ -25,11 +39,14 @@ static int follow_link(struct inode *dir, struct inode *link, int *links, struct
 {
     if (++*links > MAX_SYMLINKS)
         return -ELOOP;
-    char target[PATH_MAX];
-    size_t n = MIN(link->size, sizeof(target) - 1);
-    memcpy(target, link->data, n);
-    target[n] = 0;
-    return walk(dir, target, true, links, out);
+    /* On the heap: links nest up to MAX_SYMLINKS deep, and kernel stacks are small. */
+    char *target = kmalloc(PATH_MAX);
+    if (!target)
+        return -ENOMEM;
+    symlink_target(link, target, PATH_MAX);
+    int err = walk(dir, target, true, links, out);
+    kfree(target);
+    return err;
 }
 
 static int walk(struct inode *base, const char *path, bool follow_last, int *links, struct inode **out)

@@ -132,8 +132,9 @@ static long do_readlink(int dirfd, const char __user *upath, char __user *buf, i
         return err;
     if (!S_ISLNK(inode->mode))
         return -EINVAL;
-    size_t n = MIN((size_t)size, inode->size);
-    return copy_to_user(buf, inode->data, n) ? -EFAULT : (long)n;
+    char target[PATH_MAX];
+    size_t n = MIN((size_t)size, symlink_target(inode, target, sizeof(target)));
+    return copy_to_user(buf, target, n) ? -EFAULT : (long)n;
 }
 
 long sys_readlink(const char __user *path, char __user *buf, int size) { return do_readlink(AT_FDCWD, path, buf, size); }

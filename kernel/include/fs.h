@@ -46,6 +46,10 @@ struct file_ops {
     void (*release)(struct file *f); /* the last reference is gone */
     /* For poll and select: which of POLLIN/POLLOUT/POLLHUP/POLLERR hold now. */
     unsigned (*poll)(struct file *f);
+    /* Directories whose entries are made on demand (procfs): the entry, or NULL. */
+    struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
+    /* Symbolic links whose target is made on demand: its length, written to buf. */
+    size_t (*readlink)(const struct inode *link, char *buf, size_t size);
     bool stream; /* no file position: lseek gives ESPIPE (terminals, pipes) */
 };
 
@@ -105,6 +109,8 @@ int dir_move(struct inode *olddir, const char *oldname, struct inode *newdir, co
 int dir_exchange(struct inode *dir_a, const char *name_a, struct inode *dir_b, const char *name_b);
 void inode_release(struct inode *inode);
 u32 current_umask(void);
+long inode_path(struct inode *dir, const char *file_name, char *out, size_t size);
+long inode_full_path(struct inode *inode, char *out, size_t size);
 int inode_set_size(struct inode *inode, u64 size);
 void inode_borrow_data(struct inode *inode, const u8 *data, u64 size);
 int unpack_initramfs(const u8 *archive, u64 size);
@@ -113,6 +119,7 @@ int unpack_initramfs(const u8 *archive, u64 size);
  * a negative errno. With follow_last, a final symlink is followed. */
 int path_lookup(struct inode *base, const char *path, bool follow_last, struct inode **out);
 int path_lookup_parent(struct inode *base, const char *path, struct inode **dir, const char **last);
+size_t symlink_target(const struct inode *link, char *buf, size_t size);
 
 struct file *file_open_inode(struct inode *inode, u32 flags);
 void file_put(struct file *f);

@@ -6,6 +6,7 @@
 #define KERNEL_VMA 0xffffffff80000000          /* kernel image: phys + KERNEL_VMA */
 #define DIRECT_MAP 0xffff888000000000          /* all of physical memory: phys + DIRECT_MAP */
 #define MMIO_BASE 0xffffc90000000000           /* device registers mapped by the kernel */
+#define KSTACK_BASE 0xffffc80000000000         /* kernel stacks, each below an unmapped guard page */
 #define USER_TOP 0x00007ffffffff000            /* first address user space may not use */
 #define USER_STACK_TOP 0x00007ffffffde000
 #define USER_STACK_MAX (8 << 20)
@@ -13,7 +14,8 @@
 #define USER_PIE_BASE 0x0000555555554000       /* where static-PIE programs are placed */
 
 #define BOOT_KERNEL_STACK_SIZE 16384
-#define KERNEL_STACK_SIZE 16384
+#define KERNEL_STACK_SIZE 32768
+#define KSTACK_SLOT (KERNEL_STACK_SIZE + 4096) /* the stack, then a guard page below the next one */
 
 /* GDT selectors: Linux's values, which user programs may rely on. */
 #define KERNEL_CS 0x10

@@ -29,6 +29,7 @@ struct mm {
     u64 brk_start, brk;
     u64 mmap_base;          /* next address for mmap without a hint (grows down) */
     u64 stack_top;
+    u64 arg_start, arg_end;  /* where execve put argv's strings (/proc/PID/cmdline) */
     int users;
 };
 
@@ -87,6 +88,7 @@ struct task {
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */
     u64 children_user_ticks, children_system_ticks; /* of reaped children */
     int stop_signal;        /* the signal that stopped the task, for waitpid */
+    struct inode *proc_dir; /* /proc/PID of a thread-group leader */
     bool stop_reported;
     u64 fs_base, gs_base;
     u64 fs_selector, gs_selector;
@@ -130,6 +132,10 @@ void fs_info_put(struct fs_info *fs);
 
 struct mm *mm_create(void);
 struct mm *mm_copy(struct mm *parent); /* copy-on-write */
+/* Reads another address space's memory (faulting nothing in). 0 or -EFAULT. */
+int copy_from_mm(struct mm *mm, void *dst, u64 va, size_t len);
+void procfs_task_added(struct task *t);
+void procfs_task_removed(struct task *t);
 void mm_destroy(struct mm *mm);
 struct vma *vma_find(struct mm *mm, u64 addr);
 int vma_insert(struct mm *mm, u64 start, u64 end, u32 prot, u32 flags, struct inode *file, u64 offset);

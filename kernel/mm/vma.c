@@ -273,3 +273,17 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
     *pte = page | pte_flags_for(v->prot);
     return 0;
 }
+
+int copy_from_mm(struct mm *mm, void *dst, u64 va, size_t len)
+{
+    u8 *d = dst;
+    while (len) {
+        u64 *pte = pte_lookup(mm->pml4, va, false);
+        if (!pte || !(*pte & PTE_PRESENT))
+            return -EFAULT;
+        size_t n = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+        memcpy(d, (u8 *)phys_to_virt(*pte & PTE_ADDR_MASK) + (va & (PAGE_SIZE - 1)), n);
+        va += n, d += n, len -= n;
+    }
+    return 0;
+}

@@ -185,10 +185,13 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const char
         err = push_bytes(mm, &sp, envp[i], strlen(envp[i]) + 1);
         string_addr[argc + i] = sp;
     }
+    u64 args_end = sp;
     for (int i = argc - 1; i >= 0 && !err; i--) {
         err = push_bytes(mm, &sp, argv[i], strlen(argv[i]) + 1);
         string_addr[i] = sp;
     }
+    mm->arg_start = sp;
+    mm->arg_end = args_end;
     const char *platform = img->is32 ? "i686" : "x86_64";
     err = err ?: push_bytes(mm, &sp, platform, strlen(platform) + 1);
     u64 platform_addr = sp;
@@ -303,7 +306,7 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
     t->mm = mm;
     if (t == current_task())
         write_cr3(mm->pml4);
-    if (old)
+    if (old && --old->users == 0) /* a vfork parent may still use it */
         mm_destroy(old);
     memset(r, 0, sizeof(*r));
     r->rip = img.entry;
@@ -326,7 +329,9 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
     }
     const char *base = strrchr(path, '/');
     strlcpy(t->comm, base ? base + 1 : path, sizeof(t->comm));
-    strlcpy(t->exe_path, path, sizeof(t->exe_path));
+    /* /proc/PID/exe names the file itself, whatever path (or link) reached it. */
+    if (inode_full_path(file, t->exe_path, sizeof(t->exe_path)) < 0)
+        strlcpy(t->exe_path, path, sizeof(t->exe_path));
     return 0;
 }
 

@@ -17,6 +17,8 @@
 #include "vdso.h"
 #include "x86.h"
 
+u64 current_regs_rip(void);
+
 #define SIGBIT(sig) (1ull << ((sig) - 1))
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
@@ -477,6 +479,9 @@ long sys_rt_sigreturn(struct regs *r)
 void signal_force(int sig, u64 vector, u64 address, bool address_valid)
 {
     struct task *t = current_task();
+    /* As Linux logs "segfault at ..." (sysgate.verbose shows it). */
+    kprintf(KERN_INFO "%s[%d]: signal %d, exception %lu at %lx, rip %lx\n", t->comm, t->pid, sig, vector, address,
+            current_regs_rip());
     struct k_sigaction *a = &t->sighand->action[sig - 1];
     if ((t->blocked_signals & SIGBIT(sig)) || a->handler == SIG_IGN_VALUE) {
         t->blocked_signals &= ~SIGBIT(sig);

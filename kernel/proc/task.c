@@ -12,6 +12,7 @@
 #include "futex.h"
 #include "x86.h"
 
+static void kstack_release(u64 base, u64 mapped);
 static pid_t next_pid = 1;
 static struct task *all_tasks;
 
@@ -35,18 +36,61 @@ void futex_forget(struct task *t);
 
 struct regs *task_regs(struct task *t) { return (struct regs *)(t->kstack + KERNEL_STACK_SIZE) - 1; }
 
+/*
+ * Kernel stacks live in slots of their own virtual region, each with an
+ * unmapped page below it: running off the end of a stack faults (and the
+ * double-fault handler, on its own stack, reports it) instead of silently
+ * overwriting whatever page came next.
+ */
+#define MAX_KSTACKS 1024
+static u8 kstack_used[MAX_KSTACKS];
+
+static u64 kstack_alloc(void)
+{
+    for (int slot = 0; slot < MAX_KSTACKS; slot++) {
+        if (kstack_used[slot])
+            continue;
+        u64 base = KSTACK_BASE + (u64)slot * KSTACK_SLOT + PAGE_SIZE; /* the guard page first */
+        for (u64 off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE) {
+            phys_addr_t page = pages_alloc(1);
+            if (!page || map_page(kernel_pml4, base + off, page, PTE_WRITE | supported_pte_nx | PTE_GLOBAL)) {
+                if (page)
+                    page_free(page);
+                kstack_release(base, off);
+                return 0;
+            }
+        }
+        kstack_used[slot] = 1;
+        return base;
+    }
+    return 0;
+}
+
+/* Unmaps and frees the first `mapped` bytes of the stack at base. */
+static void kstack_release(u64 base, u64 mapped)
+{
+    for (u64 off = 0; off < mapped; off += PAGE_SIZE) {
+        u64 *pte = pte_lookup(kernel_pml4, base + off, false);
+        if (pte && (*pte & PTE_PRESENT)) {
+            page_free(*pte & PTE_ADDR_MASK);
+            *pte = 0;
+            invlpg(base + off);
+        }
+    }
+    kstack_used[(base - KSTACK_BASE) / KSTACK_SLOT] = 0;
+}
+
 /* A task that will start in user space with the registers in task_regs(). */
 struct task *task_create(void)
 {
     struct task *t = kzalloc(sizeof(*t));
     if (!t)
         return NULL;
-    phys_addr_t stack = pages_alloc(KERNEL_STACK_SIZE / PAGE_SIZE);
-    if (!stack) {
+    t->kstack = kstack_alloc();
+    if (!t->kstack) {
         kfree(t);
         return NULL;
     }
-    t->kstack = (u64)phys_to_virt(stack);
     t->pid = t->tgid = next_pid++;
     t->state = TASK_RUNNABLE;
     t->group_leader = t;
@@ -159,13 +203,14 @@ noreturn void task_exit(int wait_status)
  * the running task's (a task cannot free the stack it runs on). */
 void task_free(struct task *t)
 {
+    procfs_task_removed(t);
     for (struct task **link = &all_tasks; *link; link = &(*link)->next_task) {
         if (*link == t) {
             *link = t->next_task;
             break;
         }
     }
-    pages_free(virt_to_phys((void *)t->kstack), KERNEL_STACK_SIZE / PAGE_SIZE);
+    kstack_release(t->kstack, KERNEL_STACK_SIZE);
     kfree(t);
 }
 
