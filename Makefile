@@ -31,7 +31,7 @@ USER_HEADERS := $(wildcard include/sysgate/*.h) $(BUILD)/include/sysgate/unistd_
 TEST_SOURCES := $(wildcard tests/progs/*.c)
 FREESTANDING := startstate
 TEST_NAMES := $(filter-out $(FREESTANDING),$(basename $(notdir $(TEST_SOURCES))))
-I386_TESTS := hello exitcode faults alloc64 malloc_stress gates iamtest vdsotime procs signals robust
+I386_TESTS := hello exitcode faults alloc64 malloc_stress gates iamtest vdsotime procs signals robust threads
 TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
 	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello $(I386_TESTS:%=$(BUILD)/tests/i386/%)
 BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c)) $(BUILD)/bench/nullcall32
@@ -53,7 +53,7 @@ $(BUILD)/ptydrive: tests/tools/ptydrive.c
 $(BUILD)/tests/glibc/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
+	@$(CC) $(USER_CFLAGS) $(USER_INCLUDES) -static -pthread -o $@ $<
 $(BUILD)/tests/musl/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
@@ -65,7 +65,7 @@ $(BUILD)/tests/glibc-pie/%: tests/progs/%.c
 $(BUILD)/tests/i386/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC -m32 $@"
-	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -static -fno-pie -no-pie -o $@ $<
+	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -static -pthread -fno-pie -no-pie -o $@ $<
 $(FREESTANDING:%=$(BUILD)/tests/glibc/%): $(BUILD)/tests/glibc/%: tests/progs/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

@@ -87,6 +87,17 @@ long sys_set_thread_area(struct user_desc __user *uinfo)
     return err;
 }
 
+/* The base address a segment selector gives t, if it names one of t's TLS
+ * descriptors; `otherwise` if not. */
+u64 tls_selector_base(const struct task *t, u64 selector, u64 otherwise)
+{
+    u64 index = (selector & 0xffff) >> 3;
+    if (index < TLS_FIRST || index >= TLS_FIRST + TLS_COUNT || !t->tls[index - TLS_FIRST])
+        return otherwise;
+    u64 desc = t->tls[index - TLS_FIRST];
+    return ((desc >> 16) & 0xffffff) | ((desc >> 56) << 24);
+}
+
 long sys_get_thread_area(struct user_desc __user *uinfo)
 {
     u32 index;

@@ -16,6 +16,7 @@
 #include "x86.h"
 
 long tls_set(struct task *t, void __user *uinfo);
+u64 tls_selector_base(const struct task *t, u64 selector, u64 otherwise);
 
 #define CSIGNAL 0x000000ff
 #define CLONE_VM 0x00000100
@@ -107,10 +108,14 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(child->fs_selector), "=r"(child->gs_selector));
     err = !child->mm || !child->files || !child->fs || !child->sighand ? -ENOMEM : 0;
     if (!err && (flags & CLONE_SETTLS)) {
-        if (this_cpu()->in_compat_syscall)
+        if (this_cpu()->in_compat_syscall) {
             err = (int)tls_set(child, (void __user *)tls); /* i386: a struct user_desc */
-        else
+            /* The child's %gs (and %fs) bases follow its own descriptors. */
+            child->gs_base = tls_selector_base(child, child->gs_selector, child->gs_base);
+            child->fs_base = tls_selector_base(child, child->fs_selector, child->fs_base);
+        } else {
             child->fs_base = tls;
+        }
     }
     if (err) {
         if (child->mm && !(flags & CLONE_VM))

@@ -51,6 +51,15 @@ static struct task *find_zombie(struct task *parent, int id_type, pid_t id, bool
     return NULL;
 }
 
+/* A child stopped by a signal and not yet reported (WUNTRACED), or NULL. */
+static struct task *find_stopped(struct task *parent, int id_type, pid_t id)
+{
+    for (struct task *c = parent->children; c; c = c->sibling)
+        if (matches(c, id_type, id) && c->state == TASK_STOPPED && !c->stop_reported)
+            return c;
+    return NULL;
+}
+
 static void reap(struct task *parent, struct task *child)
 {
     for (struct task **link = &parent->children; *link; link = &(*link)->sibling) {
@@ -79,6 +88,15 @@ static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *s
             *pid = z->pid;
             if (!keep)
                 reap(me, z);
+            irq_restore(flags);
+            return 1;
+        }
+        struct task *s = (options & WUNTRACED) ? find_stopped(me, id_type, id) : NULL;
+        if (s) {
+            *status = (s->stop_signal << 8) | 0x7f;
+            *pid = s->pid;
+            if (!keep)
+                s->stop_reported = true;
             irq_restore(flags);
             return 1;
         }

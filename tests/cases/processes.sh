@@ -14,3 +14,20 @@ test_signals_i386_intel() {
     expect_status 0
     diff -u "$T/host.out" "$T/out" >&2 || fail "signals differ on an Intel CPU (sysenter)"
 }
+
+test_threads_glibc() { differential $GLIBC/threads; }
+test_threads_musl() { differential $MUSL/threads; }
+test_threads_i386() { differential $I386/threads; }
+
+# iam in one process, whoami in the next; a failed iam keeps the old name.
+test_iam_whoami_across_processes() {
+    sg_run /bin/busybox sh -c 'iam bob && /bin/whoami && iam this-name-is-far-too-long-for-iam; echo $?; /bin/whoami'
+    expect_status 0
+    printf 'bob\n1\nbob\n' | cmp -s - "$T/out" || { cat "$T/out" >&2; fail "iam/whoami across processes"; }
+}
+
+# ^Z stops a job and the shell sees it stopped (waitpid with WUNTRACED);
+# SIGCONT continues it.
+test_stop_and_continue() {
+    differential /bin/busybox sh -c 'sleep 10 & p=$!; kill -STOP $p; sleep 0.2; kill -CONT $p; kill $p; wait $p; echo $?'
+}
