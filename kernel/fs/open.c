@@ -77,6 +77,13 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
     struct file *f = file_open_inode(inode, flags);
     if (!f)
         return -ENOMEM;
+    if (S_ISFIFO(inode->mode) && !(flags & O_PATH)) {
+        err = fifo_open(f);
+        if (err) {
+            file_put(f);
+            return err;
+        }
+    }
     int fd = fd_install(f, 0, flags & O_CLOEXEC);
     if (fd < 0)
         file_put(f);

@@ -3,7 +3,8 @@
  * Linux's rules: reads wait for data unless no writer is left (end of file),
  * writes wait for room unless no reader is left (EPIPE and SIGPIPE), writes
  * of at most PIPE_BUF bytes are never split, and O_NONBLOCK gives EAGAIN
- * instead of waiting.
+ * instead of waiting. A FIFO is the same pipe reached by name: opening it
+ * waits for the other end, as on Linux.
  */
 #include "errno.h"
 #include "fd.h"
@@ -22,7 +23,12 @@ struct pipe {
     u8 *buffer;
     u32 head, count; /* bytes at buffer[head ...], wrapping */
     int readers, writers;
+    u32 reader_opens, writer_opens; /* counts that a waiting open watches */
+    struct inode *inode;
 };
+
+static bool reads(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
+static bool writes(const struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
 
 static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 {
@@ -108,12 +114,15 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
 static void pipe_release(struct file *f)
 {
     struct pipe *p = f->private;
-    if ((f->flags & O_ACCMODE) == O_RDONLY)
+    if (!p)
+        return; /* a FIFO whose open failed */
+    if (reads(f))
         p->readers--;
-    else
+    if (writes(f))
         p->writers--;
     wake_up(p);
     if (p->readers == 0 && p->writers == 0) {
+        p->inode->pipe = NULL;
         kfree(p->buffer);
         kfree(p);
     }
@@ -123,12 +132,13 @@ static unsigned pipe_poll(struct file *f)
 {
     struct pipe *p = f->private;
     unsigned events = 0;
-    if ((f->flags & O_ACCMODE) == O_RDONLY) {
+    if (reads(f)) {
         if (p->count)
             events |= POLLIN | POLLRDNORM;
         if (p->writers == 0)
             events |= POLLHUP;
-    } else {
+    }
+    if (writes(f)) {
         if (p->count < PIPE_SIZE)
             events |= POLLOUT | POLLWRNORM;
         if (p->readers == 0)
@@ -145,27 +155,84 @@ static const struct file_ops pipe_ops = {
     .stream = true,
 };
 
+static struct pipe *pipe_create(struct inode *inode)
+{
+    struct pipe *p = kzalloc(sizeof(*p));
+    u8 *buffer = kmalloc(PIPE_SIZE);
+    if (!p || !buffer) {
+        kfree(p);
+        kfree(buffer);
+        return NULL;
+    }
+    p->buffer = buffer;
+    p->inode = inode;
+    inode->pipe = p;
+    return p;
+}
+
+/* Opening a FIFO by name (or an anonymous pipe through /proc/PID/fd): a
+ * reader waits for a writer and a writer for a reader, unless O_NONBLOCK,
+ * where a lone writer gets ENXIO; O_RDWR never waits. */
+int fifo_open(struct file *f)
+{
+    struct inode *inode = f->inode;
+    u64 flags = irq_save();
+    struct pipe *p = inode->pipe ? inode->pipe : pipe_create(inode);
+    if (!p) {
+        irq_restore(flags);
+        return -ENOMEM;
+    }
+    bool nonblock = f->flags & O_NONBLOCK;
+    if (!reads(f) && nonblock && p->readers == 0) {
+        if (p->writers == 0) {
+            inode->pipe = NULL;
+            kfree(p->buffer);
+            kfree(p);
+        }
+        irq_restore(flags);
+        return -ENXIO;
+    }
+    f->ops = &pipe_ops;
+    f->private = p;
+    if (reads(f))
+        p->readers++, p->reader_opens++;
+    if (writes(f))
+        p->writers++, p->writer_opens++;
+    wake_up(p);
+    int err = 0;
+    if (!writes(f) && !nonblock) {
+        for (u32 seen = p->writer_opens; !err && p->writers == 0 && p->writer_opens == seen;)
+            err = sleep_on(p);
+    } else if (!reads(f)) {
+        for (u32 seen = p->reader_opens; !err && p->readers == 0 && p->reader_opens == seen;)
+            err = sleep_on(p);
+    }
+    irq_restore(flags);
+    return err; /* on error the caller's file_put undoes the counts */
+}
+
 long sys_pipe2(int __user *fds, int flags)
 {
     if (flags & ~(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
         return -EINVAL;
-    struct pipe *p = kzalloc(sizeof(*p));
-    u8 *buffer = kmalloc(PIPE_SIZE);
     struct inode *inode = pipe_inode_create();
-    if (!p || !buffer || !inode) {
-        kfree(p);
-        kfree(buffer);
+    struct pipe *p = inode ? pipe_create(inode) : NULL;
+    if (!p) {
+        if (inode)
+            inode_release(inode);
         return -ENFILE;
     }
-    p->buffer = buffer;
     p->readers = p->writers = 1;
     struct file *ends[2] = {file_open_inode(inode, O_RDONLY | (flags & O_NONBLOCK)),
                             file_open_inode(inode, O_WRONLY | (flags & O_NONBLOCK))};
     if (!ends[0] || !ends[1]) {
-        kfree(ends[0]);
-        kfree(ends[1]);
-        kfree(buffer);
+        for (int i = 0; i < 2; i++)
+            if (ends[i])
+                inode->refs--, kfree(ends[i]);
+        inode->pipe = NULL;
+        kfree(p->buffer);
         kfree(p);
+        inode_release(inode);
         return -ENFILE;
     }
     for (int i = 0; i < 2; i++) {

@@ -26,7 +26,13 @@ static struct inode *inode_alloc(u32 mode)
 }
 
 /* An inode in no directory: a pipe's. */
-struct inode *pipe_inode_create(void) { return inode_alloc(S_IFIFO | 0600); }
+struct inode *pipe_inode_create(void)
+{
+    struct inode *inode = inode_alloc(S_IFIFO | 0600);
+    if (inode)
+        inode->nameless = true;
+    return inode;
+}
 
 void ramfs_init(void)
 {
@@ -54,6 +60,47 @@ struct inode *inode_create(struct inode *dir, const char *name, u32 mode)
     return inode;
 }
 
+/*
+ * The page cache: a file's contents in whole pages, made on first use and
+ * shared by every mapping of the file (mm/vma.c). Writing to the file drops
+ * it; mappings made before keep the pages they have, as MAP_PRIVATE allows.
+ */
+phys_addr_t file_page(struct inode *inode, u64 index)
+{
+    u64 pages = ALIGN_UP(inode->size, PAGE_SIZE) / PAGE_SIZE;
+    if (index >= pages)
+        return 0;
+    if (!inode->cache) {
+        inode->cache = kzalloc(pages * sizeof(phys_addr_t));
+        if (!inode->cache)
+            return 0;
+        inode->cache_pages = pages;
+    }
+    if (index >= inode->cache_pages)
+        return 0;
+    if (!inode->cache[index]) {
+        phys_addr_t page = page_alloc();
+        if (!page)
+            return 0;
+        u64 offset = index * PAGE_SIZE;
+        memcpy(phys_to_virt(page), inode->data + offset, MIN((u64)PAGE_SIZE, inode->size - offset));
+        inode->cache[index] = page;
+    }
+    return inode->cache[index];
+}
+
+void file_cache_drop(struct inode *inode)
+{
+    if (!inode->cache)
+        return;
+    for (u64 i = 0; i < inode->cache_pages; i++)
+        if (inode->cache[i])
+            page_free(inode->cache[i]);
+    kfree(inode->cache);
+    inode->cache = NULL;
+    inode->cache_pages = 0;
+}
+
 /* The contents are `size` bytes at `data`, memory the inode does not own
  * (the initramfs): used in place, copied only when the file must grow. */
 void inode_borrow_data(struct inode *inode, const u8 *data, u64 size)
@@ -67,6 +114,7 @@ void inode_borrow_data(struct inode *inode, const u8 *data, u64 size)
 
 int inode_set_size(struct inode *inode, u64 size)
 {
+    file_cache_drop(inode);
     if (size > inode->capacity) {
         u64 capacity = MAX(size, inode->capacity * 2);
         capacity = MAX(capacity, 64);
@@ -115,6 +163,7 @@ static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, u
     }
     if (copy_from_user(inode->data + *pos, buf, len))
         return -EFAULT;
+    file_cache_drop(inode);
     *pos = end;
     inode->mtime = inode->ctime = realtime_seconds();
     return (ssize_t)len;
@@ -136,10 +185,11 @@ struct inode *dir_lookup(struct inode *dir, const char *name)
 /* An inode no directory names and no open file holds is freed. */
 void inode_release(struct inode *inode)
 {
-    if (inode->nlink || inode->refs > 0 || inode == root_inode)
+    if ((inode->nlink && !inode->nameless) || inode->refs > 0 || inode == root_inode)
         return;
     if (!S_ISCHR(inode->mode) && !inode->data_borrowed)
         kfree(inode->data);
+    file_cache_drop(inode);
     kfree(inode);
 }
 

@@ -16,6 +16,7 @@
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 #define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
+#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
 
 #define O_ACCMODE 3
 #define O_RDONLY 0
@@ -69,6 +70,10 @@ struct inode {
     u8 *data;                  /* regular files and symlink targets */
     u64 capacity;
     bool data_borrowed;        /* data is the initramfs's, not the heap's */
+    bool nameless;             /* an anonymous pipe's: freed with its last file, whatever nlink says */
+    struct pipe *pipe;         /* a FIFO's while it is open; an anonymous pipe's */
+    phys_addr_t *cache;        /* the page cache: cache_pages pages of the contents, 0 where not made */
+    u64 cache_pages;
     struct dirent_node *children;
     struct inode *parent;
     s64 atime, mtime, ctime;   /* seconds */
@@ -113,6 +118,9 @@ long inode_path(struct inode *dir, const char *file_name, char *out, size_t size
 long inode_full_path(struct inode *inode, char *out, size_t size);
 int inode_set_size(struct inode *inode, u64 size);
 void inode_borrow_data(struct inode *inode, const u8 *data, u64 size);
+int fifo_open(struct file *f);
+phys_addr_t file_page(struct inode *inode, u64 index);
+void file_cache_drop(struct inode *inode);
 int unpack_initramfs(const u8 *archive, u64 size);
 
 /* Path lookup relative to `base` (NULL: the root). Returns 0 and the inode, or

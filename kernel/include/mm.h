@@ -48,6 +48,7 @@ size_t pmm_free_pages(void);
 extern phys_addr_t kernel_pml4;
 void paging_init(void);
 u64 *pte_lookup(phys_addr_t pml4, u64 va, bool create);
+u64 *pte_next_present(phys_addr_t pml4, u64 *va, u64 end);
 int map_page(phys_addr_t pml4, u64 va, phys_addr_t pa, u64 flags);
 void *map_mmio(phys_addr_t pa, size_t size);
 phys_addr_t pml4_create(void);                          /* a user address space with the kernel half */

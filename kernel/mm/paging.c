@@ -41,6 +41,36 @@ u64 *pte_lookup(phys_addr_t pml4, u64 va, bool create)
     return &table(pa)[index_of(va, 0)];
 }
 
+/* The next present 4 KiB page-table entry for an address in [*va, end), with
+ * *va set to that address; NULL when there is none. Absent tables are skipped
+ * whole, so a sparse range costs what is mapped in it, not its size. */
+u64 *pte_next_present(phys_addr_t pml4, u64 *va, u64 end)
+{
+    u64 a = *va;
+    while (a < end) {
+        phys_addr_t pa = pml4;
+        u64 *entry = NULL;
+        int level;
+        for (level = 3; level >= 0; level--) {
+            entry = &table(pa)[index_of(a, level)];
+            if (!(*entry & PTE_PRESENT) || (level > 0 && (*entry & PTE_HUGE)))
+                break;
+            pa = *entry & PTE_ADDR_MASK;
+        }
+        if (level < 0) {
+            *va = a;
+            return entry;
+        }
+        /* Skip what this absent entry covers. */
+        u64 span = 1ul << (12 + 9 * level);
+        u64 next = ALIGN_DOWN(a, span) + span;
+        if (next <= a)
+            break; /* wrapped: the end of the address space */
+        a = next;
+    }
+    return NULL;
+}
+
 int map_page(phys_addr_t pml4, u64 va, phys_addr_t pa, u64 flags)
 {
     u64 *pte = pte_lookup(pml4, va, true);

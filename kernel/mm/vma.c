@@ -52,10 +52,8 @@ struct mm *mm_copy(struct mm *parent)
         *tail = copy;
         tail = &copy->next;
         bool shared = (v->flags & MAP_TYPE) == MAP_SHARED || (v->flags & VMA_SPECIAL);
-        for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
-            u64 *pte = pte_lookup(parent->pml4, va, false);
-            if (!pte || !(*pte & PTE_PRESENT))
-                continue;
+        u64 va = v->start;
+        for (u64 *pte; (pte = pte_next_present(parent->pml4, &va, v->end)); va += PAGE_SIZE) {
             if (!shared)
                 *pte = (*pte & ~PTE_WRITE) | PTE_COW;
             u64 *child_pte = pte_lookup(child->pml4, va, true);
@@ -127,13 +125,11 @@ static int vma_split(struct vma *v, u64 addr)
 
 static void unmap_pages(struct mm *mm, u64 start, u64 end)
 {
-    for (u64 va = start; va < end; va += PAGE_SIZE) {
-        u64 *pte = pte_lookup(mm->pml4, va, false);
-        if (pte && (*pte & PTE_PRESENT)) {
-            page_free(*pte & PTE_ADDR_MASK);
-            *pte = 0;
-            invlpg(va);
-        }
+    u64 va = start;
+    for (u64 *pte; (pte = pte_next_present(mm->pml4, &va, end)); va += PAGE_SIZE) {
+        page_free(*pte & PTE_ADDR_MASK);
+        *pte = 0;
+        invlpg(va);
     }
 }
 
@@ -202,9 +198,9 @@ int vma_protect(struct mm *mm, u64 start, u64 end, u32 prot)
         if (v->start < start)
             continue;
         v->prot = prot;
-        for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
-            u64 *pte = pte_lookup(mm->pml4, va, false);
-            if (pte && (*pte & PTE_PRESENT)) {
+        u64 va = v->start;
+        for (u64 *pte; (pte = pte_next_present(mm->pml4, &va, v->end)); va += PAGE_SIZE) {
+            {
                 u64 flags = pte_flags_for(prot);
                 if (*pte & PTE_COW)
                     flags = (flags & ~PTE_WRITE) | PTE_COW; /* still shared: a write copies */
@@ -261,11 +257,24 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
         return break_cow(pte, page_va, v);
     if (*pte & PTE_PRESENT)
         return -EFAULT; /* present and still faulting: a real protection violation */
+    /* A whole page of a file: the file's own page, shared by every process
+     * that maps it. It is copy-on-write whatever the protection, so that a
+     * later mprotect(PROT_WRITE) cannot make the shared page writable. */
+    u64 file_pos = v->file_offset + (page_va - v->start);
+    if (v->file && page_va + PAGE_SIZE <= v->file_bytes_end && file_pos < v->file->size) {
+        phys_addr_t cached = file_page(v->file, file_pos / PAGE_SIZE);
+        if (!cached)
+            return -ENOMEM;
+        page_get(cached);
+        *pte = cached | ((pte_flags_for(v->prot) & ~PTE_WRITE) | PTE_COW);
+        if (error_code & PF_WRITE)
+            return break_cow(pte, page_va, v);
+        return 0;
+    }
     phys_addr_t page = page_alloc();
     if (!page)
         return -ENOMEM;
     if (v->file && page_va < v->file_bytes_end) {
-        u64 file_pos = v->file_offset + (page_va - v->start);
         u64 want = MIN((u64)PAGE_SIZE, v->file_bytes_end - page_va);
         if (file_pos < v->file->size)
             memcpy(phys_to_virt(page), v->file->data + file_pos, MIN(want, v->file->size - file_pos));

@@ -18,6 +18,9 @@ test_signals_i386_intel() {
 test_threads_glibc() { differential $GLIBC/threads; }
 test_threads_musl() { differential $MUSL/threads; }
 test_threads_i386() { differential $I386/threads; }
+test_fifo_glibc() { differential $GLIBC/fifo; }
+test_fifo_musl() { differential $MUSL/fifo; }
+test_fifo_i386() { differential $I386/fifo; }
 
 # iam in one process, whoami in the next; a failed iam keeps the old name.
 test_iam_whoami_across_processes() {

@@ -120,11 +120,17 @@ int main(int argc, char **argv)
         }
     }
     long deadline = now_ms() + 20000;
-    while (now_ms() < deadline && pump(100))
+    /* The output ends (the terminal closes) a moment before the command
+     * exits, so the end of output is not the end of the wait. */
+    bool output_open = true;
+    while (now_ms() < deadline) {
         if (waitpid(child, &status, WNOHANG) == child)
             return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (waitpid(child, &status, WNOHANG) == child)
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (output_open)
+            output_open = pump(100);
+        else
+            usleep(10000);
+    }
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
     fprintf(stderr, "ptydrive: the command did not end\n");
