@@ -62,22 +62,27 @@ struct inode *inode_create(struct inode *dir, const char *name, u32 mode)
 
 /*
  * The page cache: a file's contents in whole pages, made on first use and
- * shared by every mapping of the file (mm/vma.c). Writing to the file drops
- * it; mappings made before keep the pages they have, as MAP_PRIVATE allows.
+ * shared by every mapping of the file (mm/vma.c), so that exec reuses both
+ * the memory and the translations QEMU made of it. write() updates the cached
+ * pages too, so mappings see it, as on Linux. A shared writable mapping
+ * writes the cached pages directly: from then on they are the newest copy,
+ * and file_sync() brings `data` up to date before anything reads it.
  */
 phys_addr_t file_page(struct inode *inode, u64 index)
 {
-    u64 pages = ALIGN_UP(inode->size, PAGE_SIZE) / PAGE_SIZE;
-    if (index >= pages)
+    if (index >= ALIGN_UP(inode->size, PAGE_SIZE) / PAGE_SIZE)
         return 0;
-    if (!inode->cache) {
-        inode->cache = kzalloc(pages * sizeof(phys_addr_t));
-        if (!inode->cache)
+    if (index >= inode->cache_pages) {
+        u64 pages = MAX(index + 1, ALIGN_UP(inode->size, PAGE_SIZE) / PAGE_SIZE);
+        phys_addr_t *cache = kzalloc(pages * sizeof(phys_addr_t));
+        if (!cache)
             return 0;
+        if (inode->cache)
+            memcpy(cache, inode->cache, inode->cache_pages * sizeof(phys_addr_t));
+        kfree(inode->cache);
+        inode->cache = cache;
         inode->cache_pages = pages;
     }
-    if (index >= inode->cache_pages)
-        return 0;
     if (!inode->cache[index]) {
         phys_addr_t page = page_alloc();
         if (!page)
@@ -89,16 +94,48 @@ phys_addr_t file_page(struct inode *inode, u64 index)
     return inode->cache[index];
 }
 
-void file_cache_drop(struct inode *inode)
+void file_sync(struct inode *inode)
 {
-    if (!inode->cache)
+    if (!inode->cache_written)
         return;
-    for (u64 i = 0; i < inode->cache_pages; i++)
+    for (u64 i = 0; i < inode->cache_pages && i * PAGE_SIZE < inode->size; i++)
+        if (inode->cache[i])
+            memcpy(inode->data + i * PAGE_SIZE, phys_to_virt(inode->cache[i]),
+                   MIN((u64)PAGE_SIZE, inode->size - i * PAGE_SIZE));
+}
+
+/* After `data` changed in [start, end): the cached pages follow. */
+static void file_cache_update(struct inode *inode, u64 start, u64 end)
+{
+    for (u64 i = start / PAGE_SIZE; i < inode->cache_pages && i * PAGE_SIZE < end; i++) {
+        if (!inode->cache[i])
+            continue;
+        u64 from = MAX(start, i * PAGE_SIZE), to = MIN(end, (i + 1) * PAGE_SIZE);
+        memcpy((u8 *)phys_to_virt(inode->cache[i]) + (from - i * PAGE_SIZE), inode->data + from, to - from);
+    }
+}
+
+/* The file shrank to `size`: pages past it leave the cache (mappings keep
+ * theirs) and the last one's tail is zero, as a mapping sees on Linux. */
+static void file_cache_truncate(struct inode *inode, u64 size)
+{
+    for (u64 i = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE; i < inode->cache_pages; i++) {
         if (inode->cache[i])
             page_free(inode->cache[i]);
+        inode->cache[i] = 0;
+    }
+    u64 last = size / PAGE_SIZE;
+    if (size % PAGE_SIZE && last < inode->cache_pages && inode->cache[last])
+        memset((u8 *)phys_to_virt(inode->cache[last]) + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+}
+
+static void file_cache_drop(struct inode *inode)
+{
+    file_cache_truncate(inode, 0);
     kfree(inode->cache);
     inode->cache = NULL;
     inode->cache_pages = 0;
+    inode->cache_written = false;
 }
 
 /* The contents are `size` bytes at `data`, memory the inode does not own
@@ -114,7 +151,9 @@ void inode_borrow_data(struct inode *inode, const u8 *data, u64 size)
 
 int inode_set_size(struct inode *inode, u64 size)
 {
-    file_cache_drop(inode);
+    file_sync(inode);
+    if (size < inode->size)
+        file_cache_truncate(inode, size);
     if (size > inode->capacity) {
         u64 capacity = MAX(size, inode->capacity * 2);
         capacity = MAX(capacity, 64);
@@ -141,6 +180,7 @@ static ssize_t ramfs_read(struct file *f, char __user *buf, size_t len, u64 *pos
         return -EISDIR;
     if (*pos >= inode->size)
         return 0;
+    file_sync(inode);
     size_t n = MIN(len, inode->size - *pos);
     if (copy_to_user(buf, inode->data + *pos, n))
         return -EFAULT;
@@ -161,9 +201,10 @@ static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, u
         if (err)
             return err;
     }
+    file_sync(inode);
     if (copy_from_user(inode->data + *pos, buf, len))
         return -EFAULT;
-    file_cache_drop(inode);
+    file_cache_update(inode, *pos, end);
     *pos = end;
     inode->mtime = inode->ctime = realtime_seconds();
     return (ssize_t)len;

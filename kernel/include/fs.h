@@ -74,6 +74,7 @@ struct inode {
     struct pipe *pipe;         /* a FIFO's while it is open; an anonymous pipe's */
     phys_addr_t *cache;        /* the page cache: cache_pages pages of the contents, 0 where not made */
     u64 cache_pages;
+    bool cache_written;        /* a shared mapping may have written the cached pages */
     struct dirent_node *children;
     struct inode *parent;
     s64 atime, mtime, ctime;   /* seconds */
@@ -120,7 +121,7 @@ int inode_set_size(struct inode *inode, u64 size);
 void inode_borrow_data(struct inode *inode, const u8 *data, u64 size);
 int fifo_open(struct file *f);
 phys_addr_t file_page(struct inode *inode, u64 index);
-void file_cache_drop(struct inode *inode);
+void file_sync(struct inode *inode);
 int unpack_initramfs(const u8 *archive, u64 size);
 
 /* Path lookup relative to `base` (NULL: the root). Returns 0 and the inode, or

@@ -21,6 +21,7 @@ struct vma {
 };
 #define VMA_STACK (1u << 30)
 #define VMA_BRK (1u << 29)
+#define VMA_FILE_READ_ONLY (1u << 27) /* mapped from a file opened without write access */
 #define VMA_SPECIAL (1u << 28) /* kernel pages mapped at exec (the vDSO): never faulted in */
 
 struct mm {

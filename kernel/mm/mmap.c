@@ -78,6 +78,8 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
     u64 size = ALIGN_UP(len, PAGE_SIZE);
     if (size < len || size > USER_TOP)
         return -ENOMEM;
+    /* MAP_SHARED_VALIDATE is MAP_SHARED once its flags are checked (none is supported). */
+    u32 vma_flags = type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED;
     struct inode *file = NULL;
     if (!(flags & MAP_ANONYMOUS)) {
         struct file *f = fd_get(fd);
@@ -91,6 +93,11 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
             return -EACCES;
         else
             file = f->inode;
+        if (file && (f->flags & O_ACCMODE) != O_RDWR) {
+            if (type != MAP_PRIVATE && (prot & PROT_WRITE))
+                return -EACCES;
+            vma_flags |= VMA_FILE_READ_ONLY;
+        }
     }
     u64 start;
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
@@ -114,7 +121,7 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
         if (!start)
             return -ENOMEM;
     }
-    int err = vma_insert(mm, start, start + size, (u32)prot, (u32)(flags & (MAP_TYPE | MAP_ANONYMOUS)), file, offset);
+    int err = vma_insert(mm, start, start + size, (u32)prot, vma_flags | (u32)(flags & MAP_ANONYMOUS), file, offset);
     if (err)
         return err;
     return (long)start;

@@ -49,6 +49,8 @@ struct mm *mm_copy(struct mm *parent)
         }
         *copy = *v;
         copy->next = NULL;
+        if (copy->file)
+            copy->file->refs++;
         *tail = copy;
         tail = &copy->next;
         bool shared = (v->flags & MAP_TYPE) == MAP_SHARED || (v->flags & VMA_SPECIAL);
@@ -70,11 +72,21 @@ struct mm *mm_copy(struct mm *parent)
     return child;
 }
 
+/* A mapped file stays alive while a mapping holds it, like an open one. */
+static void vma_free(struct vma *v)
+{
+    if (v->file) {
+        v->file->refs--;
+        inode_release(v->file);
+    }
+    kfree(v);
+}
+
 void mm_destroy(struct mm *mm)
 {
     for (struct vma *v = mm->vmas, *next; v; v = next) {
         next = v->next;
-        kfree(v);
+        vma_free(v);
     }
     pml4_destroy(mm->pml4);
     kfree(mm);
@@ -104,6 +116,8 @@ int vma_insert(struct mm *mm, u64 start, u64 end, u32 prot, u32 flags, struct in
         return -ENOMEM;
     *v = (struct vma){.start = start, .end = end, .prot = prot, .flags = flags, .file = file, .file_offset = offset,
                       .file_bytes_end = file ? end : 0};
+    if (file)
+        file->refs++;
     vma_link(mm, v);
     return 0;
 }
@@ -116,8 +130,10 @@ static int vma_split(struct vma *v, u64 addr)
         return -ENOMEM;
     *upper = *v;
     upper->start = addr;
-    if (v->file)
+    if (v->file) {
+        v->file->refs++;
         upper->file_offset = v->file_offset + (addr - v->start);
+    }
     v->end = addr;
     v->next = upper;
     return 0;
@@ -165,7 +181,7 @@ int vma_unmap(struct mm *mm, u64 start, u64 end)
         if (v->start >= start && v->end <= end) {
             *link = v->next;
             unmap_pages(mm, v->start, v->end);
-            kfree(v);
+            vma_free(v);
         } else {
             link = &v->next;
         }
@@ -191,6 +207,9 @@ int vma_protect(struct mm *mm, u64 start, u64 end, u32 prot)
             return -ENOMEM;
         a = v->end;
     }
+    for (struct vma *v = vma_find(mm, start); v && v->start < end; v = v->next)
+        if ((prot & PROT_WRITE) && (v->flags & VMA_FILE_READ_ONLY) && (v->flags & MAP_TYPE) == MAP_SHARED)
+            return -EACCES; /* the file was opened without write access */
     int err = vma_isolate(mm, start, end);
     if (err)
         return err;
@@ -198,6 +217,8 @@ int vma_protect(struct mm *mm, u64 start, u64 end, u32 prot)
         if (v->start < start)
             continue;
         v->prot = prot;
+        if (v->file && (v->flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE))
+            v->file->cache_written = true;
         u64 va = v->start;
         for (u64 *pte; (pte = pte_next_present(mm->pml4, &va, v->end)); va += PAGE_SIZE) {
             {
@@ -253,19 +274,34 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
     u64 *pte = pte_lookup(mm->pml4, page_va, true);
     if (!pte)
         return -ENOMEM;
-    if ((*pte & PTE_PRESENT) && (*pte & PTE_COW) && (error_code & PF_WRITE))
-        return break_cow(pte, page_va, v);
+    bool shared_file = v->file && (v->flags & MAP_TYPE) == MAP_SHARED;
+    if ((*pte & PTE_PRESENT) && (*pte & PTE_COW) && (error_code & PF_WRITE)) {
+        if (!shared_file)
+            return break_cow(pte, page_va, v);
+        /* A shared mapping writes the file's own page. */
+        v->file->cache_written = true;
+        *pte = (*pte & PTE_ADDR_MASK) | pte_flags_for(v->prot);
+        invlpg(page_va);
+        return 0;
+    }
     if (*pte & PTE_PRESENT)
         return -EFAULT; /* present and still faulting: a real protection violation */
-    /* A whole page of a file: the file's own page, shared by every process
-     * that maps it. It is copy-on-write whatever the protection, so that a
-     * later mprotect(PROT_WRITE) cannot make the shared page writable. */
+    /* A whole page of a file: the file's own page (the page cache), shared
+     * by every process that maps it. A private mapping has it copy-on-write
+     * whatever the protection, so that a later mprotect(PROT_WRITE) cannot
+     * make the file's page writable; a shared mapping writes it. */
     u64 file_pos = v->file_offset + (page_va - v->start);
     if (v->file && page_va + PAGE_SIZE <= v->file_bytes_end && file_pos < v->file->size) {
         phys_addr_t cached = file_page(v->file, file_pos / PAGE_SIZE);
         if (!cached)
             return -ENOMEM;
         page_get(cached);
+        if (shared_file) {
+            *pte = cached | pte_flags_for(v->prot);
+            if (v->prot & PROT_WRITE)
+                v->file->cache_written = true;
+            return 0;
+        }
         *pte = cached | ((pte_flags_for(v->prot) & ~PTE_WRITE) | PTE_COW);
         if (error_code & PF_WRITE)
             return break_cow(pte, page_va, v);
@@ -275,6 +311,7 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
     if (!page)
         return -ENOMEM;
     if (v->file && page_va < v->file_bytes_end) {
+        file_sync(v->file);
         u64 want = MIN((u64)PAGE_SIZE, v->file_bytes_end - page_va);
         if (file_pos < v->file->size)
             memcpy(phys_to_virt(page), v->file->data + file_pos, MIN(want, v->file->size - file_pos));

@@ -55,6 +55,7 @@ struct loaded_image {
 /* Reads the ELF header and program headers of either class into 64-bit form. */
 static int read_elf_headers(struct inode *file, struct loaded_image *img, Elf64_Ehdr *eh, Elf64_Phdr *ph)
 {
+    file_sync(file);
     const u8 *data = file->data;
     if (file->size < sizeof(Elf32_Ehdr) || memcmp(data, "\177ELF", 4) || data[5] != 1 /* little-endian */)
         return -ENOEXEC;
@@ -385,6 +386,7 @@ static long copy_string_array(const void __user *array, bool wide, char ***out)
  * the file is a script, 0 when it is not, or a negative errno. */
 static int parse_shebang(struct inode *file, char *interp, char *arg)
 {
+    file_sync(file);
     if (file->size < 2 || file->data[0] != '#' || file->data[1] != '!')
         return 0;
     size_t end = 2;

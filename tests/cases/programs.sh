@@ -44,6 +44,9 @@ test_alloc_64mib_glibc() { differential $GLIBC/alloc64; }
 test_alloc_64mib_musl() { differential $MUSL/alloc64; }
 test_malloc_stress_glibc() { differential $GLIBC/malloc_stress; }
 test_malloc_stress_musl() { differential $MUSL/malloc_stress; }
+test_file_mappings_glibc() { differential $GLIBC/mmapfile; }
+test_file_mappings_musl() { differential $MUSL/mmapfile; }
+test_file_mappings_i386() { differential $I386/mmapfile; }
 
 test_pc_machine_runs_hello() {
     host_run $GLIBC/hello pc
