@@ -5,6 +5,7 @@
 SYSGATE=${SYSGATE:-build/sysgate}
 GLIBC=build/tests/glibc
 MUSL=build/tests/musl
+I386=build/tests/i386
 PIE=build/tests/glibc-pie
 RUN_TIMEOUT=${RUN_TIMEOUT:-60}
 
@@ -41,6 +42,8 @@ show_run() {
 # differential PROGRAM ARGS...: runs PROGRAM on the host and under sysgate;
 # stdout and the exit status must be identical.
 differential() {
+    # A missing program would fail alike on both sides and compare equal.
+    [ -x "$1" ] || command -v "$1" >/dev/null || { fail "no program $1 (not built?)"; return 1; }
     host_run "$@"
     sg_run "$@"
     if [ "$status" != "$host_status" ]; then

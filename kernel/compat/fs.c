@@ -124,3 +124,7 @@ long compat_sys_truncate64(const char __user *path, u32 low, u32 high)
     return sys_truncate(path, (s64)(((u64)high << 32) | low));
 }
 long compat_sys_ftruncate64(int fd, u32 low, u32 high) { return sys_ftruncate(fd, (s64)(((u64)high << 32) | low)); }
+
+/* The old calls take a 32-bit signed length. */
+long compat_sys_truncate(const char __user *path, s32 length) { return sys_truncate(path, length); }
+long compat_sys_ftruncate(int fd, s32 length) { return sys_ftruncate(fd, length); }

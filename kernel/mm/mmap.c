@@ -1,4 +1,4 @@
-/* brk, mmap, munmap and mprotect, with Linux's argument checks and errors. */
+/* brk, mmap, munmap, mprotect, mremap and msync, with Linux's argument checks and errors. */
 #include "compat.h"
 #include "errno.h"
 #include "fd.h"
@@ -151,4 +151,92 @@ long sys_mprotect(u64 addr, u64 len, u64 prot)
     if (!user_range_ok(addr, size))
         return -ENOMEM;
     return vma_protect(current_mm(), addr, addr + size, (u32)(prot & 7));
+}
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
+
+/* In Linux's order of checks. MREMAP_DONTUNMAP is not supported (EINVAL, as
+ * Linux answers for a mapping it cannot apply to), nor old_size 0, Linux's
+ * way to duplicate a shared mapping (EINVAL too, its answer for a private one). */
+long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr)
+{
+    struct mm *mm = current_mm();
+    if (flags & ~(u64)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+        return -EINVAL;
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+        return -EINVAL;
+    if (flags & MREMAP_DONTUNMAP)
+        return -EINVAL;
+    if (addr & (PAGE_SIZE - 1))
+        return -EINVAL;
+    u64 old_size = ALIGN_UP(old_len, PAGE_SIZE), new_size = ALIGN_UP(new_len, PAGE_SIZE);
+    if (old_size < old_len || new_size < new_len || new_size == 0)
+        return -EINVAL;
+    if (flags & MREMAP_FIXED) {
+        if (new_addr & (PAGE_SIZE - 1))
+            return -EINVAL;
+        if (!user_range_ok(new_addr, new_size))
+            return -EINVAL;
+        if (new_addr < addr + old_size && addr < new_addr + new_size)
+            return -EINVAL; /* the ranges overlap */
+    }
+    struct vma *v = vma_find(mm, addr);
+    if (!v || old_size == 0) /* Linux: no mapping is EFAULT */
+        return v ? -EINVAL : -EFAULT;
+    if (old_size > v->end - addr)
+        return -EFAULT;
+    if (v->flags & VMA_SPECIAL)
+        return -EINVAL;
+    if (flags & MREMAP_FIXED) {
+        int err = vma_unmap(mm, new_addr, new_addr + new_size);
+        err = err ?: vma_move(mm, addr, old_size, new_addr, new_size);
+        return err ? err : (long)new_addr;
+    }
+    if (new_size <= old_size) {
+        int err = vma_unmap(mm, addr + new_size, addr + old_size);
+        return err ? err : (long)addr;
+    }
+    u64 limit = in_compat_syscall() ? COMPAT_TASK_SIZE : USER_TOP;
+    bool room_after = v->end == addr + old_size && addr + new_size <= limit && addr + new_size > addr &&
+                      range_free(mm, addr + old_size, addr + new_size);
+    if (room_after) {
+        int err = vma_grow(mm, addr, old_size, new_size);
+        return err ? err : (long)addr;
+    }
+    if (!(flags & MREMAP_MAYMOVE))
+        return -ENOMEM;
+    u64 target = find_free_range(mm, new_size, 0);
+    if (!target)
+        return -ENOMEM;
+    int err = vma_move(mm, addr, old_size, target, new_size);
+    return err ? err : (long)target;
+}
+
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+/* Shared file mappings write the page cache itself and the file system is
+ * in memory, so there is nothing to write back: msync checks its arguments
+ * and that the range is mapped, as Linux does, and is done. */
+long sys_msync(u64 addr, u64 len, int flags)
+{
+    if ((u32)flags & ~(u32)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+        return -EINVAL;
+    if (addr & (PAGE_SIZE - 1))
+        return -EINVAL;
+    if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+        return -EINVAL;
+    u64 end = addr + ALIGN_UP(len, PAGE_SIZE);
+    if (end < addr)
+        return -ENOMEM;
+    for (u64 a = addr; a < end;) {
+        struct vma *v = vma_find(current_mm(), a);
+        if (!v)
+            return -ENOMEM;
+        a = v->end;
+    }
+    return 0;
 }

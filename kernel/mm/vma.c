@@ -170,6 +170,60 @@ static int vma_isolate(struct mm *mm, u64 start, u64 end)
     return 0;
 }
 
+/*
+ * mremap's two ways to give [addr, addr + old_size), which lies in one VMA,
+ * new_size bytes: grow the VMA where it is (the caller checked the room
+ * after it), or move its pages, present ones by their page-table entries,
+ * to [new_addr, new_addr + new_size), which the caller made free.
+ */
+int vma_grow(struct mm *mm, u64 addr, u64 old_size, u64 new_size)
+{
+    int err = vma_isolate(mm, addr, addr + old_size);
+    if (err)
+        return err;
+    struct vma *v = vma_find(mm, addr);
+    if (v->file && v->file_bytes_end == v->end)
+        v->file_bytes_end = addr + new_size; /* a file mapping: the file may supply the new part */
+    v->end = addr + new_size;
+    return 0;
+}
+
+int vma_move(struct mm *mm, u64 addr, u64 old_size, u64 new_addr, u64 new_size)
+{
+    if (new_size < old_size) {
+        int err = vma_unmap(mm, addr + new_size, addr + old_size);
+        if (err)
+            return err;
+        old_size = new_size;
+    }
+    int err = vma_isolate(mm, addr, addr + old_size);
+    if (err)
+        return err;
+    struct vma *v = vma_find(mm, addr);
+    u64 bytes_from_file = v->file_bytes_end > v->start ? v->file_bytes_end - v->start : 0;
+    err = vma_insert(mm, new_addr, new_addr + new_size, v->prot, v->flags & ~(VMA_BRK | VMA_STACK), v->file,
+                     v->file_offset);
+    if (err)
+        return err;
+    vma_find(mm, new_addr)->file_bytes_end =
+        v->file && v->file_bytes_end == v->end ? new_addr + new_size : new_addr + bytes_from_file;
+    /* The page tables first, so that running out of memory loses nothing. */
+    u64 va = addr;
+    for (; pte_next_present(mm->pml4, &va, addr + old_size); va += PAGE_SIZE) {
+        if (!pte_lookup(mm->pml4, new_addr + (va - addr), true)) {
+            vma_unmap(mm, new_addr, new_addr + new_size);
+            return -ENOMEM;
+        }
+    }
+    va = addr;
+    for (u64 *pte; (pte = pte_next_present(mm->pml4, &va, addr + old_size)); va += PAGE_SIZE) {
+        *pte_lookup(mm->pml4, new_addr + (va - addr), false) = *pte;
+        *pte = 0;
+        invlpg(va);
+    }
+    return vma_unmap(mm, addr, addr + old_size); /* now without pages */
+}
+
 int vma_unmap(struct mm *mm, u64 start, u64 end)
 {
     int err = vma_isolate(mm, start, end);

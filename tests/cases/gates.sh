@@ -1,6 +1,5 @@
 # Every gate of SPEC section 4, for both ABIs, against the Linux host.
 
-I386=build/tests/i386
 INTEL_CPU=Skylake-Client-v1     # GenuineIntel: __kernel_vsyscall uses sysenter
 AMD_CPU=EPYC-v1                 # AuthenticAMD: syscall in compatibility mode
 OTHER_CPU=qemu64,vendor=CentaurHauls  # neither: int $0x80

@@ -1,7 +1,5 @@
 # Processes and signals (issue 4), against the Linux host, for both ABIs.
 
-I386=build/tests/i386
-
 test_processes_glibc() { differential $GLIBC/procs; }
 test_processes_musl() { differential $MUSL/procs; }
 test_processes_i386() { differential $I386/procs; }

@@ -47,6 +47,9 @@ test_malloc_stress_musl() { differential $MUSL/malloc_stress; }
 test_file_mappings_glibc() { differential $GLIBC/mmapfile; }
 test_file_mappings_musl() { differential $MUSL/mmapfile; }
 test_file_mappings_i386() { differential $I386/mmapfile; }
+test_mremap_glibc() { differential $GLIBC/mremap; }
+test_mremap_musl() { differential $MUSL/mremap; }
+test_mremap_i386() { differential $I386/mremap; }
 
 test_pc_machine_runs_hello() {
     host_run $GLIBC/hello pc
