@@ -23,10 +23,21 @@ sg_run() {
     grep -v '^sysgate: using TCG' "$T/err" >"$T/err.program" || true
 }
 
-# host_run PROGRAM ARGS...: the same program on the Linux host.
+# host_run PROGRAM ARGS...: the same program on the Linux host, under the
+# command in $HOST_WRAPPER if one is set.
 host_run() {
     host_status=0
-    "$@" >"$T/host.out" 2>"$T/host.err" </dev/null || host_status=$?
+    # shellcheck disable=SC2086
+    ${HOST_WRAPPER:-} "$@" >"$T/host.out" 2>"$T/host.err" </dev/null || host_status=$?
+}
+
+# A private mount namespace on the host, for programs that mount things.
+in_own_mount_namespace() {
+    if [ "$(id -u)" = 0 ]; then
+        HOST_WRAPPER="unshare --mount --propagation private" differential "$@"
+    else
+        HOST_WRAPPER="unshare --mount --propagation private --map-root-user" differential "$@"
+    fi
 }
 
 expect_status() {

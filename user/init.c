@@ -1,5 +1,6 @@
 /*
- * init: the first process of `sysgate shell`. It greets the user, runs the
+ * init: the first process of `sysgate shell`. It mounts a tmpfs on /tmp
+ * (the kernel mounted /proc and /dev at boot), greets the user, runs the
  * shell on the console as its own session and foreground process group,
  * reaps every orphan that ends up as its child, and exits with the shell's
  * status, which powers the machine off with that status.
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +23,8 @@ static const char greeting[] =
 
 int main(void)
 {
+    if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+        perror("init: mounting /tmp");
     fputs(greeting, stdout);
     fflush(stdout);
     pid_t shell = fork();

@@ -296,6 +296,8 @@ void kmain(u64 start_info_phys)
     console_devices_init();
     devices_init();
     procfs_init();
+    mount_boot("/dev", "devtmpfs", "devtmpfs");
+    mount_boot("/proc", "proc", "proc");
     syscall_gate_init();
     sched_init();
     start_init();

@@ -8,7 +8,6 @@
 #include "time.h"
 #include "uaccess.h"
 
-#define PATH_MAX 4096
 
 int copy_path_from_user(char *dst, const char __user *src);
 int dirfd_base(int dirfd, const char *path, struct inode **base);

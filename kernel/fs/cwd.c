@@ -6,7 +6,6 @@
 #include "proc.h"
 #include "uaccess.h"
 
-#define PATH_MAX 4096
 
 int copy_path_from_user(char *dst, const char __user *src);
 
@@ -87,6 +86,10 @@ long inode_path(struct inode *dir, const char *file_name, char *out, size_t size
     if (dir == root_inode && !file_name)
         path[--start] = '/';
     for (; dir != root_inode; dir = dir->parent) {
+        for (struct inode *covered; (covered = mount_point_of(dir));)
+            dir = covered; /* a mounted tree's root is named by its mount point */
+        if (dir == root_inode)
+            break;
         const char *name = name_in_parent(dir);
         if (!name)
             return -ENOENT;

@@ -6,7 +6,6 @@
 
 #define MAX_SYMLINKS 40
 #define NAME_MAX 255
-#define PATH_MAX 4096
 
 /* A symbolic link's target as a string: stored, or made on demand (procfs). */
 size_t symlink_target(const struct inode *link, char *buf, size_t size)
@@ -24,7 +23,7 @@ static struct inode *dir_find(struct inode *dir, const char *name, size_t len)
     if (len == 1 && name[0] == '.')
         return dir;
     if (len == 2 && name[0] == '.' && name[1] == '.')
-        return dir->parent;
+        return mount_parent(dir);
     if (dir->fops && dir->fops->lookup)
         return dir->fops->lookup(dir, name, len);
     for (struct dirent_node *d = dir->children; d; d = d->next)
@@ -69,6 +68,7 @@ static int walk(struct inode *base, const char *path, bool follow_last, int *lin
         struct inode *next = dir_find(cur, p, len);
         if (!next)
             return -ENOENT;
+        next = mount_cross(next);
         bool last = true;
         for (const char *q = end; *q; q++)
             if (*q != '/')

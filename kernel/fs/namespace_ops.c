@@ -10,7 +10,6 @@
 #include "proc.h"
 #include "uaccess.h"
 
-#define PATH_MAX 4096
 #define AT_REMOVEDIR 0x200
 #define AT_SYMLINK_FOLLOW 0x400
 #define RENAME_NOREPLACE 1

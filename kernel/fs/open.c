@@ -7,7 +7,6 @@
 #include "proc.h"
 #include "uaccess.h"
 
-#define PATH_MAX 4096
 
 /* Copies a user path; the result is 0 or a negative errno. */
 int copy_path_from_user(char *dst, const char __user *src)

@@ -67,7 +67,7 @@ static int gen_cpuinfo(struct task *t, char *buf, size_t size)
 static int gen_mounts(struct task *t, char *buf, size_t size)
 {
     (void)t;
-    return snprintf(buf, size, "rootfs / rootfs rw 0 0\nproc /proc proc rw 0 0\n");
+    return mounts_text(buf, size);
 }
 
 /* ---- /proc/PID ---- */

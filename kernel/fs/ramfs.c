@@ -26,6 +26,15 @@ static struct inode *inode_alloc(u32 mode)
 }
 
 /* An inode in no directory: a pipe's. */
+/* The root of a new tree (a tmpfs): no directory names it; it is its own parent. */
+struct inode *inode_create_detached(u32 mode)
+{
+    struct inode *inode = inode_alloc(mode);
+    if (inode)
+        inode->parent = inode;
+    return inode;
+}
+
 struct inode *pipe_inode_create(void)
 {
     struct inode *inode = inode_alloc(S_IFIFO | 0600);

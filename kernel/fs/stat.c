@@ -14,7 +14,6 @@ int copy_path_from_user(char *dst, const char __user *src);
 int dirfd_base(int dirfd, const char *path, struct inode **base);
 
 #define RAMFS_DEV 1
-#define PATH_MAX 4096
 
 void kstat_fill(const struct inode *inode, struct kstat *st)
 {

@@ -11,6 +11,7 @@
 #define S_IFBLK 0060000
 #define S_IFDIR 0040000
 #define S_IFCHR 0020000
+#define PATH_MAX 4096 /* bytes in a path, with its NUL, as on Linux */
 #define S_IFIFO 0010000
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
@@ -120,6 +121,14 @@ long inode_full_path(struct inode *inode, char *out, size_t size);
 int inode_set_size(struct inode *inode, u64 size);
 void inode_borrow_data(struct inode *inode, const u8 *data, u64 size);
 int fifo_open(struct file *f);
+struct inode *inode_create_detached(u32 mode);
+
+/* Mounts (fs/mount.c): what a directory shows, and the ways up and out of a mounted tree. */
+struct inode *mount_cross(struct inode *dir);
+struct inode *mount_parent(struct inode *dir);
+struct inode *mount_point_of(struct inode *root);
+void mount_boot(const char *path, const char *source, const char *fstype);
+int mounts_text(char *buf, size_t size);
 phys_addr_t file_page(struct inode *inode, u64 index);
 void file_sync(struct inode *inode);
 int unpack_initramfs(const u8 *archive, u64 size);

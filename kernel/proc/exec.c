@@ -340,7 +340,6 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
 
 #define MAX_ARG_COUNT 4096
 #define SCRIPT_DEPTH 4
-#define PATH_MAX 4096
 
 /* The user's argv or envp array (pointers of the caller's ABI) copied into
  * one kernel block: a NULL-terminated pointer array followed by the strings. */

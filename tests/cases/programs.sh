@@ -50,6 +50,9 @@ test_file_mappings_i386() { differential $I386/mmapfile; }
 test_mremap_glibc() { differential $GLIBC/mremap; }
 test_mremap_musl() { differential $MUSL/mremap; }
 test_mremap_i386() { differential $I386/mremap; }
+test_mount_glibc() { in_own_mount_namespace $GLIBC/mounts; }
+test_mount_musl() { in_own_mount_namespace $MUSL/mounts; }
+test_mount_i386() { in_own_mount_namespace $I386/mounts; }
 
 test_pc_machine_runs_hello() {
     host_run $GLIBC/hello pc

@@ -1,0 +1,263 @@
+/*
+ * mount and umount2 over the one in-memory file system. A mount makes a
+ * directory (the mount point) stand for the root of another tree: path
+ * lookup crosses from the one to the other, and ".." at a mounted root
+ * leaves through its mount point. The file-system types are the ones an
+ * init expects: "proc" (the one /proc tree), "devtmpfs" (the one /dev tree,
+ * as Linux has a single devtmpfs), "tmpfs" (a new empty tree per mount), and
+ * bind mounts of any directory. At boot the kernel has already mounted /proc
+ * and /dev, so /proc/mounts lists them; an init that mounts them again stacks
+ * a mount, as Linux would. Read-only and noexec mounts are not supported
+ * (EINVAL) rather than accepted and not enforced; nosuid and nodev are
+ * accepted and have nothing to do (every process is root, and only the
+ * kernel makes device nodes).
+ */
+#include "errno.h"
+#include "fs.h"
+#include "lib.h"
+#include "mm.h"
+#include "uaccess.h"
+
+int copy_path_from_user(char *dst, const char __user *src);
+long inode_full_path(struct inode *inode, char *out, size_t size);
+
+#define MAX_MOUNTS 32
+#define FSTYPE_MAX 16
+
+#define MS_RDONLY 1
+#define MS_NOSUID 2
+#define MS_NODEV 4
+#define MS_NOEXEC 8
+#define MS_REMOUNT 32
+#define MS_NOATIME 1024
+#define MS_NODIRATIME 2048
+#define MS_BIND 4096
+#define MS_REC 16384
+#define MS_SILENT 32768
+#define MS_RELATIME (1 << 21)
+#define MS_STRICTATIME (1 << 24)
+#define MS_MGC_MASK 0xffff0000u
+#define MS_MGC_VAL 0xc0ed0000u
+#define MNT_FORCE 1
+#define MNT_DETACH 2
+#define MNT_EXPIRE 4
+#define UMOUNT_NOFOLLOW 8
+
+struct mount {
+    struct inode *mountpoint; /* the directory covered */
+    struct inode *root;       /* what is seen there */
+    char source[32], fstype[FSTYPE_MAX];
+    u32 flags;                /* MS_NOSUID | MS_NODEV | the atime flags, for /proc/mounts */
+};
+
+/* In the order made: a later mount on the same point covers an earlier one. */
+static struct mount mounts[MAX_MOUNTS];
+static int mount_count;
+
+static struct mount *mount_of_root(const struct inode *root)
+{
+    for (int i = mount_count - 1; i >= 0; i--)
+        if (mounts[i].root == root)
+            return &mounts[i];
+    return NULL;
+}
+
+struct inode *mount_cross(struct inode *dir)
+{
+    for (bool crossed = true; crossed;) {
+        crossed = false;
+        for (int i = mount_count - 1; i >= 0; i--) {
+            if (mounts[i].mountpoint == dir && mounts[i].root != dir) {
+                dir = mounts[i].root;
+                crossed = true;
+                break;
+            }
+        }
+    }
+    return dir;
+}
+
+struct inode *mount_point_of(struct inode *root)
+{
+    struct mount *m = mount_of_root(root);
+    return m && m->mountpoint != root ? m->mountpoint : NULL;
+}
+
+struct inode *mount_parent(struct inode *dir)
+{
+    if (dir == root_inode)
+        return dir;
+    struct mount *m = mount_of_root(dir);
+    /* A mounted root's ".." is its mount point's; the mount point itself may be a mounted root. */
+    while (m && m->mountpoint != root_inode) {
+        struct inode *parent = m->mountpoint->parent;
+        if (parent && parent != m->mountpoint)
+            return mount_cross(parent);
+        m = mount_of_root(m->mountpoint);
+    }
+    return m ? root_inode : dir->parent;
+}
+
+static int add_mount(struct inode *mountpoint, struct inode *root, const char *source, const char *fstype, u32 flags)
+{
+    if (mount_count == MAX_MOUNTS)
+        return -ENOMEM;
+    struct mount *m = &mounts[mount_count++];
+    m->mountpoint = mountpoint;
+    m->root = root;
+    mountpoint->refs++;
+    root->refs++;
+    strlcpy(m->source, source, sizeof(m->source));
+    strlcpy(m->fstype, fstype, sizeof(m->fstype));
+    m->flags = flags;
+    return 0;
+}
+
+/* The mounts the kernel makes at boot, before the first process. */
+void mount_boot(const char *path, const char *source, const char *fstype)
+{
+    struct inode *dir;
+    if (!path_lookup(NULL, path, true, &dir))
+        add_mount(dir, dir, source, fstype, 0);
+}
+
+int mounts_text(char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "rootfs / rootfs rw 0 0\n");
+    char *path = kmalloc(PATH_MAX);
+    if (!path)
+        return n;
+    for (int i = 0; i < mount_count && (size_t)n < size; i++) {
+        struct mount *m = &mounts[i];
+        if (inode_full_path(m->mountpoint, path, PATH_MAX) < 0)
+            continue;
+        n += snprintf(buf + n, size - (size_t)n, "%s %s %s rw%s%s%s 0 0\n", m->source, path, m->fstype,
+                      m->flags & MS_NOSUID ? ",nosuid" : "", m->flags & MS_NODEV ? ",nodev" : "",
+                      m->flags & MS_NOATIME ? ",noatime" : m->flags & MS_STRICTATIME ? "" : ",relatime");
+    }
+    kfree(path);
+    return n;
+}
+
+static struct inode *fs_root(const char *fstype, const char *options, long *err)
+{
+    struct inode *found;
+    if (!strcmp(fstype, "proc") || !strcmp(fstype, "devtmpfs")) {
+        *err = path_lookup(NULL, fstype[0] == 'p' ? "/proc" : "/dev", true, &found);
+        /* the instance made at boot, wherever it is now seen */
+        return *err ? NULL : mount_cross(found);
+    }
+    if (!strcmp(fstype, "tmpfs")) {
+        u32 mode = 01777;
+        /* options: comma-separated; mode=OCTAL is used, size= and the rest do not apply to memory */
+        for (const char *opt = options; opt && *opt;) {
+            if (!strncmp(opt, "mode=", 5)) {
+                mode = 0;
+                for (opt += 5; *opt >= '0' && *opt <= '7'; opt++)
+                    mode = (mode * 8 + (u32)(*opt - '0')) & 07777;
+            }
+            opt = strchr(opt, ',');
+            if (opt)
+                opt++;
+        }
+        struct inode *root = inode_create_detached(S_IFDIR | mode);
+        *err = root ? 0 : -ENOMEM;
+        return root;
+    }
+    *err = -ENODEV; /* as Linux says for a type it does not know */
+    return NULL;
+}
+
+long sys_mount(const char __user *usource, const char __user *utarget, const char __user *utype, u64 flags,
+               const void __user *udata)
+{
+    if ((flags & MS_MGC_MASK) == MS_MGC_VAL)
+        flags &= ~(u64)MS_MGC_MASK; /* the old magic number, which Linux drops */
+    char *target = kmalloc(PATH_MAX);
+    char source[32] = "none", fstype[FSTYPE_MAX] = "", options[128] = "";
+    long err = target ? copy_path_from_user(target, utarget) : -ENOMEM;
+    if (!err && usource) {
+        long n = strncpy_from_user(source, usource, sizeof(source));
+        err = n < 0 ? n : 0;
+        source[sizeof(source) - 1] = 0;
+    }
+    if (!err && utype && !(flags & (MS_BIND | MS_REMOUNT))) {
+        long n = strncpy_from_user(fstype, utype, sizeof(fstype));
+        err = n < 0 ? n : n == (long)sizeof(fstype) ? -ENODEV : 0;
+    }
+    if (!err && udata && !(flags & MS_BIND)) {
+        long n = strncpy_from_user(options, udata, sizeof(options));
+        err = n < 0 ? n : 0;
+        options[sizeof(options) - 1] = 0;
+    }
+    struct inode *dir = NULL;
+    if (!err)
+        err = path_lookup(NULL, target, true, &dir);
+    kfree(target);
+    if (err)
+        return err;
+    if (!S_ISDIR(dir->mode))
+        return -ENOTDIR;
+    u32 known = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REMOUNT | MS_NOATIME | MS_NODIRATIME | MS_BIND |
+                MS_REC | MS_SILENT | MS_RELATIME | MS_STRICTATIME;
+    if ((flags & ~(u64)known) || (flags & (MS_RDONLY | MS_NOEXEC)))
+        return -EINVAL; /* see above: what sysgate would not enforce it does not accept */
+    u32 shown = (u32)flags & (MS_NOSUID | MS_NODEV | MS_NOATIME | MS_STRICTATIME);
+    if (flags & MS_REMOUNT) {
+        struct mount *m = mount_of_root(dir);
+        if (!m)
+            return -EINVAL;
+        m->flags = shown;
+        return 0;
+    }
+    struct inode *root;
+    if (flags & MS_BIND) {
+        char *from = kmalloc(PATH_MAX);
+        err = from ? copy_path_from_user(from, usource) : -ENOMEM;
+        err = err ?: path_lookup(NULL, from, true, &root);
+        kfree(from);
+        if (err)
+            return err;
+        if (!S_ISDIR(root->mode))
+            return -EINVAL; /* binding files is not supported */
+        struct mount *m = mount_of_root(root);
+        strlcpy(fstype, m ? m->fstype : "rootfs", sizeof(fstype));
+    } else {
+        if (!*fstype)
+            return -ENODEV;
+        root = fs_root(fstype, options, &err);
+        if (!root)
+            return err;
+    }
+    return add_mount(dir, root, source, fstype, shown);
+}
+
+long sys_umount2(const char __user *utarget, int flags)
+{
+    if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+        return -EINVAL;
+    if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
+        return -EINVAL;
+    char *target = kmalloc(PATH_MAX);
+    long err = target ? copy_path_from_user(target, utarget) : -ENOMEM;
+    struct inode *dir = NULL;
+    if (!err)
+        err = path_lookup(NULL, target, !(flags & UMOUNT_NOFOLLOW), &dir);
+    kfree(target);
+    if (err)
+        return err;
+    if (flags & MNT_EXPIRE)
+        return -EAGAIN; /* the first call only marks the mount, as on Linux */
+    struct mount *m = mount_of_root(dir);
+    if (!m)
+        return -EINVAL; /* not a mount point */
+    m->mountpoint->refs--;
+    m->root->refs--;
+    inode_release(m->mountpoint);
+    inode_release(m->root); /* a tmpfs's root goes; what it held stays until nothing uses it */
+    memmove(m, m + 1, (size_t)(&mounts[mount_count] - (m + 1)) * sizeof(*m)); /* the rest keep their order */
+    mount_count--;
+    return 0;
+}
+
+long sys_oldumount(const char __user *target) { return sys_umount2(target, 0); }
