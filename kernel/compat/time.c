@@ -70,3 +70,33 @@ long compat_sys_nanosleep(const struct compat_timespec __user *req, struct compa
         return -EFAULT;
     return err;
 }
+
+long clock_sleep_check(int clock, int flags);
+long clock_sleep(int clock, int flags, s64 sec, s64 nsec, u64 *left);
+
+long compat_sys_clock_nanosleep(int clock, int flags, const struct compat_timespec __user *req,
+                                struct compat_timespec __user *rem)
+{
+    long err = clock_sleep_check(clock, flags);
+    if (err)
+        return err;
+    struct compat_timespec t;
+    if (copy_from_user(&t, req, sizeof(t)))
+        return -EFAULT;
+    u64 left;
+    err = clock_sleep(clock, flags, t.tv_sec, t.tv_nsec, &left);
+    if (err && err != -EINVAL && rem && !(flags & 1 /* TIMER_ABSTIME */) && put_compat_timespec(left, rem))
+        return -EFAULT;
+    return err;
+}
+
+long do_utimensat(int dirfd, const char __user *path, const struct timespec *times, int flags);
+
+long compat_sys_utimensat(int dirfd, const char __user *path, const struct compat_timespec __user *utimes, int flags)
+{
+    struct compat_timespec c[2] = {{0, 0}, {0, 0}};
+    if (utimes && copy_from_user(c, utimes, sizeof(c)))
+        return -EFAULT;
+    struct timespec t[2] = {{c[0].tv_sec, c[0].tv_nsec}, {c[1].tv_sec, c[1].tv_nsec}};
+    return do_utimensat(dirfd, path, utimes ? t : NULL, flags);
+}

@@ -5,6 +5,7 @@
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
+#include "stat.h"
 #include "time.h"
 #include "uaccess.h"
 
@@ -112,6 +113,8 @@ struct timespec_k {
 #define UTIME_NOW ((1l << 30) - 1l)
 #define UTIME_OMIT ((1l << 30) - 2l)
 
+long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *times, int flags);
+
 long sys_utimensat(int dirfd, const char __user *path, const struct timespec_k __user *utimes, int flags)
 {
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
@@ -119,6 +122,18 @@ long sys_utimensat(int dirfd, const char __user *path, const struct timespec_k _
     struct timespec_k t[2];
     if (utimes && copy_from_user(t, utimes, sizeof(t)))
         return -EFAULT;
+    return do_utimensat(dirfd, path, utimes ? t : NULL, flags);
+}
+
+/* After the times were read: NULL means now for both. */
+long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *times, int flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct timespec_k t[2];
+    const void *utimes = times;
+    if (times)
+        t[0] = times[0], t[1] = times[1];
     for (int i = 0; utimes && i < 2; i++)
         if (t[i].tv_nsec != UTIME_NOW && t[i].tv_nsec != UTIME_OMIT && (t[i].tv_nsec < 0 || t[i].tv_nsec >= 1000000000))
             return -EINVAL;
@@ -154,32 +169,45 @@ long sys_syncfs(int fd) { return fd_get(fd) ? 0 : -EBADF; }
 /* statfs: the one file system is RAM, described as Linux describes tmpfs. */
 #define TMPFS_MAGIC 0x01021994
 
-struct statfs_k {
-    s64 f_type, f_bsize;
-    u64 f_blocks, f_bfree, f_bavail, f_files, f_ffree;
-    s32 f_fsid[2];
-    s64 f_namelen, f_frsize, f_flags, f_spare[4];
-};
-
-static long fill_statfs(struct statfs_k __user *buf)
+static void statfs_fill(struct statfs_k *s)
 {
-    struct statfs_k s;
-    memset(&s, 0, sizeof(s));
-    s.f_type = TMPFS_MAGIC;
-    s.f_bsize = s.f_frsize = 4096;
-    s.f_blocks = pmm_total_pages();
-    s.f_bfree = s.f_bavail = pmm_free_pages();
-    s.f_files = s.f_blocks;
-    s.f_ffree = s.f_bfree;
-    s.f_namelen = 255;
-    return copy_to_user(buf, &s, sizeof(s)) ? -EFAULT : 0;
+    memset(s, 0, sizeof(*s));
+    s->f_type = TMPFS_MAGIC;
+    s->f_bsize = s->f_frsize = 4096;
+    s->f_blocks = pmm_total_pages();
+    s->f_bfree = s->f_bavail = pmm_free_pages();
+    s->f_files = s->f_blocks;
+    s->f_ffree = s->f_bfree;
+    s->f_namelen = 255;
+}
+
+long statfs_path(const char __user *path, struct statfs_k *out)
+{
+    struct inode *inode;
+    long err = lookup_at(AT_FDCWD, path, true, &inode);
+    if (!err)
+        statfs_fill(out);
+    return err;
+}
+
+long statfs_fd(int fd, struct statfs_k *out)
+{
+    if (!fd_get(fd))
+        return -EBADF;
+    statfs_fill(out);
+    return 0;
 }
 
 long sys_statfs(const char __user *path, struct statfs_k __user *buf)
 {
-    struct inode *inode;
-    long err = lookup_at(AT_FDCWD, path, true, &inode);
-    return err ?: fill_statfs(buf);
+    struct statfs_k s;
+    long err = statfs_path(path, &s);
+    return err ?: (copy_to_user(buf, &s, sizeof(s)) ? -EFAULT : 0);
 }
 
-long sys_fstatfs(int fd, struct statfs_k __user *buf) { return fd_get(fd) ? fill_statfs(buf) : -EBADF; }
+long sys_fstatfs(int fd, struct statfs_k __user *buf)
+{
+    struct statfs_k s;
+    long err = statfs_fd(fd, &s);
+    return err ?: (copy_to_user(buf, &s, sizeof(s)) ? -EFAULT : 0);
+}

@@ -152,12 +152,18 @@ static long ppoll_wait(void *arg)
     return do_poll(a->fds, a->nfds, a->timeout_ns);
 }
 
+long poll_timed(struct pollfd __user *fds, u32 nfds, s64 timeout_ns, const u64 __user *sigmask, u64 size)
+{
+    struct ppoll_args a = {fds, nfds, timeout_ns};
+    return with_sigmask(sigmask, size, ppoll_wait, &a);
+}
+
 long sys_ppoll(struct pollfd __user *fds, u32 nfds, const struct timespec_k __user *tsp, const u64 __user *sigmask,
                u64 size)
 {
-    struct ppoll_args a = {fds, nfds, 0};
-    long err = timeout_from_user(tsp, &a.timeout_ns);
-    return err ?: with_sigmask(sigmask, size, ppoll_wait, &a);
+    s64 timeout_ns;
+    long err = timeout_from_user(tsp, &timeout_ns);
+    return err ?: poll_timed(fds, nfds, timeout_ns, sigmask, size);
 }
 
 /* ---- select ---- */
@@ -254,16 +260,23 @@ long sys_select(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, struc
     return select_wait(&a);
 }
 
+long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64 timeout_ns,
+                  const u64 __user *sigmask, u64 size)
+{
+    struct select_args a = {(u32)nfds, {in, out, ex}, timeout_ns};
+    return with_sigmask(sigmask, size, select_wait, &a);
+}
+
 long sys_pselect6(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, const struct timespec_k __user *tsp,
                   const u64 __user *sigdata)
 {
-    struct select_args a = {(u32)nfds, {in, out, ex}, 0};
-    long err = timeout_from_user(tsp, &a.timeout_ns);
+    s64 timeout_ns;
+    long err = timeout_from_user(tsp, &timeout_ns);
     if (err)
         return err;
     /* The sixth argument points to {const sigset_t *ss; size_t ss_len}. */
     u64 mask_and_size[2] = {0, 0};
     if (sigdata && copy_from_user(mask_and_size, sigdata, sizeof(mask_and_size)))
         return -EFAULT;
-    return with_sigmask((const u64 __user *)mask_and_size[0], mask_and_size[1], select_wait, &a);
+    return select_timed(nfds, in, out, ex, timeout_ns, (const u64 __user *)mask_and_size[0], mask_and_size[1]);
 }

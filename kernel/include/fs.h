@@ -121,6 +121,13 @@ long inode_full_path(struct inode *inode, char *out, size_t size);
 int inode_set_size(struct inode *inode, u64 size);
 void inode_borrow_data(struct inode *inode, const u8 *data, u64 size);
 int fifo_open(struct file *f);
+
+/* poll and select with the timeout already read (fs/poll.c): 0 waits for
+ * ever, -1 does not wait, else nanoseconds; the signal mask is a user pointer. */
+struct pollfd;
+long poll_timed(struct pollfd __user *fds, u32 nfds, s64 timeout_ns, const u64 __user *sigmask, u64 size);
+long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64 timeout_ns,
+                  const u64 __user *sigmask, u64 size);
 struct inode *inode_create_detached(u32 mode);
 
 /* Mounts (fs/mount.c): what a directory shows, and the ways up and out of a mounted tree. */

@@ -14,4 +14,13 @@ void itimers_tick(void);
 s64 realtime_seconds(void);
 u64 realtime_ns(void);
 
+struct timeval {
+    s64 tv_sec, tv_usec;
+};
+struct itimerval_k {
+    struct timeval interval, value;
+};
+long itimer_get(int which, struct itimerval_k *out);
+long itimer_set(int which, const struct itimerval_k *value, struct itimerval_k *old);
+
 #endif

@@ -6,24 +6,24 @@
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
+#include "resources.h"
 #include "time.h"
 #include "uaccess.h"
 
-struct tms_k {
-    s64 utime, stime, cutime, cstime;
-};
+long times_read(struct tms_k *t)
+{
+    struct task *me = current_task()->group_leader;
+    *t = (struct tms_k){(s64)me->user_ticks, (s64)me->system_ticks, (s64)me->children_user_ticks,
+                        (s64)me->children_system_ticks};
+    return (long)(monotonic_ns() / 10000000);
+}
 
 /* Clock ticks since boot, as times() returns them (USER_HZ = 100). */
 long sys_times(struct tms_k __user *buf)
 {
-    struct task *me = current_task()->group_leader;
-    if (buf) {
-        struct tms_k t = {(s64)me->user_ticks, (s64)me->system_ticks, (s64)me->children_user_ticks,
-                          (s64)me->children_system_ticks};
-        if (copy_to_user(buf, &t, sizeof(t)))
-            return -EFAULT;
-    }
-    return (long)(monotonic_ns() / 10000000);
+    struct tms_k t;
+    long now = times_read(&t);
+    return buf && copy_to_user(buf, &t, sizeof(t)) ? -EFAULT : now;
 }
 
 #define RUSAGE_SELF 0
@@ -32,10 +32,10 @@ long sys_times(struct tms_k __user *buf)
 
 struct rusage_k {
     s64 utime_sec, utime_usec, stime_sec, stime_usec;
-    s64 rest[14];
+    s64 rest[14]; /* what a kernel in memory has none of: page faults from disk, swaps, blocks */
 };
 
-long sys_getrusage(int who, struct rusage_k __user *usage)
+long rusage_read(int who, struct rusage_times *out)
 {
     struct task *t = current_task();
     struct task *me = t->group_leader;
@@ -46,35 +46,39 @@ long sys_getrusage(int who, struct rusage_k __user *usage)
     case RUSAGE_CHILDREN: user = me->children_user_ticks, system = me->children_system_ticks; break;
     default: return -EINVAL;
     }
+    out->user_us = user * (1000000 / HZ);
+    out->system_us = system * (1000000 / HZ);
+    return 0;
+}
+
+long sys_getrusage(int who, struct rusage_k __user *usage)
+{
+    struct rusage_times times;
+    long err = rusage_read(who, &times);
+    if (err)
+        return err;
     struct rusage_k r;
     memset(&r, 0, sizeof(r));
-    u64 tick_us = 1000000 / HZ;
-    r.utime_sec = (s64)(user * tick_us / 1000000), r.utime_usec = (s64)(user * tick_us % 1000000);
-    r.stime_sec = (s64)(system * tick_us / 1000000), r.stime_usec = (s64)(system * tick_us % 1000000);
+    r.utime_sec = (s64)(times.user_us / 1000000), r.utime_usec = (s64)(times.user_us % 1000000);
+    r.stime_sec = (s64)(times.system_us / 1000000), r.stime_usec = (s64)(times.system_us % 1000000);
     return copy_to_user(usage, &r, sizeof(r)) ? -EFAULT : 0;
 }
 
-struct sysinfo_k {
-    s64 uptime;
-    u64 loads[3];
-    u64 totalram, freeram, sharedram, bufferram, totalswap, freeswap;
-    u16 procs, pad;
-    u32 pad2;
-    u64 totalhigh, freehigh;
-    u32 mem_unit;
-    char reserved[4];
-};
+void sysinfo_read(struct sysinfo_k *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->uptime = (s64)(monotonic_ns() / 1000000000);
+    s->totalram = pmm_total_pages() * PAGE_SIZE;
+    s->freeram = pmm_free_pages() * PAGE_SIZE;
+    for (struct task *t = task_first(); t; t = task_next(t))
+        if (t->state != TASK_DEAD)
+            s->procs++;
+    s->mem_unit = 1;
+}
 
 long sys_sysinfo(struct sysinfo_k __user *info)
 {
     struct sysinfo_k s;
-    memset(&s, 0, sizeof(s));
-    s.uptime = (s64)(monotonic_ns() / 1000000000);
-    s.totalram = pmm_total_pages() * PAGE_SIZE;
-    s.freeram = pmm_free_pages() * PAGE_SIZE;
-    for (struct task *t = task_first(); t; t = task_next(t))
-        if (t->state != TASK_DEAD)
-            s.procs++;
-    s.mem_unit = 1;
+    sysinfo_read(&s);
     return copy_to_user(info, &s, sizeof(s)) ? -EFAULT : 0;
 }

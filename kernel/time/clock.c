@@ -17,9 +17,6 @@
 struct timespec {
     s64 tv_sec, tv_nsec;
 };
-struct timeval {
-    s64 tv_sec, tv_usec;
-};
 
 long clock_read(int clock, u64 *ns)
 {
@@ -130,35 +127,48 @@ long sys_nanosleep(const struct timespec __user *req, struct timespec __user *re
 
 #define TIMER_ABSTIME 1
 
-long sys_clock_nanosleep(int clock, int flags, const struct timespec __user *req, struct timespec __user *rem)
+/* After the clock and flags were checked and the request read: the sleep. */
+long clock_sleep(int clock, int flags, s64 sec, s64 nsec, u64 *left)
+{
+    *left = 0;
+    if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+        return -EINVAL;
+    u64 now = 0;
+    clock_read(clock, &now);
+    u64 ns = (u64)sec * 1000000000ull + (u64)nsec;
+    if (flags & TIMER_ABSTIME)
+        ns = ns > now ? ns - now : 0;
+    long err = do_nanosleep_left(ns, left);
+    if (flags & TIMER_ABSTIME)
+        *left = 0; /* an absolute sleep is simply redone after a signal: nothing to report */
+    return err;
+}
+
+long clock_sleep_check(int clock, int flags)
 {
     u64 now;
     long err = clock_read(clock, &now);
     if (err)
-        return err == -EINVAL ? -EOPNOTSUPP : err;
-    if (flags & ~TIMER_ABSTIME)
-        return -EINVAL;
+        return err;
+    return flags & ~TIMER_ABSTIME ? -EINVAL : 0;
+}
+
+long sys_clock_nanosleep(int clock, int flags, const struct timespec __user *req, struct timespec __user *rem)
+{
+    long err = clock_sleep_check(clock, flags);
+    if (err)
+        return err;
     struct timespec t;
     if (copy_from_user(&t, req, sizeof(t)))
         return -EFAULT;
-    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
-        return -EINVAL;
-    u64 ns = (u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec;
-    if (flags & TIMER_ABSTIME)
-        ns = ns > now ? ns - now : 0;
     u64 left;
-    err = do_nanosleep_left(ns, &left);
-    /* An absolute sleep is simply redone after a signal: nothing to report. */
-    if (err && rem && !(flags & TIMER_ABSTIME) && put_timespec(left, rem))
+    err = clock_sleep(clock, flags, t.tv_sec, t.tv_nsec, &left);
+    if (err && err != -EINVAL && rem && !(flags & TIMER_ABSTIME) && put_timespec(left, rem))
         return -EFAULT;
     return err;
 }
 
 /* ---- alarm and the real-time interval timer (SIGALRM) ---- */
-
-struct itimerval_k {
-    struct timeval interval, value;
-};
 
 #define ITIMER_REAL 0
 #define ITIMER_VIRTUAL 1
@@ -180,38 +190,49 @@ static void read_itimer(struct task *leader, struct itimerval_k *out)
     *out = (struct itimerval_k){ns_to_timeval(leader->alarm_interval), ns_to_timeval(leader->alarm_deadline ? left : 0)};
 }
 
-long sys_getitimer(int which, struct itimerval_k __user *value)
+long itimer_get(int which, struct itimerval_k *out)
 {
     if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
         return -ENOSYS; /* CPU-time timers: not yet */
     if (which != ITIMER_REAL)
         return -EINVAL;
-    struct itimerval_k v;
-    read_itimer(current_task()->group_leader, &v);
-    return copy_to_user(value, &v, sizeof(v)) ? -EFAULT : 0;
+    read_itimer(current_task()->group_leader, out);
+    return 0;
 }
 
-long sys_setitimer(int which, const struct itimerval_k __user *value, struct itimerval_k __user *old)
+long itimer_set(int which, const struct itimerval_k *v, struct itimerval_k *old)
 {
     if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
         return -ENOSYS;
     if (which != ITIMER_REAL)
         return -EINVAL;
-    struct itimerval_k v = {{0, 0}, {0, 0}};
-    if (value && copy_from_user(&v, value, sizeof(v)))
-        return -EFAULT;
-    if (v.value.tv_usec < 0 || v.value.tv_usec >= 1000000 || v.interval.tv_usec < 0 || v.interval.tv_usec >= 1000000 ||
-        v.value.tv_sec < 0 || v.interval.tv_sec < 0)
+    if (v->value.tv_usec < 0 || v->value.tv_usec >= 1000000 || v->interval.tv_usec < 0 ||
+        v->interval.tv_usec >= 1000000 || v->value.tv_sec < 0 || v->interval.tv_sec < 0)
         return -EINVAL;
     struct task *leader = current_task()->group_leader;
-    struct itimerval_k previous;
-    read_itimer(leader, &previous);
-    u64 value_ns = timeval_to_ns(v.value);
+    read_itimer(leader, old);
+    u64 value_ns = timeval_to_ns(v->value);
     leader->alarm_deadline = value_ns ? monotonic_ns() + value_ns : 0;
-    leader->alarm_interval = timeval_to_ns(v.interval);
-    if (old && copy_to_user(old, &previous, sizeof(previous)))
-        return -EFAULT;
+    leader->alarm_interval = timeval_to_ns(v->interval);
     return 0;
+}
+
+long sys_getitimer(int which, struct itimerval_k __user *value)
+{
+    struct itimerval_k v;
+    long err = itimer_get(which, &v);
+    return err ?: (copy_to_user(value, &v, sizeof(v)) ? -EFAULT : 0);
+}
+
+long sys_setitimer(int which, const struct itimerval_k __user *value, struct itimerval_k __user *old)
+{
+    struct itimerval_k v = {{0, 0}, {0, 0}}, previous;
+    if (value && copy_from_user(&v, value, sizeof(v)))
+        return -EFAULT;
+    long err = itimer_set(which, &v, &previous);
+    if (err)
+        return err;
+    return old && copy_to_user(old, &previous, sizeof(previous)) ? -EFAULT : 0;
 }
 
 long sys_alarm(unsigned seconds)

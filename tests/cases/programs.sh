@@ -53,6 +53,9 @@ test_mremap_i386() { differential $I386/mremap; }
 test_mount_glibc() { in_own_mount_namespace $GLIBC/mounts; }
 test_mount_musl() { in_own_mount_namespace $MUSL/mounts; }
 test_mount_i386() { in_own_mount_namespace $I386/mounts; }
+test_resources_glibc() { differential $GLIBC/resources; }
+test_resources_musl() { differential $MUSL/resources; }
+test_resources_i386() { differential $I386/resources; }
 
 test_pc_machine_runs_hello() {
     host_run $GLIBC/hello pc

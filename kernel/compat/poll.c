@@ -1,0 +1,105 @@
+/* The i386 forms of ppoll, pselect6 and select: 32-bit seconds in the
+ * time32 calls, and pselect6's {sigset pointer, size} pair of 32-bit words.
+ * fd_set bitmaps are the same bytes in both ABIs. */
+#include "compat.h"
+#include "errno.h"
+#include "fs.h"
+#include "uaccess.h"
+
+struct compat_timespec {
+    s32 tv_sec, tv_nsec;
+};
+struct compat_timeval {
+    s32 tv_sec, tv_usec;
+};
+struct timespec64 {
+    s64 tv_sec, tv_nsec;
+};
+
+/* The convention of poll_timed: 0 waits for ever, -1 not at all. */
+static long timeout_ns_of(s64 sec, s64 nsec, s64 *ns)
+{
+    if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+        return -EINVAL;
+    *ns = sec * 1000000000ll + nsec;
+    if (*ns == 0)
+        *ns = -1;
+    return 0;
+}
+
+static long compat_timeout(const struct compat_timespec __user *uts, s64 *ns)
+{
+    struct compat_timespec ts;
+    if (!uts) {
+        *ns = 0;
+        return 0;
+    }
+    if (copy_from_user(&ts, uts, sizeof(ts)))
+        return -EFAULT;
+    return timeout_ns_of(ts.tv_sec, ts.tv_nsec, ns);
+}
+
+long compat_sys_ppoll_time32(struct pollfd __user *fds, u32 nfds, const struct compat_timespec __user *tsp,
+                             const u64 __user *sigmask, u32 size)
+{
+    s64 ns;
+    long err = compat_timeout(tsp, &ns);
+    return err ?: poll_timed(fds, nfds, ns, sigmask, size);
+}
+
+/* {u32 sigset pointer, u32 size}, or NULL */
+static long compat_sigdata(const u32 __user *sigdata, const u64 __user **mask, u64 *size)
+{
+    u32 pair[2] = {0, 0};
+    if (sigdata && copy_from_user(pair, sigdata, sizeof(pair)))
+        return -EFAULT;
+    *mask = compat_ptr(pair[0]);
+    *size = pair[1];
+    return 0;
+}
+
+long compat_sys_pselect6_time32(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex,
+                                const struct compat_timespec __user *tsp, const u32 __user *sigdata)
+{
+    s64 ns;
+    const u64 __user *mask;
+    u64 size;
+    long err = compat_timeout(tsp, &ns);
+    err = err ?: compat_sigdata(sigdata, &mask, &size);
+    return err ?: select_timed(nfds, in, out, ex, ns, mask, size);
+}
+
+long compat_sys_pselect6_time64(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex,
+                                const struct timespec64 __user *tsp, const u32 __user *sigdata)
+{
+    s64 ns = 0;
+    const u64 __user *mask;
+    u64 size;
+    if (tsp) {
+        struct timespec64 ts;
+        if (copy_from_user(&ts, tsp, sizeof(ts)))
+            return -EFAULT;
+        long err = timeout_ns_of(ts.tv_sec, ts.tv_nsec, &ns);
+        if (err)
+            return err;
+    }
+    long err = compat_sigdata(sigdata, &mask, &size);
+    return err ?: select_timed(nfds, in, out, ex, ns, mask, size);
+}
+
+/* _newselect: select with a 32-bit timeval. */
+long compat_sys_select(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, struct compat_timeval __user *tvp)
+{
+    s64 ns = 0;
+    if (tvp) {
+        struct compat_timeval tv;
+        if (copy_from_user(&tv, tvp, sizeof(tv)))
+            return -EFAULT;
+        if (tv.tv_usec >= 1000000)
+            return -EINVAL;
+        long err = timeout_ns_of(tv.tv_sec, (s64)tv.tv_usec * 1000, &ns);
+        if (err)
+            return err;
+    }
+    return select_timed(nfds, in, out, ex, ns, NULL, 0);
+}
