@@ -128,3 +128,21 @@ long compat_sys_ftruncate64(int fd, u32 low, u32 high) { return sys_ftruncate(fd
 /* The old calls take a 32-bit signed length. */
 long compat_sys_truncate(const char __user *path, s32 length) { return sys_truncate(path, length); }
 long compat_sys_ftruncate(int fd, s32 length) { return sys_ftruncate(fd, length); }
+
+long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count);
+
+/* sendfile with a 32-bit offset; sendfile64 is the native call. */
+long compat_sys_sendfile(int out_fd, int in_fd, s32 __user *uoffset, u32 count)
+{
+    s32 offset32 = 0;
+    if (uoffset && copy_from_user(&offset32, uoffset, sizeof(offset32)))
+        return -EFAULT;
+    s64 offset = offset32;
+    long n = do_sendfile(out_fd, in_fd, uoffset ? &offset : NULL, count);
+    if (uoffset && n >= 0) {
+        offset32 = (s32)offset;
+        if (copy_to_user(uoffset, &offset32, sizeof(offset32)))
+            return -EFAULT;
+    }
+    return n;
+}

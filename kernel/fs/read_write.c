@@ -1,9 +1,10 @@
-/* read, write and their vector and positioned forms; lseek. */
+/* read, write and their vector and positioned forms; lseek; sendfile. */
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
 #include "rw.h"
 #include "lib.h"
+#include "proc.h"
 #include "uaccess.h"
 
 #define MAX_RW_COUNT 0x7ffff000l /* Linux caps one transfer at this */
@@ -143,3 +144,67 @@ long do_lseek(int fd, s64 offset, unsigned whence)
 
 long sys_lseek(int fd, s64 offset, unsigned whence) { return do_lseek(fd, offset, whence); }
 
+
+long map_file_window(struct inode *file, u64 offset, u64 len, u64 *window, u64 *window_size);
+
+#define SENDFILE_WINDOW (1ul << 20)
+
+/* sendfile from a regular file to any file, window by window of the source
+ * mapped into the caller (see map_file_window). `offset` NULL: from and
+ * advancing the source's own position. */
+long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count)
+{
+    struct file *in = fd_get(in_fd), *out = fd_get(out_fd);
+    if (!in || !out)
+        return -EBADF;
+    if ((in->flags & O_ACCMODE) == O_WRONLY || (in->flags & O_PATH))
+        return -EBADF;
+    if ((out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_PATH))
+        return -EBADF;
+    if (!S_ISREG(in->inode->mode) || (out->flags & O_APPEND))
+        return -EINVAL;
+    u64 pos = offset ? (u64)*offset : in->pos;
+    if (offset && *offset < 0)
+        return -EINVAL;
+    count = MIN(count, (u64)MAX_RW_COUNT);
+    if (pos >= in->inode->size)
+        count = 0;
+    count = MIN(count, in->inode->size - MIN(pos, in->inode->size));
+    long done = 0;
+    while ((u64)done < count) {
+        u64 chunk = MIN(count - (u64)done, SENDFILE_WINDOW);
+        u64 window, window_size;
+        long from = map_file_window(in->inode, pos, chunk, &window, &window_size);
+        if (from < 0)
+            return done ? done : from;
+        ssize_t n = do_write(out, (const char __user *)from, chunk, &out->pos);
+        vma_unmap(current_task()->mm, window, window + window_size);
+        if (n <= 0) {
+            if (!done)
+                done = n;
+            break;
+        }
+        done += n;
+        pos += (u64)n;
+        if ((u64)n < chunk)
+            break;
+    }
+    if (done > 0) {
+        if (offset)
+            *offset = (s64)pos;
+        else
+            in->pos = pos;
+    }
+    return done;
+}
+
+long sys_sendfile(int out_fd, int in_fd, s64 __user *uoffset, u64 count)
+{
+    s64 offset;
+    if (uoffset && copy_from_user(&offset, uoffset, sizeof(offset)))
+        return -EFAULT;
+    long n = do_sendfile(out_fd, in_fd, uoffset ? &offset : NULL, count);
+    if (uoffset && n >= 0 && copy_to_user(uoffset, &offset, sizeof(offset)))
+        return -EFAULT;
+    return n;
+}

@@ -240,3 +240,22 @@ long sys_msync(u64 addr, u64 len, int flags)
     }
     return 0;
 }
+
+/* A read-only private window on a file in the caller's address space, for
+ * sendfile: the file's pages (the page cache) reach any file's write through
+ * the one path user data takes. Returns the address of `offset`. */
+long map_file_window(struct inode *file, u64 offset, u64 len, u64 *window, u64 *window_size)
+{
+    struct mm *mm = current_mm();
+    u64 start_offset = ALIGN_DOWN(offset, PAGE_SIZE);
+    u64 size = ALIGN_UP(offset + len, PAGE_SIZE) - start_offset;
+    u64 start = find_free_range(mm, size, 0);
+    if (!start)
+        return -ENOMEM;
+    int err = vma_insert(mm, start, start + size, PROT_READ, MAP_PRIVATE, file, start_offset);
+    if (err)
+        return err;
+    *window = start;
+    *window_size = size;
+    return (long)(start + (offset - start_offset));
+}

@@ -56,6 +56,9 @@ test_mount_i386() { in_own_mount_namespace $I386/mounts; }
 test_resources_glibc() { differential $GLIBC/resources; }
 test_resources_musl() { differential $MUSL/resources; }
 test_resources_i386() { differential $I386/resources; }
+test_sendfile_glibc() { differential $GLIBC/sendfile; }
+test_sendfile_musl() { differential $MUSL/sendfile; }
+test_sendfile_i386() { differential $I386/sendfile; }
 
 test_pc_machine_runs_hello() {
     host_run $GLIBC/hello pc
