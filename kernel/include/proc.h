@@ -91,6 +91,7 @@ struct task {
     int stop_signal;        /* the signal that stopped the task, for waitpid */
     struct inode *proc_dir; /* /proc/PID of a thread-group leader */
     bool stop_reported;
+    bool continue_pending;  /* continued by SIGCONT and not yet reported (WCONTINUED) */
     u64 fs_base, gs_base;
     u64 fs_selector, gs_selector;
     u64 tls[3];             /* set_thread_area's GDT descriptors */

@@ -181,8 +181,8 @@ void stop_current(int sig)
     t->stop_signal = sig;
     t->stop_reported = false;
     t->state = TASK_STOPPED;
-    if (t->group_leader->parent)
-        wake_up(t->group_leader->parent);
+    t->continue_pending = false;
+    notify_parent_of_stop(t);
     schedule();
     irq_restore(flags);
 }

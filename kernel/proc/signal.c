@@ -75,6 +75,18 @@ static void update_exit_work(struct task *t)
         this_cpu()->exit_work |= EXIT_WORK_SIGNAL;
 }
 
+/* A child stopped or continued: its parent gets SIGCHLD unless it asked not
+ * to (SA_NOCLDSTOP), and a parent waiting in waitpid wakes. */
+void notify_parent_of_stop(struct task *child)
+{
+    struct task *parent = child->group_leader->parent;
+    if (!parent)
+        return;
+    wake_up(parent);
+    if (!(parent->sighand->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+        signal_send_process(parent, SIGCHLD);
+}
+
 void signal_send(struct task *t, int sig)
 {
     if (sig <= 0 || sig > NSIG || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
@@ -83,8 +95,13 @@ void signal_send(struct task *t, int sig)
     if (sig == SIGCONT || sig == SIGKILL) {
         /* Continuing (and killing) wakes a stopped process at once. */
         t->pending_signals &= ~default_stop;
-        if (t->state == TASK_STOPPED)
+        if (t->state == TASK_STOPPED) {
             t->state = TASK_RUNNABLE;
+            if (sig == SIGCONT) {
+                t->continue_pending = true;
+                notify_parent_of_stop(t);
+            }
+        }
     }
     if (SIGBIT(sig) & default_stop)
         t->pending_signals &= ~SIGBIT(SIGCONT);

@@ -60,6 +60,17 @@ static struct task *find_stopped(struct task *parent, int id_type, pid_t id)
     return NULL;
 }
 
+/* A child continued by SIGCONT and not yet reported (WCONTINUED), or NULL. */
+static struct task *find_continued(struct task *parent, int id_type, pid_t id)
+{
+    for (struct task *c = parent->children; c; c = c->sibling)
+        if (matches(c, id_type, id) && c->continue_pending && c->state != TASK_ZOMBIE)
+            return c;
+    return NULL;
+}
+
+#define STATUS_CONTINUED 0xffff /* what waitpid reports for a continued child */
+
 static void reap(struct task *parent, struct task *child)
 {
     for (struct task **link = &parent->children; *link; link = &(*link)->sibling) {
@@ -75,7 +86,9 @@ static void reap(struct task *parent, struct task *child)
     task_count_reaped();
 }
 
-/* Waits for a matching child; returns it (reaped unless keep) or an errno. */
+/* Waits for a matching child that exited (WEXITED), stopped (WUNTRACED,
+ * alias WSTOPPED) or continued (WCONTINUED), as `options` ask; returns 1 with
+ * its status (reaped or reported unless keep), 0 for WNOHANG, or an errno. */
 static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *status, pid_t *pid)
 {
     struct task *me = current_task()->group_leader;
@@ -83,6 +96,8 @@ static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *s
     for (;;) {
         bool any;
         struct task *z = find_zombie(me, id_type, id, &any);
+        if (!(options & WEXITED))
+            z = NULL;
         if (z) {
             *status = z->wait_status;
             *pid = z->pid;
@@ -97,6 +112,15 @@ static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *s
             *pid = s->pid;
             if (!keep)
                 s->stop_reported = true;
+            irq_restore(flags);
+            return 1;
+        }
+        struct task *c = (options & WCONTINUED) ? find_continued(me, id_type, id) : NULL;
+        if (c) {
+            *status = STATUS_CONTINUED;
+            *pid = c->pid;
+            if (!keep)
+                c->continue_pending = false;
             irq_restore(flags);
             return 1;
         }
@@ -132,7 +156,7 @@ long sys_wait4(pid_t pid, int __user *wstatus, int options, void __user *rusage)
         return -ESRCH;
     int status;
     pid_t child;
-    long found = wait_for_child(id_type, id, options, false, &status, &child);
+    long found = wait_for_child(id_type, id, options | WEXITED, false, &status, &child);
     if (found <= 0)
         return found;
     if (wstatus && put_user(status, wstatus))
@@ -153,6 +177,8 @@ struct siginfo_child {
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
 
 long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __user *rusage)
 {
@@ -166,16 +192,6 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
         return -EINVAL;
     if (id_type == P_PGID && id == 0)
         id = current_task()->pgid;
-    if (!(options & WEXITED)) {
-        /* Only stops and continues asked for: sysgate has no stopped tasks yet. */
-        bool any;
-        find_zombie(current_task()->group_leader, id_type, id, &any);
-        if (!any)
-            return -ECHILD;
-        if (options & WNOHANG)
-            return infop && clear_user(infop, 128) ? -EFAULT : 0;
-        return -ENOSYS;
-    }
     int status;
     pid_t child;
     long found = wait_for_child(id_type, id, options, options & WNOWAIT, &status, &child);
@@ -186,7 +202,13 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
     if (found == 0)
         return 0;
     struct siginfo_child info = {.si_signo = SIGCHLD, .si_pid = child};
-    if (status & 0x7f) {
+    if (status == STATUS_CONTINUED) {
+        info.si_code = CLD_CONTINUED;
+        info.si_status = SIGCONT;
+    } else if ((status & 0xff) == 0x7f) {
+        info.si_code = CLD_STOPPED;
+        info.si_status = (status >> 8) & 0xff;
+    } else if (status & 0x7f) {
         info.si_code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
         info.si_status = status & 0x7f;
     } else {

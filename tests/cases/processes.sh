@@ -16,6 +16,9 @@ test_signals_i386_intel() {
 test_threads_glibc() { differential $GLIBC/threads; }
 test_threads_musl() { differential $MUSL/threads; }
 test_threads_i386() { differential $I386/threads; }
+test_job_control_waits_glibc() { differential $GLIBC/jobstop; }
+test_job_control_waits_musl() { differential $MUSL/jobstop; }
+test_job_control_waits_i386() { differential $I386/jobstop; }
 test_fifo_glibc() { differential $GLIBC/fifo; }
 test_fifo_musl() { differential $MUSL/fifo; }
 test_fifo_i386() { differential $I386/fifo; }
