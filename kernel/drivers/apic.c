@@ -20,7 +20,6 @@
 #define APIC_TIMER_DIVIDE 0x3e0
 #define LVT_PERIODIC (1u << 17)
 
-#define TICK_NS (1000000000ull / HZ)
 
 static volatile u32 *apic;
 static volatile u64 ticks;
@@ -36,10 +35,13 @@ static void timer_interrupt(struct regs *r)
 {
     ticks++;
     struct task *t = current_task();
-    if (regs_from_user(r))
+    bool user = regs_from_user(r);
+    if (user)
         t->user_ticks++;
     else if (t->pid)
         t->system_ticks++;
+    if (user || t->pid)
+        cpu_itimers_tick(t, user);
     clock_tick();
     wake_up(clock_channel());
     itimers_tick();

@@ -4,6 +4,7 @@
 #include "types.h"
 
 #define HZ 100
+#define TICK_NS (1000000000ull / HZ)
 #define VECTOR_TIMER 32
 #define VECTOR_SERIAL 36
 #define VECTOR_SPURIOUS 255

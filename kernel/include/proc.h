@@ -87,6 +87,7 @@ struct task {
     u32 syscall_nr;         /* the call a sleep interrupted, for its restart */
     u64 user_ticks, system_ticks;       /* timer ticks that found it running, as Linux counts */
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */
+    u64 cpu_timer_left[2], cpu_timer_interval[2]; /* leader: ITIMER_VIRTUAL, ITIMER_PROF in CPU ns; 0 when off */
     u64 children_user_ticks, children_system_ticks; /* of reaped children */
     int stop_signal;        /* the signal that stopped the task, for waitpid */
     struct inode *proc_dir; /* /proc/PID of a thread-group leader */

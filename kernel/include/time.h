@@ -11,6 +11,8 @@ void clock_tick(void);
 /* What the timer tick wakes: sleepers waiting for a time to come. */
 const void *clock_channel(void);
 void itimers_tick(void);
+struct task;
+void cpu_itimers_tick(struct task *t, bool user);
 s64 realtime_seconds(void);
 u64 realtime_ns(void);
 

@@ -190,31 +190,66 @@ static void read_itimer(struct task *leader, struct itimerval_k *out)
     *out = (struct itimerval_k){ns_to_timeval(leader->alarm_interval), ns_to_timeval(leader->alarm_deadline ? left : 0)};
 }
 
+/* The CPU-time timers count down the process's ticks: ITIMER_VIRTUAL in
+ * user mode only, ITIMER_PROF in user and kernel mode (cpu_itimers_tick). */
+static void read_cpu_itimer(struct task *leader, int index, struct itimerval_k *out)
+{
+    *out = (struct itimerval_k){ns_to_timeval(leader->cpu_timer_interval[index]),
+                                ns_to_timeval(leader->cpu_timer_left[index])};
+}
+
 long itimer_get(int which, struct itimerval_k *out)
 {
+    struct task *leader = current_task()->group_leader;
     if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
-        return -ENOSYS; /* CPU-time timers: not yet */
-    if (which != ITIMER_REAL)
+        read_cpu_itimer(leader, which - ITIMER_VIRTUAL, out);
+    else if (which == ITIMER_REAL)
+        read_itimer(leader, out);
+    else
         return -EINVAL;
-    read_itimer(current_task()->group_leader, out);
     return 0;
 }
 
 long itimer_set(int which, const struct itimerval_k *v, struct itimerval_k *old)
 {
-    if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
-        return -ENOSYS;
-    if (which != ITIMER_REAL)
+    if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
         return -EINVAL;
     if (v->value.tv_usec < 0 || v->value.tv_usec >= 1000000 || v->interval.tv_usec < 0 ||
         v->interval.tv_usec >= 1000000 || v->value.tv_sec < 0 || v->interval.tv_sec < 0)
         return -EINVAL;
     struct task *leader = current_task()->group_leader;
-    read_itimer(leader, old);
     u64 value_ns = timeval_to_ns(v->value);
+    if (which != ITIMER_REAL) {
+        int index = which - ITIMER_VIRTUAL;
+        read_cpu_itimer(leader, index, old);
+        leader->cpu_timer_left[index] = value_ns;
+        leader->cpu_timer_interval[index] = timeval_to_ns(v->interval);
+        return 0;
+    }
+    read_itimer(leader, old);
     leader->alarm_deadline = value_ns ? monotonic_ns() + value_ns : 0;
     leader->alarm_interval = timeval_to_ns(v->interval);
     return 0;
+}
+
+/* At every tick, for the task it found running (in user mode or not). */
+void cpu_itimers_tick(struct task *t, bool user)
+{
+    static const int signals[2] = {SIGVTALRM, SIGPROF};
+    struct task *leader = t->group_leader;
+    if (!leader || leader->state == TASK_ZOMBIE || leader->state == TASK_DEAD)
+        return;
+    for (int index = 0; index < 2; index++) {
+        u64 *left = &leader->cpu_timer_left[index];
+        if (!*left || (index == 0 && !user))
+            continue;
+        if (*left > TICK_NS) {
+            *left -= TICK_NS;
+            continue;
+        }
+        *left = leader->cpu_timer_interval[index];
+        signal_send_process(leader, signals[index]);
+    }
 }
 
 long sys_getitimer(int which, struct itimerval_k __user *value)

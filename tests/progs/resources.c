@@ -27,8 +27,15 @@ static void show(const char *what, int result)
     printf("%s: %d%s%s\n", what, result, result < 0 ? " " : "", result < 0 ? strerror(errno) : "");
 }
 
-static volatile int alarms;
+static volatile int alarms, vtalarms, profs;
 static void on_alarm(int sig) { (void)sig; alarms++; }
+static void on_cpu_timer(int sig)
+{
+    if (sig == SIGVTALRM)
+        vtalarms++;
+    else
+        profs++;
+}
 
 int main(void)
 {
@@ -69,6 +76,25 @@ int main(void)
     struct itimerval bad = {{0, 0}, {0, 1000000}};
     show("setitimer bad usec", setitimer(ITIMER_REAL, &bad, NULL));
     show("getitimer bad which", getitimer(5, &old));
+
+    /* CPU-time timers: they run only while the process computes. */
+    signal(SIGVTALRM, on_cpu_timer);
+    signal(SIGPROF, on_cpu_timer);
+    struct itimerval cpu = {{0, 0}, {0, 30000}};
+    show("setitimer ITIMER_VIRTUAL", setitimer(ITIMER_VIRTUAL, &cpu, NULL));
+    for (unsigned long i = 0; !vtalarms && i < 4000000000ul; i++)
+        spin += i;
+    printf("SIGVTALRM after computing: %d\n", vtalarms);
+    struct itimerval prof = {{0, 20000}, {1, 0}};
+    show("setitimer ITIMER_PROF", setitimer(ITIMER_PROF, &prof, NULL));
+    getitimer(ITIMER_PROF, &old);
+    printf("ITIMER_PROF armed: %d interval %ld\n", old.it_value.tv_sec * 1000000 + old.it_value.tv_usec > 500000,
+           (long)old.it_interval.tv_usec);
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_PROF, &off, &old);
+    getitimer(ITIMER_PROF, &old);
+    printf("ITIMER_PROF disarmed: %d\n", old.it_value.tv_sec == 0 && old.it_value.tv_usec == 0);
+    printf("no SIGPROF: %d\n", profs == 0);
 
     int p[2];
     pipe(p);
