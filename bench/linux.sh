@@ -47,6 +47,7 @@
 #   TIMEOUT=120 (seconds, for `boot`)
 #   LINUX_CMDLINE="console=ttyS0 panic=-1 quiet cryptomgr.notests" (the base)
 #   LINUX_CMDLINE_EXTRA="..." (appended)
+#   LINUX_INIT_PATH=init (where the program goes; another path adds rdinit=)
 #   TSC_KHZ=N|none (default: measured with build/bench/timer --tsc-khz, else
 #   read from /proc/cpuinfo; none: no tsc_early_khz=)   TIMER=build/bench/timer
 set -euo pipefail
@@ -133,10 +134,12 @@ kernel_image() {
     echo "$v"
 }
 
-# Writes a cpio "newc" archive: /dev, /dev/console (c 5 1), /proc, /init.
+# Writes a cpio "newc" archive: /dev, /dev/console (c 5 1), /proc, /bin and
+# the program as /init (or as /$LINUX_INIT_PATH, which the kernel is then
+# told to run with rdinit=: bin/sh makes busybox an interactive shell).
 # Written here byte by byte so that no root rights (mknod) are needed.
 write_cpio() {
-    local prog=$1 out=$2 ino=1
+    local prog=$1 out=$2 ino=1 path=${LINUX_INIT_PATH:-init}
     hdr() {     # NAME MODE SIZE [RDEVMAJOR RDEVMINOR]
         local name=$1 mode=$2 size=$3 nl=$(( ${#1} + 1 ))
         printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
@@ -151,7 +154,8 @@ write_cpio() {
         hdr dev $((0040755)) 0
         hdr dev/console $((0020600)) 0 5 1
         hdr proc $((0040555)) 0
-        hdr init $((0100755)) "$size"
+        hdr bin $((0040755)) 0
+        hdr "$path" $((0100755)) "$size"
         cat "$prog"
         head -c $(( (4 - size % 4) % 4 )) /dev/zero
         ino=0
@@ -165,7 +169,7 @@ initramfs() {
     [ -f "$prog" ] || die "$prog: no such file"
     mkdir -p "$LINUX_WORK"
     local out
-    out="$LINUX_WORK/$(basename "$prog").cpio"
+    out="$LINUX_WORK/$(basename "$prog")$(echo "-${LINUX_INIT_PATH:-init}" | tr / _).cpio"
     if [ ! -s "$out" ] || [ "$prog" -nt "$out" ]; then
         write_cpio "$prog" "$out"
     fi
@@ -193,6 +197,7 @@ qemu_cmd() {
     khz=$(tsc_khz)
     local cmdline=${LINUX_CMDLINE:-console=ttyS0 panic=-1 quiet cryptomgr.notests}
     [ -n "$khz" ] && [ "$khz" != none ] && cmdline+=" tsc_early_khz=$khz"
+    [ "${LINUX_INIT_PATH:-init}" != init ] && cmdline+=" rdinit=/$LINUX_INIT_PATH"
     [ -n "${LINUX_CMDLINE_EXTRA:-}" ] && cmdline+=" $LINUX_CMDLINE_EXTRA"
     # Arguments after PROG go to init: the kernel passes words after "--".
     [ $# -gt 0 ] && cmdline+=" -- $*"

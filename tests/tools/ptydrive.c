@@ -8,6 +8,8 @@
  *                send TEXT     type TEXT followed by Enter
  *                ctrl C        type ^C (any letter)
  *                sleep MS      wait
+ *                quit          kill the command and exit 0 (for timing how long
+ *                              until an expectation is met: `make bench`)
  * Like a terminal, it answers the cursor-position query (ESC [ 6 n).
  * Everything the command printed goes to stdout; the exit status is the
  * command's, or 124 if an expectation was not met.
@@ -113,6 +115,10 @@ int main(int argc, char **argv)
         } else if (!strncmp(line, "ctrl ", 5)) {
             char c = (char)(line[5] & 0x1f);
             write(master, &c, 1);
+        } else if (!strcmp(line, "quit")) {
+            kill(child, SIGKILL);
+            waitpid(child, NULL, 0);
+            return 0;
         } else if (!strncmp(line, "sleep ", 6)) {
             long until = now_ms() + atol(line + 6);
             while (now_ms() < until)
