@@ -96,11 +96,28 @@ static void signal_foreground(int sig)
         console.line_len = 0;
         console.count = console.lines = 0;
     }
-    if (console.pgrp) {
-        for (struct task *t = task_first(); t; t = task_next(t))
-            if (t->pgid == console.pgrp && t == t->group_leader && t->state != TASK_ZOMBIE && t->state != TASK_DEAD)
-                signal_send_process(t, sig);
-    }
+    if (console.pgrp)
+        signal_process_group(console.pgrp, sig);
+}
+
+/*
+ * Job control: a process of a background group of the terminal's session
+ * that reads it (or, with TOSTOP, writes it, or changes its settings) stops
+ * with SIGTTIN/SIGTTOU, and the call restarts once it is continued in the
+ * foreground. Reading with SIGTTIN ignored or blocked, or from an orphaned
+ * group, is EIO; writing with SIGTTOU ignored or blocked is allowed.
+ */
+static long job_control_check(int sig)
+{
+    struct task *me = current_task()->group_leader;
+    if (!console.pgrp || console.session != me->sid || me->pgid == console.pgrp)
+        return 0;
+    if (signal_ignored_or_blocked(current_task(), sig))
+        return sig == SIGTTIN ? -EIO : 0;
+    if (process_group_orphaned(me->pgid))
+        return -EIO;
+    signal_process_group(me->pgid, sig);
+    return -ERESTARTSYS;
 }
 
 static void erase_one(void)
@@ -195,6 +212,9 @@ static bool readable(void)
 static ssize_t tty_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 {
     (void)pos;
+    long denied = job_control_check(SIGTTIN);
+    if (denied)
+        return denied;
     if (len == 0)
         return 0;
     u64 flags = irq_save();
@@ -244,6 +264,11 @@ static ssize_t tty_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 static ssize_t tty_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
 {
     (void)f, (void)pos;
+    if (console.termios.c_lflag & TOSTOP) {
+        long denied = job_control_check(SIGTTOU);
+        if (denied)
+            return denied;
+    }
     char in[256], out[512];
     size_t done = 0;
     bool onlcr = (console.termios.c_oflag & OPOST) && (console.termios.c_oflag & ONLCR);
@@ -277,6 +302,17 @@ static long tty_ioctl(struct file *f, unsigned cmd, u64 arg)
     switch (cmd) {
     case TCGETS:
         return copy_to_user(p, &console.termios, sizeof(console.termios)) ? -EFAULT : 0;
+    case TCSETSF:
+    case TCSETS:
+    case TCSETSW:
+    case TIOCSPGRP: {
+        long denied = job_control_check(SIGTTOU);
+        if (denied)
+            return denied;
+        break;
+    }
+    }
+    switch (cmd) {
     case TCSETSF:
         console.count = console.lines = 0;
         console.line_len = 0;

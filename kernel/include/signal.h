@@ -74,6 +74,9 @@ void sighand_put(struct sighand *h);
 void signals_reset_on_exec(struct task *t);
 void signal_send_process(struct task *leader, int sig);
 void notify_parent_of_stop(struct task *child);
+void signal_process_group(pid_t pgrp, int sig);
+bool signal_ignored_or_blocked(struct task *t, int sig);
+bool process_group_orphaned(pid_t pgrp);
 /* A fault's signal: delivered even when blocked or ignored, as Linux forces it. */
 void signal_force(int sig, u64 vector, u64 address, bool address_valid);
 /* Whether the current task has a signal it does not block. */

@@ -75,6 +75,32 @@ static void update_exit_work(struct task *t)
         this_cpu()->exit_work |= EXIT_WORK_SIGNAL;
 }
 
+void signal_process_group(pid_t pgrp, int sig)
+{
+    for (struct task *t = task_first(); t; t = task_next(t))
+        if (t->pgid == pgrp && t == t->group_leader && t->state != TASK_ZOMBIE && t->state != TASK_DEAD)
+            signal_send_process(t, sig);
+}
+
+bool signal_ignored_or_blocked(struct task *t, int sig)
+{
+    return t->sighand->action[sig - 1].handler == SIG_IGN_VALUE || (SIGBIT(sig) & t->blocked_signals);
+}
+
+/* No member of the group has a parent in another group of the same session:
+ * nobody is left to continue it if it stops (POSIX's orphaned group). */
+bool process_group_orphaned(pid_t pgrp)
+{
+    for (struct task *t = task_first(); t; t = task_next(t)) {
+        if (t->pgid != pgrp || t != t->group_leader || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+            continue;
+        struct task *parent = t->parent;
+        if (parent && parent->pgid != pgrp && parent->sid == t->sid)
+            return false;
+    }
+    return true;
+}
+
 /* A child stopped or continued: its parent gets SIGCHLD unless it asked not
  * to (SA_NOCLDSTOP), and a parent waiting in waitpid wakes. */
 void notify_parent_of_stop(struct task *child)
