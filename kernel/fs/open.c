@@ -90,6 +90,7 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
 }
 
 long sys_open(const char __user *path, int flags, u32 mode) { return do_open(AT_FDCWD, path, (u32)flags, mode); }
+long sys_creat(const char __user *path, u32 mode) { return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
 long sys_openat(int dirfd, const char __user *path, int flags, u32 mode) { return do_open(dirfd, path, (u32)flags, mode); }
 long sys_close(int fd) { return fd_close(fd); }
 

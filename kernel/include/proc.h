@@ -143,6 +143,7 @@ void mm_destroy(struct mm *mm);
 struct vma *vma_find(struct mm *mm, u64 addr);
 int vma_insert(struct mm *mm, u64 start, u64 end, u32 prot, u32 flags, struct inode *file, u64 offset);
 int vma_unmap(struct mm *mm, u64 start, u64 end);
+int vma_discard(struct mm *mm, u64 start, u64 end);
 int vma_grow(struct mm *mm, u64 addr, u64 old_size, u64 new_size);
 int vma_move(struct mm *mm, u64 addr, u64 old_size, u64 new_addr, u64 new_size);
 /* Handles a user page fault; returns 0 when the access may be retried. */

@@ -1,4 +1,4 @@
-/* brk, mmap, munmap, mprotect, mremap and msync, with Linux's argument checks and errors. */
+/* brk, mmap, munmap, mprotect, mremap, msync and madvise, with Linux's argument checks and errors. */
 #include "compat.h"
 #include "errno.h"
 #include "fd.h"
@@ -258,4 +258,48 @@ long map_file_window(struct inode *file, u64 offset, u64 len, u64 *window, u64 *
     *window = start;
     *window_size = size;
     return (long)(start + (offset - start_offset));
+}
+
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+
+/* The access-pattern hints have nothing to tune here (memory is memory);
+ * MADV_DONTNEED and MADV_FREE drop private pages, which read back as zeros,
+ * or as the file's contents for a file mapping. Other advice is EINVAL. */
+long sys_madvise(u64 addr, u64 len, int advice)
+{
+    if (addr & (PAGE_SIZE - 1))
+        return -EINVAL;
+    u64 end = addr + ALIGN_UP(len, PAGE_SIZE);
+    if (end < addr)
+        return -EINVAL;
+    switch (advice) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+    case MADV_DONTNEED:
+    case MADV_FREE:
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (end == addr)
+        return 0;
+    struct mm *mm = current_mm();
+    for (u64 a = addr; a < end;) {
+        struct vma *v = vma_find(mm, a);
+        if (!v)
+            return -ENOMEM;
+        if (advice == MADV_FREE && v->file)
+            return -EINVAL; /* Linux: anonymous memory only */
+        a = v->end;
+    }
+    if (advice == MADV_DONTNEED || advice == MADV_FREE)
+        return vma_discard(mm, addr, end);
+    return 0;
 }

@@ -224,6 +224,21 @@ int vma_move(struct mm *mm, u64 addr, u64 old_size, u64 new_addr, u64 new_size)
     return vma_unmap(mm, addr, addr + old_size); /* now without pages */
 }
 
+/* madvise(MADV_DONTNEED): private pages in [start, end) go; the next touch
+ * faults in a fresh one. Shared anonymous pages stay, since they are the
+ * only copy the other sharers have. */
+int vma_discard(struct mm *mm, u64 start, u64 end)
+{
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+        if (v->end <= start || (v->flags & VMA_SPECIAL))
+            continue;
+        if ((v->flags & MAP_TYPE) == MAP_SHARED && !v->file)
+            continue;
+        unmap_pages(mm, MAX(start, v->start), MIN(end, v->end));
+    }
+    return 0;
+}
+
 int vma_unmap(struct mm *mm, u64 start, u64 end)
 {
     int err = vma_isolate(mm, start, end);

@@ -1,4 +1,4 @@
-/* What the system says about itself: uname and getrandom. */
+/* What the system says about itself: uname, the host and domain names, getrandom. */
 #include "errno.h"
 #include "lib.h"
 #include "random.h"
@@ -8,6 +8,11 @@ struct utsname {
     char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
 
+#define NAME_LEN 64 /* Linux's __NEW_UTS_LEN */
+
+static char host_name[NAME_LEN + 1] = "sysgate";
+static char domain_name[NAME_LEN + 1] = "(none)";
+
 /* sysgate implements Linux's interface, so it answers as Linux does; the
  * release names the Linux version whose ABI it follows. */
 long sys_uname(struct utsname __user *buf)
@@ -15,13 +20,28 @@ long sys_uname(struct utsname __user *buf)
     struct utsname u;
     memset(&u, 0, sizeof(u));
     strlcpy(u.sysname, "Linux", sizeof(u.sysname));
-    strlcpy(u.nodename, "sysgate", sizeof(u.nodename));
+    strlcpy(u.nodename, host_name, sizeof(u.nodename));
     strlcpy(u.release, "6.1.0-sysgate", sizeof(u.release));
     strlcpy(u.version, "#1 SMP sysgate", sizeof(u.version));
     strlcpy(u.machine, "x86_64", sizeof(u.machine));
-    strlcpy(u.domainname, "(none)", sizeof(u.domainname));
-    return copy_to_user(buf, &u, sizeof(u));
+    strlcpy(u.domainname, domain_name, sizeof(u.domainname));
+    return copy_to_user(buf, &u, sizeof(u)) ? -EFAULT : 0;
 }
+
+static long set_name(char *name, const char __user *new_name, int len)
+{
+    if (len < 0 || len > NAME_LEN)
+        return -EINVAL;
+    char buf[NAME_LEN + 1];
+    if (copy_from_user(buf, new_name, (size_t)len))
+        return -EFAULT;
+    buf[len] = 0;
+    memcpy(name, buf, (size_t)len + 1);
+    return 0;
+}
+
+long sys_sethostname(const char __user *name, int len) { return set_name(host_name, name, len); }
+long sys_setdomainname(const char __user *name, int len) { return set_name(domain_name, name, len); }
 
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2

@@ -59,10 +59,33 @@ test_resources_i386() { differential $I386/resources; }
 test_sendfile_glibc() { differential $GLIBC/sendfile; }
 test_sendfile_musl() { differential $MUSL/sendfile; }
 test_sendfile_i386() { differential $I386/sendfile; }
+test_creat_glibc() { differential $GLIBC/creat; }
+test_creat_i386() { differential $I386/creat; }
+test_madvise_affinity_glibc() { differential $GLIBC/sysmisc; }
+test_madvise_affinity_musl() { differential $MUSL/sysmisc; }
+test_madvise_affinity_i386() { differential $I386/sysmisc; }
 
 test_pc_machine_runs_hello() {
     host_run $GLIBC/hello pc
     sg_run --machine pc $GLIBC/hello pc
     expect_status 0
     cmp -s "$T/host.out" "$T/out" || { show_run; fail "hello under -M pc differs"; }
+}
+
+# reboot(2): poweroff -f powers the machine off at once with status 0.
+test_poweroff_ends_the_machine() {
+    sg_run /bin/busybox sh -c 'echo before; poweroff -f; echo after'
+    expect_status 0
+    [ "$(cat "$T/out")" = before ] || { show_run; fail "output '$(cat "$T/out")', expected only 'before'"; }
+}
+
+# sethostname, on the host in a UTS namespace of its own; 65 characters is EINVAL.
+HOSTNAME_SNIPPET='hostname box1; hostname; uname -n; hostname "$(printf %065d 0)" 2>&1; echo $?; hostname'
+
+test_hostname_glibc() {
+    if [ "$(id -u)" = 0 ]; then
+        HOST_WRAPPER="unshare --uts" differential /bin/busybox sh -c "$HOSTNAME_SNIPPET"
+    else
+        HOST_WRAPPER="unshare --uts --map-root-user" differential /bin/busybox sh -c "$HOSTNAME_SNIPPET"
+    fi
 }
