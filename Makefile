@@ -70,11 +70,11 @@ $(FREESTANDING:%=$(BUILD)/tests/glibc/%): $(BUILD)/tests/glibc/%: tests/progs/%.
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie -o $@ $<
-$(BUILD)/bench/%: bench/progs/%.c $(USER_HEADERS) bench/progs/poweroff.h
+$(BUILD)/bench/%: bench/progs/%.c $(USER_HEADERS) bench/progs/poweroff.h bench/progs/benchclock.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
-$(BUILD)/bench/%32: bench/progs/%.c $(USER_HEADERS) bench/progs/poweroff.h
+$(BUILD)/bench/%32: bench/progs/%.c $(USER_HEADERS) bench/progs/poweroff.h bench/progs/benchclock.h
 	@mkdir -p $(dir $@)
 	@echo "  CC -m32 $@"
 	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -static -fno-pie -no-pie -o $@ $<

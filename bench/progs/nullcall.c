@@ -19,23 +19,10 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <sysgate/syscall.h>
+#include "benchclock.h"
 #include "poweroff.h"
 
 #define ITERATIONS 20000
-
-static inline uint64_t tsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 static void report(const char *name, uint64_t tsc_start, uint64_t tsc_end, uint64_t ns_start, uint64_t ns_end)
 {

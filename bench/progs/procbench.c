@@ -13,26 +13,13 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "benchclock.h"
 #include "poweroff.h"
 
 #define FORKS 200
 #define EXECS 100
 #define PIPE_BYTES (16u << 20)
 #define CHUNK (64u << 10)
-
-static inline uint64_t tsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 static void report(const char *name, uint64_t t0, uint64_t t1, uint64_t n0, uint64_t n1, double units)
 {
