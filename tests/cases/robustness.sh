@@ -12,3 +12,13 @@ test_fork_bomb_gets_eagain() { robust forkbomb; }
 test_memory_hog_dies_system_goes_on() { robust oom; }
 test_fork_exit_wait_cycles_leak_nothing() { robust cycles; }
 test_descriptors_do_not_leak() { robust fds; }
+
+# Hostile arguments to every system call of both tables (tests/progs/fuzz.c):
+# the children may die, the kernel may not, and the system works afterwards.
+fuzz_case() {
+    sg_run "$@"
+    expect_status 0 || return 1
+    grep -q '^alive after' "$T/out" || { show_run; fail "no 'alive' line"; }
+}
+test_fuzz_syscall_and_int80_from_64_bit() { fuzz_case $GLIBC/fuzz 1 6 2000; }
+test_fuzz_32_bit() { fuzz_case $I386/fuzz 2 6 2000; }
