@@ -86,8 +86,9 @@ long inode_path(struct inode *dir, const char *file_name, char *out, size_t size
     if (dir == root_inode && !file_name)
         path[--start] = '/';
     for (; dir != root_inode; dir = dir->parent) {
-        for (struct inode *covered; (covered = mount_point_of(dir));)
-            dir = covered; /* a mounted tree's root is named by its mount point */
+        /* a mounted tree's root is named by its mount point (mounts stack a bounded number of times) */
+        for (int hops = 0; hops < 64 && mount_point_of(dir); hops++)
+            dir = mount_point_of(dir);
         if (dir == root_inode)
             break;
         const char *name = name_in_parent(dir);

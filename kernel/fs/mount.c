@@ -7,7 +7,8 @@
  * as Linux has a single devtmpfs), "tmpfs" (a new empty tree per mount), and
  * bind mounts of any directory. At boot the kernel has already mounted /proc
  * and /dev, so /proc/mounts lists them; an init that mounts them again stacks
- * a mount, as Linux would. Read-only and noexec mounts are not supported
+ * a mount, as Linux would; those two boot mounts cannot be unmounted (EBUSY),
+ * since their trees are the kernel's. Read-only and noexec mounts are not supported
  * (EINVAL) rather than accepted and not enforced; nosuid and nodev are
  * accepted and have nothing to do (every process is root, and only the
  * kernel makes device nodes).
@@ -48,6 +49,7 @@ struct mount {
     struct inode *root;       /* what is seen there */
     char source[32], fstype[FSTYPE_MAX];
     u32 flags;                /* MS_NOSUID | MS_NODEV | the atime flags, for /proc/mounts */
+    bool kernel_made;         /* /proc and /dev at boot: their trees cannot be taken away */
 };
 
 /* In the order made: a later mount on the same point covers an earlier one. */
@@ -64,12 +66,12 @@ static struct mount *mount_of_root(const struct inode *root)
 
 struct inode *mount_cross(struct inode *dir)
 {
-    for (bool crossed = true; crossed;) {
-        crossed = false;
+    for (int hops = 0, crossed = 1; crossed && hops < MAX_MOUNTS; hops++) {
+        crossed = 0;
         for (int i = mount_count - 1; i >= 0; i--) {
             if (mounts[i].mountpoint == dir && mounts[i].root != dir) {
                 dir = mounts[i].root;
-                crossed = true;
+                crossed = 1;
                 break;
             }
         }
@@ -77,25 +79,54 @@ struct inode *mount_cross(struct inode *dir)
     return dir;
 }
 
-struct inode *mount_point_of(struct inode *root)
+/* The newest mount seen at the place of `covered`, the directory a path names
+ * before any mount: mounts stack, each over the root of the one before. */
+static struct mount *mount_at(struct inode *covered)
 {
-    struct mount *m = mount_of_root(root);
-    return m && m->mountpoint != root ? m->mountpoint : NULL;
+    struct mount *top = NULL;
+    struct inode *dir = covered;
+    for (int hops = 0; hops < MAX_MOUNTS; hops++) {
+        struct mount *found = NULL;
+        for (int i = mount_count - 1; i >= 0 && &mounts[i] > top; i--) {
+            if (mounts[i].mountpoint == dir) {
+                found = &mounts[i];
+                break;
+            }
+        }
+        if (!found)
+            break;
+        top = found;
+        if (found->root == dir)
+            break; /* mounted over itself: nothing stacks through it */
+        dir = found->root;
+    }
+    return top;
 }
 
+/* The directory a mounted tree's root stands over (the newest such mount),
+ * or NULL for a directory that is not the root of a mount elsewhere. */
+struct inode *mount_point_of(struct inode *root)
+{
+    for (int i = mount_count - 1; i >= 0; i--)
+        if (mounts[i].root == root && mounts[i].mountpoint != root)
+            return mounts[i].mountpoint;
+    return NULL;
+}
+
+/* "..": out of a mounted root to its mount point first (as often as mounts
+ * stack; never more than there are mounts), then up, then into what is
+ * mounted there. */
 struct inode *mount_parent(struct inode *dir)
 {
+    for (int hops = 0; hops < MAX_MOUNTS; hops++) {
+        struct inode *covered = mount_point_of(dir);
+        if (!covered)
+            break;
+        dir = covered;
+    }
     if (dir == root_inode)
         return dir;
-    struct mount *m = mount_of_root(dir);
-    /* A mounted root's ".." is its mount point's; the mount point itself may be a mounted root. */
-    while (m && m->mountpoint != root_inode) {
-        struct inode *parent = m->mountpoint->parent;
-        if (parent && parent != m->mountpoint)
-            return mount_cross(parent);
-        m = mount_of_root(m->mountpoint);
-    }
-    return m ? root_inode : dir->parent;
+    return mount_cross(dir->parent);
 }
 
 static int add_mount(struct inode *mountpoint, struct inode *root, const char *source, const char *fstype, u32 flags)
@@ -117,8 +148,8 @@ static int add_mount(struct inode *mountpoint, struct inode *root, const char *s
 void mount_boot(const char *path, const char *source, const char *fstype)
 {
     struct inode *dir;
-    if (!path_lookup(NULL, path, true, &dir))
-        add_mount(dir, dir, source, fstype, 0);
+    if (!path_lookup(NULL, path, true, &dir) && !add_mount(dir, dir, source, fstype, 0))
+        mounts[mount_count - 1].kernel_made = true;
 }
 
 int mounts_text(char *buf, size_t size)
@@ -240,17 +271,19 @@ long sys_umount2(const char __user *utarget, int flags)
         return -EINVAL;
     char *target = kmalloc(PATH_MAX);
     long err = target ? copy_path_from_user(target, utarget) : -ENOMEM;
-    struct inode *dir = NULL;
+    struct inode *covered = NULL;
     if (!err)
-        err = path_lookup(NULL, target, !(flags & UMOUNT_NOFOLLOW), &dir);
+        err = path_lookup_covered(target, !(flags & UMOUNT_NOFOLLOW), &covered);
     kfree(target);
     if (err)
         return err;
     if (flags & MNT_EXPIRE)
         return -EAGAIN; /* the first call only marks the mount, as on Linux */
-    struct mount *m = mount_of_root(dir);
+    struct mount *m = mount_at(covered);
     if (!m)
         return -EINVAL; /* not a mount point */
+    if (m->kernel_made)
+        return -EBUSY; /* the kernel's own /proc and /dev stay */
     m->mountpoint->refs--;
     m->root->refs--;
     inode_release(m->mountpoint);

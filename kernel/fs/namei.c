@@ -32,7 +32,8 @@ static struct inode *dir_find(struct inode *dir, const char *name, size_t len)
     return NULL;
 }
 
-static int walk(struct inode *base, const char *path, bool follow_last, int *links, struct inode **out);
+static int walk(struct inode *base, const char *path, bool follow_last, bool cross_last, int *links,
+                struct inode **out);
 
 static int follow_link(struct inode *dir, struct inode *link, int *links, struct inode **out)
 {
@@ -43,12 +44,13 @@ static int follow_link(struct inode *dir, struct inode *link, int *links, struct
     if (!target)
         return -ENOMEM;
     symlink_target(link, target, PATH_MAX);
-    int err = walk(dir, target, true, links, out);
+    int err = walk(dir, target, true, true, links, out);
     kfree(target);
     return err;
 }
 
-static int walk(struct inode *base, const char *path, bool follow_last, int *links, struct inode **out)
+static int walk(struct inode *base, const char *path, bool follow_last, bool cross_last, int *links,
+                struct inode **out)
 {
     struct inode *cur = path[0] == '/' ? root_inode : (base ? base : root_inode);
     const char *p = path;
@@ -68,11 +70,12 @@ static int walk(struct inode *base, const char *path, bool follow_last, int *lin
         struct inode *next = dir_find(cur, p, len);
         if (!next)
             return -ENOENT;
-        next = mount_cross(next);
         bool last = true;
         for (const char *q = end; *q; q++)
             if (*q != '/')
                 last = false;
+        if (!last || cross_last)
+            next = mount_cross(next);
         bool trailing_slash = *end == '/';
         if (S_ISLNK(next->mode) && (!last || follow_last || trailing_slash)) {
             int err = follow_link(cur, next, links, &next);
@@ -93,7 +96,16 @@ int path_lookup(struct inode *base, const char *path, bool follow_last, struct i
     if (!*path)
         return -ENOENT;
     int links = 0;
-    return walk(base, path, follow_last, &links, out);
+    return walk(base, path, follow_last, true, &links, out);
+}
+
+/* The directory a path names before any mount on it: what umount starts from. */
+int path_lookup_covered(const char *path, bool follow_last, struct inode **out)
+{
+    if (!*path)
+        return -ENOENT;
+    int links = 0;
+    return walk(NULL, path, follow_last, false, &links, out);
 }
 
 /* Splits off the last component; the directory is looked up, the last name is not. */

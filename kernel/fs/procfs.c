@@ -10,6 +10,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
+#include "signal.h"
 #include "uaccess.h"
 #include "x86.h"
 
@@ -86,14 +87,42 @@ static int gen_cmdline(struct task *t, char *buf, size_t size)
     return copy_from_mm(t->mm, buf, t->mm->arg_start, n) ? 0 : (int)n;
 }
 
+/* Mapped bytes and resident pages of an address space. */
+static void memory_use(struct mm *mm, u64 *virtual_bytes, u64 *resident_pages)
+{
+    *virtual_bytes = *resident_pages = 0;
+    for (struct vma *v = mm ? mm->vmas : NULL; v; v = v->next) {
+        *virtual_bytes += v->end - v->start;
+        u64 va = v->start;
+        while (pte_next_present(mm->pml4, &va, v->end)) {
+            (*resident_pages)++;
+            va += PAGE_SIZE;
+        }
+    }
+}
+
+/* Linux's 52 fields, in its order; counters sysgate does not keep (page
+ * faults, start time, code and data bounds) are 0. */
 static int gen_stat(struct task *t, char *buf, size_t size)
 {
     struct task *parent = t->parent;
+    u64 vsize, rss;
+    memory_use(t->mm, &vsize, &rss);
+    u64 ignored = 0, caught = 0;
+    for (int sig = 1; sig <= 64 && t->sighand; sig++) {
+        u64 handler = t->sighand->action[sig - 1].handler;
+        if (handler == 1 /* SIG_IGN */)
+            ignored |= 1ull << (sig - 1);
+        else if (handler > 1)
+            caught |= 1ull << (sig - 1);
+    }
     return snprintf(buf, size,
-                    "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 0 %lu %lu\n",
+                    "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 0 %lu %lu "
+                    "18446744073709551615 0 0 0 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
                     t->pid, t->comm, state_letters[t->state], parent ? parent->tgid : 0, t->pgid, t->sid,
                     t->user_ticks, t->system_ticks, t->children_user_ticks, t->children_system_ticks, t->live_threads,
-                    t->mm ? (t->mm->brk - t->mm->brk_start) : 0ul, 0ul);
+                    vsize, rss, t->pending_signals & 0x7fffffff, t->blocked_signals & 0x7fffffff,
+                    ignored & 0x7fffffff, caught & 0x7fffffff);
 }
 
 static int gen_status(struct task *t, char *buf, size_t size)

@@ -149,9 +149,30 @@ long map_file_window(struct inode *file, u64 offset, u64 len, u64 *window, u64 *
 
 #define SENDFILE_WINDOW (1ul << 20)
 
-/* sendfile from a regular file to any file, window by window of the source
- * mapped into the caller (see map_file_window). `offset` NULL: from and
- * advancing the source's own position. */
+/* One window of sendfile: a file of the in-memory file system is mapped
+ * (its page cache) and written from there; any other (/proc's, made on each
+ * read) is read into a fresh window first. Returns bytes written or an errno. */
+static long sendfile_window(struct file *in, struct file *out, u64 *pos, u64 chunk)
+{
+    bool cached = in->inode->fops == &ramfs_file_ops;
+    u64 window, window_size;
+    long from = map_file_window(cached ? in->inode : NULL, cached ? *pos : 0, chunk, &window, &window_size);
+    if (from < 0)
+        return from;
+    long n = (long)chunk;
+    u64 read_pos = *pos;
+    if (!cached)
+        n = do_read(in, (char __user *)from, chunk, &read_pos);
+    if (n > 0)
+        n = do_write(out, (const char __user *)from, (size_t)n, &out->pos);
+    vma_unmap(current_task()->mm, window, window + window_size);
+    if (n > 0)
+        *pos += (u64)n;
+    return n;
+}
+
+/* sendfile from a regular file to any file, a window at a time.
+ * `offset` NULL: from and advancing the source's own position. */
 long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count)
 {
     struct file *in = fd_get(in_fd), *out = fd_get(out_fd);
@@ -163,29 +184,22 @@ long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count)
         return -EBADF;
     if (!S_ISREG(in->inode->mode) || (out->flags & O_APPEND))
         return -EINVAL;
-    u64 pos = offset ? (u64)*offset : in->pos;
     if (offset && *offset < 0)
         return -EINVAL;
+    u64 pos = offset ? (u64)*offset : in->pos;
     count = MIN(count, (u64)MAX_RW_COUNT);
-    if (pos >= in->inode->size)
-        count = 0;
-    count = MIN(count, in->inode->size - MIN(pos, in->inode->size));
+    if (in->inode->fops == &ramfs_file_ops)
+        count = MIN(count, in->inode->size - MIN(pos, in->inode->size)); /* generated files know their end by reading */
     long done = 0;
     while ((u64)done < count) {
         u64 chunk = MIN(count - (u64)done, SENDFILE_WINDOW);
-        u64 window, window_size;
-        long from = map_file_window(in->inode, pos, chunk, &window, &window_size);
-        if (from < 0)
-            return done ? done : from;
-        ssize_t n = do_write(out, (const char __user *)from, chunk, &out->pos);
-        vma_unmap(current_task()->mm, window, window + window_size);
+        long n = sendfile_window(in, out, &pos, chunk);
         if (n <= 0) {
             if (!done)
                 done = n;
             break;
         }
         done += n;
-        pos += (u64)n;
         if ((u64)n < chunk)
             break;
     }

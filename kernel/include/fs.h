@@ -132,6 +132,7 @@ struct inode *inode_create_detached(u32 mode);
 
 /* Mounts (fs/mount.c): what a directory shows, and the ways up and out of a mounted tree. */
 struct inode *mount_cross(struct inode *dir);
+int path_lookup_covered(const char *path, bool follow_last, struct inode **out);
 struct inode *mount_parent(struct inode *dir);
 struct inode *mount_point_of(struct inode *root);
 void mount_boot(const char *path, const char *source, const char *fstype);

@@ -241,9 +241,10 @@ long sys_msync(u64 addr, u64 len, int flags)
     return 0;
 }
 
-/* A read-only private window on a file in the caller's address space, for
- * sendfile: the file's pages (the page cache) reach any file's write through
- * the one path user data takes. Returns the address of `offset`. */
+/* A window in the caller's address space for sendfile: read-only on a
+ * file's pages (the page cache), so they reach any file's write through the
+ * one path user data takes; or, with file NULL, fresh memory to read into.
+ * Returns the address of `offset`. */
 long map_file_window(struct inode *file, u64 offset, u64 len, u64 *window, u64 *window_size)
 {
     struct mm *mm = current_mm();
@@ -252,7 +253,8 @@ long map_file_window(struct inode *file, u64 offset, u64 len, u64 *window, u64 *
     u64 start = find_free_range(mm, size, 0);
     if (!start)
         return -ENOMEM;
-    int err = vma_insert(mm, start, start + size, PROT_READ, MAP_PRIVATE, file, start_offset);
+    int err = file ? vma_insert(mm, start, start + size, PROT_READ, MAP_PRIVATE, file, start_offset)
+                   : vma_insert(mm, start, start + size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0);
     if (err)
         return err;
     *window = start;

@@ -51,6 +51,10 @@ int main(void) {
     show("bad offset pointer", sendfile(out, in, (off_t *)1, 10));
     off = 0;
     show("count 0", sendfile(out, in, &off, 0));
+    int proc = open("/proc/uptime", O_RDONLY);
+    off = 0;
+    long from_proc = sendfile(p[1], proc, &off, 4096);
+    printf("from a /proc file (made on reading): %d, offset follows %d\n", from_proc > 4, off == from_proc);
     show("to stdout", sendfile(1, in, &(off_t){0}, 26));
     printf("\n");
     unlink(src); unlink(dst);
