@@ -24,6 +24,8 @@ void file_get(struct file *f) { f->refs++; }
 void file_put(struct file *f)
 {
     if (--f->refs == 0) {
+        if (f->inode->flocks)
+            flock_release(f);
         if (f->ops && f->ops->release)
             f->ops->release(f);
         f->inode->refs--;

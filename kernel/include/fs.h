@@ -71,6 +71,7 @@ struct inode {
     u8 *data;                  /* regular files and symlink targets */
     u64 capacity;
     bool data_borrowed;        /* data is the initramfs's, not the heap's */
+    struct flock_holder *flocks; /* flock(2) holders (fs/flock.c) */
     bool nameless;             /* an anonymous pipe's: freed with its last file, whatever nlink says */
     struct pipe *pipe;         /* a FIFO's while it is open; an anonymous pipe's */
     phys_addr_t *cache;        /* the page cache: cache_pages pages of the contents, 0 where not made */
@@ -121,6 +122,7 @@ long inode_full_path(struct inode *inode, char *out, size_t size);
 int inode_set_size(struct inode *inode, u64 size);
 void inode_borrow_data(struct inode *inode, const u8 *data, u64 size);
 int fifo_open(struct file *f);
+void flock_release(struct file *f);
 
 /* poll and select with the timeout already read (fs/poll.c): 0 waits for
  * ever, -1 does not wait, else nanoseconds; the signal mask is a user pointer. */

@@ -61,6 +61,9 @@ test_sendfile_musl() { differential $MUSL/sendfile; }
 test_sendfile_i386() { differential $I386/sendfile; }
 test_creat_glibc() { differential $GLIBC/creat; }
 test_creat_i386() { differential $I386/creat; }
+test_flock_glibc() { differential $GLIBC/flock; }
+test_flock_musl() { differential $MUSL/flock; }
+test_flock_i386() { differential $I386/flock; }
 test_madvise_affinity_glibc() { differential $GLIBC/sysmisc; }
 test_madvise_affinity_musl() { differential $MUSL/sysmisc; }
 test_madvise_affinity_i386() { differential $I386/sysmisc; }
