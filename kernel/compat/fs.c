@@ -129,8 +129,6 @@ long compat_sys_ftruncate64(int fd, u32 low, u32 high) { return sys_ftruncate(fd
 long compat_sys_truncate(const char __user *path, s32 length) { return sys_truncate(path, length); }
 long compat_sys_ftruncate(int fd, s32 length) { return sys_ftruncate(fd, length); }
 
-long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count);
-
 /* sendfile with a 32-bit offset; sendfile64 is the native call. */
 long compat_sys_sendfile(int out_fd, int in_fd, s32 __user *uoffset, u32 count)
 {

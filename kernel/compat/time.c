@@ -1,6 +1,7 @@
 /* The i386 time calls with 32-bit seconds (the *_time64 calls share x86-64's). */
 #include "compat.h"
 #include "errno.h"
+#include "fs.h"
 #include "time.h"
 #include "uaccess.h"
 
@@ -71,8 +72,6 @@ long compat_sys_nanosleep(const struct compat_timespec __user *req, struct compa
     return err;
 }
 
-long clock_sleep_check(int clock, int flags);
-long clock_sleep(int clock, int flags, s64 sec, s64 nsec, u64 *left);
 
 long compat_sys_clock_nanosleep(int clock, int flags, const struct compat_timespec __user *req,
                                 struct compat_timespec __user *rem)
@@ -90,13 +89,12 @@ long compat_sys_clock_nanosleep(int clock, int flags, const struct compat_timesp
     return err;
 }
 
-long do_utimensat(int dirfd, const char __user *path, const struct timespec *times, int flags);
 
 long compat_sys_utimensat(int dirfd, const char __user *path, const struct compat_timespec __user *utimes, int flags)
 {
     struct compat_timespec c[2] = {{0, 0}, {0, 0}};
     if (utimes && copy_from_user(c, utimes, sizeof(c)))
         return -EFAULT;
-    struct timespec t[2] = {{c[0].tv_sec, c[0].tv_nsec}, {c[1].tv_sec, c[1].tv_nsec}};
+    struct timespec_k t[2] = {{c[0].tv_sec, c[0].tv_nsec}, {c[1].tv_sec, c[1].tv_nsec}};
     return do_utimensat(dirfd, path, utimes ? t : NULL, flags);
 }

@@ -10,7 +10,6 @@
 #include "uaccess.h"
 
 
-int copy_path_from_user(char *dst, const char __user *src);
 int dirfd_base(int dirfd, const char *path, struct inode **base);
 int resolve_stat_target(int dirfd, const char __user *upath, int flags, struct inode **out);
 
@@ -107,13 +106,8 @@ long sys_ftruncate(int fd, s64 length)
     return set_length(f->inode, length);
 }
 
-struct timespec_k {
-    s64 tv_sec, tv_nsec;
-};
 #define UTIME_NOW ((1l << 30) - 1l)
 #define UTIME_OMIT ((1l << 30) - 2l)
-
-long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *times, int flags);
 
 long sys_utimensat(int dirfd, const char __user *path, const struct timespec_k __user *utimes, int flags)
 {

@@ -7,7 +7,6 @@
 #include "uaccess.h"
 
 
-int copy_path_from_user(char *dst, const char __user *src);
 
 u32 current_umask(void)
 {

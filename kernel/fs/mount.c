@@ -19,8 +19,6 @@
 #include "mm.h"
 #include "uaccess.h"
 
-int copy_path_from_user(char *dst, const char __user *src);
-long inode_full_path(struct inode *inode, char *out, size_t size);
 
 #define MAX_MOUNTS 32
 #define FSTYPE_MAX 16
@@ -180,15 +178,21 @@ static struct inode *fs_root(const char *fstype, const char *options, long *err)
     }
     if (!strcmp(fstype, "tmpfs")) {
         u32 mode = 01777;
-        /* options: comma-separated; mode=OCTAL is used, size= and the rest do not apply to memory */
+        /* Options are comma-separated; mode=OCTAL is the one that applies. Any
+         * other (size= too: memory is not divided) is refused, not ignored. */
         for (const char *opt = options; opt && *opt;) {
-            if (!strncmp(opt, "mode=", 5)) {
-                mode = 0;
-                for (opt += 5; *opt >= '0' && *opt <= '7'; opt++)
-                    mode = (mode * 8 + (u32)(*opt - '0')) & 07777;
+            if (strncmp(opt, "mode=", 5)) {
+                *err = -EINVAL;
+                return NULL;
             }
-            opt = strchr(opt, ',');
-            if (opt)
+            mode = 0;
+            for (opt += 5; *opt >= '0' && *opt <= '7'; opt++)
+                mode = (mode * 8 + (u32)(*opt - '0')) & 07777;
+            if (*opt && *opt != ',') {
+                *err = -EINVAL;
+                return NULL;
+            }
+            if (*opt)
                 opt++;
         }
         struct inode *root = inode_create_detached(S_IFDIR | mode);
@@ -221,12 +225,13 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
         err = n < 0 ? n : 0;
         options[sizeof(options) - 1] = 0;
     }
-    struct inode *dir = NULL;
+    struct inode *covered = NULL;
     if (!err)
-        err = path_lookup(NULL, target, true, &dir);
+        err = path_lookup_covered(target, true, &covered);
     kfree(target);
     if (err)
         return err;
+    struct inode *dir = mount_cross(covered); /* a new mount goes on top of what is there */
     if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
     u32 known = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REMOUNT | MS_NOATIME | MS_NODIRATIME | MS_BIND |
@@ -235,7 +240,7 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
         return -EINVAL; /* see above: what sysgate would not enforce it does not accept */
     u32 shown = (u32)flags & (MS_NOSUID | MS_NODEV | MS_NOATIME | MS_STRICTATIME);
     if (flags & MS_REMOUNT) {
-        struct mount *m = mount_of_root(dir);
+        struct mount *m = mount_at(covered);
         if (!m)
             return -EINVAL;
         m->flags = shown;

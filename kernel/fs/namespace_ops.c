@@ -15,7 +15,6 @@
 #define RENAME_NOREPLACE 1
 #define RENAME_EXCHANGE 2
 
-int copy_path_from_user(char *dst, const char __user *src);
 int dirfd_base(int dirfd, const char *path, struct inode **base);
 
 /* Resolves everything but the last name of a user path. */

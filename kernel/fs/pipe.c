@@ -111,6 +111,14 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
     return (ssize_t)done;
 }
 
+/* The pipe goes once no end is open (its FIFO's name, if any, stays). */
+static void pipe_destroy(struct pipe *p)
+{
+    p->inode->pipe = NULL;
+    kfree(p->buffer);
+    kfree(p);
+}
+
 static void pipe_release(struct file *f)
 {
     struct pipe *p = f->private;
@@ -121,11 +129,8 @@ static void pipe_release(struct file *f)
     if (writes(f))
         p->writers--;
     wake_up(p);
-    if (p->readers == 0 && p->writers == 0) {
-        p->inode->pipe = NULL;
-        kfree(p->buffer);
-        kfree(p);
-    }
+    if (p->readers == 0 && p->writers == 0)
+        pipe_destroy(p);
 }
 
 static unsigned pipe_poll(struct file *f)
@@ -184,11 +189,8 @@ int fifo_open(struct file *f)
     }
     bool nonblock = f->flags & O_NONBLOCK;
     if (!reads(f) && nonblock && p->readers == 0) {
-        if (p->writers == 0) {
-            inode->pipe = NULL;
-            kfree(p->buffer);
-            kfree(p);
-        }
+        if (p->writers == 0)
+            pipe_destroy(p);
         irq_restore(flags);
         return -ENXIO;
     }
@@ -229,9 +231,7 @@ long sys_pipe2(int __user *fds, int flags)
         for (int i = 0; i < 2; i++)
             if (ends[i])
                 inode->refs--, kfree(ends[i]);
-        inode->pipe = NULL;
-        kfree(p->buffer);
-        kfree(p);
+        pipe_destroy(p);
         inode_release(inode);
         return -ENFILE;
     }

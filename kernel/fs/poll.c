@@ -93,9 +93,6 @@ long sys_poll(struct pollfd __user *fds, u32 nfds, int timeout_ms)
     return do_poll(fds, nfds, timeout_ms < 0 ? 0 : timeout_ms == 0 ? -1 : (s64)timeout_ms * 1000000);
 }
 
-struct timespec_k {
-    s64 tv_sec, tv_nsec;
-};
 
 /* A timeout of zero means "do not wait", none means forever. */
 static long timeout_from_user(const struct timespec_k __user *uts, s64 *ns)

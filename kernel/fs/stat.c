@@ -10,7 +10,6 @@
 #include "stat.h"
 #include "uaccess.h"
 
-int copy_path_from_user(char *dst, const char __user *src);
 int dirfd_base(int dirfd, const char *path, struct inode **base);
 
 #define RAMFS_DEV 1

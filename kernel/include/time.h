@@ -16,6 +16,12 @@ void cpu_itimers_tick(struct task *t, bool user);
 s64 realtime_seconds(void);
 u64 realtime_ns(void);
 
+struct timespec_k {
+    s64 tv_sec, tv_nsec;
+};
+long clock_sleep_check(int clock, int flags);
+long clock_sleep(int clock, int flags, s64 sec, s64 nsec, u64 *left);
+
 struct timeval {
     s64 tv_sec, tv_usec;
 };

@@ -125,6 +125,7 @@ int main(void)
     show("umount proc", umount(at("p")));
 
     show("unknown type", mount("x", at("b"), "nosuchfs", 0, NULL));
+    show("unknown tmpfs option", mount("x", at("b"), "tmpfs", 0, "nosuchoption=1"));
     show("a file as mount point", mount("x", at("t/inside"), "tmpfs", 0, NULL));
     show("missing mount point", mount("x", at("missing"), "tmpfs", 0, NULL));
     show("umount what is not mounted", umount(at("b")));
