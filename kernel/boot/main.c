@@ -228,8 +228,8 @@ static void start_init(void)
     t->fs = kzalloc(sizeof(*t->fs));
     if (!t->files || !t->fs)
         panic("cannot create the first task");
-    *t->fs = (struct fs_info){.cwd = root_inode, .umask = 022, .users = 1};
-    root_inode->refs++;
+    *t->fs = (struct fs_info){.cwd = root_inode, .umask = 022, .users = REFCOUNT_INIT(1)};
+    inode_get(root_inode);
     t->pgid = t->sid = t->pid;
     t->sighand = sighand_create();
     if (!t->sighand)

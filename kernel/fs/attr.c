@@ -40,8 +40,10 @@ long sys_fchmodat(int dirfd, const char __user *path, u32 mode)
 long sys_chmod(const char __user *path, u32 mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
 long sys_fchmod(int fd, u32 mode)
 {
-    struct file *f = fd_get(fd);
-    return f ? set_mode(f->inode, mode) : -EBADF;
+    struct file *f = fdget(fd);
+    long err = f ? set_mode(f->inode, mode) : -EBADF;
+    fdput(f);
+    return err;
 }
 
 static long set_owner(struct inode *inode, u32 uid, u32 gid)
@@ -71,8 +73,10 @@ long sys_lchown(const char __user *path, u32 uid, u32 gid)
 }
 long sys_fchown(int fd, u32 uid, u32 gid)
 {
-    struct file *f = fd_get(fd);
-    return f ? set_owner(f->inode, uid, gid) : -EBADF;
+    struct file *f = fdget(fd);
+    long err = f ? set_owner(f->inode, uid, gid) : -EBADF;
+    fdput(f);
+    return err;
 }
 
 static long set_length(struct inode *inode, s64 length)
@@ -98,12 +102,12 @@ long sys_truncate(const char __user *path, s64 length)
 
 long sys_ftruncate(int fd, s64 length)
 {
-    struct file *f = fd_get(fd);
+    struct file *f = fdget(fd);
     if (!f)
         return -EBADF;
-    if ((f->flags & O_ACCMODE) == O_RDONLY)
-        return -EINVAL;
-    return set_length(f->inode, length);
+    long err = (f->flags & O_ACCMODE) == O_RDONLY ? -EINVAL : set_length(f->inode, length);
+    fdput(f);
+    return err;
 }
 
 #define UTIME_NOW ((1l << 30) - 1l)
@@ -132,9 +136,10 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
         if (t[i].tv_nsec != UTIME_NOW && t[i].tv_nsec != UTIME_OMIT && (t[i].tv_nsec < 0 || t[i].tv_nsec >= 1000000000))
             return -EINVAL;
     struct inode *inode;
+    struct file *f = NULL;
     long err;
     if (!path) {
-        struct file *f = fd_get(dirfd);
+        f = fdget(dirfd);
         if (!f)
             return -EBADF;
         inode = f->inode;
@@ -150,15 +155,22 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
             *stamps[i] = t[i].tv_sec;
     }
     inode->ctime = now;
+    fdput(f);
     return 0;
 }
 
 /* Everything lives in RAM: there is nothing to write back, so these succeed
  * as they do on Linux's tmpfs, after checking their argument. */
 long sys_sync(void) { return 0; }
-long sys_fsync(int fd) { return fd_get(fd) ? 0 : -EBADF; }
-long sys_fdatasync(int fd) { return fd_get(fd) ? 0 : -EBADF; }
-long sys_syncfs(int fd) { return fd_get(fd) ? 0 : -EBADF; }
+static long fd_open_or_ebadf(int fd)
+{
+    struct file *f = fdget(fd);
+    fdput(f);
+    return f ? 0 : -EBADF;
+}
+long sys_fsync(int fd) { return fd_open_or_ebadf(fd); }
+long sys_fdatasync(int fd) { return fd_open_or_ebadf(fd); }
+long sys_syncfs(int fd) { return fd_open_or_ebadf(fd); }
 
 /* statfs: the one file system is RAM, described as Linux describes tmpfs. */
 #define TMPFS_MAGIC 0x01021994
@@ -186,10 +198,10 @@ long statfs_path(const char __user *path, struct statfs_k *out)
 
 long statfs_fd(int fd, struct statfs_k *out)
 {
-    if (!fd_get(fd))
-        return -EBADF;
-    statfs_fill(out);
-    return 0;
+    long err = fd_open_or_ebadf(fd);
+    if (!err)
+        statfs_fill(out);
+    return err;
 }
 
 long sys_statfs(const char __user *path, struct statfs_k __user *buf)

@@ -27,12 +27,11 @@ static long change_dir(struct inode *dir)
     if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
     struct fs_info *fs = current_task()->fs;
-    dir->refs++;
-    if (fs->cwd) {
-        fs->cwd->refs--;
-        inode_release(fs->cwd);
-    }
+    inode_get(dir);
+    struct inode *old = fs->cwd;
     fs->cwd = dir;
+    if (old)
+        inode_put(old);
     return 0;
 }
 
@@ -49,10 +48,12 @@ long sys_chdir(const char __user *upath)
 
 long sys_fchdir(int fd)
 {
-    struct file *f = fd_get(fd);
+    struct file *f = fdget(fd);
     if (!f)
         return -EBADF;
-    return change_dir(f->inode);
+    long err = change_dir(f->inode);
+    fdput(f);
+    return err;
 }
 
 /* The name of `dir` in its parent, or NULL for a directory that was removed. */

@@ -31,11 +31,8 @@ struct linux_dirent64_head {
 } __attribute__((packed));
 
 /* The file position counts entries: 0 is ".", 1 "..", then the children. */
-long sys_getdents64(int fd, void __user *buf, u32 count)
+static long getdents_file(struct file *f, void __user *buf, u32 count)
 {
-    struct file *f = fd_get(fd);
-    if (!f)
-        return -EBADF;
     struct inode *dir = f->inode;
     if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
@@ -71,5 +68,15 @@ long sys_getdents64(int fd, void __user *buf, u32 count)
         written += reclen;
         f->pos = index + 1;
     }
+    return written;
+}
+
+long sys_getdents64(int fd, void __user *buf, u32 count)
+{
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    long written = getdents_file(f, buf, count);
+    fdput(f);
     return written;
 }

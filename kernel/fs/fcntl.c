@@ -4,15 +4,23 @@
 #include "fs.h"
 #include "proc.h"
 
-long sys_dup(int oldfd)
+/* A new descriptor for f at min_fd or above, with a reference of its own. */
+static long dup_at_least(struct file *f, int min_fd, bool cloexec)
 {
-    struct file *f = fd_get(oldfd);
-    if (!f)
-        return -EBADF;
     file_get(f);
-    int fd = fd_install(f, 0, false);
+    int fd = fd_install(f, min_fd, cloexec);
     if (fd < 0)
         file_put(f);
+    return fd;
+}
+
+long sys_dup(int oldfd)
+{
+    struct file *f = fdget(oldfd);
+    if (!f)
+        return -EBADF;
+    long fd = dup_at_least(f, 0, false);
+    fdput(f);
     return fd;
 }
 
@@ -20,13 +28,16 @@ static long do_dup3(int oldfd, int newfd, int flags)
 {
     if (flags & ~O_CLOEXEC)
         return -EINVAL;
-    struct file *f = fd_get(oldfd);
+    struct file *f = fdget(oldfd);
     if (!f)
         return -EBADF;
-    if (newfd < 0 || newfd >= fd_limit())
-        return -EBADF;
-    file_get(f);
-    return fd_install_at(f, newfd, flags & O_CLOEXEC);
+    long fd = -EBADF;
+    if (newfd >= 0 && newfd < fd_limit()) {
+        file_get(f); /* newfd's */
+        fd = fd_install_at(f, newfd, flags & O_CLOEXEC);
+    }
+    fdput(f);
+    return fd;
 }
 
 long sys_dup3(int oldfd, int newfd, int flags)
@@ -38,8 +49,11 @@ long sys_dup3(int oldfd, int newfd, int flags)
 
 long sys_dup2(int oldfd, int newfd)
 {
-    if (oldfd == newfd)
-        return fd_get(oldfd) ? newfd : -EBADF;
+    if (oldfd == newfd) {
+        struct file *f = fdget(oldfd);
+        fdput(f);
+        return f ? newfd : -EBADF;
+    }
     return do_dup3(oldfd, newfd, 0);
 }
 
@@ -53,22 +67,14 @@ long sys_dup2(int oldfd, int newfd)
 /* The status flags F_SETFL may change; the access mode and creation flags stay. */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | 040000 /* O_DIRECT */ | 01000000 /* O_NOATIME */ | 020000 /* O_ASYNC */)
 
-long sys_fcntl(int fd, unsigned cmd, u64 arg)
+static long fcntl_file(struct file *f, int fd, unsigned cmd, u64 arg)
 {
-    struct file *f = fd_get(fd);
-    if (!f)
-        return -EBADF;
     switch (cmd) {
     case F_DUPFD:
-    case F_DUPFD_CLOEXEC: {
+    case F_DUPFD_CLOEXEC:
         if ((long)arg < 0 || (long)arg >= fd_limit())
             return -EINVAL;
-        file_get(f);
-        int newfd = fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
-        if (newfd < 0)
-            file_put(f);
-        return newfd;
-    }
+        return dup_at_least(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
     case F_GETFD:
         return fd_is_cloexec(fd) ? FD_CLOEXEC : 0;
     case F_SETFD:
@@ -82,4 +88,14 @@ long sys_fcntl(int fd, unsigned cmd, u64 arg)
     default:
         return -EINVAL;
     }
+}
+
+long sys_fcntl(int fd, unsigned cmd, u64 arg)
+{
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    long ret = fcntl_file(f, fd, cmd, arg);
+    fdput(f);
+    return ret;
 }

@@ -1,4 +1,12 @@
-/* Open files and the per-process descriptor table. */
+/*
+ * Open files and the per-process descriptor table.
+ *
+ * An open file lives while anything references it: each descriptor naming it
+ * (in any table), each system call using it (fdget to fdput), fork's copies.
+ * Closing a descriptor drops only the descriptor's reference, so a call that
+ * is still using the file (a read asleep on a pipe) keeps it open, and the
+ * file is released by whichever put comes last, as on Linux.
+ */
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -13,27 +21,28 @@ struct file *file_open_inode(struct inode *inode, u32 flags)
         return NULL;
     f->inode = inode;
     f->flags = flags & ~O_CLOEXEC;
-    f->refs = 1;
+    refcount_set(&f->refs, 1);
     f->ops = S_ISCHR(inode->mode) ? char_device_ops(inode->rdev) : inode->fops;
-    inode->refs++;
+    inode_get(inode);
     return f;
 }
 
-void file_get(struct file *f) { f->refs++; }
+void file_get(struct file *f) { refcount_get(&f->refs); }
 
 void file_put(struct file *f)
 {
-    if (--f->refs == 0) {
-        if (f->inode->flocks)
-            flock_release(f);
-        if (f->ops && f->ops->release)
-            f->ops->release(f);
-        f->inode->refs--;
-        inode_release(f->inode);
-        kfree(f);
-    }
+    if (!refcount_put(&f->refs))
+        return;
+    if (f->inode->flocks)
+        flock_release(f);
+    if (f->ops && f->ops->release)
+        f->ops->release(f);
+    inode_put(f->inode);
+    kfree(f);
 }
 
+/* The uncounted look-up that fs/poll.c still uses: the file may be closed
+ * and freed as soon as the caller sleeps. New code uses fdget. */
 struct file *fd_get(int fd)
 {
     struct files *files = current_task()->files;
@@ -42,30 +51,99 @@ struct file *fd_get(int fd)
     return files->fd[fd];
 }
 
+static void hold(struct task *t, struct file *f)
+{
+    for (int i = 0; i < FDGET_MAX_HELD; i++) {
+        if (!t->held_files[i]) {
+            t->held_files[i] = f;
+            return;
+        }
+    }
+    panic("fdget: a call holds more than %d files", FDGET_MAX_HELD);
+}
+
+static void unhold(struct task *t, struct file *f)
+{
+    for (int i = 0; i < FDGET_MAX_HELD; i++) {
+        if (t->held_files[i] == f) {
+            t->held_files[i] = NULL;
+            return;
+        }
+    }
+    panic("fdput of a file fdget did not give");
+}
+
+struct file *fdget(int fd)
+{
+    struct task *me = current_task();
+    struct files *files = me->files;
+    if (fd < 0 || fd >= MAX_FDS || !files)
+        return NULL;
+    u64 flags = spin_lock_irqsave(&files->lock);
+    struct file *f = files->fd[fd];
+    if (f)
+        file_get(f);
+    spin_unlock_irqrestore(&files->lock, flags);
+    if (f)
+        hold(me, f);
+    return f;
+}
+
+void fdput(struct file *f)
+{
+    if (!f)
+        return;
+    unhold(current_task(), f);
+    file_put(f);
+}
+
+/* A thread ended while asleep in a call never returns to fdput. */
+void task_put_held_files(struct task *t)
+{
+    for (int i = 0; i < FDGET_MAX_HELD; i++) {
+        struct file *f = t->held_files[i];
+        t->held_files[i] = NULL;
+        if (f)
+            file_put(f);
+    }
+}
+
+static void set_cloexec_locked(struct files *files, int fd, bool on)
+{
+    if (on)
+        files->cloexec[fd / 64] |= 1ul << (fd % 64);
+    else
+        files->cloexec[fd / 64] &= ~(1ul << (fd % 64));
+}
+
 int fd_install(struct file *f, int min_fd, bool cloexec)
 {
     struct files *files = current_task()->files;
+    u64 flags = spin_lock_irqsave(&files->lock);
     for (int fd = min_fd; fd < fd_limit(); fd++) {
         if (!files->fd[fd]) {
             files->fd[fd] = f;
-            if (cloexec)
-                files->cloexec[fd / 64] |= 1ul << (fd % 64);
-            else
-                files->cloexec[fd / 64] &= ~(1ul << (fd % 64));
+            set_cloexec_locked(files, fd, cloexec);
+            spin_unlock_irqrestore(&files->lock, flags);
             return fd;
         }
     }
+    spin_unlock_irqrestore(&files->lock, flags);
     return -EMFILE;
 }
 
 int fd_close(int fd)
 {
     struct files *files = current_task()->files;
-    struct file *f = fd_get(fd);
+    if (fd < 0 || fd >= MAX_FDS || !files)
+        return -EBADF;
+    u64 flags = spin_lock_irqsave(&files->lock);
+    struct file *f = files->fd[fd];
+    files->fd[fd] = NULL;
+    spin_unlock_irqrestore(&files->lock, flags);
     if (!f)
         return -EBADF;
-    files->fd[fd] = NULL;
-    file_put(f);
+    file_put(f); /* the descriptor's reference; calls using the file hold their own */
     return 0;
 }
 
@@ -75,13 +153,15 @@ struct files *files_create(void)
 {
     struct files *files = kzalloc(sizeof(*files));
     if (files)
-        files->users = 1;
+        refcount_set(&files->users, 1);
     return files;
 }
 
+void files_get(struct files *files) { refcount_get(&files->users); }
+
 void files_put(struct files *files)
 {
-    if (!files || --files->users > 0)
+    if (!files || !refcount_put(&files->users))
         return;
     for (int fd = 0; fd < MAX_FDS; fd++)
         if (files->fd[fd])
@@ -95,6 +175,7 @@ struct files *files_copy(struct files *parent)
     struct files *files = files_create();
     if (!files)
         return NULL;
+    u64 flags = spin_lock_irqsave(&parent->lock);
     for (int fd = 0; fd < MAX_FDS; fd++) {
         if (parent->fd[fd]) {
             files->fd[fd] = parent->fd[fd];
@@ -102,6 +183,7 @@ struct files *files_copy(struct files *parent)
         }
     }
     memcpy(files->cloexec, parent->cloexec, sizeof(files->cloexec));
+    spin_unlock_irqrestore(&parent->lock, flags);
     return files;
 }
 
@@ -109,10 +191,15 @@ struct files *files_copy(struct files *parent)
 void files_close_on_exec(struct files *files)
 {
     for (int fd = 0; fd < MAX_FDS; fd++) {
-        if (files->fd[fd] && (files->cloexec[fd / 64] & (1ul << (fd % 64)))) {
-            file_put(files->fd[fd]);
+        u64 flags = spin_lock_irqsave(&files->lock);
+        struct file *f = NULL;
+        if (files->cloexec[fd / 64] & (1ul << (fd % 64))) {
+            f = files->fd[fd];
             files->fd[fd] = NULL;
         }
+        spin_unlock_irqrestore(&files->lock, flags);
+        if (f)
+            file_put(f);
     }
     memset(files->cloexec, 0, sizeof(files->cloexec));
 }
@@ -126,21 +213,23 @@ bool fd_is_cloexec(int fd)
 void fd_set_cloexec(int fd, bool on)
 {
     struct files *files = current_task()->files;
-    if (on)
-        files->cloexec[fd / 64] |= 1ul << (fd % 64);
-    else
-        files->cloexec[fd / 64] &= ~(1ul << (fd % 64));
+    u64 flags = spin_lock_irqsave(&files->lock);
+    set_cloexec_locked(files, fd, on);
+    spin_unlock_irqrestore(&files->lock, flags);
 }
 
-/* Puts f at exactly `fd`, closing what was there (dup2/dup3). */
+/* Puts f at exactly `fd`, closing what was there (dup2/dup3); takes over the
+ * caller's reference. */
 int fd_install_at(struct file *f, int fd, bool cloexec)
 {
     struct files *files = current_task()->files;
     if (fd < 0 || fd >= fd_limit())
         return -EBADF;
+    u64 flags = spin_lock_irqsave(&files->lock);
     struct file *old = files->fd[fd];
     files->fd[fd] = f;
-    fd_set_cloexec(fd, cloexec);
+    set_cloexec_locked(files, fd, cloexec);
+    spin_unlock_irqrestore(&files->lock, flags);
     if (old)
         file_put(old);
     return fd;

@@ -51,10 +51,9 @@ static bool conflicts(struct inode *inode, struct file *f, bool exclusive)
     return false;
 }
 
-long sys_flock(int fd, unsigned op)
+static long flock_file(struct file *f, unsigned op)
 {
-    struct file *f = fd_get(fd);
-    if (!f || (f->flags & O_PATH))
+    if (f->flags & O_PATH)
         return -EBADF;
     unsigned kind = op & ~LOCK_NB;
     if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN)
@@ -84,6 +83,18 @@ long sys_flock(int fd, unsigned op)
     f->inode->flocks = h;
     irq_restore(flags);
     return 0;
+}
+
+/* The call's reference keeps f alive while it waits, even if another thread
+ * closes the descriptor. */
+long sys_flock(int fd, unsigned op)
+{
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    long err = flock_file(f, op);
+    fdput(f);
+    return err;
 }
 
 void flock_release(struct file *f)

@@ -5,10 +5,10 @@
 
 long sys_ioctl(int fd, unsigned cmd, u64 arg)
 {
-    struct file *f = fd_get(fd);
+    struct file *f = fdget(fd);
     if (!f)
         return -EBADF;
-    if (!f->ops || !f->ops->ioctl)
-        return -ENOTTY;
-    return f->ops->ioctl(f, cmd, arg);
+    long ret = f->ops && f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+    fdput(f);
+    return ret;
 }

@@ -134,8 +134,8 @@ static int add_mount(struct inode *mountpoint, struct inode *root, const char *s
     struct mount *m = &mounts[mount_count++];
     m->mountpoint = mountpoint;
     m->root = root;
-    mountpoint->refs++;
-    root->refs++;
+    inode_get(mountpoint);
+    inode_get(root);
     strlcpy(m->source, source, sizeof(m->source));
     strlcpy(m->fstype, fstype, sizeof(m->fstype));
     m->flags = flags;
@@ -289,10 +289,8 @@ long sys_umount2(const char __user *utarget, int flags)
         return -EINVAL; /* not a mount point */
     if (m->kernel_made)
         return -EBUSY; /* the kernel's own /proc and /dev stay */
-    m->mountpoint->refs--;
-    m->root->refs--;
-    inode_release(m->mountpoint);
-    inode_release(m->root); /* a tmpfs's root goes; what it held stays until nothing uses it */
+    inode_put(m->mountpoint);
+    inode_put(m->root); /* a tmpfs's root goes; what it held stays until nothing uses it */
     memmove(m, m + 1, (size_t)(&mounts[mount_count] - (m + 1)) * sizeof(*m)); /* the rest keep their order */
     mount_count--;
     return 0;

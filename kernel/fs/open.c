@@ -18,20 +18,23 @@ int copy_path_from_user(char *dst, const char __user *src)
 }
 
 /* The directory a *at() call starts from: the current directory for
- * AT_FDCWD (an absolute path ignores it). */
+ * AT_FDCWD (an absolute path ignores it). The inode is not counted, like
+ * every path look-up's result: the caller uses it for the look-up that
+ * follows, which does not sleep, so no other task can free it meanwhile. */
 int dirfd_base(int dirfd, const char *path, struct inode **base)
 {
     struct fs_info *fs = current_task()->fs;
     *base = fs ? fs->cwd : NULL;
     if (path[0] == '/' || dirfd == AT_FDCWD)
         return 0;
-    struct file *f = fd_get(dirfd);
+    struct file *f = fdget(dirfd);
     if (!f)
         return -EBADF;
-    if (!S_ISDIR(f->inode->mode))
-        return -ENOTDIR;
-    *base = f->inode;
-    return 0;
+    int err = S_ISDIR(f->inode->mode) ? 0 : -ENOTDIR;
+    if (!err)
+        *base = f->inode;
+    fdput(f);
+    return err;
 }
 
 static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)

@@ -5,6 +5,10 @@
  * of at most PIPE_BUF bytes are never split, and O_NONBLOCK gives EAGAIN
  * instead of waiting. A FIFO is the same pipe reached by name: opening it
  * waits for the other end, as on Linux.
+ *
+ * An end counts as open while its open file lives: the counts drop when the
+ * file is released (its last reference), not when a descriptor is closed, so
+ * a read asleep in another thread keeps the read end open.
  */
 #include "errno.h"
 #include "fd.h"
@@ -22,7 +26,7 @@
 struct pipe {
     u8 *buffer;
     u32 head, count; /* bytes at buffer[head ...], wrapping */
-    int readers, writers;
+    use_count_t readers, writers; /* open files of each end */
     u32 reader_opens, writer_opens; /* counts that a waiting open watches */
     struct inode *inode;
 };
@@ -38,7 +42,7 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
         return 0;
     u64 flags = irq_save();
     while (p->count == 0) {
-        if (p->writers == 0) {
+        if (use_count_read(&p->writers) == 0) {
             irq_restore(flags);
             return 0;
         }
@@ -76,7 +80,7 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
     size_t done = 0;
     u64 flags = irq_save();
     while (done < len) {
-        if (p->readers == 0) {
+        if (use_count_read(&p->readers) == 0) {
             irq_restore(flags);
             signal_send(current_task(), SIGPIPE);
             return done ? (ssize_t)done : -EPIPE;
@@ -124,13 +128,15 @@ static void pipe_release(struct file *f)
     struct pipe *p = f->private;
     if (!p)
         return; /* a FIFO whose open failed */
+    u64 flags = irq_save(); /* the pipe's other users check the counts with interrupts off too */
     if (reads(f))
-        p->readers--;
+        use_count_put(&p->readers);
     if (writes(f))
-        p->writers--;
-    wake_up(p);
-    if (p->readers == 0 && p->writers == 0)
+        use_count_put(&p->writers);
+    wake_up(p); /* a reader sees end of file, a writer EPIPE */
+    if (use_count_read(&p->readers) == 0 && use_count_read(&p->writers) == 0)
         pipe_destroy(p);
+    irq_restore(flags);
 }
 
 static unsigned pipe_poll(struct file *f)
@@ -140,13 +146,13 @@ static unsigned pipe_poll(struct file *f)
     if (reads(f)) {
         if (p->count)
             events |= POLLIN | POLLRDNORM;
-        if (p->writers == 0)
+        if (use_count_read(&p->writers) == 0)
             events |= POLLHUP;
     }
     if (writes(f)) {
         if (p->count < PIPE_SIZE)
             events |= POLLOUT | POLLWRNORM;
-        if (p->readers == 0)
+        if (use_count_read(&p->readers) == 0)
             events |= POLLERR;
     }
     return events;
@@ -188,8 +194,8 @@ int fifo_open(struct file *f)
         return -ENOMEM;
     }
     bool nonblock = f->flags & O_NONBLOCK;
-    if (!reads(f) && nonblock && p->readers == 0) {
-        if (p->writers == 0)
+    if (!reads(f) && nonblock && use_count_read(&p->readers) == 0) {
+        if (use_count_read(&p->writers) == 0)
             pipe_destroy(p);
         irq_restore(flags);
         return -ENXIO;
@@ -197,16 +203,16 @@ int fifo_open(struct file *f)
     f->ops = &pipe_ops;
     f->private = p;
     if (reads(f))
-        p->readers++, p->reader_opens++;
+        use_count_get(&p->readers), p->reader_opens++;
     if (writes(f))
-        p->writers++, p->writer_opens++;
+        use_count_get(&p->writers), p->writer_opens++;
     wake_up(p);
     int err = 0;
     if (!writes(f) && !nonblock) {
-        for (u32 seen = p->writer_opens; !err && p->writers == 0 && p->writer_opens == seen;)
+        for (u32 seen = p->writer_opens; !err && use_count_read(&p->writers) == 0 && p->writer_opens == seen;)
             err = sleep_on(p);
     } else if (!reads(f)) {
-        for (u32 seen = p->reader_opens; !err && p->readers == 0 && p->reader_opens == seen;)
+        for (u32 seen = p->reader_opens; !err && use_count_read(&p->readers) == 0 && p->reader_opens == seen;)
             err = sleep_on(p);
     }
     irq_restore(flags);
@@ -224,13 +230,14 @@ long sys_pipe2(int __user *fds, int flags)
             inode_release(inode);
         return -ENFILE;
     }
-    p->readers = p->writers = 1;
+    use_count_get(&p->readers);
+    use_count_get(&p->writers);
     struct file *ends[2] = {file_open_inode(inode, O_RDONLY | (flags & O_NONBLOCK)),
                             file_open_inode(inode, O_WRONLY | (flags & O_NONBLOCK))};
     if (!ends[0] || !ends[1]) {
         for (int i = 0; i < 2; i++)
             if (ends[i])
-                inode->refs--, kfree(ends[i]);
+                use_count_put(&inode->refs), kfree(ends[i]); /* not file_put: no end of p is open yet */
         pipe_destroy(p);
         inode_release(inode);
         return -ENFILE;

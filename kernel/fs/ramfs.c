@@ -235,12 +235,20 @@ struct inode *dir_lookup(struct inode *dir, const char *name)
 /* An inode no directory names and no open file holds is freed. */
 void inode_release(struct inode *inode)
 {
-    if ((inode->nlink && !inode->nameless) || inode->refs > 0 || inode == root_inode)
+    if ((inode->nlink && !inode->nameless) || use_count_read(&inode->refs) > 0 || inode == root_inode)
         return;
     if (!S_ISCHR(inode->mode) && !inode->data_borrowed)
         kfree(inode->data);
     file_cache_drop(inode);
     kfree(inode);
+}
+
+void inode_get(struct inode *inode) { use_count_get(&inode->refs); }
+
+void inode_put(struct inode *inode)
+{
+    if (use_count_put(&inode->refs) == 0)
+        inode_release(inode);
 }
 
 static struct dirent_node *detach(struct inode *dir, const char *name)

@@ -35,54 +35,57 @@ static ssize_t do_write(struct file *f, const char __user *buf, size_t len, u64 
 
 long sys_read(int fd, char __user *buf, size_t len)
 {
-    struct file *f = fd_get(fd);
+    struct file *f = fdget(fd);
     if (!f)
         return -EBADF;
-    return do_read(f, buf, len, &f->pos);
+    long n = do_read(f, buf, len, &f->pos);
+    fdput(f);
+    return n;
 }
 
 long sys_write(int fd, const char __user *buf, size_t len)
 {
-    struct file *f = fd_get(fd);
+    struct file *f = fdget(fd);
     if (!f)
         return -EBADF;
-    return do_write(f, buf, len, &f->pos);
+    long n = do_write(f, buf, len, &f->pos);
+    fdput(f);
+    return n;
 }
 
 static bool seekable(struct file *f) { return S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode); }
 
-long sys_pread64(int fd, char __user *buf, size_t len, s64 offset)
+/* pread64 and pwrite64: at an offset, leaving the file position alone. */
+static long positioned_io(int fd, char __user *buf, size_t len, s64 offset, bool writing)
 {
-    struct file *f = fd_get(fd);
+    struct file *f = fdget(fd);
     if (!f)
         return -EBADF;
-    if (offset < 0)
-        return -EINVAL;
-    if (!seekable(f))
-        return -ESPIPE;
+    long n;
     u64 pos = (u64)offset;
-    return do_read(f, buf, len, &pos);
+    if (offset < 0)
+        n = -EINVAL;
+    else if (!seekable(f))
+        n = -ESPIPE;
+    else
+        n = writing ? do_write(f, buf, len, &pos) : do_read(f, buf, len, &pos);
+    fdput(f);
+    return n;
+}
+
+long sys_pread64(int fd, char __user *buf, size_t len, s64 offset)
+{
+    return positioned_io(fd, buf, len, offset, false);
 }
 
 long sys_pwrite64(int fd, const char __user *buf, size_t len, s64 offset)
 {
-    struct file *f = fd_get(fd);
-    if (!f)
-        return -EBADF;
-    if (offset < 0)
-        return -EINVAL;
-    if (!seekable(f))
-        return -ESPIPE;
-    u64 pos = (u64)offset;
-    return do_write(f, buf, len, &pos);
+    return positioned_io(fd, (char __user *)buf, len, offset, true);
 }
 
 /* readv/writev over an iovec array already in the kernel (each ABI copies in its own layout). */
-long vector_io(int fd, const struct iovec *vec, int count, bool writing)
+static long vector_io_file(struct file *f, const struct iovec *vec, int count, bool writing)
 {
-    struct file *f = fd_get(fd);
-    if (!f)
-        return -EBADF;
     u64 total = 0;
     for (int i = 0; i < count; i++) {
         if ((s64)vec[i].len < 0 || vec[i].len > (u64)MAX_RW_COUNT - total)
@@ -104,6 +107,16 @@ long vector_io(int fd, const struct iovec *vec, int count, bool writing)
     return done;
 }
 
+long vector_io(int fd, const struct iovec *vec, int count, bool writing)
+{
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    long done = vector_io_file(f, vec, count, writing);
+    fdput(f);
+    return done;
+}
+
 static long do_vector_io(int fd, const struct iovec __user *uvec, int count, bool writing)
 {
     if (count < 0 || count > IOV_MAX)
@@ -121,11 +134,8 @@ long sys_writev(int fd, const struct iovec __user *vec, int count) { return do_v
 #define SEEK_CUR 1
 #define SEEK_END 2
 
-long do_lseek(int fd, s64 offset, unsigned whence)
+static long lseek_file(struct file *f, s64 offset, unsigned whence)
 {
-    struct file *f = fd_get(fd);
-    if (!f)
-        return -EBADF;
     if (!seekable(f))
         return S_ISCHR(f->inode->mode) && !f->ops->stream ? 0 : -ESPIPE; /* /dev/null and friends ignore seeks */
     s64 base;
@@ -139,6 +149,16 @@ long do_lseek(int fd, s64 offset, unsigned whence)
     if (pos < 0)
         return -EINVAL;
     f->pos = (u64)pos;
+    return pos;
+}
+
+long do_lseek(int fd, s64 offset, unsigned whence)
+{
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    long pos = lseek_file(f, offset, whence);
+    fdput(f);
     return pos;
 }
 
@@ -173,11 +193,8 @@ static long sendfile_window(struct file *in, struct file *out, u64 *pos, u64 chu
 
 /* sendfile from a regular file to any file, a window at a time.
  * `offset` NULL: from and advancing the source's own position. */
-long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count)
+static long sendfile_files(struct file *in, struct file *out, s64 *offset, u64 count)
 {
-    struct file *in = fd_get(in_fd), *out = fd_get(out_fd);
-    if (!in || !out)
-        return -EBADF;
     if ((in->flags & O_ACCMODE) == O_WRONLY || (in->flags & O_PATH))
         return -EBADF;
     if ((out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_PATH))
@@ -209,6 +226,15 @@ long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count)
         else
             in->pos = pos;
     }
+    return done;
+}
+
+long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count)
+{
+    struct file *in = fdget(in_fd), *out = fdget(out_fd);
+    long done = in && out ? sendfile_files(in, out, offset, count) : -EBADF;
+    fdput(in);
+    fdput(out);
     return done;
 }
 

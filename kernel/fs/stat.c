@@ -49,10 +49,11 @@ int resolve_stat_target(int dirfd, const char __user *upath, int flags, struct i
             *out = root_inode;
             return 0;
         }
-        struct file *f = fd_get(dirfd);
+        struct file *f = fdget(dirfd); /* the inode, uncounted like a look-up's (dirfd_base) */
         if (!f)
             return -EBADF;
         *out = f->inode;
+        fdput(f);
         return 0;
     }
     struct inode *base;
@@ -62,10 +63,11 @@ int resolve_stat_target(int dirfd, const char __user *upath, int flags, struct i
 
 int fd_stat(int fd, struct kstat *st)
 {
-    struct file *f = fd_get(fd);
+    struct file *f = fdget(fd);
     if (!f)
         return -EBADF;
     kstat_fill(f->inode, st);
+    fdput(f);
     return 0;
 }
 

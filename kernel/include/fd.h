@@ -6,7 +6,17 @@
 
 struct file;
 struct files;
+struct task;
 
+/* The open file behind a descriptor, with a reference the caller holds until
+ * its fdput (on every return path); NULL for a descriptor not open. Another
+ * thread may close the descriptor meanwhile: the file stays until the fdput. */
+struct file *fdget(int fd);
+void fdput(struct file *f); /* NULL is ignored */
+/* Drops the references a thread's unfinished call held (exit_group ends it asleep). */
+void task_put_held_files(struct task *t);
+/* The uncounted look-up, for fs/poll.c only until it moves to fdget: the
+ * file may be freed as soon as the caller sleeps. */
 struct file *fd_get(int fd);
 /* Puts f at the lowest free descriptor >= min_fd; takes over the caller's reference. */
 int fd_install(struct file *f, int min_fd, bool cloexec);
@@ -14,6 +24,7 @@ int fd_close(int fd);
 int fd_limit(void);
 struct files *files_create(void);
 struct files *files_copy(struct files *parent);
+void files_get(struct files *files);
 void files_close_on_exec(struct files *files);
 bool fd_is_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);

@@ -2,6 +2,7 @@
 #ifndef SYSGATE_FS_H
 #define SYSGATE_FS_H
 
+#include "refcount.h"
 #include "types.h"
 
 #define S_IFMT 0170000
@@ -82,7 +83,7 @@ struct inode {
     s64 atime, mtime, ctime;   /* seconds */
     const struct file_ops *fops;
     void *private;             /* the file system's own (procfs: the generator) */
-    int refs;
+    use_count_t refs;          /* open files and mappings of it, mounts on or of it, current directories */
 };
 
 struct file {
@@ -90,7 +91,7 @@ struct file {
     const struct file_ops *ops;
     u64 pos;
     u32 flags;
-    int refs;
+    refcount_t refs; /* descriptors naming it, calls using it (fdget), flock waiters */
     void *private; /* the driver's (a pipe's buffer) */
 };
 
@@ -116,6 +117,9 @@ int dir_link(struct inode *dir, const char *name, struct inode *inode);
 int dir_move(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname);
 int dir_exchange(struct inode *dir_a, const char *name_a, struct inode *dir_b, const char *name_b);
 void inode_release(struct inode *inode);
+void inode_get(struct inode *inode);
+/* Drops a reference; the inode goes once nothing references or names it. */
+void inode_put(struct inode *inode);
 u32 current_umask(void);
 long inode_path(struct inode *dir, const char *file_name, char *out, size_t size);
 long inode_full_path(struct inode *inode, char *out, size_t size);
@@ -153,7 +157,10 @@ int path_lookup(struct inode *base, const char *path, bool follow_last, struct i
 int path_lookup_parent(struct inode *base, const char *path, struct inode **dir, const char **last);
 size_t symlink_target(const struct inode *link, char *buf, size_t size);
 
+/* A new open file with one reference, the caller's. */
 struct file *file_open_inode(struct inode *inode, u32 flags);
+/* The last put releases the file: its flocks, its driver's state (a pipe end
+ * closes here, not when a descriptor does), its inode reference. */
 void file_put(struct file *f);
 void file_get(struct file *f);
 

@@ -4,6 +4,8 @@
 #define SYSGATE_PROC_H
 
 #include "cpu.h"
+#include "refcount.h"
+#include "spinlock.h"
 #include "types.h"
 
 struct file;
@@ -31,15 +33,18 @@ struct mm {
     u64 mmap_base;          /* next address for mmap without a hint (grows down) */
     u64 stack_top;
     u64 arg_start, arg_end;  /* where execve put argv's strings (/proc/PID/cmdline) */
-    int users;
+    refcount_t users;        /* tasks running in it (mm_get/mm_put) */
 };
 
 #define MAX_FDS 1024
 struct files {
     struct file *fd[MAX_FDS];
     u64 cloexec[MAX_FDS / 64];
-    int users;
+    struct spinlock lock;    /* the table's slots; the files have their own counts */
+    refcount_t users;        /* tasks sharing the table (CLONE_FILES) */
 };
+
+#define FDGET_MAX_HELD 4 /* a call holds at most two (sendfile's in and out) */
 
 enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_STOPPED, TASK_ZOMBIE, TASK_DEAD };
 
@@ -53,7 +58,7 @@ struct fpu_state {
 struct fs_info {
     struct inode *cwd;
     u32 umask;
-    int users;
+    refcount_t users;
 };
 
 struct task {
@@ -66,6 +71,9 @@ struct task {
     u64 saved_rsp;          /* while switched out */
     struct mm *mm;
     struct files *files;
+    /* Files a call in progress holds through fdget: dropped for it if its
+     * thread is ended while it sleeps (exit_group), as its fdput never comes. */
+    struct file *held_files[FDGET_MAX_HELD];
     struct fs_info *fs;
     struct task *parent;    /* the process that waits for this one */
     struct task *children;  /* child processes (of a thread-group leader) */
@@ -131,6 +139,7 @@ noreturn void task_exit_group(int wait_status);
 struct task *task_first(void);
 struct task *task_next(struct task *t);
 void task_free(struct task *t);
+void fs_info_get(struct fs_info *fs);
 void fs_info_put(struct fs_info *fs);
 
 struct mm *mm_create(void);
@@ -139,7 +148,10 @@ struct mm *mm_copy(struct mm *parent); /* copy-on-write */
 int copy_from_mm(struct mm *mm, void *dst, u64 va, size_t len);
 void procfs_task_added(struct task *t);
 void procfs_task_removed(struct task *t);
+/* Frees an address space no task uses; the others leave through mm_put. */
 void mm_destroy(struct mm *mm);
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
 struct vma *vma_find(struct mm *mm, u64 addr);
 int vma_insert(struct mm *mm, u64 start, u64 end, u32 prot, u32 flags, struct inode *file, u64 offset);
 int vma_unmap(struct mm *mm, u64 start, u64 end);

@@ -54,6 +54,7 @@
 #define ERESTARTSYS 512
 
 #ifndef __ASSEMBLER__
+#include "refcount.h"
 #include "types.h"
 struct task;
 struct regs;
@@ -66,10 +67,11 @@ struct k_sigaction {
 /* The actions of a process, shared by its threads (CLONE_SIGHAND). */
 struct sighand {
     struct k_sigaction action[NSIG];
-    int users;
+    refcount_t users;
 };
 
 struct sighand *sighand_create(void);
+void sighand_get(struct sighand *h);
 void sighand_put(struct sighand *h);
 void signals_reset_on_exec(struct task *t);
 void signal_send_process(struct task *leader, int sig);

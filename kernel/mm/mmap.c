@@ -65,40 +65,9 @@ static u64 find_free_range(struct mm *mm, u64 len, u64 flags)
     }
 }
 
-long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
+static long map_region(struct mm *mm, u64 addr, u64 size, u64 prot, u64 flags, u32 vma_flags, struct inode *file,
+                       u64 offset)
 {
-    struct mm *mm = current_mm();
-    if (len == 0 || (offset & (PAGE_SIZE - 1)))
-        return -EINVAL;
-    u32 type = flags & MAP_TYPE;
-    if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
-        return -EINVAL;
-    if (prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC))
-        return -EINVAL;
-    u64 size = ALIGN_UP(len, PAGE_SIZE);
-    if (size < len || size > USER_TOP)
-        return -ENOMEM;
-    /* MAP_SHARED_VALIDATE is MAP_SHARED once its flags are checked (none is supported). */
-    u32 vma_flags = type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED;
-    struct inode *file = NULL;
-    if (!(flags & MAP_ANONYMOUS)) {
-        struct file *f = fd_get(fd);
-        if (!f)
-            return -EBADF;
-        if (S_ISCHR(f->inode->mode) && f->inode->rdev == MKDEV(1, 5))
-            flags |= MAP_ANONYMOUS; /* /dev/zero maps as anonymous memory */
-        else if (!S_ISREG(f->inode->mode))
-            return -ENODEV;
-        else if ((f->flags & O_ACCMODE) == O_WRONLY)
-            return -EACCES;
-        else
-            file = f->inode;
-        if (file && (f->flags & O_ACCMODE) != O_RDWR) {
-            if (type != MAP_PRIVATE && (prot & PROT_WRITE))
-                return -EACCES;
-            vma_flags |= VMA_FILE_READ_ONLY;
-        }
-    }
     u64 start;
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
         if (addr & (PAGE_SIZE - 1))
@@ -125,6 +94,55 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
     if (err)
         return err;
     return (long)start;
+}
+
+/* What an open file contributes to a mapping: its inode (NULL for /dev/zero,
+ * which maps as anonymous memory) and the read-only mark; or an errno. */
+static int mapped_file(struct file *f, u32 type, u64 prot, u64 *flags, u32 *vma_flags, struct inode **file)
+{
+    if (S_ISCHR(f->inode->mode) && f->inode->rdev == MKDEV(1, 5)) {
+        *flags |= MAP_ANONYMOUS;
+        return 0;
+    }
+    if (!S_ISREG(f->inode->mode))
+        return -ENODEV;
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
+        return -EACCES;
+    if ((f->flags & O_ACCMODE) != O_RDWR) {
+        if (type != MAP_PRIVATE && (prot & PROT_WRITE))
+            return -EACCES;
+        *vma_flags |= VMA_FILE_READ_ONLY;
+    }
+    *file = f->inode;
+    return 0;
+}
+
+long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
+{
+    if (len == 0 || (offset & (PAGE_SIZE - 1)))
+        return -EINVAL;
+    u32 type = flags & MAP_TYPE;
+    if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC))
+        return -EINVAL;
+    u64 size = ALIGN_UP(len, PAGE_SIZE);
+    if (size < len || size > USER_TOP)
+        return -ENOMEM;
+    /* MAP_SHARED_VALIDATE is MAP_SHARED once its flags are checked (none is supported). */
+    u32 vma_flags = type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED;
+    if (flags & MAP_ANONYMOUS)
+        return map_region(current_mm(), addr, size, prot, flags, vma_flags, NULL, offset);
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    struct inode *file = NULL;
+    /* The mapping takes its own reference on the inode before the file's is dropped. */
+    long ret = mapped_file(f, type, prot, &flags, &vma_flags, &file);
+    if (!ret)
+        ret = map_region(current_mm(), addr, size, prot, flags, vma_flags, file, offset);
+    fdput(f);
+    return ret;
 }
 
 long sys_munmap(u64 addr, u64 len)

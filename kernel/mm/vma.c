@@ -22,7 +22,7 @@ struct mm *mm_create(void)
         return NULL;
     }
     mm->mmap_base = USER_MMAP_BASE;
-    mm->users = 1;
+    refcount_set(&mm->users, 1);
     return mm;
 }
 
@@ -50,7 +50,7 @@ struct mm *mm_copy(struct mm *parent)
         *copy = *v;
         copy->next = NULL;
         if (copy->file)
-            copy->file->refs++;
+            inode_get(copy->file);
         *tail = copy;
         tail = &copy->next;
         bool shared = (v->flags & MAP_TYPE) == MAP_SHARED || (v->flags & VMA_SPECIAL);
@@ -75,11 +75,18 @@ struct mm *mm_copy(struct mm *parent)
 /* A mapped file stays alive while a mapping holds it, like an open one. */
 static void vma_free(struct vma *v)
 {
-    if (v->file) {
-        v->file->refs--;
-        inode_release(v->file);
-    }
+    if (v->file)
+        inode_put(v->file);
     kfree(v);
+}
+
+void mm_get(struct mm *mm) { refcount_get(&mm->users); }
+
+/* The last task to leave an address space frees it. */
+void mm_put(struct mm *mm)
+{
+    if (refcount_put(&mm->users))
+        mm_destroy(mm);
 }
 
 void mm_destroy(struct mm *mm)
@@ -117,7 +124,7 @@ int vma_insert(struct mm *mm, u64 start, u64 end, u32 prot, u32 flags, struct in
     *v = (struct vma){.start = start, .end = end, .prot = prot, .flags = flags, .file = file, .file_offset = offset,
                       .file_bytes_end = file ? end : 0};
     if (file)
-        file->refs++;
+        inode_get(file);
     vma_link(mm, v);
     return 0;
 }
@@ -131,7 +138,7 @@ static int vma_split(struct vma *v, u64 addr)
     *upper = *v;
     upper->start = addr;
     if (v->file) {
-        v->file->refs++;
+        inode_get(v->file);
         upper->file_offset = v->file_offset + (addr - v->start);
     }
     v->end = addr;

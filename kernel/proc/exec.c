@@ -307,8 +307,8 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
     t->mm = mm;
     if (t == current_task())
         write_cr3(mm->pml4);
-    if (old && --old->users == 0) /* a vfork parent may still use it */
-        mm_destroy(old);
+    if (old) /* a vfork parent may still use it */
+        mm_put(old);
     memset(r, 0, sizeof(*r));
     r->rip = img.entry;
     r->rsp = sp;

@@ -74,27 +74,27 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
 
     if (flags & CLONE_VM) {
         child->mm = parent->mm;
-        child->mm->users++;
+        mm_get(child->mm);
     } else {
         child->mm = mm_copy(parent->mm);
     }
     if (flags & CLONE_FILES) {
         child->files = parent->files;
-        child->files->users++;
+        files_get(child->files);
     } else {
         child->files = files_copy(parent->files);
     }
     if (flags & CLONE_FS) {
         child->fs = parent->fs;
-        child->fs->users++;
+        fs_info_get(child->fs);
     } else if ((child->fs = kmalloc(sizeof(*child->fs)))) {
         *child->fs = *parent->fs;
-        child->fs->users = 1;
-        child->fs->cwd->refs++;
+        refcount_set(&child->fs->users, 1);
+        inode_get(child->fs->cwd);
     }
     if (flags & CLONE_SIGHAND) {
         child->sighand = parent->sighand;
-        child->sighand->users++;
+        sighand_get(child->sighand);
     } else if ((child->sighand = sighand_create())) {
         memcpy(child->sighand->action, parent->sighand->action, sizeof(child->sighand->action));
     }
@@ -118,10 +118,8 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
         }
     }
     if (err) {
-        if (child->mm && !(flags & CLONE_VM))
-            mm_destroy(child->mm);
-        else if (child->mm)
-            child->mm->users--;
+        if (child->mm)
+            mm_put(child->mm);
         if (child->files)
             files_put(child->files);
         fs_info_put(child->fs);

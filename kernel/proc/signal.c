@@ -29,13 +29,15 @@ struct sighand *sighand_create(void)
 {
     struct sighand *h = kzalloc(sizeof(*h));
     if (h)
-        h->users = 1;
+        refcount_set(&h->users, 1);
     return h;
 }
 
+void sighand_get(struct sighand *h) { refcount_get(&h->users); }
+
 void sighand_put(struct sighand *h)
 {
-    if (h && --h->users == 0)
+    if (h && refcount_put(&h->users))
         kfree(h);
 }
 
@@ -44,7 +46,7 @@ void sighand_put(struct sighand *h)
 void signals_reset_on_exec(struct task *t)
 {
     struct sighand *h = t->sighand;
-    if (h->users > 1) {
+    if (refcount_read(&h->users) > 1) {
         struct sighand *copy = sighand_create();
         if (copy) {
             memcpy(copy->action, h->action, sizeof(copy->action));

@@ -118,11 +118,12 @@ static int exit_code_for_host(int wait_status)
     return signal ? 128 + signal : (wait_status >> 8) & 0xff;
 }
 
+void fs_info_get(struct fs_info *fs) { refcount_get(&fs->users); }
+
 void fs_info_put(struct fs_info *fs)
 {
-    if (fs && --fs->users == 0) {
-        fs->cwd->refs--;
-        inode_release(fs->cwd);
+    if (fs && refcount_put(&fs->users)) {
+        inode_put(fs->cwd);
         kfree(fs);
     }
 }
@@ -159,6 +160,7 @@ noreturn void task_exit(int wait_status)
     if (t->pid == 1)
         machine_poweroff(exit_code_for_host(wait_status));
     clear_child_tid(t);
+    task_put_held_files(t);
     files_put(t->files);
     t->files = NULL;
     fs_info_put(t->fs);
@@ -169,8 +171,7 @@ noreturn void task_exit(int wait_status)
         struct mm *mm = t->mm;
         t->mm = NULL;
         write_cr3(kernel_pml4);
-        if (--mm->users == 0)
-            mm_destroy(mm);
+        mm_put(mm);
     }
     if (t->vfork_parent_waiting) {
         t->vfork_parent_waiting = false;
@@ -227,9 +228,10 @@ noreturn void task_exit_group(int wait_status)
         u64 flags = irq_save();
         futex_forget(t);
         sched_remove_task(t);
-        if (t->mm && --t->mm->users == 0)
-            mm_destroy(t->mm);
+        if (t->mm)
+            mm_put(t->mm);
         t->mm = NULL;
+        task_put_held_files(t);
         files_put(t->files);
         t->files = NULL;
         fs_info_put(t->fs);

@@ -22,6 +22,11 @@ test_job_control_waits_i386() { differential $I386/jobstop; }
 test_fifo_glibc() { differential $GLIBC/fifo; }
 test_fifo_musl() { differential $MUSL/fifo; }
 test_fifo_i386() { differential $I386/fifo; }
+# Descriptors shared by threads (tests/progs/fdshare.c): a call keeps its open
+# file while another thread closes or dup2s over the descriptor.
+test_fd_shared_by_threads_glibc() { differential $GLIBC/fdshare; }
+test_fd_shared_by_threads_musl() { differential $MUSL/fdshare; }
+test_fd_shared_by_threads_i386() { differential $I386/fdshare; }
 
 # iam in one process, whoami in the next; a failed iam keeps the old name.
 test_iam_whoami_across_processes() {

@@ -12,6 +12,13 @@ test_fork_bomb_gets_eagain() { robust forkbomb; }
 test_memory_hog_dies_system_goes_on() { robust oom; }
 test_fork_exit_wait_cycles_leak_nothing() { robust cycles; }
 test_descriptors_do_not_leak() { robust fds; }
+# 100,000 reads, writes, closes, dups by 8 threads on shared descriptors:
+# every file is released and the kernel's memory comes back.
+test_shared_descriptors_stress_leaks_nothing() {
+    sg_run $GLIBC/fdshare leak
+    expect_status 0 || return 1
+    ! grep -q FAIL "$T/out" || { cat "$T/out" >&2; fail "fdshare leak"; }
+}
 
 # Hostile arguments to every system call of both tables (tests/progs/fuzz.c):
 # the children may die, the kernel may not, and the system works afterwards.
