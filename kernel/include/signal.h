@@ -52,6 +52,7 @@
 #define MINSIGSTKSZ 2048
 
 #define ERESTARTSYS 512
+#define ERESTARTNOINTR 513 /* restarted after a handler whatever SA_RESTART says */
 
 #ifndef __ASSEMBLER__
 #include "refcount.h"

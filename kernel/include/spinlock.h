@@ -9,17 +9,25 @@ struct spinlock {
     volatile int locked;
 };
 
+/* For a caller that already has interrupts off. */
+static inline void spin_lock(struct spinlock *lock)
+{
+    while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+        cpu_relax();
+}
+
+static inline void spin_unlock(struct spinlock *lock) { __atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE); }
+
 static inline u64 spin_lock_irqsave(struct spinlock *lock)
 {
     u64 flags = irq_save();
-    while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
-        cpu_relax();
+    spin_lock(lock);
     return flags;
 }
 
 static inline void spin_unlock_irqrestore(struct spinlock *lock, u64 flags)
 {
-    __atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+    spin_unlock(lock);
     irq_restore(flags);
 }
 

@@ -24,6 +24,10 @@ int clear_user(void __user *dst, size_t size);
  * length, -EFAULT, or -ENAMETOOLONG when no NUL came within max bytes. */
 long strncpy_from_user(char *dst, const char __user *src, size_t max);
 
+/* An atomic compare-and-exchange on a user word (futexes): the value found
+ * goes to *found; 0, or -EFAULT for a bad or misaligned address. */
+int user_cmpxchg_u32(u32 __user *uaddr, u32 expected, u32 desired, u32 *found);
+
 #define get_user(kvar, uptr) copy_from_user(&(kvar), (uptr), sizeof(kvar))
 #define put_user(kval, uptr)                                                         \
     ({                                                                               \

@@ -101,3 +101,27 @@ long strncpy_from_user(char *dst, const char __user *src, size_t max)
     }
     return -ENAMETOOLONG;
 }
+
+int user_cmpxchg_u32(u32 __user *uaddr, u32 expected, u32 desired, u32 *found)
+{
+    if ((u64)uaddr % sizeof(u32) || !user_range_ok((u64)uaddr, sizeof(u32)))
+        return -EFAULT;
+    u32 value = expected;
+    int faulted = 1;
+    user_access_begin();
+    /* A fault resumes after the store of 0, leaving `faulted` set. */
+    __asm__ volatile("1: lock cmpxchgl %3, %1\n"
+                     "   movl $0, %2\n"
+                     "2:\n"
+                     ".pushsection __ex_table, \"a\"\n"
+                     ".quad 1b, 2b\n"
+                     ".popsection"
+                     : "+a"(value), "+m"(*(volatile u32 *)uaddr), "+r"(faulted)
+                     : "r"(desired)
+                     : "memory", "cc");
+    user_access_end();
+    if (faulted)
+        return -EFAULT;
+    *found = value;
+    return 0;
+}

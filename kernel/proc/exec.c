@@ -7,6 +7,7 @@
 #include "compat.h"
 #include "elf.h"
 #include "errno.h"
+#include "futex.h"
 #include "fs.h"
 #include "kernel.h"
 #include "lib.h"
@@ -303,6 +304,9 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
     }
     mm->brk_start = mm->brk = img.brk;
 
+    /* The old image's robust and PI locks end with it, as at exit. */
+    if (t == current_task())
+        futex_exit(t);
     struct mm *old = t->mm;
     t->mm = mm;
     if (t == current_task())

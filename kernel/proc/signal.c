@@ -387,9 +387,9 @@ static int setup_frame_32(struct task *t, int sig, const struct k_sigaction *a, 
 
 static void restart_or_interrupt(struct regs *r, const struct k_sigaction *a)
 {
-    if ((s64)r->rax != -ERESTARTSYS)
+    if ((s64)r->rax != -ERESTARTSYS && (s64)r->rax != -ERESTARTNOINTR)
         return;
-    if (a && a->handler != SIG_DFL_VALUE && a->handler != SIG_IGN_VALUE && !(a->flags & SA_RESTART)) {
+    if ((s64)r->rax == -ERESTARTSYS && a && a->handler != SIG_DFL_VALUE && a->handler != SIG_IGN_VALUE && !(a->flags & SA_RESTART)) {
         r->rax = (u64)-EINTR;
         return;
     }

@@ -29,19 +29,6 @@ long sys_set_tid_address(int __user *tidptr)
     return current_task()->pid;
 }
 
-/* The robust-futex list head is three pointers: 24 bytes, or 12 for i386. */
-static long set_robust_list(u64 head, size_t len, size_t head_size)
-{
-    if (len != head_size)
-        return -EINVAL;
-    current_task()->robust_list = head;
-    current_task()->robust_list_len = len;
-    return 0;
-}
-
-long sys_set_robust_list(u64 head, size_t len) { return set_robust_list(head, len, 24); }
-long compat_sys_set_robust_list(u32 head, u32 len) { return set_robust_list(head, len, 12); }
-
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003

@@ -32,7 +32,6 @@ struct task *task_next(struct task *t) { return t->next_task; }
 extern void ret_to_user_from_new_task(void);
 void sched_exit_current(void);
 void sched_remove_task(struct task *t);
-void futex_forget(struct task *t);
 
 struct regs *task_regs(struct task *t) { return (struct regs *)(t->kstack + KERNEL_STACK_SIZE) - 1; }
 
@@ -159,6 +158,7 @@ noreturn void task_exit(int wait_status)
     struct task *leader = t->group_leader;
     if (t->pid == 1)
         machine_poweroff(exit_code_for_host(wait_status));
+    futex_exit(t);
     clear_child_tid(t);
     task_put_held_files(t);
     files_put(t->files);
@@ -227,6 +227,7 @@ noreturn void task_exit_group(int wait_status)
             continue;
         u64 flags = irq_save();
         futex_forget(t);
+        futex_exit(t); /* the same address space: the current one */
         sched_remove_task(t);
         if (t->mm)
             mm_put(t->mm);
