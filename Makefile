@@ -41,6 +41,7 @@ I386_TESTS := \
 	fifo \
 	flock \
 	futex \
+	futexstorm \
 	fuzz \
 	gates \
 	hello \
