@@ -34,6 +34,7 @@ TEST_NAMES := $(filter-out $(FREESTANDING),$(basename $(notdir $(TEST_SOURCES)))
 # The test programs also built with -m32, one a line (so that additions merge).
 I386_TESTS := \
 	alloc64 \
+	compatchild \
 	creat \
 	exitcode \
 	faults \
@@ -56,6 +57,7 @@ I386_TESTS := \
 	robust \
 	sendfile \
 	signals \
+	sleepflags \
 	sysmisc \
 	threads \
 	vdsotime \

@@ -235,7 +235,7 @@ static void start_init(void)
     if (!t->sighand)
         panic("cannot create the first task");
     struct task *boot_thread = current_task();
-    this_cpu()->current = t; /* so that open_stdio fills its table */
+    set_current_task(t); /* so that open_stdio fills its table */
     open_stdio();
     int err;
     if (read_init_args(&path, &argv, &envp)) {
@@ -254,7 +254,7 @@ static void start_init(void)
         if (err)
             panic("no init found (tried /init, /sbin/init, /bin/sh)");
     }
-    this_cpu()->current = boot_thread;
+    set_current_task(boot_thread);
     write_cr3(kernel_pml4);
     procfs_task_added(t);
     sched_add(t);
@@ -262,6 +262,7 @@ static void start_init(void)
 
 void kmain(u64 start_info_phys)
 {
+    percpu_init_boot(); /* before anything can reach this_cpu() or current_task() */
     serial_init(COM1);
     serial_init(COM2);
     read_boot_info(start_info_phys);

@@ -67,7 +67,12 @@
  * returns with the gate's own fast instruction. It is taken whenever the
  * number is in range (the limit is 0 while tracing, which sends every call
  * the full way) and leaves through the full exit only when the current task
- * has work to do on its way out (CPU_EXIT_WORK: a reschedule, later signals).
+ * has work to do on its way out (TASK_WORK: a reschedule, a signal, a
+ * whole-frame call).
+ *
+ * The call's number and ABI are the task's (TASK_SYSCALL_NR, _COMPAT), written
+ * through %gs:CPU_CURRENT before interrupts are on: a call that sleeps keeps
+ * them however many other tasks enter the kernel meanwhile.
  *
  * The full path builds a complete struct regs (cpu.h), as interrupts do, and
  * calls the C dispatcher, which reads numbers the way Linux does, traces, and
@@ -75,18 +80,15 @@
  */
 
 /* A whole-frame system call (fork, execve, sigreturn: ptregs_ in the tables)
- * reached from a fast path: note it as exit work and return the number. The
- * fast path then restores the user's registers, sees the work, rebuilds the
- * full struct regs from them and calls exit_to_user(), which runs the call on
- * that frame and leaves through iret. The fast paths pay nothing for it. */
-    .globl ptregs_stub_64, ptregs_stub_32
-ptregs_stub_64:
-    movb $0, %gs:CPU_PTREGS_ABI32
-    jmp 1f
-ptregs_stub_32:
-    movb $1, %gs:CPU_PTREGS_ABI32
-1:  movl %eax, %gs:CPU_PTREGS_NR
-    orb $EXIT_WORK_PTREGS, %gs:CPU_EXIT_WORK
+ * reached from a fast path: note it as the task's exit work and return the
+ * number. The fast path then restores the user's registers, sees the work,
+ * rebuilds the full struct regs from them and calls exit_to_user(), which
+ * runs the call on that frame (its number and ABI are in the task) and
+ * leaves through iret. The fast paths pay nothing for it. */
+    .globl ptregs_stub
+ptregs_stub:
+    movq %gs:CPU_CURRENT, %rdx
+    lock orl $TASK_WORK_PTREGS, TASK_WORK(%rdx)
     ret
 
 /* ---- syscall from 64-bit code: rcx = user rip, r11 = user rflags, rsp is
@@ -107,9 +109,10 @@ entry_syscall_64:
     pushq %r10
     pushq %r8
     pushq %r9
+    movq %gs:CPU_CURRENT, %r11
+    movq %rax, TASK_SYSCALL_NR(%r11) /* and syscall_compat = 0: rax is below the limit */
     sti
     movq %r10, %rcx                 /* the C convention's fourth argument */
-    movl %eax, %gs:CPU_SYSCALL_NR
     call *syscall_table_64(,%rax,8)
     cli
     popq %r9
@@ -118,9 +121,10 @@ entry_syscall_64:
     popq %rdx
     popq %rsi
     popq %rdi
-    popq %r11
+    movq %gs:CPU_CURRENT, %rcx
+    cmpl $0, TASK_WORK(%rcx)
+    popq %r11                       /* pops leave the flags alone */
     popq %rcx
-    cmpb $0, %gs:CPU_EXIT_WORK
     jne syscall_64_exit_work
     popq %rsp
     swapgs
@@ -192,12 +196,12 @@ entry_int80:
     movl %r10d, %esi
     movl %ebx, %edi
     movl %edx, %edx
-    movb $1, %gs:CPU_IN_COMPAT_SYSCALL
-    movl %eax, %gs:CPU_SYSCALL_NR
+    movq %gs:CPU_CURRENT, %r11
+    movl %eax, TASK_SYSCALL_NR(%r11)
+    movl $1, TASK_SYSCALL_COMPAT(%r11)
     sti
     call *syscall_table_32(,%rax,8)
     cli
-    movb $0, %gs:CPU_IN_COMPAT_SYSCALL
     popq %r11
     popq %r10
     popq %r9
@@ -205,8 +209,9 @@ entry_int80:
     popq %rdi
     popq %rsi
     popq %rdx
-    popq %rcx
-    cmpb $0, %gs:CPU_EXIT_WORK
+    movq %gs:CPU_CURRENT, %rcx
+    cmpl $0, TASK_WORK(%rcx)
+    popq %rcx                       /* pops leave the flags alone */
     jne int80_exit_work
     swapgs
     iretq
@@ -238,20 +243,24 @@ int80_full:
  * to the vDSO's landing pad, whose pops restore ecx, edx and ebp. The CPU has
  * cleared IF but not TF, NT, AC or DF: the first instructions run on the
  * one-word SYSENTER_ESP stack (cpu.sysenter_flags) until the user's flags are
- * saved and replaced. A user's TF raises #DB on the first of them: traps.c
- * clears it there and notes it in cpu.sysenter_single_step. ---- */
-    .globl entry_sysenter_32, entry_sysenter_32_flags_saved
+ * saved and replaced; both paths copy them to the task's stack before
+ * interrupts are on. A user's TF raises #DB before the first of them: traps.c
+ * clears it in the kernel's flags and resumes at entry_sysenter_32_stepped,
+ * which puts it in the saved user flags; the call takes the full path. ---- */
+    .globl entry_sysenter_32, entry_sysenter_32_flags_saved, entry_sysenter_32_stepped
 entry_sysenter_32:
     pushfq                          /* into cpu.sysenter_flags, with IF clear */
+sysenter_user_flags_saved:
     swapgs
     movq %gs:CPU_KERNEL_RSP, %rsp
 entry_sysenter_32_flags_saved:
     pushq $2                        /* only the always-one bit: TF, DF, AC, NT off */
     popfq
-    cmpb $0, %gs:CPU_SYSENTER_SINGLE_STEP   /* the user single-steps: full path, iret */
-    jne sysenter_full
+    testl $ENTRY_RFLAGS_TF, %gs:CPU_SYSENTER_FLAGS /* the user single-steps: full path, iret */
+    jnz sysenter_full
     cmpq syscall_32_fast_limit(%rip), %rax
     jae sysenter_full
+    pushq %gs:CPU_SYSENTER_FLAGS    /* the user's flags, IF clear */
     pushq %rsi
     pushq %rdi
     pushq %r8
@@ -269,12 +278,12 @@ sysenter_read_arg6:
     movl %r10d, %esi
     movl %ebx, %edi
     movl %edx, %edx
-    movb $1, %gs:CPU_IN_COMPAT_SYSCALL
-    movl %eax, %gs:CPU_SYSCALL_NR
+    movq %gs:CPU_CURRENT, %r11
+    movl %eax, TASK_SYSCALL_NR(%r11)
+    movl $1, TASK_SYSCALL_COMPAT(%r11)
     sti
     call *syscall_table_32(,%rax,8)
     cli
-    movb $0, %gs:CPU_IN_COMPAT_SYSCALL
 sysenter_fast_exit:
     popq %r11
     popq %r10
@@ -282,17 +291,23 @@ sysenter_fast_exit:
     popq %r8
     popq %rdi
     popq %rsi
-    cmpb $0, %gs:CPU_EXIT_WORK
+    movq %gs:CPU_CURRENT, %rcx      /* ecx and edx get sysexit's values below */
+    cmpl $0, TASK_WORK(%rcx)
     jne sysenter_exit_work
     cmpl $VENDOR_INTEL, %gs:CPU_VENDOR     /* sysexit is #UD on AMD in long mode */
     jne sysenter_exit_work
     movl %gs:CPU_VDSO32_LANDING_PAD, %edx
     movl %ebp, %ecx
-    pushq %gs:CPU_SYSENTER_FLAGS    /* the user's flags, IF still clear */
-    popfq
+    popfq                           /* the user's flags, IF still clear */
     swapgs
     sti                             /* its shadow covers sysexit */
     sysexitl
+
+/* The entry's first instruction again, for a single-stepping user (traps.c). */
+entry_sysenter_32_stepped:
+    pushfq
+    orq $ENTRY_RFLAGS_TF, (%rsp)
+    jmp sysenter_user_flags_saved
 
 /* A bad user stack: the sixth argument cannot be read. */
 sysenter_bad_stack:
@@ -303,13 +318,14 @@ sysenter_bad_stack:
 sysenter_exit_work:
     /* Build the iret frame sysexit would have made, then a full frame; ecx
      * and edx get what sysexit would have put there, not kernel values. */
-    movl %gs:CPU_VDSO32_LANDING_PAD, %edx
-    movl %ebp, %ecx
+    popq %rcx                       /* the user's flags */
+    orq $ENTRY_RFLAGS_IF, %rcx      /* the user had interrupts on */
     pushq $USER_DS
     movl %ebp, %ebp
     pushq %rbp
-    pushq %gs:CPU_SYSENTER_FLAGS
-    orq $0x200, (%rsp)
+    pushq %rcx
+    movl %gs:CPU_VDSO32_LANDING_PAD, %edx
+    movl %ebp, %ecx
     pushq $USER32_CS
     pushq %gs:CPU_VDSO32_LANDING_PAD
     pushq $0                        /* error_code */
@@ -325,7 +341,7 @@ sysenter_full:
     movl %ebp, %ebp
     pushq %rbp                      /* rsp: the user's esp */
     pushq %gs:CPU_SYSENTER_FLAGS    /* rflags */
-    orq $0x200, (%rsp)              /* the user had interrupts on */
+    orq $ENTRY_RFLAGS_IF, (%rsp)    /* the user had interrupts on */
     pushq $USER32_CS
     pushq $0                        /* rip: the landing pad, set in C */
     pushq $0                        /* error_code */
@@ -346,7 +362,7 @@ sysenter_full:
     movl REGS_RIP - REGS_NR(%rsp), %edx
     movl REGS_RSP - REGS_NR(%rsp), %ecx
     pushq REGS_RFLAGS - REGS_NR(%rsp)
-    andq $~0x200, (%rsp)
+    andq $~ENTRY_RFLAGS_IF, (%rsp)
     popfq
     swapgs
     sti
@@ -381,12 +397,12 @@ syscall32_read_arg6:
     movl %ebp, %esi                 /* the second argument travels in ebp */
     movl %ebx, %edi
     movl %edx, %edx
-    movb $1, %gs:CPU_IN_COMPAT_SYSCALL
-    movl %eax, %gs:CPU_SYSCALL_NR
+    movq %gs:CPU_CURRENT, %r11
+    movl %eax, TASK_SYSCALL_NR(%r11)
+    movl $1, TASK_SYSCALL_COMPAT(%r11)
     sti
     call *syscall_table_32(,%rax,8)
     cli
-    movb $0, %gs:CPU_IN_COMPAT_SYSCALL
 syscall32_fast_exit:
     popq %r10
     popq %r9
@@ -395,7 +411,8 @@ syscall32_fast_exit:
     popq %rsi
     popq %rdx
     popq %r11
-    cmpb $0, %gs:CPU_EXIT_WORK
+    movq %gs:CPU_CURRENT, %rcx      /* ecx gets sysretl's value below */
+    cmpl $0, TASK_WORK(%rcx)
     jne syscall32_exit_work
     movl %gs:CPU_VDSO32_LANDING_PAD, %ecx
     popq %rsp
@@ -493,27 +510,52 @@ stub_\vector:
 interrupt_common:
     cld
     testb $3, 24(%rsp)              /* cs of the interrupted context */
-    jz 1f
+    jz interrupt_from_kernel
     swapgs
-1:  PUSH_REGS
+    PUSH_REGS
     movq %rsp, %rdi
     call interrupt_dispatch
     .globl return_to_user_iret
 return_to_user_iret:
-interrupt_return:
     POP_REGS
     addq $16, %rsp                  /* nr and error_code */
-    testb $3, 8(%rsp)
+    swapgs
+    iretq
+
+/* An exception or interrupt in kernel mode nearly always finds the kernel's
+ * %gs. Not quite always: a #DB on the first instruction of the sysenter
+ * entry (the user's TF), or a fault of iretq itself, arrive between a gate's
+ * swapgs and the user. The GS base tells: the kernel's is a kernel address,
+ * the user's never is (arch_prctl and the 32-bit descriptors keep it below
+ * USER_TOP, and FSGSBASE is off). C always runs with the kernel's. */
+interrupt_from_kernel:
+    PUSH_REGS
+    movl $ENTRY_MSR_GS_BASE, %ecx
+    rdmsr
+    xorl %ebx, %ebx                 /* callee-saved: whether to swap back */
+    testl %edx, %edx
+    js 1f
+    swapgs
+    incl %ebx
+1:  movq %rsp, %rdi
+    call interrupt_dispatch
+    testl %ebx, %ebx
     jz 2f
     swapgs
-2:  iretq
+2:  POP_REGS
+    addq $16, %rsp                  /* nr and error_code */
+    iretq
 
 /* A new task's first return to user space: its kernel stack holds a struct
- * regs prepared by the kernel. */
+ * regs prepared by the kernel. Work may be waiting already (a signal sent
+ * before it ever ran). */
     .globl ret_to_user_from_new_task
 ret_to_user_from_new_task:
     cli
-    jmp interrupt_return
+    movq %rsp, %rdi
+    xorl %esi, %esi
+    call exit_to_user
+    jmp return_to_user_iret
 
 /* switch_stacks(u64 *save_rsp, u64 new_rsp): the callee-saved registers of the
  * old task stay on its stack; the new task's are popped from its own. */

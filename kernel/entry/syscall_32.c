@@ -8,6 +8,7 @@
 #include "cpu.h"
 #include "errno.h"
 #include "kernel.h"
+#include "proc.h"
 #include "syscall.h"
 #include "uaccess.h"
 #include "vdso.h"
@@ -18,11 +19,11 @@
 #include "syscall_table_32.h"
 #undef SYSCALL
 #undef SYSCALL_PTREGS
-extern void ptregs_stub_32(void);
+extern void ptregs_stub(void);
 
 const syscall_fn syscall_table_32[SYSCALL_COUNT] = {
 #define SYSCALL(nr, name, entry) [nr] = (syscall_fn)entry,
-#define SYSCALL_PTREGS(nr, name, entry) [nr] = (syscall_fn)ptregs_stub_32,
+#define SYSCALL_PTREGS(nr, name, entry) [nr] = (syscall_fn)ptregs_stub,
 #include "syscall_table_32.h"
 #undef SYSCALL
 #undef SYSCALL_PTREGS
@@ -52,13 +53,11 @@ static void dispatch_32(struct regs *r, enum gate gate, const u32 args[6])
 {
     unsigned nr = (u32)r->nr;
     long result = -ENOSYS;
-    struct cpu *cpu = this_cpu();
-    cpu->in_compat_syscall = 1;
+    syscall_enter(nr, true);
     if (nr < SYSCALL_COUNT && ptregs_table_32[nr])
         result = ptregs_table_32[nr](r);
     else if (nr < SYSCALL_COUNT)
         result = syscall_table_32[nr](args[0], args[1], args[2], args[3], args[4], args[5]);
-    cpu->in_compat_syscall = 0;
     r->rax = (u64)result;
     if (unlikely(kernel_trace)) {
         const u64 wide[6] = {args[0], args[1], args[2], args[3], args[4], args[5]};
@@ -99,14 +98,7 @@ static bool fast_32_dispatch(struct regs *r, enum gate gate, u32 second_arg)
            r->rip <= 0xffffffffu && r->rsp <= 0xffffffffu;
 }
 
-bool sysenter_32_dispatch(struct regs *r)
-{
-    bool fast_exit_ok = fast_32_dispatch(r, GATE_SYSENTER, (u32)r->rcx);
-    if (this_cpu()->sysenter_single_step) {
-        this_cpu()->sysenter_single_step = 0;
-        r->rflags |= RFLAGS_TF;
-        return false;
-    }
-    return fast_exit_ok;
-}
+/* A single-stepping user's TF is in r->rflags (the entry saved it, traps.c
+ * saw to that): the return is iret, and stepping resumes after the call. */
+bool sysenter_32_dispatch(struct regs *r) { return fast_32_dispatch(r, GATE_SYSENTER, (u32)r->rcx); }
 bool syscall32_dispatch(struct regs *r) { return fast_32_dispatch(r, GATE_SYSCALL32, (u32)r->rbp); }

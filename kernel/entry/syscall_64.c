@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "kernel.h"
 #include "layout.h"
+#include "proc.h"
 #include "syscall.h"
 #include "x86.h"
 
@@ -15,11 +16,11 @@
 #include "syscall_table_64.h"
 #undef SYSCALL
 #undef SYSCALL_PTREGS
-extern void ptregs_stub_64(void);
+extern void ptregs_stub(void);
 
 const syscall_fn syscall_table_64[SYSCALL_COUNT] = {
 #define SYSCALL(nr, name, entry) [nr] = (syscall_fn)entry,
-#define SYSCALL_PTREGS(nr, name, entry) [nr] = (syscall_fn)ptregs_stub_64,
+#define SYSCALL_PTREGS(nr, name, entry) [nr] = (syscall_fn)ptregs_stub,
 #include "syscall_table_64.h"
 #undef SYSCALL
 #undef SYSCALL_PTREGS
@@ -61,6 +62,7 @@ bool syscall_64_dispatch(struct regs *r)
     /* Linux reads the number as an int: the upper 32 bits of rax are ignored. */
     unsigned nr = (unsigned)(int)r->nr;
     long result = -ENOSYS;
+    syscall_enter(nr, false);
     if (nr < SYSCALL_COUNT && ptregs_table_64[nr])
         result = ptregs_table_64[nr](r);
     else if (nr < SYSCALL_COUNT)

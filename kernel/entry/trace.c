@@ -1,6 +1,7 @@
 /* sysgate.trace: one line per system call, in the spirit of strace, marked
  * with the gate it came through. Arguments are shown raw until the tables
  * describe their types. */
+#include "compat.h"
 #include "errno.h"
 #include "kernel.h"
 #include "lib.h"
@@ -39,7 +40,7 @@ struct regs *current_regs(void) { return task_regs(current_task()); }
 
 int syscall_args(const struct regs *r, u64 args[6])
 {
-    if (!this_cpu()->in_compat_syscall) {
+    if (!in_compat_syscall()) {
         const u64 wide[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
         memcpy(args, wide, sizeof(wide));
         return 0;

@@ -129,8 +129,7 @@ static int exception_signal(u64 vector)
 
 bool exit_to_user(struct regs *r, bool fast_return_ok);
 
-static u64 faulting_rip;
-u64 current_regs_rip(void) { return faulting_rip; }
+u64 current_regs_rip(void) { return current_task()->fault_rip; }
 
 static void handle_page_fault(struct regs *r)
 {
@@ -140,7 +139,7 @@ static void handle_page_fault(struct regs *r)
     if (regs_from_user(r)) {
         if (t && t->mm && user_address && handle_user_fault(t->mm, addr, r->error_code) == 0)
             return;
-        faulting_rip = r->rip;
+        t->fault_rip = r->rip;
         if (kernel_verbose)
             dump_regs(r);
         signal_force(SIGSEGV, 14, addr, true);
@@ -156,7 +155,7 @@ static void handle_page_fault(struct regs *r)
     kernel_oops(r);
 }
 
-extern const char entry_sysenter_32[], entry_sysenter_32_flags_saved[];
+extern const char entry_sysenter_32[], entry_sysenter_32_flags_saved[], entry_sysenter_32_stepped[];
 
 static bool in_sysenter_entry(u64 rip)
 {
@@ -174,16 +173,20 @@ void interrupt_dispatch(struct regs *r)
         return;
     }
     if (vector == 1 && !regs_from_user(r) && in_sysenter_entry(r->rip)) {
-        /* The user's TF survived sysenter. The kernel goes on without it; the
-         * call returns through iret with TF back in the user's flags, so that
-         * single-stepping resumes after it (syscall_32.c). */
+        /* The user's TF survived sysenter. The kernel goes on without it;
+         * the user's saved flags keep it, so the call takes the full path
+         * and returns through iret with TF, and single-stepping resumes
+         * after it. The CPU reports the trap before the entry's first
+         * instruction, the pushfq that saves those flags: that one then
+         * runs again where it adds TF back (entry_64.S). */
         r->rflags &= ~RFLAGS_TF;
-        this_cpu()->sysenter_single_step = 1;
+        if (r->rip == (u64)entry_sysenter_32)
+            r->rip = (u64)entry_sysenter_32_stepped;
         return;
     }
     if (vector < 32) {
         if (regs_from_user(r)) {
-            faulting_rip = r->rip;
+            current_task()->fault_rip = r->rip;
             if (kernel_verbose) {
                 dump_regs(r);
                 u8 code[16];

@@ -2,7 +2,7 @@
 #ifndef SYSGATE_COMPAT_H
 #define SYSGATE_COMPAT_H
 
-#include "cpu.h"
+#include "proc.h"
 #include "types.h"
 
 typedef u32 compat_uptr_t;
@@ -12,8 +12,10 @@ typedef u32 compat_ulong_t;
 static inline void __user *compat_ptr(compat_uptr_t p) { return (void __user *)(u64)p; }
 
 /* True while a system call made through one of the 32-bit gates runs: such a
- * call gets 32-bit results where Linux gives them (mmap below 4 GiB). */
-static inline bool in_compat_syscall(void) { return this_cpu()->in_compat_syscall; }
+ * call gets 32-bit results where Linux gives them (mmap below 4 GiB). The
+ * flag is the task's, set on entry through a 32-bit gate and cleared on
+ * entry through the 64-bit one, so it means nothing outside a call. */
+static inline bool in_compat_syscall(void) { return current_task()->syscall_compat; }
 
 /* The highest address of a 32-bit process, and where its stack and mmap area go. */
 #define COMPAT_TASK_SIZE 0xffffe000ul

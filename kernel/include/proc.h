@@ -62,6 +62,13 @@ struct fs_info {
 };
 
 struct task {
+    /* The system call in progress, and the work on the way out: written by
+     * the entry code (TASK_* in cpu.h) and by the task itself, except that
+     * work bits are set from interrupts and other tasks, atomically
+     * (task_work_set). */
+    u32 syscall_nr;         /* the running call's number, kept for its restart */
+    u32 syscall_compat;     /* it came through a 32-bit gate (Linux's TS_COMPAT) */
+    u32 work;               /* TASK_WORK_*: must pass through exit_to_user() */
     struct fpu_state fpu;
     pid_t pid;
     pid_t tgid;
@@ -91,8 +98,8 @@ struct task {
     u64 altstack_sp, altstack_size;
     int altstack_flags;
     u64 fault_vector, fault_address; /* the last fault's, for the signal frame */
+    u64 fault_rip;          /* and where it happened, for the kernel's log */
     bool fault_address_valid;
-    u32 syscall_nr;         /* the call a sleep interrupted, for its restart */
     u64 user_ticks, system_ticks;       /* timer ticks that found it running, as Linux counts */
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */
     u64 cpu_timer_left[2], cpu_timer_interval[2]; /* leader: ITIMER_VIRTUAL, ITIMER_PROF in CPU ns; 0 when off */
@@ -114,7 +121,39 @@ struct task {
     const void *wait_channel;
 };
 
-static inline struct task *current_task(void) { return this_cpu()->current; }
+_Static_assert(__builtin_offsetof(struct task, syscall_nr) == TASK_SYSCALL_NR, "entry code offsets");
+_Static_assert(__builtin_offsetof(struct task, syscall_compat) == TASK_SYSCALL_COMPAT, "entry code offsets");
+_Static_assert(TASK_SYSCALL_COMPAT == TASK_SYSCALL_NR + 4 && sizeof(((struct task *)0)->syscall_compat) == 4,
+               "the 64-bit gate clears syscall_compat with its 8-byte store of the number");
+_Static_assert(__builtin_offsetof(struct task, work) == TASK_WORK, "entry code offsets");
+_Static_assert(sizeof(((struct task *)0)->work) == 4, "entry code tests work with 32-bit instructions");
+
+/* One load through %gs, as the entry code does. Volatile, and ordered after
+ * set_current_task() (whose asm is volatile too, and clobbers memory). */
+static inline struct task *current_task(void)
+{
+    struct task *t;
+    __asm__ volatile("movq %%gs:%c1, %0" : "=r"(t) : "i"(CPU_CURRENT));
+    return t;
+}
+
+static inline void set_current_task(struct task *t)
+{
+    __asm__ volatile("movq %0, %%gs:%c1" : : "r"(t), "i"(CPU_CURRENT) : "memory");
+}
+
+/* Work bits are set by interrupts (a reschedule) and by other tasks (a
+ * signal) while the task runs: one atomic instruction each. */
+static inline void task_work_set(struct task *t, u32 work) { __atomic_fetch_or(&t->work, work, __ATOMIC_RELAXED); }
+static inline void task_work_clear(struct task *t, u32 work) { __atomic_fetch_and(&t->work, ~work, __ATOMIC_RELAXED); }
+
+/* The full paths' dispatchers record the call as the fast paths do. */
+static inline void syscall_enter(u32 nr, bool compat)
+{
+    struct task *t = current_task();
+    t->syscall_nr = nr;
+    t->syscall_compat = compat;
+}
 
 struct regs *task_regs(struct task *t);
 struct task *task_create(void);

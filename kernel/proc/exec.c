@@ -488,7 +488,7 @@ long sys_execve(struct regs *r)
     long err = syscall_args(r, a);
     if (err)
         return err;
-    bool wide = !this_cpu()->in_compat_syscall;
+    bool wide = !in_compat_syscall();
     char *path = kmalloc(PATH_MAX);
     if (!path)
         return -ENOMEM;

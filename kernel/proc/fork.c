@@ -4,6 +4,7 @@
  * open files and the current directory as the clone flags say. Memory is
  * copied on write (mm/vma.c).
  */
+#include "compat.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -108,7 +109,7 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(child->fs_selector), "=r"(child->gs_selector));
     err = !child->mm || !child->files || !child->fs || !child->sighand ? -ENOMEM : 0;
     if (!err && (flags & CLONE_SETTLS)) {
-        if (this_cpu()->in_compat_syscall) {
+        if (in_compat_syscall()) {
             err = (int)tls_set(child, (void __user *)tls); /* i386: a struct user_desc */
             /* The child's %gs (and %fs) bases follow its own descriptors. */
             child->gs_base = tls_selector_base(child, child->gs_selector, child->gs_base);
@@ -194,7 +195,7 @@ long sys_clone(struct regs *r)
     int err = syscall_args(r, a);
     if (err)
         return err;
-    if (this_cpu()->in_compat_syscall)
+    if (in_compat_syscall())
         return do_clone(r, a[0], a[1], a[2], a[4], a[3]);
     return do_clone(r, a[0], a[1], a[2], a[3], a[4]);
 }

@@ -1,7 +1,8 @@
 /*
- * A round-robin scheduler over one run queue. The boot thread becomes the idle
- * task once init is running. The timer tick asks for a reschedule; it happens
- * on the way back to user space (interrupt_dispatch) or when a task sleeps.
+ * A round-robin scheduler over each CPU's run queue (struct cpu; one CPU so
+ * far). The boot thread becomes the idle task once init is running. The
+ * timer tick asks for a reschedule; it happens on the way back to user space
+ * (exit_to_user) or when a task sleeps.
  */
 #include "apic.h"
 #include "cpu.h"
@@ -13,48 +14,56 @@
 #include "syscall.h"
 #include "x86.h"
 
-static struct task idle_task;
-static struct task *run_queue; /* circular list through next_run, idle excluded */
-/* A reschedule is work on the way back to user space (cpu.exit_work). */
-void sched_tick(void) { this_cpu()->exit_work |= EXIT_WORK_RESCHED; }
+/* The boot CPU's idle task: the boot thread, from sched_start on. */
+static struct task boot_idle_task;
+
+/* The CPU's reschedule request lives in the work of the task it is running,
+ * where every exit path looks (Linux's TIF_NEED_RESCHED); schedule() takes it
+ * off the task it switches away from, so it never travels with a task. */
+void sched_tick(void) { task_work_set(current_task(), TASK_WORK_RESCHED); }
 
 void sched_init(void)
 {
-    idle_task.pid = 0;
-    idle_task.state = TASK_RUNNABLE;
-    strlcpy(idle_task.comm, "swapper", sizeof(idle_task.comm));
-    this_cpu()->current = &idle_task;
+    struct cpu *cpu = this_cpu();
+    struct task *idle = &boot_idle_task;
+    idle->pid = 0;
+    idle->state = TASK_RUNNABLE;
+    strlcpy(idle->comm, "swapper", sizeof(idle->comm));
+    cpu->idle = idle;
+    cpu->run_queue = NULL;
+    set_current_task(idle);
 }
 
 void sched_add(struct task *t)
 {
     u64 flags = irq_save();
-    if (!run_queue) {
+    struct cpu *cpu = this_cpu();
+    if (!cpu->run_queue) {
         t->next_run = t;
-        run_queue = t;
+        cpu->run_queue = t;
     } else {
-        t->next_run = run_queue->next_run;
-        run_queue->next_run = t;
+        t->next_run = cpu->run_queue->next_run;
+        cpu->run_queue->next_run = t;
     }
     irq_restore(flags);
 }
 
-static void sched_remove(struct task *t)
+static void sched_remove(struct cpu *cpu, struct task *t)
 {
-    if (!run_queue)
+    if (!cpu->run_queue)
         return;
-    struct task *prev = run_queue;
+    struct task *prev = cpu->run_queue;
     while (prev->next_run != t) {
         prev = prev->next_run;
-        if (prev == run_queue && prev->next_run != t)
+        if (prev == cpu->run_queue && prev->next_run != t)
             return;
     }
     if (prev == t)
-        run_queue = NULL;
+        cpu->run_queue = NULL;
     else {
         prev->next_run = t->next_run;
-        if (run_queue == t)
-            run_queue = prev;
+        if (cpu->run_queue == t)
+            cpu->run_queue = prev;
     }
     t->next_run = NULL;
 }
@@ -68,9 +77,12 @@ static void switch_address_space(struct task *next)
 
 extern void switch_stacks(u64 *save_rsp, u64 new_rsp);
 
-static void switch_to(struct task *next)
+/* The task's state that is not on its kernel stack: FPU, segment bases and
+ * selectors, address space, TLS descriptors. The call in progress and its
+ * work are in the task already and need nothing here. */
+static void switch_to(struct cpu *cpu, struct task *next)
 {
-    struct task *prev = current_task();
+    struct task *prev = cpu->current;
     if (prev == next)
         return;
     __asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
@@ -86,45 +98,42 @@ static void switch_to(struct task *next)
     __asm__ volatile("mov %0, %%fs; swapgs; mov %1, %%gs; swapgs" ::"r"(next->fs_selector), "r"(next->gs_selector));
     wrmsr(MSR_FS_BASE, next->fs_base);
     wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
-    if (next != &idle_task)
+    if (next != cpu->idle)
         tss_set_kernel_stack(next->kstack + KERNEL_STACK_SIZE);
-    this_cpu()->current = next;
-    if (next->pending_signals & ~next->blocked_signals)
-        this_cpu()->exit_work |= EXIT_WORK_SIGNAL;
-    else
-        this_cpu()->exit_work &= ~EXIT_WORK_SIGNAL;
+    set_current_task(next);
     switch_stacks(&prev->saved_rsp, next->saved_rsp);
 }
 
-static struct task *pick_next(void)
+static struct task *pick_next(struct cpu *cpu)
 {
-    struct task *cur = current_task();
-    struct task *start = (cur != &idle_task && cur->next_run) ? cur->next_run : run_queue;
+    struct task *cur = cpu->current;
+    struct task *start = (cur != cpu->idle && cur->next_run) ? cur->next_run : cpu->run_queue;
     if (!start)
-        return &idle_task;
+        return cpu->idle;
     struct task *t = start;
     do {
         if (t->state == TASK_RUNNABLE)
             return t;
         t = t->next_run;
     } while (t != start);
-    return &idle_task;
+    return cpu->idle;
 }
 
 void schedule(void)
 {
     u64 flags = irq_save();
-    this_cpu()->exit_work &= ~EXIT_WORK_RESCHED;
-    struct task *next = pick_next();
-    if (next != &idle_task)
-        run_queue = next;
-    switch_to(next);
+    struct cpu *cpu = this_cpu();
+    task_work_clear(cpu->current, TASK_WORK_RESCHED);
+    struct task *next = pick_next(cpu);
+    if (next != cpu->idle)
+        cpu->run_queue = next;
+    switch_to(cpu, next);
     irq_restore(flags);
 }
 
 void schedule_if_needed(void)
 {
-    if (this_cpu()->exit_work & EXIT_WORK_RESCHED)
+    if (current_task()->work & TASK_WORK_RESCHED)
         schedule();
 }
 
@@ -134,21 +143,19 @@ void schedule_if_needed(void)
  * may still be used. */
 bool exit_to_user(struct regs *r, bool fast_return_ok)
 {
-    struct cpu *cpu = this_cpu();
-    if (cpu->exit_work & EXIT_WORK_PTREGS) {
-        cpu->exit_work &= ~EXIT_WORK_PTREGS;
-        bool abi32 = cpu->ptregs_abi32;
-        r->nr = cpu->ptregs_nr;
-        cpu->in_compat_syscall = abi32;
+    struct task *t = current_task();
+    if (t->work & TASK_WORK_PTREGS) {
+        /* The gate recorded the call's number and ABI in the task. */
+        task_work_clear(t, TASK_WORK_PTREGS);
+        r->nr = t->syscall_nr;
         sti();
-        r->rax = (u64)(abi32 ? ptregs_table_32 : ptregs_table_64)[r->nr](r);
+        r->rax = (u64)(t->syscall_compat ? ptregs_table_32 : ptregs_table_64)[r->nr](r);
         cli();
-        this_cpu()->in_compat_syscall = 0;
         fast_return_ok = false;
     }
     schedule_if_needed();
-    if (cpu->exit_work & EXIT_WORK_SIGNAL) {
-        this_cpu()->exit_work &= ~EXIT_WORK_SIGNAL;
+    if (t->work & TASK_WORK_SIGNAL) {
+        task_work_clear(t, TASK_WORK_SIGNAL);
         signal_deliver(r);
         fast_return_ok = false;
     }
@@ -159,7 +166,6 @@ int sleep_on(const void *channel)
 {
     u64 flags = irq_save();
     struct task *t = current_task();
-    t->syscall_nr = this_cpu()->syscall_nr;
     if (signal_pending()) {
         irq_restore(flags);
         return -ERESTARTSYS;
@@ -190,6 +196,7 @@ void stop_current(int sig)
 void wake_up(const void *channel)
 {
     u64 flags = irq_save();
+    struct task *run_queue = this_cpu()->run_queue;
     struct task *t = run_queue;
     if (t) {
         do {
@@ -217,6 +224,6 @@ void sched_exit_current(void) { sched_remove_task(current_task()); }
 void sched_remove_task(struct task *t)
 {
     u64 flags = irq_save();
-    sched_remove(t);
+    sched_remove(this_cpu(), t);
     irq_restore(flags);
 }

@@ -71,10 +71,12 @@ static bool ignored(struct task *t, int sig)
     return handler == SIG_IGN_VALUE || (handler == SIG_DFL_VALUE && (SIGBIT(sig) & default_ignore));
 }
 
+/* A deliverable signal is work for t's way back to user space, wherever t
+ * is: the flag is the task's, as Linux's TIF_SIGPENDING. */
 static void update_exit_work(struct task *t)
 {
-    if (t == current_task() && (t->pending_signals & ~t->blocked_signals))
-        this_cpu()->exit_work |= EXIT_WORK_SIGNAL;
+    if (t->pending_signals & ~t->blocked_signals)
+        task_work_set(t, TASK_WORK_SIGNAL);
 }
 
 void signal_process_group(pid_t pgrp, int sig)
@@ -498,7 +500,7 @@ static long restore_sigcontext_64(struct regs *r, const struct sigcontext_64 *c)
 long sys_rt_sigreturn(struct regs *r)
 {
     struct task *t = current_task();
-    if (r->cs == USER32_CS || this_cpu()->in_compat_syscall) {
+    if (r->cs == USER32_CS || in_compat_syscall()) {
         struct rt_sigframe_32 f;
         u64 frame = (u32)r->rsp - 4; /* the restorer's ret popped pretcode */
         if (copy_from_user(&f, (const void __user *)frame, sizeof(f)))
@@ -715,7 +717,7 @@ long sys_sigaltstack(struct regs *r)
         return err;
     void __user *uss = (void __user *)a[0], *uold = (void __user *)a[1];
     struct stack_64 ss, old;
-    bool compat = this_cpu()->in_compat_syscall;
+    bool compat = in_compat_syscall();
     struct stack_32 c;
     if (uss && compat) {
         if (copy_from_user(&c, uss, sizeof(c)))
