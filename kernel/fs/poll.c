@@ -1,7 +1,10 @@
 /*
- * poll, ppoll, select and pselect6 over the drivers' poll callbacks. A waiter
- * sleeps on the timer tick and looks again, so readiness is noticed within a
- * tick; regular files and most devices are always ready.
+ * poll, ppoll, select and pselect6 over the drivers' poll callbacks, as Linux
+ * does them: a first pass asks every file for its events and, through
+ * poll_wait(), puts the caller on each queue that announces a change; then
+ * the caller sleeps until one of them wakes it, the deadline passes or a
+ * signal comes, and asks again (without registering twice). Files without a
+ * poll callback (regular files, most devices) are always ready.
  */
 #include "apic.h"
 #include "errno.h"
@@ -13,34 +16,163 @@
 #include "signal.h"
 #include "time.h"
 #include "uaccess.h"
+#include "wait.h"
 
 #define MAX_POLL_FDS 1024
+/* Entries kept in the caller's stack frame; more come in page-sized chunks. */
+#define INLINE_POLL_ENTRIES 8
+#define POLL_CHUNK_ENTRIES ((PAGE_SIZE - 16) / sizeof(struct poll_entry))
 
 struct pollfd {
     s32 fd;
     s16 events, revents;
 };
 
-static unsigned file_events(struct file *f)
+struct poll_entry {
+    struct wait_entry wait;
+    struct wait_queue *queue;
+    struct file *file;
+    struct poll_table *table;
+};
+
+struct poll_chunk {
+    struct poll_chunk *next;
+    u32 used;
+    struct poll_entry entries[];
+};
+
+struct poll_table {
+    struct wait_cleanup cleanup; /* first: the entries go if the task ends asleep */
+    bool registering;       /* the first pass: poll_wait queues the caller */
+    bool triggered;         /* a queue woke us since the pass began */
+    int error;              /* -ENOMEM: a queue could not be watched */
+    u32 inline_used;
+    struct poll_entry inline_entries[INLINE_POLL_ENTRIES];
+    struct poll_chunk *chunks;
+};
+
+static bool poll_wake(struct wait_entry *w)
+{
+    struct poll_entry *e = (struct poll_entry *)w;
+    e->table->triggered = true;
+    return wake_task_entry(w);
+}
+
+static struct poll_entry *new_entry(struct poll_table *t)
+{
+    if (t->inline_used < INLINE_POLL_ENTRIES)
+        return &t->inline_entries[t->inline_used++];
+    if (!t->chunks || t->chunks->used == POLL_CHUNK_ENTRIES) {
+        struct poll_chunk *c = kmalloc(PAGE_SIZE);
+        if (!c)
+            return NULL;
+        c->next = t->chunks;
+        c->used = 0;
+        t->chunks = c;
+    }
+    return &t->chunks->entries[t->chunks->used++];
+}
+
+void poll_wait(struct file *f, struct wait_queue *q, struct poll_table *t)
+{
+    if (!t || !t->registering)
+        return;
+    struct poll_entry *e = new_entry(t);
+    if (!e) {
+        t->error = -ENOMEM;
+        return;
+    }
+    /* Closing the descriptor during the wait must leave the queue alive. */
+    file_get(f);
+    e->queue = q;
+    e->file = f;
+    e->table = t;
+    wait_entry_init(&e->wait, current_task());
+    e->wait.wake = poll_wake;
+    wait_queue_add(q, &e->wait);
+}
+
+static void release_entry(struct poll_entry *e)
+{
+    wait_queue_remove(e->queue, &e->wait);
+    file_put(e->file);
+}
+
+static void poll_table_free(struct poll_table *t);
+static void undo_poll(struct wait_cleanup *c) { poll_table_free((struct poll_table *)c); }
+
+static void poll_table_init(struct poll_table *t)
+{
+    t->registering = true;
+    t->triggered = false;
+    t->error = 0;
+    t->inline_used = 0;
+    t->chunks = NULL;
+}
+
+static void poll_table_free(struct poll_table *t)
+{
+    for (u32 i = 0; i < t->inline_used; i++)
+        release_entry(&t->inline_entries[i]);
+    t->inline_used = 0;
+    while (t->chunks) {
+        struct poll_chunk *c = t->chunks;
+        for (u32 i = 0; i < c->used; i++)
+            release_entry(&c->entries[i]);
+        t->chunks = c->next;
+        kfree(c);
+    }
+}
+
+static unsigned file_events(struct file *f, struct poll_table *table)
 {
     if (f->ops && f->ops->poll)
-        return f->ops->poll(f);
+        return f->ops->poll(f, table);
     return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
-/* Waits until ready() says so, the deadline passes (0: never; -1 ns: do not
- * wait at all) or a signal comes. */
-static long wait_until(bool (*ready)(void *), void *arg, s64 timeout_ns)
+/* Waits until ready() says so, the deadline passes (timeout 0: never; -1 ns:
+ * do not wait at all) or a signal comes: 1, 0 or -ERESTARTSYS. ready() asks
+ * the files with the table, which registers on the first pass only. */
+static long wait_until(bool (*ready)(void *, struct poll_table *), void *arg, s64 timeout_ns)
 {
-    u64 deadline = timeout_ns > 0 ? monotonic_ns() + (u64)timeout_ns : 0;
+    u64 deadline = timeout_ns > 0 ? monotonic_ns() + (u64)timeout_ns : WAIT_NO_DEADLINE;
+    struct poll_table on_stack, *table = &on_stack;
+    poll_table_init(table);
+    wait_cleanup_push(&table->cleanup, undo_poll);
+    if (timeout_ns < 0)
+        table->registering = false; /* nothing will wait: no queue to join */
+    long result;
     for (;;) {
-        if (ready(arg))
-            return 1;
-        if (timeout_ns < 0 || (deadline && monotonic_ns() >= deadline))
-            return 0;
-        if (sleep_on(clock_channel()))
-            return -ERESTARTSYS;
+        table->triggered = false;
+        if (ready(arg, table)) {
+            result = 1;
+            break;
+        }
+        table->registering = false;
+        if (table->error) {
+            result = table->error;
+            break;
+        }
+        if (timeout_ns < 0) {
+            result = 0;
+            break;
+        }
+        u64 flags = irq_save();
+        int err = table->triggered ? 0 : wait_sleep(NULL, NULL, deadline);
+        irq_restore(flags);
+        if (err == -ETIMEDOUT) {
+            result = ready(arg, NULL) ? 1 : 0;
+            break;
+        }
+        if (err) {
+            result = err;
+            break;
+        }
     }
+    wait_cleanup_pop(&table->cleanup);
+    poll_table_free(table);
+    return result;
 }
 
 struct poll_state {
@@ -49,7 +181,7 @@ struct poll_state {
     int ready;
 };
 
-static bool poll_ready(void *arg)
+static bool poll_ready(void *arg, struct poll_table *table)
 {
     struct poll_state *s = arg;
     s->ready = 0;
@@ -59,7 +191,7 @@ static bool poll_ready(void *arg)
         if (p->fd < 0)
             continue;
         struct file *f = fd_get(p->fd);
-        unsigned ev = f ? file_events(f) : POLLNVAL;
+        unsigned ev = f ? file_events(f, table) : POLLNVAL;
         p->revents = (s16)(ev & ((u16)p->events | POLLERR | POLLHUP | POLLNVAL));
         if (p->revents)
             s->ready++;
@@ -174,7 +306,7 @@ struct select_state {
     int ready;
 };
 
-static bool select_ready(void *arg)
+static bool select_ready(void *arg, struct poll_table *table)
 {
     struct select_state *s = arg;
     s->ready = 0;
@@ -189,7 +321,7 @@ static bool select_ready(void *arg)
         struct file *f = fd_get((int)fd);
         if (!f)
             continue;
-        unsigned ev = file_events(f);
+        unsigned ev = file_events(f, table);
         if ((s->in[w] & bit) && (ev & (POLLIN | POLLHUP | POLLERR)))
             s->rin[w] |= bit, s->ready++;
         if ((s->out[w] & bit) && (ev & (POLLOUT | POLLERR)))

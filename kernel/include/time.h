@@ -6,13 +6,28 @@
 void time_init(void);
 /* Sets CLOCK_REALTIME to `now_ns` since the epoch, from this moment on. */
 void clock_set_realtime(u64 now_ns);
-/* At every timer tick: refreshes the vDSOs' copy of the time. */
+/* Refreshes the vDSOs' split-up copy of the time (at each time slice and
+ * when the CPU leaves idle). */
 void clock_tick(void);
-/* What the timer tick wakes: sleepers waiting for a time to come. */
-const void *clock_channel(void);
-void itimers_tick(void);
+
+/* The time slice, and the jiffy of the coarse clocks (Linux at HZ=250). */
+#define TIME_SLICE_NS 4000000ul
+#define COARSE_CLOCK_RESOLUTION_NS TIME_SLICE_NS
+/* clock_t, as times() and /proc report CPU time: USER_HZ = 100. */
+#define NS_PER_CLOCK_TICK 10000000ul
+
 struct task;
-void cpu_itimers_tick(struct task *t, bool user);
+/* CPU time (time/cputime.c): a timer interrupt found t running in user mode or not. */
+void cpu_time_sample(struct task *t, bool user);
+/* t leaves the CPU to sleep: its time since the last sample was the kernel's. */
+void cpu_time_switch_out(struct task *t);
+/* User plus system time of t, with the time it has run since the last sample. */
+u64 task_cpu_ns(struct task *t);
+void time_slice_start(void);
+/* A process ended: its ITIMER_REAL stops (the timer lives in its task). */
+void alarm_cancel(struct task *leader);
+void cpu_idle_enter(void);
+void cpu_idle_exit(void);
 s64 realtime_seconds(void);
 u64 realtime_ns(void);
 

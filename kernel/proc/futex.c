@@ -4,10 +4,12 @@
  * address space and user address (private and shared futexes alike, since
  * shared memory between processes is only anonymous MAP_SHARED for now).
  */
+#include "apic.h"
 #include "errno.h"
 #include "futex.h"
 #include "lib.h"
 #include "proc.h"
+#include "time.h"
 #include "uaccess.h"
 #include "x86.h"
 
@@ -36,7 +38,7 @@ int futex_wake(struct mm *mm, u64 uaddr, int count)
     for (struct futex_waiter *w = waiters; w && woken < count; w = w->next) {
         if (w->mm == mm && w->uaddr == uaddr && !w->woken) {
             w->woken = true;
-            wake_up(w);
+            task_wake(w->task);
             woken++;
         }
     }
@@ -57,7 +59,8 @@ void futex_forget(struct task *t)
     irq_restore(flags);
 }
 
-static long futex_wait(u64 uaddr, u32 expected)
+/* deadline: monotonic ns, or WAIT_NO_DEADLINE */
+static long futex_wait(u64 uaddr, u32 expected, u64 deadline)
 {
     struct task *t = current_task();
     struct futex_waiter me = {.mm = t->mm, .uaddr = uaddr, .task = t};
@@ -75,7 +78,9 @@ static long futex_wait(u64 uaddr, u32 expected)
     waiters = &me;
     long err = 0;
     while (!me.woken && !err)
-        err = sleep_on(&me);
+        err = wait_sleep(NULL, NULL, deadline);
+    if (me.woken)
+        err = 0;
     for (struct futex_waiter **link = &waiters; *link; link = &(*link)->next) {
         if (*link == &me) {
             *link = me.next;
@@ -86,23 +91,68 @@ static long futex_wait(u64 uaddr, u32 expected)
     return err;
 }
 
-long sys_futex(u64 uaddr, int op, u32 val, u64 timeout, u64 uaddr2, u32 val3)
+/* FUTEX_WAIT's timeout is relative, FUTEX_WAIT_BITSET's absolute on
+ * CLOCK_MONOTONIC or, with FUTEX_CLOCK_REALTIME, CLOCK_REALTIME. */
+static long futex_deadline(int op, bool has_timeout, s64 sec, s64 nsec, u64 *deadline)
 {
-    (void)uaddr2;
+    *deadline = WAIT_NO_DEADLINE;
+    if (!has_timeout)
+        return 0;
+    if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+        return -EINVAL;
+    u64 ns = (u64)sec * 1000000000ull + (u64)nsec;
+    u64 now = monotonic_ns();
+    if ((op & FUTEX_CMD_MASK) == FUTEX_WAIT)
+        *deadline = now + ns;
+    else if (op & FUTEX_CLOCK_REALTIME)
+        *deadline = now + (ns > realtime_ns() ? ns - realtime_ns() : 0);
+    else
+        *deadline = ns;
+    *deadline = MAX(*deadline, 1ull); /* 0 would mean no deadline */
+    return 0;
+}
+
+static long do_futex(u64 uaddr, int op, u32 val, bool has_timeout, s64 sec, s64 nsec, u32 val3)
+{
     if (uaddr & 3)
         return -EINVAL;
-    switch (op & FUTEX_CMD_MASK) {
+    int cmd = op & FUTEX_CMD_MASK;
+    if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET)
+        return -ENOSYS; /* Linux allows the flag on the absolute waits only */
+    switch (cmd) {
     case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET:
-        if (timeout)
-            return -ENOSYS; /* timed waits come with the timer queue */
-        if ((op & FUTEX_CMD_MASK) == FUTEX_WAIT_BITSET && val3 == 0)
+    case FUTEX_WAIT_BITSET: {
+        if (cmd == FUTEX_WAIT_BITSET && val3 == 0)
             return -EINVAL;
-        return futex_wait(uaddr, val);
+        u64 deadline;
+        long err = futex_deadline(op, has_timeout, sec, nsec, &deadline);
+        return err ?: futex_wait(uaddr, val, deadline);
+    }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
         return futex_wake(current_task()->mm, uaddr, (int)MIN(val, 0x7fffffffu));
     default:
         return -ENOSYS;
     }
+}
+
+static bool waits(int op) { return (op & FUTEX_CMD_MASK) == FUTEX_WAIT || (op & FUTEX_CMD_MASK) == FUTEX_WAIT_BITSET; }
+
+long sys_futex(u64 uaddr, int op, u32 val, u64 timeout, u64 uaddr2, u32 val3)
+{
+    (void)uaddr2;
+    struct timespec_k ts = {0, 0};
+    if (timeout && waits(op) && copy_from_user(&ts, (const void __user *)timeout, sizeof(ts)))
+        return -EFAULT;
+    return do_futex(uaddr, op, val, timeout && waits(op), ts.tv_sec, ts.tv_nsec, val3);
+}
+
+/* i386's futex: a timeout of two 32-bit words (futex_time64 is sys_futex). */
+long compat_sys_futex(u32 uaddr, int op, u32 val, u32 timeout, u32 uaddr2, u32 val3)
+{
+    (void)uaddr2;
+    s32 ts[2] = {0, 0};
+    if (timeout && waits(op) && copy_from_user(ts, (const void __user *)(u64)timeout, sizeof(ts)))
+        return -EFAULT;
+    return do_futex(uaddr, op, val, timeout && waits(op), ts[0], ts[1], val3);
 }

@@ -1,7 +1,8 @@
 /*
  * A round-robin scheduler over one run queue. The boot thread becomes the idle
- * task once init is running. The timer tick asks for a reschedule; it happens
- * on the way back to user space (interrupt_dispatch) or when a task sleeps.
+ * task once init is running. Timer interrupts (the time slice's, or a
+ * sleeper's deadline) ask for a reschedule; it happens on the way back to
+ * user space (interrupt_dispatch) or when a task sleeps (wait_queue.c).
  */
 #include "apic.h"
 #include "cpu.h"
@@ -11,6 +12,7 @@
 #include "proc.h"
 #include "signal.h"
 #include "syscall.h"
+#include "time.h"
 #include "x86.h"
 
 static struct task idle_task;
@@ -36,6 +38,7 @@ void sched_add(struct task *t)
         t->next_run = run_queue->next_run;
         run_queue->next_run = t;
     }
+    time_slice_start();
     irq_restore(flags);
 }
 
@@ -155,21 +158,14 @@ bool exit_to_user(struct regs *r, bool fast_return_ok)
     return fast_return_ok;
 }
 
-int sleep_on(const void *channel)
+/* From a wake-up (wait.h), a signal or a timer: the task gets the CPU at
+ * the next schedule(), and the running one a time slice to share it by. */
+void task_wake(struct task *t)
 {
-    u64 flags = irq_save();
-    struct task *t = current_task();
-    t->syscall_nr = this_cpu()->syscall_nr;
-    if (signal_pending()) {
-        irq_restore(flags);
-        return -ERESTARTSYS;
-    }
-    t->wait_channel = channel;
-    t->state = TASK_SLEEPING;
-    schedule();
-    t->wait_channel = NULL;
-    irq_restore(flags);
-    return signal_pending() ? -ERESTARTSYS : 0;
+    if (t->state != TASK_SLEEPING)
+        return;
+    t->state = TASK_RUNNABLE;
+    time_slice_start();
 }
 
 /* A stopping signal's default action: the process waits for SIGCONT, and
@@ -187,28 +183,16 @@ void stop_current(int sig)
     irq_restore(flags);
 }
 
-void wake_up(const void *channel)
-{
-    u64 flags = irq_save();
-    struct task *t = run_queue;
-    if (t) {
-        do {
-            if (t->state == TASK_SLEEPING && t->wait_channel == channel) {
-                t->state = TASK_RUNNABLE;
-                t->wait_channel = NULL;
-            }
-            t = t->next_run;
-        } while (t != run_queue);
-    }
-    irq_restore(flags);
-}
-
 /* The boot thread's last job: wait for work, forever. */
 noreturn void sched_start(void)
 {
     for (;;) {
         schedule();
+        /* Nothing to run: no time slice either, so the CPU sleeps until a
+         * timer somebody asked for is due or a device interrupts. */
+        cpu_idle_enter();
         __asm__ volatile("sti; hlt; cli" ::: "memory");
+        cpu_idle_exit();
     }
 }
 

@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "signal.h"
+#include "time.h"
 #include "uaccess.h"
 #include "futex.h"
 #include "x86.h"
@@ -138,7 +139,7 @@ static void reparent_children(struct task *leader)
         child->sibling = init->children;
         init->children = child;
         if (child->state == TASK_ZOMBIE)
-            wake_up(init);
+            wake_up(&init->child_events);
     }
 }
 
@@ -174,21 +175,22 @@ noreturn void task_exit(int wait_status)
     }
     if (t->vfork_parent_waiting) {
         t->vfork_parent_waiting = false;
-        wake_up(&t->vfork_parent_waiting);
+        wake_up_all(&t->vfork_done);
     }
     u64 flags = irq_save();
     if (leader != t) {
         /* A thread other than the leader vanishes at once. */
         t->state = TASK_DEAD;
         if (--leader->live_threads == 0 && leader->state == TASK_ZOMBIE)
-            wake_up(leader->parent);
+            wake_up_all(&leader->parent->child_events);
     } else {
         t->wait_status = wait_status;
         t->state = TASK_ZOMBIE;
         leader->live_threads--;
         reparent_children(t);
+        alarm_cancel(t);
         if (t->parent) {
-            wake_up(t->parent);
+            wake_up_all(&t->parent->child_events);
             if (t->exit_signal)
                 signal_send_process(t->parent, t->exit_signal);
         }
@@ -226,6 +228,7 @@ noreturn void task_exit_group(int wait_status)
             continue;
         u64 flags = irq_save();
         futex_forget(t);
+        wait_abandon(t);
         sched_remove_task(t);
         if (t->mm && --t->mm->users == 0)
             mm_destroy(t->mm);
