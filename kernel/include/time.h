@@ -40,6 +40,15 @@ long clock_sleep(int clock, int flags, s64 sec, s64 nsec, u64 *left);
 struct timeval {
     s64 tv_sec, tv_usec;
 };
+struct timezone_k {
+    s32 minuteswest, dsttime;
+};
+const struct timezone_k *clock_timezone(void);
+/* clock_settime: -EINVAL for a clock that cannot be set, then the time. */
+long clock_set_check(int clock);
+long clock_set(s64 sec, s64 nsec);
+/* settimeofday after its arguments were read (time NULL: none). */
+long clock_set_time_and_zone(const struct timeval *time, const struct timezone_k *tz);
 struct itimerval_k {
     struct timeval interval, value;
 };

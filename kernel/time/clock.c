@@ -123,15 +123,72 @@ long sys_clock_getres(int clock, struct timespec __user *ts)
     return err ?: (ts ? put_timespec(ns, ts) : 0);
 }
 
-long sys_gettimeofday(struct timeval __user *tv, void __user *tz)
+/* What settimeofday stored, for gettimeofday to give back (Linux keeps it
+ * for the few programs that still ask). */
+static struct timezone_k system_timezone;
+
+const struct timezone_k *clock_timezone(void) { return &system_timezone; }
+
+long sys_gettimeofday(struct timeval __user *tv, struct timezone_k __user *tz)
 {
     u64 ns = realtime_ns();
     struct timeval t = {(s64)(ns / 1000000000), (s64)(ns % 1000000000 / 1000)};
     if (tv && copy_to_user(tv, &t, sizeof(t)))
         return -EFAULT;
-    if (tz && clear_user(tz, 8))
+    if (tz && copy_to_user(tz, &system_timezone, sizeof(system_timezone)))
         return -EFAULT;
     return 0;
+}
+
+/* Only CLOCK_REALTIME can be set; the check comes before the time is read,
+ * as on Linux. Everybody is root here, so nobody gets EPERM. */
+long clock_set_check(int clock) { return clock == CLOCK_REALTIME ? 0 : -EINVAL; }
+
+long clock_set(s64 sec, s64 nsec)
+{
+    if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+        return -EINVAL;
+    clock_set_realtime((u64)sec * 1000000000ull + (u64)nsec);
+    return 0;
+}
+
+long sys_clock_settime(int clock, const struct timespec __user *ts)
+{
+    long err = clock_set_check(clock);
+    if (err)
+        return err;
+    struct timespec t;
+    if (copy_from_user(&t, ts, sizeof(t)))
+        return -EFAULT;
+    return clock_set(t.tv_sec, t.tv_nsec);
+}
+
+#define MAX_TIMEZONE_MINUTES (15 * 60)
+
+/* settimeofday once its arguments are read (time: NULL for none), checked
+ * in Linux's order: the microseconds before the zone is read, the rest after. */
+long clock_set_time_and_zone(const struct timeval *time, const struct timezone_k *tz)
+{
+    if (time && (time->tv_sec < 0 || time->tv_usec >= 1000000))
+        return -EINVAL;
+    if (tz && (tz->minuteswest > MAX_TIMEZONE_MINUTES || tz->minuteswest < -MAX_TIMEZONE_MINUTES))
+        return -EINVAL;
+    if (tz)
+        system_timezone = *tz;
+    return time ? clock_set(time->tv_sec, time->tv_usec * 1000) : 0;
+}
+
+long sys_settimeofday(const struct timeval __user *tv, const struct timezone_k __user *tz)
+{
+    struct timeval t;
+    struct timezone_k zone;
+    if (tv && copy_from_user(&t, tv, sizeof(t)))
+        return -EFAULT;
+    if (tv && (t.tv_usec < 0 || t.tv_usec > 1000000))
+        return -EINVAL;
+    if (tz && copy_from_user(&zone, tz, sizeof(zone)))
+        return -EFAULT;
+    return clock_set_time_and_zone(tv ? &t : NULL, tz ? &zone : NULL);
 }
 
 long sys_time(s64 __user *tloc)

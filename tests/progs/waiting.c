@@ -341,6 +341,23 @@ static void cpu_clocks(void)
     printf("coarse resolution a jiffy (1 to 10 ms): %d\n", coarse.tv_sec == 0 && coarse.tv_nsec >= MS &&
                                                              coarse.tv_nsec <= 10 * MS);
     show("clock_getres(bad clock)", clock_getres(99, &coarse) ? -errno : 0);
+
+    /* Setting the time: only the refusals, which come before any
+     * permission check (the host's clock must not change). */
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    show("clock_settime(CLOCK_MONOTONIC)", clock_settime(CLOCK_MONOTONIC, &now));
+    show("clock_settime(CLOCK_PROCESS_CPUTIME_ID)", clock_settime(CLOCK_PROCESS_CPUTIME_ID, &now));
+    struct timespec bad = {now.tv_sec, 1000000000};
+    show("clock_settime(CLOCK_REALTIME, 10^9 ns)", clock_settime(CLOCK_REALTIME, &bad));
+    bad = (struct timespec){-1, 0};
+    show("clock_settime(CLOCK_REALTIME, negative)", clock_settime(CLOCK_REALTIME, &bad));
+    struct timeval tv = {1, 1000001};
+    show("settimeofday, 1000001 us", settimeofday(&tv, NULL));
+    tv = (struct timeval){-1, 0};
+    show("settimeofday, negative", settimeofday(&tv, NULL));
+    struct timezone zone;
+    show("gettimeofday's zone", gettimeofday(&tv, &zone));
 }
 
 static int shared_pipe[2];
