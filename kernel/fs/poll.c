@@ -244,6 +244,22 @@ static long timeout_from_user(const struct timespec_k __user *uts, s64 *ns)
     return 0;
 }
 
+s64 poll_time_left(s64 timeout_ns, u64 start_ns)
+{
+    if (timeout_ns <= 0)
+        return -1;
+    u64 spent = monotonic_ns() - start_ns;
+    return spent >= (u64)timeout_ns ? 0 : timeout_ns - (s64)spent;
+}
+
+/* A failed write-back is ignored: the call's result stands (Linux). */
+static void put_timespec_left(struct timespec_k __user *uts, s64 left)
+{
+    struct timespec_k ts = {left / 1000000000, left % 1000000000};
+    if (uts && left >= 0)
+        copy_to_user(uts, &ts, sizeof(ts));
+}
+
 /* ppoll and pselect6 swap in a signal mask for the wait. */
 static long with_sigmask(const u64 __user *umask, u64 size, long (*wait)(void *), void *arg)
 {
@@ -287,12 +303,17 @@ long poll_timed(struct pollfd __user *fds, u32 nfds, s64 timeout_ns, const u64 _
     return with_sigmask(sigmask, size, ppoll_wait, &a);
 }
 
-long sys_ppoll(struct pollfd __user *fds, u32 nfds, const struct timespec_k __user *tsp, const u64 __user *sigmask,
+long sys_ppoll(struct pollfd __user *fds, u32 nfds, struct timespec_k __user *tsp, const u64 __user *sigmask,
                u64 size)
 {
     s64 timeout_ns;
     long err = timeout_from_user(tsp, &timeout_ns);
-    return err ?: poll_timed(fds, nfds, timeout_ns, sigmask, size);
+    if (err)
+        return err;
+    u64 start = monotonic_ns();
+    long result = poll_timed(fds, nfds, timeout_ns, sigmask, size);
+    put_timespec_left(tsp, poll_time_left(timeout_ns, start));
+    return result;
 }
 
 /* ---- select ---- */
@@ -375,6 +396,7 @@ struct timeval_k {
 
 long sys_select(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, struct timeval_k __user *tvp)
 {
+    u64 start = monotonic_ns();
     struct select_args a = {(u32)nfds, {in, out, ex}, 0};
     if (tvp) {
         struct timeval_k tv;
@@ -386,7 +408,12 @@ long sys_select(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, struc
         if (a.timeout_ns == 0)
             a.timeout_ns = -1;
     }
-    return select_wait(&a);
+    long result = select_wait(&a);
+    s64 left = poll_time_left(a.timeout_ns, start);
+    struct timeval_k rest = {left / 1000000000, left % 1000000000 / 1000};
+    if (tvp && left >= 0)
+        copy_to_user(tvp, &rest, sizeof(rest)); /* a failure is ignored, as on Linux */
+    return result;
 }
 
 long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64 timeout_ns,
@@ -396,9 +423,10 @@ long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64
     return with_sigmask(sigmask, size, select_wait, &a);
 }
 
-long sys_pselect6(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, const struct timespec_k __user *tsp,
+long sys_pselect6(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, struct timespec_k __user *tsp,
                   const u64 __user *sigdata)
 {
+    u64 start = monotonic_ns();
     s64 timeout_ns;
     long err = timeout_from_user(tsp, &timeout_ns);
     if (err)
@@ -407,5 +435,7 @@ long sys_pselect6(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, con
     u64 mask_and_size[2] = {0, 0};
     if (sigdata && copy_from_user(mask_and_size, sigdata, sizeof(mask_and_size)))
         return -EFAULT;
-    return select_timed(nfds, in, out, ex, timeout_ns, (const u64 __user *)mask_and_size[0], mask_and_size[1]);
+    long result = select_timed(nfds, in, out, ex, timeout_ns, (const u64 __user *)mask_and_size[0], mask_and_size[1]);
+    put_timespec_left(tsp, poll_time_left(timeout_ns, start));
+    return result;
 }

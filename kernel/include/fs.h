@@ -137,6 +137,10 @@ void flock_release(struct file *f);
  * ever, -1 does not wait, else nanoseconds; the signal mask is a user pointer. */
 struct pollfd;
 long poll_timed(struct pollfd __user *fds, u32 nfds, s64 timeout_ns, const u64 __user *sigmask, u64 size);
+/* The time left of a timeout (poll_timed's convention) started at start_ns,
+ * which select, pselect6 and ppoll write back as Linux does; -1: nothing to
+ * write (no timeout, or a zero one). */
+s64 poll_time_left(s64 timeout_ns, u64 start_ns);
 long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64 timeout_ns,
                   const u64 __user *sigmask, u64 size);
 struct inode *inode_create_detached(u32 mode);

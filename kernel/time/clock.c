@@ -15,6 +15,7 @@
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
+#define CLOCK_TAI 11 /* CLOCK_REALTIME plus a TAI offset nobody has set: 0 */
 
 struct timespec {
     s64 tv_sec, tv_nsec;
@@ -74,6 +75,7 @@ long clock_read(int clock, u64 *ns)
     switch (clock) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
+    case CLOCK_TAI:
         *ns = realtime_ns();
         return 0;
     case CLOCK_MONOTONIC:
@@ -260,17 +262,23 @@ long clock_sleep(int clock, int flags, s64 sec, s64 nsec, u64 *left)
     return err;
 }
 
+/* Which clocks clock_nanosleep takes, as Linux: not the raw and coarse ones
+ * (EOPNOTSUPP), never a thread's CPU clock (EINVAL). Flags other than
+ * TIMER_ABSTIME are ignored, as Linux ignores them. */
 long clock_sleep_check(int clock, int flags)
 {
-    if (clock == CLOCK_THREAD_CPUTIME_ID)
-        return -EINVAL; /* Linux: a thread cannot sleep on its own CPU clock */
-    if (clock == CLOCK_PROCESS_CPUTIME_ID || clock < 0)
-        return -ENOSYS; /* sleeping until CPU time is used is not implemented */
+    (void)flags;
     u64 now;
     long err = clock_read(clock, &now);
     if (err)
         return err;
-    return flags & ~TIMER_ABSTIME ? -EINVAL : 0;
+    if (clock == CLOCK_THREAD_CPUTIME_ID || (clock < 0 && (clock & CPUCLOCK_PER_THREAD)))
+        return -EINVAL;
+    if (clock == CLOCK_PROCESS_CPUTIME_ID || clock < 0)
+        return -ENOSYS; /* sleeping until a process has used some CPU time is not implemented */
+    if (clock == CLOCK_MONOTONIC_RAW || clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE)
+        return -EOPNOTSUPP;
+    return 0;
 }
 
 long sys_clock_nanosleep(int clock, int flags, const struct timespec __user *req, struct timespec __user *rem)

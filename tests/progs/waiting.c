@@ -165,6 +165,15 @@ static void timeouts_expire(void)
     struct timeval tv = {0, 30000};
     show("select 30 ms", select(p[0] + 1, &in, NULL, NULL, &tv));
     printf("select left the set empty: %d\n", !FD_ISSET(p[0], &in));
+    /* Linux writes the time left back (the C library may hide it). */
+    printf("select's timeout after it expired: %ld.%06ld\n", (long)tv.tv_sec, (long)tv.tv_usec);
+    write(p[1], "r", 1);
+    FD_SET(p[0], &in);
+    tv = (struct timeval){5, 0};
+    show("select 5 s on a readable pipe", select(p[0] + 1, &in, NULL, NULL, &tv));
+    printf("select's timeout after an early return: under 5 s %d\n", tv.tv_sec < 5);
+    char drained;
+    read(p[0], &drained, 1);
     FD_SET(p[0], &in);
     show("pselect 30 ms", pselect(p[0] + 1, &in, NULL, NULL, &ts, NULL));
     show("poll with no descriptors, 20 ms", poll(NULL, 0, 20));
@@ -341,6 +350,30 @@ static void cpu_clocks(void)
     printf("coarse resolution a jiffy (1 to 10 ms): %d\n", coarse.tv_sec == 0 && coarse.tv_nsec >= MS &&
                                                              coarse.tv_nsec <= 10 * MS);
     show("clock_getres(bad clock)", clock_getres(99, &coarse) ? -errno : 0);
+    /* CLOCK_TAI is CLOCK_REALTIME plus an offset NTP may have set. */
+    struct timespec tai, real;
+    clock_gettime(CLOCK_REALTIME, &real);
+    int tai_read = clock_gettime(CLOCK_TAI, &tai);
+    printf("CLOCK_TAI read: %d, not behind CLOCK_REALTIME: %d\n", tai_read, tai.tv_sec >= real.tv_sec);
+    int tai_res = clock_getres(CLOCK_TAI, &coarse);
+    printf("clock_getres(CLOCK_TAI): %d %ld\n", tai_res, coarse.tv_nsec);
+
+    /* Which clocks clock_nanosleep sleeps on (it returns the error itself). */
+    struct timespec short_sleep = {0, 1000};
+    static const struct {
+        clockid_t id;
+        const char *name;
+    } sleep_clocks[] = {
+        {CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW"}, {CLOCK_REALTIME_COARSE, "REALTIME_COARSE"},
+        {CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE"}, {CLOCK_THREAD_CPUTIME_ID, "THREAD_CPUTIME_ID"},
+        {CLOCK_BOOTTIME, "BOOTTIME"}, {CLOCK_TAI, "TAI"}, {99, "clock 99"},
+    };
+    for (unsigned i = 0; i < sizeof sleep_clocks / sizeof sleep_clocks[0]; i++) {
+        int r = clock_nanosleep(sleep_clocks[i].id, 0, &short_sleep, NULL);
+        printf("clock_nanosleep(%s): %s\n", sleep_clocks[i].name, r ? strerror(r) : "slept");
+    }
+    int r = clock_nanosleep(CLOCK_MONOTONIC, 2, &short_sleep, NULL);
+    printf("clock_nanosleep with an unknown flag: %s\n", r ? strerror(r) : "slept");
 
     /* Setting the time: only the refusals, which come before any
      * permission check (the host's clock must not change). */
