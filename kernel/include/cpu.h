@@ -51,7 +51,7 @@ struct cpu {
     u8 sysenter_single_step; /* the user entered sysenter with TF set (traps.c) */
     u8 ptregs_abi32;        /* the pending whole-frame call came through a 32-bit gate */
     u32 ptregs_nr;          /* and its number */
-    u32 syscall_nr;         /* the running call's (sleep_on keeps it for restarts) */
+    u32 syscall_nr;         /* the running call's (wait_sleep keeps it for restarts) */
     bool has_smap, has_smep, has_fsgsbase;
 };
 

@@ -24,7 +24,7 @@ void cpu_time_switch_out(struct task *t);
 /* User plus system time of t, with the time it has run since the last sample. */
 u64 task_cpu_ns(struct task *t);
 void time_slice_start(void);
-/* A process ended: its ITIMER_REAL stops (the timer lives in its task). */
+/* A task is freed: its process's ITIMER_REAL stops (the timer lives in the task). */
 void alarm_cancel(struct task *leader);
 void cpu_idle_enter(void);
 void cpu_idle_exit(void);

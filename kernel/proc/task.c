@@ -188,7 +188,6 @@ noreturn void task_exit(int wait_status)
         t->state = TASK_ZOMBIE;
         leader->live_threads--;
         reparent_children(t);
-        alarm_cancel(t);
         if (t->parent) {
             wake_up_all(&t->parent->child_events);
             if (t->exit_signal)
@@ -205,6 +204,7 @@ noreturn void task_exit(int wait_status)
  * the running task's (a task cannot free the stack it runs on). */
 void task_free(struct task *t)
 {
+    alarm_cancel(t);
     procfs_task_removed(t);
     for (struct task **link = &all_tasks; *link; link = &(*link)->next_task) {
         if (*link == t) {

@@ -451,6 +451,17 @@ static void killed_while_threads_sleep(void)
     show("the pipe still polls", poll(&p, 1, -1));
     sleep_ms(100); /* past the dead threads' deadlines */
     printf("slept past the dead sleepers' deadlines\n");
+
+    /* A process that ends with its alarm set: the alarm goes with it. */
+    pid_t alarmed = fork();
+    if (alarmed == 0) {
+        struct itimerval soon = {{0, 10000}, {0, 30000}};
+        setitimer(ITIMER_REAL, &soon, NULL);
+        _exit(3);
+    }
+    waitpid(alarmed, &status, 0);
+    sleep_ms(60);
+    printf("a reaped process's alarm did not fire: status %d\n", WEXITSTATUS(status));
     close(shared_pipe[0]), close(shared_pipe[1]);
 }
 
