@@ -45,9 +45,34 @@ long compat_sys_gettimeofday(struct compat_timeval __user *tv, void __user *tz)
     struct compat_timeval t = {(s32)(ns / 1000000000), (s32)(ns % 1000000000 / 1000)};
     if (tv && copy_to_user(tv, &t, sizeof(t)))
         return -EFAULT;
-    if (tz && clear_user(tz, 8))
+    if (tz && copy_to_user(tz, clock_timezone(), sizeof(struct timezone_k)))
         return -EFAULT;
     return 0;
+}
+
+long compat_sys_clock_settime(int clock, const struct compat_timespec __user *ts)
+{
+    long err = clock_set_check(clock);
+    if (err)
+        return err;
+    struct compat_timespec t;
+    if (copy_from_user(&t, ts, sizeof(t)))
+        return -EFAULT;
+    return clock_set(t.tv_sec, t.tv_nsec);
+}
+
+long compat_sys_settimeofday(const struct compat_timeval __user *tv, const struct timezone_k __user *tz)
+{
+    struct compat_timeval t;
+    struct timezone_k zone;
+    if (tv && copy_from_user(&t, tv, sizeof(t)))
+        return -EFAULT;
+    if (tv && (t.tv_usec < 0 || t.tv_usec > 1000000))
+        return -EINVAL;
+    if (tz && copy_from_user(&zone, tz, sizeof(zone)))
+        return -EFAULT;
+    struct timeval time = {tv ? t.tv_sec : 0, tv ? t.tv_usec : 0};
+    return clock_set_time_and_zone(tv ? &time : NULL, tz ? &zone : NULL);
 }
 
 long compat_sys_time(s32 __user *tloc)

@@ -104,9 +104,12 @@ static long stream_ioctl(struct file *f, unsigned cmd, u64 arg)
     return -ENOTTY;
 }
 
-static unsigned serial_poll_in(struct file *f)
+/* Pollers of the host's byte stream: the UART's receive interrupt wakes them. */
+static struct wait_queue stream_input_wait;
+
+static unsigned serial_poll_in(struct file *f, struct poll_table *table)
 {
-    (void)f;
+    poll_wait(f, &stream_input_wait, table);
     return (serial_has_input(COM1) ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
 
@@ -126,6 +129,8 @@ static void serial_interrupt(struct regs *r)
         int c;
         while ((c = serial_read_byte(COM1)) >= 0)
             tty_receive((char)c);
+    } else {
+        wake_up_all(&stream_input_wait);
     }
     apic_eoi();
 }

@@ -31,6 +31,7 @@ struct tty {
     char input[BUFFER];  /* bytes readers may take */
     size_t head, count;
     size_t lines;        /* complete lines in input; ^D on an empty line counts as one, with no bytes */
+    struct wait_queue read_wait; /* readers and pollers: input came, or a signal was typed */
 };
 
 static struct tty console = {
@@ -153,14 +154,14 @@ void tty_receive(char c)
             if (t->c_lflag & ECHO)
                 echo_bytes("\n", 1);
             signal_foreground(sig);
-            wake_up(&console);
+            wake_up_all(&console.read_wait);
             return;
         }
     }
     if (!(t->c_lflag & ICANON)) {
         push_input(c);
         echo_char(c);
-        wake_up(&console);
+        wake_up_all(&console.read_wait);
         return;
     }
     if (c == (char)t->c_cc[VERASE] || c == '\b') {
@@ -186,7 +187,7 @@ void tty_receive(char c)
             push_input(console.line[i]);
         console.line_len = 0;
         console.lines++;
-        wake_up(&console);
+        wake_up_all(&console.read_wait);
         return;
     }
     if (console.line_len < BUFFER - 1)
@@ -198,7 +199,7 @@ void tty_receive(char c)
             push_input(console.line[i]);
         console.line_len = 0;
         console.lines++;
-        wake_up(&console);
+        wake_up_all(&console.read_wait);
     }
 }
 
@@ -231,7 +232,9 @@ static ssize_t tty_read(struct file *f, char __user *buf, size_t len, u64 *pos)
             irq_restore(flags);
             return -EAGAIN;
         }
-        int err = sleep_on(deadline ? clock_channel() : (const void *)&console);
+        int err = wait_sleep(&console.read_wait, NULL, deadline ? deadline : WAIT_NO_DEADLINE);
+        if (err == -ETIMEDOUT)
+            break;
         if (err) {
             irq_restore(flags);
             return err;
@@ -288,9 +291,9 @@ static ssize_t tty_write(struct file *f, const char __user *buf, size_t len, u64
     return (ssize_t)done;
 }
 
-static unsigned tty_poll(struct file *f)
+static unsigned tty_poll(struct file *f, struct poll_table *table)
 {
-    (void)f;
+    poll_wait(f, &console.read_wait, table);
     return (readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
 

@@ -3,7 +3,8 @@
  * description (shared by its dup()s and fork()s), as on Linux: any number of
  * shared holders or one exclusive one; a conflicting request waits, or fails
  * with EWOULDBLOCK under LOCK_NB; changing a lock's kind drops it first; the
- * last close of the description releases it.
+ * last close of the description releases it. Waiters sleep on the inode's
+ * queue, with interrupts off guarding the holder list.
  */
 #include "errno.h"
 #include "fd.h"
@@ -39,7 +40,7 @@ static void unlock(struct file *f)
         struct flock_holder *h = *link;
         *link = h->next;
         kfree(h);
-        wake_up(&f->inode->flocks);
+        wake_up_all(&f->inode->flock_waiters);
     }
 }
 
@@ -72,7 +73,7 @@ static long flock_file(struct file *f, unsigned op)
         return -ENOLCK;
     }
     while (conflicts(f->inode, f, kind == LOCK_EX)) {
-        int err = (op & LOCK_NB) ? -EWOULDBLOCK : sleep_on(&f->inode->flocks);
+        int err = (op & LOCK_NB) ? -EWOULDBLOCK : wait_sleep(&f->inode->flock_waiters, NULL, WAIT_NO_DEADLINE);
         if (err) {
             kfree(h);
             irq_restore(flags);

@@ -4,7 +4,8 @@
  * writes wait for room unless no reader is left (EPIPE and SIGPIPE), writes
  * of at most PIPE_BUF bytes are never split, and O_NONBLOCK gives EAGAIN
  * instead of waiting. A FIFO is the same pipe reached by name: opening it
- * waits for the other end, as on Linux.
+ * waits for the other end, as on Linux. Readers and writers sleep on the
+ * pipe's two wait queues, and so do poll and select.
  *
  * An end counts as open while its open file lives: the counts drop when the
  * file is released (its last reference), not when a descriptor is closed, so
@@ -24,11 +25,16 @@
 #define PIPE_BUF 4096
 
 struct pipe {
+    struct spinlock lock; /* everything below */
     u8 *buffer;
     u32 head, count; /* bytes at buffer[head ...], wrapping */
     use_count_t readers, writers; /* open files of each end */
     u32 reader_opens, writer_opens; /* counts that a waiting open watches */
     struct inode *inode;
+    /* Readers wait for bytes or the last writer's close, and a FIFO's
+     * reader-only open for a writer; writers wait for room or the last
+     * reader's close, and a writer-only open for a reader. */
+    struct wait_queue read_wait, write_wait;
 };
 
 static bool reads(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
@@ -40,19 +46,19 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
     struct pipe *p = f->private;
     if (len == 0)
         return 0;
-    u64 flags = irq_save();
+    u64 flags = spin_lock_irqsave(&p->lock);
     while (p->count == 0) {
         if (use_count_read(&p->writers) == 0) {
-            irq_restore(flags);
+            spin_unlock_irqrestore(&p->lock, flags);
             return 0;
         }
         if (f->flags & O_NONBLOCK) {
-            irq_restore(flags);
+            spin_unlock_irqrestore(&p->lock, flags);
             return -EAGAIN;
         }
-        int err = sleep_on(p);
+        int err = wait_sleep(&p->read_wait, &p->lock, WAIT_NO_DEADLINE);
         if (err) {
-            irq_restore(flags);
+            spin_unlock_irqrestore(&p->lock, flags);
             return err;
         }
     }
@@ -68,8 +74,8 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
         p->count -= (u32)chunk;
         done += chunk;
     }
-    wake_up(p);
-    irq_restore(flags);
+    wake_up_all(&p->write_wait);
+    spin_unlock_irqrestore(&p->lock, flags);
     return (ssize_t)done;
 }
 
@@ -78,10 +84,10 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
     (void)pos;
     struct pipe *p = f->private;
     size_t done = 0;
-    u64 flags = irq_save();
+    u64 flags = spin_lock_irqsave(&p->lock);
     while (done < len) {
         if (use_count_read(&p->readers) == 0) {
-            irq_restore(flags);
+            spin_unlock_irqrestore(&p->lock, flags);
             signal_send(current_task(), SIGPIPE);
             return done ? (ssize_t)done : -EPIPE;
         }
@@ -90,13 +96,12 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
         bool must_wait = room == 0 || (len - done <= PIPE_BUF && room < len - done);
         if (must_wait) {
             if (f->flags & O_NONBLOCK) {
-                irq_restore(flags);
+                spin_unlock_irqrestore(&p->lock, flags);
                 return done ? (ssize_t)done : -EAGAIN;
             }
-            wake_up(p);
-            int err = sleep_on(p);
+            int err = wait_sleep(&p->write_wait, &p->lock, WAIT_NO_DEADLINE);
             if (err) {
-                irq_restore(flags);
+                spin_unlock_irqrestore(&p->lock, flags);
                 return done ? (ssize_t)done : err;
             }
             continue;
@@ -104,14 +109,14 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
         size_t tail = (p->head + p->count) % PIPE_SIZE;
         size_t chunk = MIN(MIN(len - done, room), (size_t)(PIPE_SIZE - tail));
         if (copy_from_user(p->buffer + tail, buf + done, chunk)) {
-            irq_restore(flags);
+            spin_unlock_irqrestore(&p->lock, flags);
             return done ? (ssize_t)done : -EFAULT;
         }
         p->count += (u32)chunk;
         done += chunk;
-        wake_up(p);
+        wake_up_all(&p->read_wait);
     }
-    irq_restore(flags);
+    spin_unlock_irqrestore(&p->lock, flags);
     return (ssize_t)done;
 }
 
@@ -128,20 +133,26 @@ static void pipe_release(struct file *f)
     struct pipe *p = f->private;
     if (!p)
         return; /* a FIFO whose open failed */
-    u64 flags = irq_save(); /* the pipe's other users check the counts with interrupts off too */
+    u64 flags = spin_lock_irqsave(&p->lock);
     if (reads(f))
         use_count_put(&p->readers);
     if (writes(f))
         use_count_put(&p->writers);
-    wake_up(p); /* a reader sees end of file, a writer EPIPE */
-    if (use_count_read(&p->readers) == 0 && use_count_read(&p->writers) == 0)
+    wake_up_all(&p->read_wait);
+    wake_up_all(&p->write_wait);
+    bool unused = use_count_read(&p->readers) == 0 && use_count_read(&p->writers) == 0;
+    spin_unlock_irqrestore(&p->lock, flags);
+    if (unused)
         pipe_destroy(p);
-    irq_restore(flags);
 }
 
-static unsigned pipe_poll(struct file *f)
+static unsigned pipe_poll(struct file *f, struct poll_table *table)
 {
     struct pipe *p = f->private;
+    if (reads(f))
+        poll_wait(f, &p->read_wait, table);
+    if (writes(f))
+        poll_wait(f, &p->write_wait, table);
     unsigned events = 0;
     if (reads(f)) {
         if (p->count)
@@ -187,7 +198,7 @@ static struct pipe *pipe_create(struct inode *inode)
 int fifo_open(struct file *f)
 {
     struct inode *inode = f->inode;
-    u64 flags = irq_save();
+    u64 flags = irq_save(); /* the inode's pipe comes and goes with interrupts off */
     struct pipe *p = inode->pipe ? inode->pipe : pipe_create(inode);
     if (!p) {
         irq_restore(flags);
@@ -202,20 +213,22 @@ int fifo_open(struct file *f)
     }
     f->ops = &pipe_ops;
     f->private = p;
+    spin_lock_irqs_off(&p->lock);
     if (reads(f))
         use_count_get(&p->readers), p->reader_opens++;
     if (writes(f))
         use_count_get(&p->writers), p->writer_opens++;
-    wake_up(p);
+    wake_up_all(&p->read_wait);
+    wake_up_all(&p->write_wait);
     int err = 0;
     if (!writes(f) && !nonblock) {
         for (u32 seen = p->writer_opens; !err && use_count_read(&p->writers) == 0 && p->writer_opens == seen;)
-            err = sleep_on(p);
+            err = wait_sleep(&p->read_wait, &p->lock, WAIT_NO_DEADLINE);
     } else if (!reads(f)) {
         for (u32 seen = p->reader_opens; !err && use_count_read(&p->readers) == 0 && p->reader_opens == seen;)
-            err = sleep_on(p);
+            err = wait_sleep(&p->write_wait, &p->lock, WAIT_NO_DEADLINE);
     }
-    irq_restore(flags);
+    spin_unlock_irqrestore(&p->lock, flags);
     return err; /* on error the caller's file_put undoes the counts */
 }
 

@@ -1,7 +1,10 @@
 /*
- * poll, ppoll, select and pselect6 over the drivers' poll callbacks. A waiter
- * sleeps on the timer tick and looks again, so readiness is noticed within a
- * tick; regular files and most devices are always ready.
+ * poll, ppoll, select and pselect6 over the drivers' poll callbacks, as Linux
+ * does them: a first pass asks every file for its events and, through
+ * poll_wait(), puts the caller on each queue that announces a change; then
+ * the caller sleeps until one of them wakes it, the deadline passes or a
+ * signal comes, and asks again (without registering twice). Files without a
+ * poll callback (regular files, most devices) are always ready.
  */
 #include "apic.h"
 #include "errno.h"
@@ -13,34 +16,163 @@
 #include "signal.h"
 #include "time.h"
 #include "uaccess.h"
+#include "wait.h"
 
 #define MAX_POLL_FDS 1024
+/* Entries kept in the caller's stack frame; more come in page-sized chunks. */
+#define INLINE_POLL_ENTRIES 8
+#define POLL_CHUNK_ENTRIES ((PAGE_SIZE - 16) / sizeof(struct poll_entry))
 
 struct pollfd {
     s32 fd;
     s16 events, revents;
 };
 
-static unsigned file_events(struct file *f)
+struct poll_entry {
+    struct wait_entry wait;
+    struct wait_queue *queue;
+    struct file *file;
+    struct poll_table *table;
+};
+
+struct poll_chunk {
+    struct poll_chunk *next;
+    u32 used;
+    struct poll_entry entries[];
+};
+
+struct poll_table {
+    struct wait_cleanup cleanup; /* first: the entries go if the task ends asleep */
+    bool registering;       /* the first pass: poll_wait queues the caller */
+    bool triggered;         /* a queue woke us since the pass began */
+    int error;              /* -ENOMEM: a queue could not be watched */
+    u32 inline_used;
+    struct poll_entry inline_entries[INLINE_POLL_ENTRIES];
+    struct poll_chunk *chunks;
+};
+
+static bool poll_wake(struct wait_entry *w)
+{
+    struct poll_entry *e = (struct poll_entry *)w;
+    e->table->triggered = true;
+    return wake_task_entry(w);
+}
+
+static struct poll_entry *new_entry(struct poll_table *t)
+{
+    if (t->inline_used < INLINE_POLL_ENTRIES)
+        return &t->inline_entries[t->inline_used++];
+    if (!t->chunks || t->chunks->used == POLL_CHUNK_ENTRIES) {
+        struct poll_chunk *c = kmalloc(PAGE_SIZE);
+        if (!c)
+            return NULL;
+        c->next = t->chunks;
+        c->used = 0;
+        t->chunks = c;
+    }
+    return &t->chunks->entries[t->chunks->used++];
+}
+
+void poll_wait(struct file *f, struct wait_queue *q, struct poll_table *t)
+{
+    if (!t || !t->registering)
+        return;
+    struct poll_entry *e = new_entry(t);
+    if (!e) {
+        t->error = -ENOMEM;
+        return;
+    }
+    /* Closing the descriptor during the wait must leave the queue alive. */
+    file_get(f);
+    e->queue = q;
+    e->file = f;
+    e->table = t;
+    wait_entry_init(&e->wait, current_task());
+    e->wait.wake = poll_wake;
+    wait_queue_add(q, &e->wait);
+}
+
+static void release_entry(struct poll_entry *e)
+{
+    wait_queue_remove(e->queue, &e->wait);
+    file_put(e->file);
+}
+
+static void poll_table_free(struct poll_table *t);
+static void undo_poll(struct wait_cleanup *c) { poll_table_free((struct poll_table *)c); }
+
+static void poll_table_init(struct poll_table *t)
+{
+    t->registering = true;
+    t->triggered = false;
+    t->error = 0;
+    t->inline_used = 0;
+    t->chunks = NULL;
+}
+
+static void poll_table_free(struct poll_table *t)
+{
+    for (u32 i = 0; i < t->inline_used; i++)
+        release_entry(&t->inline_entries[i]);
+    t->inline_used = 0;
+    while (t->chunks) {
+        struct poll_chunk *c = t->chunks;
+        for (u32 i = 0; i < c->used; i++)
+            release_entry(&c->entries[i]);
+        t->chunks = c->next;
+        kfree(c);
+    }
+}
+
+static unsigned file_events(struct file *f, struct poll_table *table)
 {
     if (f->ops && f->ops->poll)
-        return f->ops->poll(f);
+        return f->ops->poll(f, table);
     return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
-/* Waits until ready() says so, the deadline passes (0: never; -1 ns: do not
- * wait at all) or a signal comes. */
-static long wait_until(bool (*ready)(void *), void *arg, s64 timeout_ns)
+/* Waits until ready() says so, the deadline passes (timeout 0: never; -1 ns:
+ * do not wait at all) or a signal comes: 1, 0 or -ERESTARTSYS. ready() asks
+ * the files with the table, which registers on the first pass only. */
+static long wait_until(bool (*ready)(void *, struct poll_table *), void *arg, s64 timeout_ns)
 {
-    u64 deadline = timeout_ns > 0 ? monotonic_ns() + (u64)timeout_ns : 0;
+    u64 deadline = timeout_ns > 0 ? monotonic_ns() + (u64)timeout_ns : WAIT_NO_DEADLINE;
+    struct poll_table on_stack, *table = &on_stack;
+    poll_table_init(table);
+    wait_cleanup_push(&table->cleanup, undo_poll);
+    if (timeout_ns < 0)
+        table->registering = false; /* nothing will wait: no queue to join */
+    long result;
     for (;;) {
-        if (ready(arg))
-            return 1;
-        if (timeout_ns < 0 || (deadline && monotonic_ns() >= deadline))
-            return 0;
-        if (sleep_on(clock_channel()))
-            return -ERESTARTSYS;
+        table->triggered = false;
+        if (ready(arg, table)) {
+            result = 1;
+            break;
+        }
+        table->registering = false;
+        if (table->error) {
+            result = table->error;
+            break;
+        }
+        if (timeout_ns < 0) {
+            result = 0;
+            break;
+        }
+        u64 flags = irq_save();
+        int err = table->triggered ? 0 : wait_sleep(NULL, NULL, deadline);
+        irq_restore(flags);
+        if (err == -ETIMEDOUT) {
+            result = ready(arg, NULL) ? 1 : 0;
+            break;
+        }
+        if (err) {
+            result = err;
+            break;
+        }
     }
+    wait_cleanup_pop(&table->cleanup);
+    poll_table_free(table);
+    return result;
 }
 
 struct poll_state {
@@ -49,7 +181,7 @@ struct poll_state {
     int ready;
 };
 
-static bool poll_ready(void *arg)
+static bool poll_ready(void *arg, struct poll_table *table)
 {
     struct poll_state *s = arg;
     s->ready = 0;
@@ -59,7 +191,7 @@ static bool poll_ready(void *arg)
         if (p->fd < 0)
             continue;
         struct file *f = fd_get(p->fd);
-        unsigned ev = f ? file_events(f) : POLLNVAL;
+        unsigned ev = f ? file_events(f, table) : POLLNVAL;
         p->revents = (s16)(ev & ((u16)p->events | POLLERR | POLLHUP | POLLNVAL));
         if (p->revents)
             s->ready++;
@@ -112,6 +244,22 @@ static long timeout_from_user(const struct timespec_k __user *uts, s64 *ns)
     return 0;
 }
 
+s64 poll_time_left(s64 timeout_ns, u64 start_ns)
+{
+    if (timeout_ns <= 0)
+        return -1;
+    u64 spent = monotonic_ns() - start_ns;
+    return spent >= (u64)timeout_ns ? 0 : timeout_ns - (s64)spent;
+}
+
+/* A failed write-back is ignored: the call's result stands (Linux). */
+static void put_timespec_left(struct timespec_k __user *uts, s64 left)
+{
+    struct timespec_k ts = {left / 1000000000, left % 1000000000};
+    if (uts && left >= 0)
+        copy_to_user(uts, &ts, sizeof(ts));
+}
+
 /* ppoll and pselect6 swap in a signal mask for the wait. */
 static long with_sigmask(const u64 __user *umask, u64 size, long (*wait)(void *), void *arg)
 {
@@ -155,12 +303,17 @@ long poll_timed(struct pollfd __user *fds, u32 nfds, s64 timeout_ns, const u64 _
     return with_sigmask(sigmask, size, ppoll_wait, &a);
 }
 
-long sys_ppoll(struct pollfd __user *fds, u32 nfds, const struct timespec_k __user *tsp, const u64 __user *sigmask,
+long sys_ppoll(struct pollfd __user *fds, u32 nfds, struct timespec_k __user *tsp, const u64 __user *sigmask,
                u64 size)
 {
     s64 timeout_ns;
     long err = timeout_from_user(tsp, &timeout_ns);
-    return err ?: poll_timed(fds, nfds, timeout_ns, sigmask, size);
+    if (err)
+        return err;
+    u64 start = monotonic_ns();
+    long result = poll_timed(fds, nfds, timeout_ns, sigmask, size);
+    put_timespec_left(tsp, poll_time_left(timeout_ns, start));
+    return result;
 }
 
 /* ---- select ---- */
@@ -174,7 +327,7 @@ struct select_state {
     int ready;
 };
 
-static bool select_ready(void *arg)
+static bool select_ready(void *arg, struct poll_table *table)
 {
     struct select_state *s = arg;
     s->ready = 0;
@@ -189,7 +342,7 @@ static bool select_ready(void *arg)
         struct file *f = fd_get((int)fd);
         if (!f)
             continue;
-        unsigned ev = file_events(f);
+        unsigned ev = file_events(f, table);
         if ((s->in[w] & bit) && (ev & (POLLIN | POLLHUP | POLLERR)))
             s->rin[w] |= bit, s->ready++;
         if ((s->out[w] & bit) && (ev & (POLLOUT | POLLERR)))
@@ -243,6 +396,7 @@ struct timeval_k {
 
 long sys_select(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, struct timeval_k __user *tvp)
 {
+    u64 start = monotonic_ns();
     struct select_args a = {(u32)nfds, {in, out, ex}, 0};
     if (tvp) {
         struct timeval_k tv;
@@ -254,7 +408,12 @@ long sys_select(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, struc
         if (a.timeout_ns == 0)
             a.timeout_ns = -1;
     }
-    return select_wait(&a);
+    long result = select_wait(&a);
+    s64 left = poll_time_left(a.timeout_ns, start);
+    struct timeval_k rest = {left / 1000000000, left % 1000000000 / 1000};
+    if (tvp && left >= 0)
+        copy_to_user(tvp, &rest, sizeof(rest)); /* a failure is ignored, as on Linux */
+    return result;
 }
 
 long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64 timeout_ns,
@@ -264,9 +423,10 @@ long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64
     return with_sigmask(sigmask, size, select_wait, &a);
 }
 
-long sys_pselect6(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, const struct timespec_k __user *tsp,
+long sys_pselect6(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, struct timespec_k __user *tsp,
                   const u64 __user *sigdata)
 {
+    u64 start = monotonic_ns();
     s64 timeout_ns;
     long err = timeout_from_user(tsp, &timeout_ns);
     if (err)
@@ -275,5 +435,7 @@ long sys_pselect6(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, con
     u64 mask_and_size[2] = {0, 0};
     if (sigdata && copy_from_user(mask_and_size, sigdata, sizeof(mask_and_size)))
         return -EFAULT;
-    return select_timed(nfds, in, out, ex, timeout_ns, (const u64 __user *)mask_and_size[0], mask_and_size[1]);
+    long result = select_timed(nfds, in, out, ex, timeout_ns, (const u64 __user *)mask_and_size[0], mask_and_size[1]);
+    put_timespec_left(tsp, poll_time_left(timeout_ns, start));
+    return result;
 }

@@ -10,6 +10,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
+#include "time.h"
 #include "signal.h"
 #include "uaccess.h"
 #include "x86.h"
@@ -120,7 +121,8 @@ static int gen_stat(struct task *t, char *buf, size_t size)
                     "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 0 %lu %lu "
                     "18446744073709551615 0 0 0 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
                     t->pid, t->comm, state_letters[t->state], parent ? parent->tgid : 0, t->pgid, t->sid,
-                    t->user_ticks, t->system_ticks, t->children_user_ticks, t->children_system_ticks, t->live_threads,
+                    t->user_ns / NS_PER_CLOCK_TICK, t->system_ns / NS_PER_CLOCK_TICK,
+                    t->children_user_ns / NS_PER_CLOCK_TICK, t->children_system_ns / NS_PER_CLOCK_TICK, t->live_threads,
                     vsize, rss, t->pending_signals & 0x7fffffff, t->blocked_signals & 0x7fffffff,
                     ignored & 0x7fffffff, caught & 0x7fffffff);
 }

@@ -4,6 +4,7 @@
 
 #include "refcount.h"
 #include "types.h"
+#include "wait.h"
 
 #define S_IFMT 0170000
 #define S_IFSOCK 0140000
@@ -41,14 +42,17 @@
 
 struct file;
 struct regs;
+struct poll_table;
 
 struct file_ops {
     ssize_t (*read)(struct file *f, char __user *buf, size_t len, u64 *pos);
     ssize_t (*write)(struct file *f, const char __user *buf, size_t len, u64 *pos);
     long (*ioctl)(struct file *f, unsigned cmd, u64 arg);
     void (*release)(struct file *f); /* the last reference is gone */
-    /* For poll and select: which of POLLIN/POLLOUT/POLLHUP/POLLERR hold now. */
-    unsigned (*poll)(struct file *f);
+    /* For poll and select: which of POLLIN/POLLOUT/POLLHUP/POLLERR hold now.
+     * With a table, first poll_wait()s on each queue that announces a change
+     * of them (wait.h). */
+    unsigned (*poll)(struct file *f, struct poll_table *table);
     /* Directories whose entries are made on demand (procfs): the entry, or NULL. */
     struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
     /* Symbolic links whose target is made on demand: its length, written to buf. */
@@ -73,6 +77,7 @@ struct inode {
     u64 capacity;
     bool data_borrowed;        /* data is the initramfs's, not the heap's */
     struct flock_holder *flocks; /* flock(2) holders (fs/flock.c) */
+    struct wait_queue flock_waiters;
     bool nameless;             /* an anonymous pipe's: freed with its last file, whatever nlink says */
     struct pipe *pipe;         /* a FIFO's while it is open; an anonymous pipe's */
     phys_addr_t *cache;        /* the page cache: cache_pages pages of the contents, 0 where not made */
@@ -136,6 +141,10 @@ void flock_release(struct file *f);
  * ever, -1 does not wait, else nanoseconds; the signal mask is a user pointer. */
 struct pollfd;
 long poll_timed(struct pollfd __user *fds, u32 nfds, s64 timeout_ns, const u64 __user *sigmask, u64 size);
+/* The time left of a timeout (poll_timed's convention) started at start_ns,
+ * which select, pselect6 and ppoll write back as Linux does; -1: nothing to
+ * write (no timeout, or a zero one). */
+s64 poll_time_left(s64 timeout_ns, u64 start_ns);
 long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64 timeout_ns,
                   const u64 __user *sigmask, u64 size);
 struct inode *inode_create_detached(u32 mode);

@@ -6,7 +6,9 @@
 #include "cpu.h"
 #include "refcount.h"
 #include "spinlock.h"
+#include "timer.h"
 #include "types.h"
+#include "wait.h"
 
 struct file;
 struct inode;
@@ -100,10 +102,13 @@ struct task {
     u64 fault_vector, fault_address; /* the last fault's, for the signal frame */
     u64 fault_rip;          /* and where it happened, for the kernel's log */
     bool fault_address_valid;
-    u64 user_ticks, system_ticks;       /* timer ticks that found it running, as Linux counts */
+    u64 user_ns, system_ns; /* CPU time, sampled (time/cputime.c) */
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */
+    struct timer alarm_timer;           /* leader: fires at alarm_deadline */
+    struct wait_queue child_events;     /* leader: a child exited, stopped or continued (wait4) */
+    struct wait_queue vfork_done;       /* a vfork child released the memory (exec or exit) */
     u64 cpu_timer_left[2], cpu_timer_interval[2]; /* leader: ITIMER_VIRTUAL, ITIMER_PROF in CPU ns; 0 when off */
-    u64 children_user_ticks, children_system_ticks; /* of reaped children */
+    u64 children_user_ns, children_system_ns; /* of reaped children */
     int stop_signal;        /* the signal that stopped the task, for waitpid */
     struct inode *proc_dir; /* /proc/PID of a thread-group leader */
     bool stop_reported;
@@ -118,7 +123,7 @@ struct task {
     char exe_path[256];
     struct task *next_task; /* all tasks */
     struct task *next_run;  /* run queue */
-    const void *wait_channel;
+    struct wait_cleanup *wait_cleanups; /* while it sleeps (wait.h) */
 };
 
 _Static_assert(__builtin_offsetof(struct task, syscall_nr) == TASK_SYSCALL_NR, "entry code offsets");
@@ -163,10 +168,8 @@ void sched_remove_task(struct task *t);
 noreturn void sched_start(void);
 void schedule(void);
 void schedule_if_needed(void);
-/* Sleeps until woken on channel; returns -ERESTARTSYS instead when a signal
- * arrives (before or during the sleep), 0 otherwise. */
-int sleep_on(const void *channel);
-void wake_up(const void *channel);
+/* Makes a sleeping task runnable (wait.h has the queues that call it). */
+void task_wake(struct task *t);
 
 /* Ends the current task with a Linux wait status (exit code << 8, or signal). */
 noreturn void task_exit(int wait_status);

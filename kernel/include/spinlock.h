@@ -31,4 +31,12 @@ static inline void spin_unlock_irqrestore(struct spinlock *lock, u64 flags)
     irq_restore(flags);
 }
 
+/* For a sleeper that keeps interrupts off across the switch (wait.h). */
+static inline void spin_unlock_irqs_off(struct spinlock *lock) { __atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE); }
+static inline void spin_lock_irqs_off(struct spinlock *lock)
+{
+    while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+        cpu_relax();
+}
+
 #endif

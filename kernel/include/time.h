@@ -6,13 +6,28 @@
 void time_init(void);
 /* Sets CLOCK_REALTIME to `now_ns` since the epoch, from this moment on. */
 void clock_set_realtime(u64 now_ns);
-/* At every timer tick: refreshes the vDSOs' copy of the time. */
+/* Refreshes the vDSOs' split-up copy of the time (at each time slice and
+ * when the CPU leaves idle). */
 void clock_tick(void);
-/* What the timer tick wakes: sleepers waiting for a time to come. */
-const void *clock_channel(void);
-void itimers_tick(void);
+
+/* The time slice, and the jiffy of the coarse clocks (Linux at HZ=250). */
+#define TIME_SLICE_NS 4000000ul
+#define COARSE_CLOCK_RESOLUTION_NS TIME_SLICE_NS
+/* clock_t, as times() and /proc report CPU time: USER_HZ = 100. */
+#define NS_PER_CLOCK_TICK 10000000ul
+
 struct task;
-void cpu_itimers_tick(struct task *t, bool user);
+/* CPU time (time/cputime.c): a timer interrupt found t running in user mode or not. */
+void cpu_time_sample(struct task *t, bool user);
+/* t leaves the CPU to sleep: its time since the last sample was the kernel's. */
+void cpu_time_switch_out(struct task *t);
+/* User plus system time of t, with the time it has run since the last sample. */
+u64 task_cpu_ns(struct task *t);
+void time_slice_start(void);
+/* A task is freed: its process's ITIMER_REAL stops (the timer lives in the task). */
+void alarm_cancel(struct task *leader);
+void cpu_idle_enter(void);
+void cpu_idle_exit(void);
 s64 realtime_seconds(void);
 u64 realtime_ns(void);
 
@@ -25,6 +40,15 @@ long clock_sleep(int clock, int flags, s64 sec, s64 nsec, u64 *left);
 struct timeval {
     s64 tv_sec, tv_usec;
 };
+struct timezone_k {
+    s32 minuteswest, dsttime;
+};
+const struct timezone_k *clock_timezone(void);
+/* clock_settime: -EINVAL for a clock that cannot be set, then the time. */
+long clock_set_check(int clock);
+long clock_set(s64 sec, s64 nsec);
+/* settimeofday after its arguments were read (time NULL: none). */
+long clock_set_time_and_zone(const struct timeval *time, const struct timezone_k *tz);
 struct itimerval_k {
     struct timeval interval, value;
 };

@@ -472,7 +472,7 @@ static long do_execve(struct regs *r, const char *path, char **argv, char **envp
         signals_reset_on_exec(t);
         if (t->vfork_parent_waiting) {
             t->vfork_parent_waiting = false;
-            wake_up(&t->vfork_parent_waiting);
+            wake_up_all(&t->vfork_done);
         }
     }
     kfree(interp);

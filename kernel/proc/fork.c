@@ -176,9 +176,11 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     sched_add(child);
     /* vfork: the parent sleeps until the child has exec'd or exited. */
     /* (uninterruptible, as on Linux: the child borrows our memory) */
+    u64 irqs = irq_save();
     while ((flags & CLONE_VFORK) && child->vfork_parent_waiting)
-        if (sleep_on(&child->vfork_parent_waiting))
-            schedule();
+        if (wait_sleep(&child->vfork_done, NULL, WAIT_NO_DEADLINE))
+            schedule(); /* a signal: it waits until the child is done */
+    irq_restore(irqs);
     return pid;
 }
 

@@ -21,6 +21,7 @@
 #include "time.h"
 #include "apic.h"
 #include "uaccess.h"
+#include "wait.h"
 #include "x86.h"
 
 #define FUTEX_BUCKETS 64
@@ -95,13 +96,12 @@ bool futex_dequeue(struct futex_bucket *b, struct futex_q *q)
     return false;
 }
 
-/* Interrupts are off while a bucket is locked, so a sleeper that has checked
- * its word cannot miss a wake before it is off the CPU. */
+/* The waker holds the bucket's lock, under which the sleeper checked its
+ * word and queued itself: the wake cannot come between check and sleep. */
 static void sleeper_wake(struct futex_sleeper *s)
 {
     s->woken = true;
-    wake_up(s);
-    wake_up(clock_channel()); /* a timed sleeper waits there */
+    task_wake(s->task);
 }
 
 void futex_wake_q(struct futex_bucket *b, struct futex_q *q)
@@ -113,18 +113,24 @@ void futex_wake_q(struct futex_bucket *b, struct futex_q *q)
 
 static u64 clock_now(bool realtime) { return realtime ? realtime_ns() : monotonic_ns(); }
 
+/* Timers run on CLOCK_MONOTONIC: a CLOCK_REALTIME deadline is converted with
+ * the clocks' offset as it is now (a later clock_settime does not move it). */
+static u64 monotonic_deadline(const struct futex_deadline *deadline)
+{
+    if (!deadline || !deadline->set)
+        return WAIT_NO_DEADLINE;
+    if (!deadline->realtime)
+        return deadline->ns ? deadline->ns : 1;
+    u64 offset = realtime_ns() - monotonic_ns();
+    return deadline->ns > offset ? deadline->ns - offset : 1;
+}
+
 long futex_sleep(struct futex_sleeper *s, const struct futex_deadline *deadline, struct spinlock *held)
 {
+    u64 until = monotonic_deadline(deadline);
     long err = 0;
-    if (held)
-        spin_unlock(held);
-    while (!s->woken && !err) {
-        if (deadline && deadline->set && clock_now(deadline->realtime) >= deadline->ns) {
-            err = -ETIMEDOUT;
-            break;
-        }
-        err = sleep_on(deadline && deadline->set ? clock_channel() : (const void *)s);
-    }
+    while (!s->woken && !err)
+        err = wait_sleep(NULL, held, until);
     return s->woken ? 0 : err;
 }
 
@@ -214,7 +220,6 @@ static long futex_wait(u64 uaddr, bool shared, u32 expected, const struct futex_
     }
     futex_enqueue(b, &q);
     err = futex_sleep(&s, deadline, &b->lock);
-    spin_lock(&b->lock);
     futex_dequeue(b, &q);
     spin_unlock_irqrestore(&b->lock, flags);
     futex_key_put(&q.key);

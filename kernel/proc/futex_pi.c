@@ -85,7 +85,6 @@ long futex_lock_pi(u64 uaddr, bool shared, const struct futex_deadline *deadline
         s.woken = false;
         futex_enqueue(b, &q);
         err = futex_sleep(&s, deadline, &b->lock);
-        spin_lock(&b->lock);
         futex_dequeue(b, &q);
         if (q.woken) {
             err = 0; /* the unlocker made us the owner */

@@ -52,7 +52,7 @@ bool futex_dequeue(struct futex_bucket *b, struct futex_q *q);
 void futex_wake_q(struct futex_bucket *b, struct futex_q *q);
 /* The current task sleeps until its sleeper is woken, the deadline passes or
  * a signal comes: 0, -ETIMEDOUT or -ERESTARTSYS. Entered with `held` locked
- * (and interrupts off); returns with it unlocked. */
+ * (NULL: interrupts off guard the check) and returns with it locked again. */
 long futex_sleep(struct futex_sleeper *s, const struct futex_deadline *deadline, struct spinlock *held);
 
 /* Reads a timeout (struct timespec of the caller's ABI: 64-bit, or 32-bit

@@ -1,8 +1,9 @@
 /*
  * A round-robin scheduler over each CPU's run queue (struct cpu; one CPU so
- * far). The boot thread becomes the idle task once init is running. The
- * timer tick asks for a reschedule; it happens on the way back to user space
- * (exit_to_user) or when a task sleeps.
+ * far). The boot thread becomes the idle task once init is running. Timer
+ * interrupts (the time slice's, or a sleeper's deadline) ask for a
+ * reschedule; it happens on the way back to user space (exit_to_user) or when
+ * a task sleeps (wait_queue.c).
  */
 #include "apic.h"
 #include "cpu.h"
@@ -12,6 +13,7 @@
 #include "proc.h"
 #include "signal.h"
 #include "syscall.h"
+#include "time.h"
 #include "x86.h"
 
 /* The boot CPU's idle task: the boot thread, from sched_start on. */
@@ -45,6 +47,7 @@ void sched_add(struct task *t)
         t->next_run = cpu->run_queue->next_run;
         cpu->run_queue->next_run = t;
     }
+    time_slice_start();
     irq_restore(flags);
 }
 
@@ -162,20 +165,14 @@ bool exit_to_user(struct regs *r, bool fast_return_ok)
     return fast_return_ok;
 }
 
-int sleep_on(const void *channel)
+/* From a wake-up (wait.h), a signal or a timer: the task gets the CPU at
+ * the next schedule(), and the running one a time slice to share it by. */
+void task_wake(struct task *t)
 {
-    u64 flags = irq_save();
-    struct task *t = current_task();
-    if (signal_pending()) {
-        irq_restore(flags);
-        return -ERESTARTSYS;
-    }
-    t->wait_channel = channel;
-    t->state = TASK_SLEEPING;
-    schedule();
-    t->wait_channel = NULL;
-    irq_restore(flags);
-    return signal_pending() ? -ERESTARTSYS : 0;
+    if (t->state != TASK_SLEEPING)
+        return;
+    t->state = TASK_RUNNABLE;
+    time_slice_start();
 }
 
 /* A stopping signal's default action: the process waits for SIGCONT, and
@@ -193,29 +190,16 @@ void stop_current(int sig)
     irq_restore(flags);
 }
 
-void wake_up(const void *channel)
-{
-    u64 flags = irq_save();
-    struct task *run_queue = this_cpu()->run_queue;
-    struct task *t = run_queue;
-    if (t) {
-        do {
-            if (t->state == TASK_SLEEPING && t->wait_channel == channel) {
-                t->state = TASK_RUNNABLE;
-                t->wait_channel = NULL;
-            }
-            t = t->next_run;
-        } while (t != run_queue);
-    }
-    irq_restore(flags);
-}
-
 /* The boot thread's last job: wait for work, forever. */
 noreturn void sched_start(void)
 {
     for (;;) {
         schedule();
+        /* Nothing to run: no time slice either, so the CPU sleeps until a
+         * timer somebody asked for is due or a device interrupts. */
+        cpu_idle_enter();
         __asm__ volatile("sti; hlt; cli" ::: "memory");
+        cpu_idle_exit();
     }
 }
 

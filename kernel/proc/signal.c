@@ -112,7 +112,7 @@ void notify_parent_of_stop(struct task *child)
     struct task *parent = child->group_leader->parent;
     if (!parent)
         return;
-    wake_up(parent);
+    wake_up_all(&parent->child_events);
     if (!(parent->sighand->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
         signal_send_process(parent, SIGCHLD);
 }
@@ -141,8 +141,8 @@ void signal_send(struct task *t, int sig)
     }
     t->pending_signals |= SIGBIT(sig);
     update_exit_work(t);
-    if (t->state == TASK_SLEEPING && (SIGBIT(sig) & ~t->blocked_signals))
-        t->state = TASK_RUNNABLE; /* the sleeper sees the signal and returns */
+    if (SIGBIT(sig) & ~t->blocked_signals)
+        task_wake(t); /* a sleeper sees the signal and returns (wait_sleep) */
     irq_restore(flags);
 }
 
@@ -648,7 +648,8 @@ static long suspend_with_mask(u64 mask)
     t->saved_mask = t->blocked_signals;
     t->saved_mask_valid = true;
     t->blocked_signals = mask & ~UNBLOCKABLE;
-    while (sleep_on(&t->saved_mask) == 0)
+    /* Nothing but a signal wakes this sleep: signal_send wakes the task itself. */
+    while (wait_sleep(NULL, NULL, WAIT_NO_DEADLINE) == 0)
         ;
     update_exit_work(t);
     return -EINTR;

@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "signal.h"
+#include "time.h"
 #include "uaccess.h"
 #include "futex.h"
 #include "x86.h"
@@ -138,7 +139,7 @@ static void reparent_children(struct task *leader)
         child->sibling = init->children;
         init->children = child;
         if (child->state == TASK_ZOMBIE)
-            wake_up(init);
+            wake_up(&init->child_events);
     }
 }
 
@@ -175,21 +176,21 @@ noreturn void task_exit(int wait_status)
     }
     if (t->vfork_parent_waiting) {
         t->vfork_parent_waiting = false;
-        wake_up(&t->vfork_parent_waiting);
+        wake_up_all(&t->vfork_done);
     }
     u64 flags = irq_save();
     if (leader != t) {
         /* A thread other than the leader vanishes at once. */
         t->state = TASK_DEAD;
         if (--leader->live_threads == 0 && leader->state == TASK_ZOMBIE)
-            wake_up(leader->parent);
+            wake_up_all(&leader->parent->child_events);
     } else {
         t->wait_status = wait_status;
         t->state = TASK_ZOMBIE;
         leader->live_threads--;
         reparent_children(t);
         if (t->parent) {
-            wake_up(t->parent);
+            wake_up_all(&t->parent->child_events);
             if (t->exit_signal)
                 signal_send_process(t->parent, t->exit_signal);
         }
@@ -204,6 +205,7 @@ noreturn void task_exit(int wait_status)
  * the running task's (a task cannot free the stack it runs on). */
 void task_free(struct task *t)
 {
+    alarm_cancel(t);
     procfs_task_removed(t);
     for (struct task **link = &all_tasks; *link; link = &(*link)->next_task) {
         if (*link == t) {
@@ -228,6 +230,7 @@ noreturn void task_exit_group(int wait_status)
         u64 flags = irq_save();
         futex_forget(t);
         futex_exit(t); /* the same address space: the current one */
+        wait_abandon(t);
         sched_remove_task(t);
         if (t->mm)
             mm_put(t->mm);

@@ -79,8 +79,8 @@ static void reap(struct task *parent, struct task *child)
             break;
         }
     }
-    parent->children_user_ticks += child->user_ticks + child->children_user_ticks;
-    parent->children_system_ticks += child->system_ticks + child->children_system_ticks;
+    parent->children_user_ns += child->user_ns + child->children_user_ns;
+    parent->children_system_ns += child->system_ns + child->children_system_ns;
     child->state = TASK_DEAD;
     task_free(child);
     task_count_reaped();
@@ -132,7 +132,7 @@ static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *s
             irq_restore(flags);
             return 0;
         }
-        int err = sleep_on(me);
+        int err = wait_sleep(&me->child_events, NULL, WAIT_NO_DEADLINE);
         if (err) {
             irq_restore(flags);
             return err;

@@ -1,6 +1,6 @@
 /* What the system and processes have used: times, getrusage, sysinfo. CPU
- * time is counted as Linux counts it, in timer ticks that found the task
- * running in user or in kernel mode. */
+ * time is counted in nanoseconds (time/cputime.c) and reported in clock_t
+ * (USER_HZ) or microseconds. */
 #include "apic.h"
 #include "errno.h"
 #include "lib.h"
@@ -13,9 +13,10 @@
 long times_read(struct tms_k *t)
 {
     struct task *me = current_task()->group_leader;
-    *t = (struct tms_k){(s64)me->user_ticks, (s64)me->system_ticks, (s64)me->children_user_ticks,
-                        (s64)me->children_system_ticks};
-    return (long)(monotonic_ns() / 10000000);
+    *t = (struct tms_k){(s64)(me->user_ns / NS_PER_CLOCK_TICK), (s64)(me->system_ns / NS_PER_CLOCK_TICK),
+                        (s64)(me->children_user_ns / NS_PER_CLOCK_TICK),
+                        (s64)(me->children_system_ns / NS_PER_CLOCK_TICK)};
+    return (long)(monotonic_ns() / NS_PER_CLOCK_TICK);
 }
 
 /* Clock ticks since boot, as times() returns them (USER_HZ = 100). */
@@ -41,13 +42,13 @@ long rusage_read(int who, struct rusage_times *out)
     struct task *me = t->group_leader;
     u64 user, system;
     switch (who) {
-    case RUSAGE_SELF: user = me->user_ticks, system = me->system_ticks; break;
-    case RUSAGE_THREAD: user = t->user_ticks, system = t->system_ticks; break;
-    case RUSAGE_CHILDREN: user = me->children_user_ticks, system = me->children_system_ticks; break;
+    case RUSAGE_SELF: user = me->user_ns, system = me->system_ns; break;
+    case RUSAGE_THREAD: user = t->user_ns, system = t->system_ns; break;
+    case RUSAGE_CHILDREN: user = me->children_user_ns, system = me->children_system_ns; break;
     default: return -EINVAL;
     }
-    out->user_us = user * (1000000 / HZ);
-    out->system_us = system * (1000000 / HZ);
+    out->user_us = user / 1000;
+    out->system_us = system / 1000;
     return 0;
 }
 

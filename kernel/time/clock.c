@@ -5,7 +5,9 @@
 #include "time.h"
 #include "proc.h"
 #include "signal.h"
+#include "timer.h"
 #include "uaccess.h"
+#include "wait.h"
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
@@ -13,16 +15,67 @@
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
+#define CLOCK_TAI 11 /* CLOCK_REALTIME plus a TAI offset nobody has set: 0 */
 
 struct timespec {
     s64 tv_sec, tv_nsec;
 };
+
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+/* Another task's CPU clock: ~pid << 3, then whether a thread's (4) and what
+ * it counts (Linux's CPUCLOCK_PROF, _VIRT, _SCHED). */
+#define CPUCLOCK_PER_THREAD 4
+#define CPUCLOCK_WHICH_MASK 3
+#define CPUCLOCK_VIRT 1
+#define CPUCLOCK_MAX 3
+
+static u64 process_cpu_ns(struct task *leader, bool user_only)
+{
+    u64 ns = 0;
+    for (struct task *t = task_first(); t; t = task_next(t))
+        if (t->tgid == leader->tgid && t->state != TASK_DEAD)
+            ns += user_only ? t->user_ns : task_cpu_ns(t);
+    return ns;
+}
+
+static long cpu_clock_read(int clock, u64 *ns)
+{
+    struct task *me = current_task();
+    if (clock == CLOCK_PROCESS_CPUTIME_ID) {
+        *ns = process_cpu_ns(me->group_leader, false);
+        return 0;
+    }
+    if (clock == CLOCK_THREAD_CPUTIME_ID) {
+        *ns = task_cpu_ns(me);
+        return 0;
+    }
+    int which = clock & CPUCLOCK_WHICH_MASK;
+    pid_t pid = ~(clock >> 3);
+    if (which == CPUCLOCK_MAX)
+        return -EINVAL;
+    struct task *t = pid ? task_find(pid) : me;
+    if (!t || t->state == TASK_DEAD)
+        return -EINVAL;
+    bool user_only = which == CPUCLOCK_VIRT;
+    if (clock & CPUCLOCK_PER_THREAD) {
+        if (t->tgid != me->tgid)
+            return -EINVAL; /* a thread clock of another process (Linux) */
+        *ns = user_only ? t->user_ns : task_cpu_ns(t);
+    } else {
+        if (t != t->group_leader)
+            return -EINVAL;
+        *ns = process_cpu_ns(t, user_only);
+    }
+    return 0;
+}
 
 long clock_read(int clock, u64 *ns)
 {
     switch (clock) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
+    case CLOCK_TAI:
         *ns = realtime_ns();
         return 0;
     case CLOCK_MONOTONIC:
@@ -31,13 +84,16 @@ long clock_read(int clock, u64 *ns)
     case CLOCK_BOOTTIME:
         *ns = monotonic_ns();
         return 0;
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+        return cpu_clock_read(clock, ns);
     default:
-        /* The kernel keeps no CPU-time accounting yet: the CPU-time clocks
-         * are refused rather than faked. */
-        return -EINVAL;
+        return clock < 0 ? cpu_clock_read(clock, ns) : -EINVAL;
     }
 }
 
+/* Linux's: 1 ns for the high-resolution and CPU-time clocks, a jiffy for the
+ * coarse ones. */
 long clock_resolution(int clock, u64 *ns)
 {
     u64 now;
@@ -45,7 +101,7 @@ long clock_resolution(int clock, u64 *ns)
     if (err)
         return err;
     bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
-    *ns = coarse ? 1000000000 / HZ : 1;
+    *ns = coarse ? COARSE_CLOCK_RESOLUTION_NS : 1;
     return 0;
 }
 
@@ -69,15 +125,72 @@ long sys_clock_getres(int clock, struct timespec __user *ts)
     return err ?: (ts ? put_timespec(ns, ts) : 0);
 }
 
-long sys_gettimeofday(struct timeval __user *tv, void __user *tz)
+/* What settimeofday stored, for gettimeofday to give back (Linux keeps it
+ * for the few programs that still ask). */
+static struct timezone_k system_timezone;
+
+const struct timezone_k *clock_timezone(void) { return &system_timezone; }
+
+long sys_gettimeofday(struct timeval __user *tv, struct timezone_k __user *tz)
 {
     u64 ns = realtime_ns();
     struct timeval t = {(s64)(ns / 1000000000), (s64)(ns % 1000000000 / 1000)};
     if (tv && copy_to_user(tv, &t, sizeof(t)))
         return -EFAULT;
-    if (tz && clear_user(tz, 8))
+    if (tz && copy_to_user(tz, &system_timezone, sizeof(system_timezone)))
         return -EFAULT;
     return 0;
+}
+
+/* Only CLOCK_REALTIME can be set; the check comes before the time is read,
+ * as on Linux. Everybody is root here, so nobody gets EPERM. */
+long clock_set_check(int clock) { return clock == CLOCK_REALTIME ? 0 : -EINVAL; }
+
+long clock_set(s64 sec, s64 nsec)
+{
+    if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+        return -EINVAL;
+    clock_set_realtime((u64)sec * 1000000000ull + (u64)nsec);
+    return 0;
+}
+
+long sys_clock_settime(int clock, const struct timespec __user *ts)
+{
+    long err = clock_set_check(clock);
+    if (err)
+        return err;
+    struct timespec t;
+    if (copy_from_user(&t, ts, sizeof(t)))
+        return -EFAULT;
+    return clock_set(t.tv_sec, t.tv_nsec);
+}
+
+#define MAX_TIMEZONE_MINUTES (15 * 60)
+
+/* settimeofday once its arguments are read (time: NULL for none), checked
+ * in Linux's order: the microseconds before the zone is read, the rest after. */
+long clock_set_time_and_zone(const struct timeval *time, const struct timezone_k *tz)
+{
+    if (time && (time->tv_sec < 0 || time->tv_usec >= 1000000))
+        return -EINVAL;
+    if (tz && (tz->minuteswest > MAX_TIMEZONE_MINUTES || tz->minuteswest < -MAX_TIMEZONE_MINUTES))
+        return -EINVAL;
+    if (tz)
+        system_timezone = *tz;
+    return time ? clock_set(time->tv_sec, time->tv_usec * 1000) : 0;
+}
+
+long sys_settimeofday(const struct timeval __user *tv, const struct timezone_k __user *tz)
+{
+    struct timeval t;
+    struct timezone_k zone;
+    if (tv && copy_from_user(&t, tv, sizeof(t)))
+        return -EFAULT;
+    if (tv && (t.tv_usec < 0 || t.tv_usec > 1000000))
+        return -EINVAL;
+    if (tz && copy_from_user(&zone, tz, sizeof(zone)))
+        return -EFAULT;
+    return clock_set_time_and_zone(tv ? &t : NULL, tz ? &zone : NULL);
 }
 
 long sys_time(s64 __user *tloc)
@@ -88,22 +201,23 @@ long sys_time(s64 __user *tloc)
     return now;
 }
 
-/* Sleeps until the deadline or a signal, letting other tasks run: the timer
- * tick wakes every sleeper on the clock channel, which looks again. Returns
- * 0, or -EINTR with the time left in *left. */
-long do_nanosleep_left(u64 ns, u64 *left)
+/* Sleeps until the monotonic deadline or a signal: 0, or -EINTR with the
+ * time left in *left. */
+static long sleep_until(u64 deadline, u64 *left)
 {
-    u64 deadline = monotonic_ns() + ns;
-    u64 now;
-    while ((now = monotonic_ns()) < deadline) {
-        if (sleep_on(clock_channel())) {
-            *left = deadline - monotonic_ns() > deadline ? 0 : deadline - now;
-            return -EINTR;
-        }
+    int err;
+    while ((err = wait_sleep(NULL, NULL, deadline)) == 0)
+        ; /* woken for nothing */
+    if (err == -ETIMEDOUT) {
+        *left = 0;
+        return 0;
     }
-    *left = 0;
-    return 0;
+    u64 now = monotonic_ns();
+    *left = deadline > now ? deadline - now : 0;
+    return -EINTR;
 }
+
+long do_nanosleep_left(u64 ns, u64 *left) { return sleep_until(monotonic_ns() + ns, left); }
 
 long do_nanosleep(u64 ns)
 {
@@ -133,24 +247,38 @@ long clock_sleep(int clock, int flags, s64 sec, s64 nsec, u64 *left)
     *left = 0;
     if (sec < 0 || nsec < 0 || nsec >= 1000000000)
         return -EINVAL;
-    u64 now = 0;
-    clock_read(clock, &now);
     u64 ns = (u64)sec * 1000000000ull + (u64)nsec;
-    if (flags & TIMER_ABSTIME)
-        ns = ns > now ? ns - now : 0;
-    long err = do_nanosleep_left(ns, left);
+    u64 deadline = monotonic_ns() + ns;
+    if (flags & TIMER_ABSTIME) {
+        /* An absolute time on the clock, as a monotonic deadline: the
+         * real-time clock only moves with the monotonic one here. */
+        u64 now = 0;
+        clock_read(clock, &now);
+        deadline = monotonic_ns() + (ns > now ? ns - now : 0);
+    }
+    long err = sleep_until(deadline, left);
     if (flags & TIMER_ABSTIME)
         *left = 0; /* an absolute sleep is simply redone after a signal: nothing to report */
     return err;
 }
 
+/* Which clocks clock_nanosleep takes, as Linux: not the raw and coarse ones
+ * (EOPNOTSUPP), never a thread's CPU clock (EINVAL). Flags other than
+ * TIMER_ABSTIME are ignored, as Linux ignores them. */
 long clock_sleep_check(int clock, int flags)
 {
+    (void)flags;
     u64 now;
     long err = clock_read(clock, &now);
     if (err)
         return err;
-    return flags & ~TIMER_ABSTIME ? -EINVAL : 0;
+    if (clock == CLOCK_THREAD_CPUTIME_ID || (clock < 0 && (clock & CPUCLOCK_PER_THREAD)))
+        return -EINVAL;
+    if (clock == CLOCK_PROCESS_CPUTIME_ID || clock < 0)
+        return -ENOSYS; /* sleeping until a process has used some CPU time is not implemented */
+    if (clock == CLOCK_MONOTONIC_RAW || clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE)
+        return -EOPNOTSUPP;
+    return 0;
 }
 
 long sys_clock_nanosleep(int clock, int flags, const struct timespec __user *req, struct timespec __user *rem)
@@ -181,6 +309,8 @@ static struct timeval ns_to_timeval(u64 ns)
 
 static u64 timeval_to_ns(struct timeval tv) { return (u64)tv.tv_sec * 1000000000ull + (u64)tv.tv_usec * 1000; }
 
+static void alarm_set(struct task *leader, u64 deadline, u64 interval);
+
 static void read_itimer(struct task *leader, struct itimerval_k *out)
 {
     u64 now = monotonic_ns();
@@ -190,8 +320,8 @@ static void read_itimer(struct task *leader, struct itimerval_k *out)
     *out = (struct itimerval_k){ns_to_timeval(leader->alarm_interval), ns_to_timeval(leader->alarm_deadline ? left : 0)};
 }
 
-/* The CPU-time timers count down the process's ticks: ITIMER_VIRTUAL in
- * user mode only, ITIMER_PROF in user and kernel mode (cpu_itimers_tick). */
+/* The CPU-time timers count down the process's CPU time: ITIMER_VIRTUAL in
+ * user mode only, ITIMER_PROF in user and kernel mode (time/cputime.c). */
 static void read_cpu_itimer(struct task *leader, int index, struct itimerval_k *out)
 {
     *out = (struct itimerval_k){ns_to_timeval(leader->cpu_timer_interval[index]),
@@ -227,29 +357,8 @@ long itimer_set(int which, const struct itimerval_k *v, struct itimerval_k *old)
         return 0;
     }
     read_itimer(leader, old);
-    leader->alarm_deadline = value_ns ? monotonic_ns() + value_ns : 0;
-    leader->alarm_interval = timeval_to_ns(v->interval);
+    alarm_set(leader, value_ns ? monotonic_ns() + value_ns : 0, timeval_to_ns(v->interval));
     return 0;
-}
-
-/* At every tick, for the task it found running (in user mode or not). */
-void cpu_itimers_tick(struct task *t, bool user)
-{
-    static const int signals[2] = {SIGVTALRM, SIGPROF};
-    struct task *leader = t->group_leader;
-    if (!leader || leader->state == TASK_ZOMBIE || leader->state == TASK_DEAD)
-        return;
-    for (int index = 0; index < 2; index++) {
-        u64 *left = &leader->cpu_timer_left[index];
-        if (!*left || (index == 0 && !user))
-            continue;
-        if (*left > TICK_NS) {
-            *left -= TICK_NS;
-            continue;
-        }
-        *left = leader->cpu_timer_interval[index];
-        signal_send_process(leader, signals[index]);
-    }
 }
 
 long sys_getitimer(int which, struct itimerval_k __user *value)
@@ -275,21 +384,37 @@ long sys_alarm(unsigned seconds)
     struct task *leader = current_task()->group_leader;
     u64 now = monotonic_ns();
     u64 left = leader->alarm_deadline > now ? leader->alarm_deadline - now : 0;
-    leader->alarm_deadline = seconds ? now + seconds * 1000000000ull : 0;
-    leader->alarm_interval = 0;
+    alarm_set(leader, seconds ? now + seconds * 1000000000ull : 0, 0);
     /* Remaining whole seconds, rounded to nearest, at least 1 if any is left (Linux). */
     return left ? (long)MAX((left + 500000000) / 1000000000, 1ull) : 0;
 }
 
-/* At every tick: SIGALRM for each process whose timer is due. */
-void itimers_tick(void)
+/* The alarm timer of a process: SIGALRM, and the next period if any. */
+static void alarm_expired(struct timer *timer)
 {
-    u64 now = monotonic_ns();
-    for (struct task *t = task_first(); t; t = task_next(t)) {
-        if (!t->alarm_deadline || t->alarm_deadline > now || t != t->group_leader || t->state == TASK_ZOMBIE ||
-            t->state == TASK_DEAD)
-            continue;
-        t->alarm_deadline = t->alarm_interval ? now + t->alarm_interval : 0;
-        signal_send_process(t, SIGALRM);
+    struct task *leader = (struct task *)((char *)timer - __builtin_offsetof(struct task, alarm_timer));
+    if (leader->state == TASK_ZOMBIE || leader->state == TASK_DEAD) {
+        leader->alarm_deadline = 0;
+        return;
     }
+    u64 now = monotonic_ns();
+    leader->alarm_deadline = leader->alarm_interval ? now + leader->alarm_interval : 0;
+    if (leader->alarm_deadline)
+        timer_start(timer, leader->alarm_deadline, alarm_expired);
+    signal_send_process(leader, SIGALRM);
 }
+
+static void alarm_set(struct task *leader, u64 deadline, u64 interval)
+{
+    u64 flags = irq_save();
+    leader->alarm_deadline = deadline;
+    leader->alarm_interval = interval;
+    if (deadline)
+        timer_start(&leader->alarm_timer, deadline, alarm_expired);
+    else
+        timer_cancel(&leader->alarm_timer);
+    irq_restore(flags);
+}
+
+/* An ended process's alarm must not fire into freed memory. */
+void alarm_cancel(struct task *leader) { alarm_set(leader, 0, 0); }

@@ -1,8 +1,12 @@
 /*
  * The clock: the time stamp counter, calibrated at boot against the APIC timer
  * (which counts nanoseconds under QEMU). The kernel reads it with the formula
- * of vdso_data.h; at every tick it refreshes the split-up time the vDSOs add
- * to, so the two always agree.
+ * of vdso_data.h; at each time slice and when the CPU leaves idle it
+ * refreshes the split-up time the 32-bit vDSO adds to, so the two always
+ * agree. That vDSO multiplies the TSC ticks since the refresh by mult with
+ * four 32x32 products (exact to 2^64 ns), and carries whole seconds one at a
+ * time: a refresh at least every slice keeps that to one step while a task
+ * runs, and a task runs again only after the idle exit's refresh.
  */
 #include "apic.h"
 #include "kernel.h"
@@ -46,6 +50,7 @@ bool tsc_init(struct vdso_data *data)
     data->tsc_base = rdtsc() - mono_now * ticks / elapsed_ns;
     tsc_ready = true;
     clock_tick();
+    apic_timer_one_shot();
     kprintf(KERN_INFO "clock: TSC at %lu kHz\n", ticks * 1000000 / elapsed_ns);
     return true;
 }
@@ -88,6 +93,3 @@ void clock_tick(void)
     d->seq++;
     irq_restore(flags);
 }
-
-static int clock_waiters;
-const void *clock_channel(void) { return &clock_waiters; }

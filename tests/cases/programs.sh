@@ -64,6 +64,9 @@ test_creat_i386() { differential $I386/creat; }
 test_flock_glibc() { differential $GLIBC/flock; }
 test_flock_musl() { differential $MUSL/flock; }
 test_flock_i386() { differential $I386/flock; }
+test_waiting_glibc() { differential $GLIBC/waiting; }
+test_waiting_musl() { differential $MUSL/waiting; }
+test_waiting_i386() { differential $I386/waiting; }
 test_madvise_affinity_glibc() { differential $GLIBC/sysmisc; }
 test_madvise_affinity_musl() { differential $MUSL/sysmisc; }
 test_madvise_affinity_i386() { differential $I386/sysmisc; }
