@@ -41,16 +41,6 @@ void file_put(struct file *f)
     kfree(f);
 }
 
-/* The uncounted look-up that fs/poll.c still uses: the file may be closed
- * and freed as soon as the caller sleeps. New code uses fdget. */
-struct file *fd_get(int fd)
-{
-    struct files *files = current_task()->files;
-    if (fd < 0 || fd >= MAX_FDS || !files)
-        return NULL;
-    return files->fd[fd];
-}
-
 static void hold(struct task *t, struct file *f)
 {
     for (int i = 0; i < FDGET_MAX_HELD; i++) {

@@ -190,8 +190,10 @@ static bool poll_ready(void *arg, struct poll_table *table)
         p->revents = 0;
         if (p->fd < 0)
             continue;
-        struct file *f = fd_get(p->fd);
+        /* Held for the look only: a queue entry the table keeps holds its own. */
+        struct file *f = fdget(p->fd);
         unsigned ev = f ? file_events(f, table) : POLLNVAL;
+        fdput(f);
         p->revents = (s16)(ev & ((u16)p->events | POLLERR | POLLHUP | POLLNVAL));
         if (p->revents)
             s->ready++;
@@ -339,10 +341,11 @@ static bool select_ready(void *arg, struct poll_table *table)
         u32 w = fd / 64;
         if (!((s->in[w] | s->out[w] | s->ex[w]) & bit))
             continue;
-        struct file *f = fd_get((int)fd);
+        struct file *f = fdget((int)fd);
         if (!f)
             continue;
         unsigned ev = file_events(f, table);
+        fdput(f);
         if ((s->in[w] & bit) && (ev & (POLLIN | POLLHUP | POLLERR)))
             s->rin[w] |= bit, s->ready++;
         if ((s->out[w] & bit) && (ev & (POLLOUT | POLLERR)))
@@ -375,9 +378,14 @@ static long select_wait(void *arg)
     for (int i = 0; i < 3 && !err; i++)
         if (a->sets[i] && copy_from_user(sets[i], a->sets[i], bytes))
             err = -EFAULT;
-    for (u32 fd = 0; fd < nfds && !err; fd++)
-        if (((s->in[fd / 64] | s->out[fd / 64] | s->ex[fd / 64]) >> (fd % 64) & 1) && !fd_get((int)fd))
+    for (u32 fd = 0; fd < nfds && !err; fd++) {
+        if (!((s->in[fd / 64] | s->out[fd / 64] | s->ex[fd / 64]) >> (fd % 64) & 1))
+            continue;
+        struct file *f = fdget((int)fd);
+        if (!f)
             err = -EBADF;
+        fdput(f);
+    }
     if (!err)
         err = wait_until(select_ready, s, a->timeout_ns);
     for (int i = 0; i < 3 && err >= 0; i++)

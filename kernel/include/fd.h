@@ -15,9 +15,6 @@ struct file *fdget(int fd);
 void fdput(struct file *f); /* NULL is ignored */
 /* Drops the references a thread's unfinished call held (exit_group ends it asleep). */
 void task_put_held_files(struct task *t);
-/* The uncounted look-up, for fs/poll.c only until it moves to fdget: the
- * file may be freed as soon as the caller sleeps. */
-struct file *fd_get(int fd);
 /* Puts f at the lowest free descriptor >= min_fd; takes over the caller's reference. */
 int fd_install(struct file *f, int min_fd, bool cloexec);
 int fd_close(int fd);
