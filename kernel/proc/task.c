@@ -204,7 +204,6 @@ noreturn void task_exit(int wait_status)
  * the running task's (a task cannot free the stack it runs on). */
 void task_free(struct task *t)
 {
-    procfs_task_removed(t);
     for (struct task **link = &all_tasks; *link; link = &(*link)->next_task) {
         if (*link == t) {
             *link = t->next_task;
