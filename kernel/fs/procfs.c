@@ -251,7 +251,7 @@ static void prune(void)
 }
 
 static const struct inode_operations proc_root_iops, proc_pid_iops, proc_link_iops;
-static const struct file_ops proc_root_fops, proc_pid_fops, proc_file_fops;
+static const struct file_ops proc_root_fops, proc_pid_fops, proc_file_fops, proc_entry_fops;
 
 /* The inode for an entry, the one kept if there is one. */
 static struct inode *proc_inode(struct inode *dir, const struct proc_entry *entry, pid_t pid, u64 ino)
@@ -274,7 +274,7 @@ static struct inode *proc_inode(struct inode *dir, const struct proc_entry *entr
     } else if (S_ISLNK(mode)) {
         inode->iops = &proc_link_iops;
     } else {
-        inode->fops = &proc_file_fops; /* the size stays 0, as Linux reports for /proc files */
+        inode->fops = pid ? &proc_file_fops : &proc_entry_fops; /* the size stays 0, as Linux reports */
     }
     inode_set_parent(inode, dir);
     return inode;
@@ -408,6 +408,14 @@ static ssize_t proc_dir_read(struct file *f, char __user *buf, size_t len, u64 *
     return -EISDIR;
 }
 
+/* The root's files are Linux's proc_dir_entry files, which refuse mmap with
+ * EIO; /proc/PID's have no mmap at all (ENODEV, the VFS's default). */
+static int proc_entry_mmap(struct file *f)
+{
+    (void)f;
+    return -EIO;
+}
+
 static const struct inode_operations proc_root_iops = {.lookup = proc_root_lookup};
 static const struct inode_operations proc_pid_iops = {.lookup = proc_pid_lookup};
 static const struct inode_operations proc_link_iops = {.get_link = proc_get_link};
@@ -416,6 +424,8 @@ static const struct file_ops proc_root_fops = {.read = proc_dir_read, .llseek = 
 static const struct file_ops proc_pid_fops = {.read = proc_dir_read, .llseek = generic_file_llseek,
                                               .iterate = proc_pid_iterate};
 static const struct file_ops proc_file_fops = {.read = proc_read, .llseek = generic_file_llseek};
+static const struct file_ops proc_entry_fops = {.read = proc_read, .llseek = generic_file_llseek,
+                                                .mmap = proc_entry_mmap};
 
 /* proc: the one instance, wherever and however often it is mounted. */
 static struct super_block *proc_mount(struct file_system_type *type, const char *options, long *err)

@@ -73,6 +73,9 @@ struct file_ops {
     void (*release)(struct file *f); /* the last reference is gone */
     /* For poll and select: which of POLLIN/POLLOUT/POLLHUP/POLLERR hold now. */
     unsigned (*poll)(struct file *f);
+    /* mmap's say before a mapping is made: 0 or its errno. NULL: a file
+     * with a page cache maps it, any other is ENODEV. */
+    int (*mmap)(struct file *f);
     /* Directories: emits the entries at positions >= ctx->pos (0 and 1 are
      * "." and "..", which the VFS emits). Takes the inode, not the file, so
      * that getcwd can search a directory without opening it. */

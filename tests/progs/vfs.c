@@ -1,6 +1,7 @@
 /*
  * vfs.c - what Linux shows of its file systems being separate objects:
- * statfs's f_type per mount (tmpfs, proc), st_dev the same within one file
+ * statfs's f_type per mount (tmpfs, proc), mmap of /proc files refused,
+ * st_dev the same within one file
  * system and different between the root, /proc and a tmpfs, st_ino the same
  * on every stat, rename and link between file systems refused (EXDEV),
  * /proc/PID there while a child lives (zombie too) and gone once it is
@@ -111,6 +112,13 @@ static void file_systems(void)
     stat("/proc/meminfo", &b);
     printf("st_ino stable (/proc/meminfo): %d\n", a.st_ino == b.st_ino);
 
+    const char *unmappable[] = {"/proc/meminfo", "/proc/self/stat"};
+    for (int i = 0; i < 2; i++) {
+        int fd = open(unmappable[i], O_RDONLY);
+        void *map = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+        printf("mmap %s: %s\n", unmappable[i], map == MAP_FAILED ? strerror(errno) : "mapped");
+        close(fd);
+    }
     show("rename between file systems", rename(at("t/sub/file"), at("u/file")));
     show("link between file systems", link(at("t/sub/file"), at("u/file")));
     show("rename within one", rename(at("t/sub/file"), at("t/moved")));
