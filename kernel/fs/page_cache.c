@@ -16,13 +16,14 @@
 
 static u64 pages_for(u64 bytes) { return ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE; }
 
-/* The slot of `index`, the slot table grown to the file's size first. */
+/* The slot of `index`, the table grown (doubling) to hold it. A flat table:
+ * simple, and small for the files sysgate holds; a sparse file read far
+ * from its start would want a radix tree, as Linux's xarray. */
 static phys_addr_t *cache_slot(struct inode *inode, u64 index)
 {
     struct address_space *m = &inode->mapping;
     if (index >= m->slots) {
-        u64 slots = MAX(index + 1, pages_for(inode->size));
-        slots = MAX(slots, m->slots * 2);
+        u64 slots = MAX(index + 1, m->slots * 2);
         phys_addr_t *pages = kzalloc(slots * sizeof(phys_addr_t));
         if (!pages)
             return NULL;

@@ -250,13 +250,15 @@ static int ramfs_rmdir(struct inode *dir, const char *name)
     return remove_entry(dir, name);
 }
 
-/* A directory that changes parent moves its ".." link and its hold. */
+/* An inode that changes directory moves its hold (and a directory its ".." link). */
 static void reparent(struct inode *inode, struct inode *olddir, struct inode *newdir)
 {
-    if (!S_ISDIR(inode->mode) || olddir == newdir)
+    if (olddir == newdir)
         return;
-    olddir->nlink--;
-    newdir->nlink++;
+    if (S_ISDIR(inode->mode)) {
+        olddir->nlink--;
+        newdir->nlink++;
+    }
     inode_set_parent(inode, newdir);
 }
 
