@@ -200,7 +200,8 @@ static bool read_init_args(const char **path, char ***argv, char ***envp)
     char *text = kmalloc(args->size + 1);
     if (!text)
         panic("no memory for /etc/sysgate/init.args");
-    memcpy(text, args->data, args->size);
+    if (kernel_read(args, 0, text, args->size) != (ssize_t)args->size)
+        panic("cannot read /etc/sysgate/init.args");
     char *p = text, *end = text + args->size;
     int argc, envc;
     *path = next_string(&p, end);
@@ -256,7 +257,6 @@ static void start_init(void)
     }
     set_current_task(boot_thread);
     write_cr3(kernel_pml4);
-    procfs_task_added(t);
     sched_add(t);
 }
 

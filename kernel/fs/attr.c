@@ -172,19 +172,14 @@ long sys_fsync(int fd) { return fd_open_or_ebadf(fd); }
 long sys_fdatasync(int fd) { return fd_open_or_ebadf(fd); }
 long sys_syncfs(int fd) { return fd_open_or_ebadf(fd); }
 
-/* statfs: the one file system is RAM, described as Linux describes tmpfs. */
-#define TMPFS_MAGIC 0x01021994
-
-static void statfs_fill(struct statfs_k *s)
+/* statfs: what the superblock says of itself, its type's magic number first. */
+static void statfs_fill(struct inode *inode, struct statfs_k *s)
 {
-    memset(s, 0, sizeof(*s));
-    s->f_type = TMPFS_MAGIC;
-    s->f_bsize = s->f_frsize = 4096;
-    s->f_blocks = pmm_total_pages();
-    s->f_bfree = s->f_bavail = pmm_free_pages();
-    s->f_files = s->f_blocks;
-    s->f_ffree = s->f_bfree;
-    s->f_namelen = 255;
+    struct super_block *sb = inode->sb;
+    if (sb->ops->statfs)
+        sb->ops->statfs(sb, s);
+    else
+        statfs_ram(sb, s);
 }
 
 long statfs_path(const char __user *path, struct statfs_k *out)
@@ -192,16 +187,18 @@ long statfs_path(const char __user *path, struct statfs_k *out)
     struct inode *inode;
     long err = lookup_at(AT_FDCWD, path, true, &inode);
     if (!err)
-        statfs_fill(out);
+        statfs_fill(inode, out);
     return err;
 }
 
 long statfs_fd(int fd, struct statfs_k *out)
 {
-    long err = fd_open_or_ebadf(fd);
-    if (!err)
-        statfs_fill(out);
-    return err;
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    statfs_fill(f->inode, out);
+    fdput(f);
+    return 0;
 }
 
 long sys_statfs(const char __user *path, struct statfs_k __user *buf)

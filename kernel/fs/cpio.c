@@ -3,7 +3,8 @@
  * other (sysgate appends the program's own archive to the default one), as
  * Linux's init/initramfs.c accepts them. File contents stay where the archive
  * holds them (the kernel keeps the archive's pages): unpacking copies nothing,
- * which matters for a 2 MB busybox on every boot.
+ * which matters for a 2 MB busybox on every boot; ramfs copies a page into
+ * the page cache when it is first used (fs/ramfs.c).
  */
 #include "errno.h"
 #include "fs.h"
@@ -51,24 +52,28 @@ static int create_node(const char *path, u32 mode, const u8 *data, u64 size)
         return err;
     if (!*last)
         return 0; /* "." or "/" */
-    struct inode *inode = NULL;
-    for (struct dirent_node *d = dir->children; d; d = d->next)
-        if (!strcmp(d->name, last))
-            inode = d->inode;
+    struct inode *inode = dir_lookup(dir, last);
     if (inode && S_ISDIR(inode->mode) && S_ISDIR(mode)) {
         inode->mode = mode;
         return 0;
     }
-    if (inode) {
-        /* A later archive overrides an earlier one's file. */
-        inode->mode = mode;
-        inode->size = 0;
-    } else {
-        inode = inode_create(dir, last, mode);
-        if (!inode)
-            return -ENOMEM;
+    if (inode) { /* a later archive overrides an earlier one's file */
+        err = S_ISDIR(inode->mode) ? vfs_rmdir(dir, last) : vfs_unlink(dir, last);
+        if (err)
+            return err;
     }
-    if (size)
+    if (S_ISLNK(mode)) {
+        char target[PATH_MAX];
+        if (size >= sizeof(target))
+            return -ENAMETOOLONG;
+        memcpy(target, data, size);
+        target[size] = 0;
+        return vfs_symlink(dir, last, target);
+    }
+    err = vfs_create(dir, last, mode, 0, &inode);
+    if (err)
+        return err;
+    if (size && S_ISREG(mode))
         inode_borrow_data(inode, data, size);
     return 0;
 }

@@ -6,6 +6,8 @@
 #include "proc.h"
 #include "uaccess.h"
 
+#define NAME_MAX 255
+
 
 
 u32 current_umask(void)
@@ -56,13 +58,35 @@ long sys_fchdir(int fd)
     return err;
 }
 
-/* The name of `dir` in its parent, or NULL for a directory that was removed. */
-static const char *name_in_parent(const struct inode *dir)
+struct name_search {
+    struct dir_context ctx;
+    u64 ino;
+    char *name;
+    bool found;
+};
+
+static bool match_ino(struct dir_context *ctx, const char *name, size_t len, u64 ino, u32 mode)
 {
-    for (const struct dirent_node *d = dir->parent->children; d; d = d->next)
-        if (d->inode == dir)
-            return d->name;
-    return NULL;
+    (void)mode;
+    struct name_search *s = container_of(ctx, struct name_search, ctx);
+    if (ino != s->ino)
+        return true;
+    memcpy(s->name, name, MIN(len, (size_t)NAME_MAX));
+    s->name[MIN(len, (size_t)NAME_MAX)] = 0;
+    s->found = true;
+    return false;
+}
+
+/* The name of `inode` in its parent (NAME_MAX + 1 bytes at `name`), found by
+ * walking the parent; false for one that was removed. */
+static bool name_in_parent(struct inode *inode, char *name)
+{
+    struct inode *dir = inode->parent;
+    if (!dir || dir == inode || !dir->fops || !dir->fops->iterate)
+        return false;
+    struct name_search s = {.ctx = {.emit = match_ino, .pos = 2}, .ino = inode->ino, .name = name};
+    dir->fops->iterate(dir, &s.ctx);
+    return s.found;
 }
 
 /* The absolute path of a directory, or of a file found in `dir`: built from
@@ -91,8 +115,8 @@ long inode_path(struct inode *dir, const char *file_name, char *out, size_t size
             dir = mount_point_of(dir);
         if (dir == root_inode)
             break;
-        const char *name = name_in_parent(dir);
-        if (!name)
+        char name[NAME_MAX + 1];
+        if (!name_in_parent(dir, name))
             return -ENOENT;
         size_t n = strlen(name);
         if (n + 1 > start)
@@ -113,8 +137,8 @@ long inode_full_path(struct inode *inode, char *out, size_t size)
 {
     if (S_ISDIR(inode->mode))
         return inode_path(inode, NULL, out, size);
-    const char *name = name_in_parent(inode);
-    if (!name)
+    char name[NAME_MAX + 1];
+    if (!name_in_parent(inode, name))
         return -ENOENT;
     return inode_path(inode->parent, name, out, size);
 }

@@ -1,4 +1,4 @@
-/* Character devices by number, and the /dev directory that names them. */
+/* Character devices by number, how their nodes open, and devtmpfs, the /dev that names them. */
 #include "errno.h"
 #include "fs.h"
 #include "lib.h"
@@ -40,29 +40,45 @@ const struct file_ops *char_device_ops(u32 rdev)
     return &missing_device_ops;
 }
 
-static void make_node(struct inode *dir, const char *name, u32 mode, u32 rdev)
+/* A device node opens as its driver: the driver's operations replace these. */
+static int chrdev_open(struct inode *inode, struct file *f)
 {
-    struct inode *node = inode_create(dir, name, mode);
-    if (!node)
-        panic("out of memory creating /dev");
-    node->rdev = rdev;
+    f->ops = char_device_ops(inode->rdev);
+    if (f->ops->open)
+        return f->ops->open(inode, f);
+    return 0;
 }
 
-static void make_symlink(struct inode *dir, const char *name, const char *target)
+const struct file_ops chrdev_file_ops = {.open = chrdev_open};
+
+/* ---- devtmpfs: one instance of ramfs, holding the kernel's device nodes ---- */
+
+#define TMPFS_MAGIC 0x01021994 /* Linux's devtmpfs is a tmpfs too */
+
+static struct super_block *devtmpfs_sb;
+
+static struct super_block *devtmpfs_mount(struct file_system_type *type, const char *options, long *err)
 {
-    struct inode *link = inode_create(dir, name, S_IFLNK | 0777);
-    if (!link || inode_set_size(link, strlen(target)))
+    (void)type, (void)options;
+    *err = 0;
+    return devtmpfs_sb;
+}
+
+static struct file_system_type devtmpfs_type = {.name = "devtmpfs", .mount = devtmpfs_mount};
+
+static void make_node(struct inode *dir, const char *name, u32 mode, u32 rdev)
+{
+    if (vfs_create(dir, name, mode, rdev, NULL))
         panic("out of memory creating /dev");
-    memcpy(link->data, target, strlen(target));
 }
 
 void devices_init(void)
 {
-    struct inode *dev;
-    if (path_lookup(NULL, "/dev", true, &dev))
-        dev = inode_create(root_inode, "dev", S_IFDIR | 0755);
-    if (!dev || !S_ISDIR(dev->mode))
+    devtmpfs_sb = ramfs_super_create(&devtmpfs_type, 0755, TMPFS_MAGIC);
+    if (!devtmpfs_sb)
         panic("cannot create /dev");
+    register_filesystem(&devtmpfs_type);
+    struct inode *dev = devtmpfs_sb->root;
     make_node(dev, "null", S_IFCHR | 0666, DEV_NULL);
     make_node(dev, "zero", S_IFCHR | 0666, DEV_ZERO);
     make_node(dev, "full", S_IFCHR | 0666, DEV_FULL);
@@ -77,5 +93,6 @@ void devices_init(void)
     make_node(host, "stdin", S_IFCHR | 0600, DEV_HOST_STDIN);
     make_node(host, "stdout", S_IFCHR | 0600, DEV_HOST_STDOUT);
     make_node(host, "stderr", S_IFCHR | 0600, DEV_HOST_STDERR);
-    make_symlink(dev, "fd", "/proc/self/fd");
+    if (vfs_symlink(dev, "fd", "/proc/self/fd"))
+        panic("out of memory creating /dev");
 }

@@ -22,8 +22,12 @@ struct file *file_open_inode(struct inode *inode, u32 flags)
     f->inode = inode;
     f->flags = flags & ~O_CLOEXEC;
     refcount_set(&f->refs, 1);
-    f->ops = S_ISCHR(inode->mode) ? char_device_ops(inode->rdev) : inode->fops;
+    f->ops = inode->fops;
     inode_get(inode);
+    if (f->ops && f->ops->open && f->ops->open(inode, f)) {
+        file_put(f);
+        return NULL;
+    }
     return f;
 }
 

@@ -1,17 +1,16 @@
 /*
- * mount and umount2 over the one in-memory file system. A mount makes a
- * directory (the mount point) stand for the root of another tree: path
- * lookup crosses from the one to the other, and ".." at a mounted root
- * leaves through its mount point. The file-system types are the ones an
- * init expects: "proc" (the one /proc tree), "devtmpfs" (the one /dev tree,
- * as Linux has a single devtmpfs), "tmpfs" (a new empty tree per mount), and
- * bind mounts of any directory. At boot the kernel has already mounted /proc
- * and /dev, so /proc/mounts lists them; an init that mounts them again stacks
- * a mount, as Linux would; those two boot mounts cannot be unmounted (EBUSY),
- * since their trees are the kernel's. Read-only and noexec mounts are not supported
- * (EINVAL) rather than accepted and not enforced; nosuid and nodev are
- * accepted and have nothing to do (every process is root, and only the
- * kernel makes device nodes).
+ * mount and umount2. A mount makes a directory (the mount point) stand for
+ * the root of a superblock's tree, or of a directory in one (a bind mount):
+ * path lookup crosses from the one to the other, and ".." at a mounted root
+ * leaves through its mount point. mount(2) finds the file-system type by
+ * name (fs/super.c) and the type gives the superblock: "tmpfs" and "ramfs" a
+ * new one per mount, "proc" and "devtmpfs" their one instance (as Linux has
+ * a single devtmpfs). At boot the kernel mounts /dev and /proc, so
+ * /proc/mounts lists them; an init that mounts them again stacks a mount,
+ * as Linux would; those two boot mounts cannot be unmounted (EBUSY).
+ * Read-only and noexec mounts are not supported (EINVAL) rather than
+ * accepted and not enforced; nosuid and nodev are accepted and have nothing
+ * to do (every process is root, and only the kernel makes device nodes).
  */
 #include "errno.h"
 #include "fs.h"
@@ -45,6 +44,7 @@
 struct mount {
     struct inode *mountpoint; /* the directory covered */
     struct inode *root;       /* what is seen there */
+    struct super_block *sb;   /* root's */
     char source[32], fstype[FSTYPE_MAX];
     u32 flags;                /* MS_NOSUID | MS_NODEV | the atime flags, for /proc/mounts */
     bool kernel_made;         /* /proc and /dev at boot: their trees cannot be taken away */
@@ -53,14 +53,6 @@ struct mount {
 /* In the order made: a later mount on the same point covers an earlier one. */
 static struct mount mounts[MAX_MOUNTS];
 static int mount_count;
-
-static struct mount *mount_of_root(const struct inode *root)
-{
-    for (int i = mount_count - 1; i >= 0; i--)
-        if (mounts[i].root == root)
-            return &mounts[i];
-    return NULL;
-}
 
 struct inode *mount_cross(struct inode *dir)
 {
@@ -134,6 +126,8 @@ static int add_mount(struct inode *mountpoint, struct inode *root, const char *s
     struct mount *m = &mounts[mount_count++];
     m->mountpoint = mountpoint;
     m->root = root;
+    m->sb = root->sb;
+    m->sb->mounts++;
     inode_get(mountpoint);
     inode_get(root);
     strlcpy(m->source, source, sizeof(m->source));
@@ -142,12 +136,20 @@ static int add_mount(struct inode *mountpoint, struct inode *root, const char *s
     return 0;
 }
 
-/* The mounts the kernel makes at boot, before the first process. */
+/* The mounts the kernel makes at boot, before the first process: the type's
+ * instance over `path` in the root file system (made if the initramfs has
+ * no such directory). */
 void mount_boot(const char *path, const char *source, const char *fstype)
 {
     struct inode *dir;
-    if (!path_lookup(NULL, path, true, &dir) && !add_mount(dir, dir, source, fstype, 0))
-        mounts[mount_count - 1].kernel_made = true;
+    if (path_lookup(NULL, path, true, &dir) && !(dir = inode_create(root_inode, path + 1, S_IFDIR | 0755)))
+        panic("cannot create %s", path);
+    struct file_system_type *type = find_filesystem(fstype);
+    long err = -ENODEV;
+    struct super_block *sb = type && type->mount ? type->mount(type, "", &err) : NULL;
+    if (!sb || add_mount(dir, sb->root, source, fstype, 0))
+        panic("cannot mount %s on %s (error %ld)", fstype, path, err);
+    mounts[mount_count - 1].kernel_made = true;
 }
 
 int mounts_text(char *buf, size_t size)
@@ -168,39 +170,16 @@ int mounts_text(char *buf, size_t size)
     return n;
 }
 
+/* The root of a new mount of `fstype`: the superblock its type gives. */
 static struct inode *fs_root(const char *fstype, const char *options, long *err)
 {
-    struct inode *found;
-    if (!strcmp(fstype, "proc") || !strcmp(fstype, "devtmpfs")) {
-        *err = path_lookup(NULL, fstype[0] == 'p' ? "/proc" : "/dev", true, &found);
-        /* the instance made at boot, wherever it is now seen */
-        return *err ? NULL : mount_cross(found);
+    struct file_system_type *type = find_filesystem(fstype);
+    if (!type || !type->mount) {
+        *err = -ENODEV; /* as Linux says for a type it does not know */
+        return NULL;
     }
-    if (!strcmp(fstype, "tmpfs")) {
-        u32 mode = 01777;
-        /* Options are comma-separated; mode=OCTAL is the one that applies. Any
-         * other (size= too: memory is not divided) is refused, not ignored. */
-        for (const char *opt = options; opt && *opt;) {
-            if (strncmp(opt, "mode=", 5)) {
-                *err = -EINVAL;
-                return NULL;
-            }
-            mode = 0;
-            for (opt += 5; *opt >= '0' && *opt <= '7'; opt++)
-                mode = (mode * 8 + (u32)(*opt - '0')) & 07777;
-            if (*opt && *opt != ',') {
-                *err = -EINVAL;
-                return NULL;
-            }
-            if (*opt)
-                opt++;
-        }
-        struct inode *root = inode_create_detached(S_IFDIR | mode);
-        *err = root ? 0 : -ENOMEM;
-        return root;
-    }
-    *err = -ENODEV; /* as Linux says for a type it does not know */
-    return NULL;
+    struct super_block *sb = type->mount(type, options, err);
+    return sb ? sb->root : NULL;
 }
 
 long sys_mount(const char __user *usource, const char __user *utarget, const char __user *utype, u64 flags,
@@ -256,8 +235,7 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
             return err;
         if (!S_ISDIR(root->mode))
             return -EINVAL; /* binding files is not supported */
-        struct mount *m = mount_of_root(root);
-        strlcpy(fstype, m ? m->fstype : "rootfs", sizeof(fstype));
+        strlcpy(fstype, root->sb->type->name, sizeof(fstype));
     } else {
         if (!*fstype)
             return -ENODEV;
@@ -289,8 +267,11 @@ long sys_umount2(const char __user *utarget, int flags)
         return -EINVAL; /* not a mount point */
     if (m->kernel_made)
         return -EBUSY; /* the kernel's own /proc and /dev stay */
+    struct super_block *sb = m->sb;
     inode_put(m->mountpoint);
-    inode_put(m->root); /* a tmpfs's root goes; what it held stays until nothing uses it */
+    inode_put(m->root);
+    if (--sb->mounts == 0 && sb->ops->put_super)
+        super_retire(sb); /* a tmpfs: nothing can reach its tree again */
     memmove(m, m + 1, (size_t)(&mounts[mount_count] - (m + 1)) * sizeof(*m)); /* the rest keep their order */
     mount_count--;
     return 0;

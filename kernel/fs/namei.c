@@ -7,15 +7,14 @@
 #define MAX_SYMLINKS 40
 #define NAME_MAX 255
 
-/* A symbolic link's target as a string: stored, or made on demand (procfs). */
-size_t symlink_target(const struct inode *link, char *buf, size_t size)
+/* A symbolic link's target as a string, from its file system. */
+size_t symlink_target(struct inode *link, char *buf, size_t size)
 {
-    if (link->fops && link->fops->readlink)
-        return link->fops->readlink(link, buf, size);
-    size_t n = MIN(link->size, size - 1);
-    memcpy(buf, link->data, n);
-    buf[n] = 0;
-    return n;
+    if (!link->iops || !link->iops->get_link) {
+        buf[0] = 0;
+        return 0;
+    }
+    return link->iops->get_link(link, buf, size);
 }
 
 static struct inode *dir_find(struct inode *dir, const char *name, size_t len)
@@ -24,12 +23,9 @@ static struct inode *dir_find(struct inode *dir, const char *name, size_t len)
         return dir;
     if (len == 2 && name[0] == '.' && name[1] == '.')
         return mount_parent(dir);
-    if (dir->fops && dir->fops->lookup)
-        return dir->fops->lookup(dir, name, len);
-    for (struct dirent_node *d = dir->children; d; d = d->next)
-        if (strlen(d->name) == len && !memcmp(d->name, name, len))
-            return d->inode;
-    return NULL;
+    if (!dir->iops || !dir->iops->lookup)
+        return NULL;
+    return dir->iops->lookup(dir, name, len);
 }
 
 static int walk(struct inode *base, const char *path, bool follow_last, bool cross_last, int *links,

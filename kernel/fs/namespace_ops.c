@@ -59,9 +59,7 @@ long sys_mkdirat(int dirfd, const char __user *upath, u32 mode)
     name[n] = 0;
     if (dir_lookup(dir, name))
         return -EEXIST;
-    if (!inode_create(dir, name, S_IFDIR | (mode & 07777 & ~current_umask())))
-        return -ENOSPC;
-    return 0;
+    return vfs_create(dir, name, S_IFDIR | (mode & 07777 & ~current_umask()), 0, NULL);
 }
 
 long sys_mkdir(const char __user *path, u32 mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
@@ -82,9 +80,7 @@ long sys_mknodat(int dirfd, const char __user *upath, u32 mode, u32 dev)
         return -ENOENT;
     if (dir_lookup(dir, last))
         return -EEXIST;
-    if (!inode_create(dir, last, (type ? type : S_IFREG) | (mode & 07777 & ~current_umask())))
-        return -ENOSPC;
-    return 0;
+    return vfs_create(dir, last, (type ? type : S_IFREG) | (mode & 07777 & ~current_umask()), 0, NULL);
 }
 
 long sys_mknod(const char __user *path, u32 mode, u32 dev) { return sys_mknodat(AT_FDCWD, path, mode, dev); }
@@ -111,17 +107,16 @@ static long do_unlink(int dirfd, const char __user *upath, bool directory)
     if (directory) {
         if (!S_ISDIR(victim->mode))
             return -ENOTDIR;
-        if (victim->children)
-            return -ENOTEMPTY;
-        if (victim == root_inode || victim == current_task()->fs->cwd)
-            return victim == root_inode ? -EBUSY : dir_unlink(dir, name);
+        if (victim == root_inode)
+            return -EBUSY;
+        return vfs_rmdir(dir, name);
     } else {
         if (S_ISDIR(victim->mode))
             return -EISDIR;
         if (has_trailing_slash(last))
             return -ENOTDIR;
     }
-    return dir_unlink(dir, name);
+    return vfs_unlink(dir, name);
 }
 
 long sys_unlinkat(int dirfd, const char __user *path, int flags)
@@ -148,11 +143,7 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
         return -ENOENT;
     if (dir_lookup(dir, last))
         return -EEXIST;
-    struct inode *link = inode_create(dir, last, S_IFLNK | 0777);
-    if (!link || inode_set_size(link, strlen(target)))
-        return -ENOSPC;
-    memcpy(link->data, target, strlen(target));
-    return 0;
+    return vfs_symlink(dir, last, target);
 }
 
 long sys_symlink(const char __user *target, const char __user *path) { return sys_symlinkat(target, AT_FDCWD, path); }
@@ -181,7 +172,7 @@ long sys_linkat(int olddirfd, const char __user *uold, int newdirfd, const char 
         return -ENOENT;
     if (dir_lookup(dir, last))
         return -EEXIST;
-    return dir_link(dir, last, target);
+    return vfs_link(target, dir, last);
 }
 
 long sys_link(const char __user *oldpath, const char __user *newpath)
@@ -191,10 +182,12 @@ long sys_link(const char __user *oldpath, const char __user *newpath)
 
 static bool is_ancestor(const struct inode *maybe_ancestor, const struct inode *dir)
 {
-    for (const struct inode *d = dir; d != root_inode; d = d->parent)
+    for (const struct inode *d = dir;; d = d->parent) {
         if (d == maybe_ancestor)
             return true;
-    return maybe_ancestor == root_inode;
+        if (d->parent == d) /* the root of its file system */
+            return false;
+    }
 }
 
 long sys_renameat2(int olddirfd, const char __user *uold, int newdirfd, const char __user *unew, unsigned flags)
@@ -234,25 +227,17 @@ long sys_renameat2(int olddirfd, const char __user *uold, int newdirfd, const ch
         return 0;
     if (S_ISDIR(source->mode) && is_ancestor(source, newdir))
         return -EINVAL;
-    if (flags & RENAME_EXCHANGE) {
-        if (!target)
-            return -ENOENT;
-        return dir_exchange(olddir, oldname, newdir, newname);
-    }
-    if (target) {
-        if (flags & RENAME_NOREPLACE)
-            return -EEXIST;
+    if ((flags & RENAME_EXCHANGE) && !target)
+        return -ENOENT;
+    if (target && !(flags & (RENAME_EXCHANGE | RENAME_NOREPLACE))) {
         if (S_ISDIR(source->mode) && !S_ISDIR(target->mode))
             return -ENOTDIR;
         if (!S_ISDIR(source->mode) && S_ISDIR(target->mode))
             return -EISDIR;
-        if (S_ISDIR(target->mode) && target->children)
-            return -ENOTEMPTY;
-        err = dir_unlink(newdir, newname);
-        if (err)
-            return err;
     }
-    return dir_move(olddir, oldname, newdir, newname);
+    if (target && (flags & RENAME_NOREPLACE))
+        return -EEXIST;
+    return vfs_rename(olddir, oldname, newdir, newname, flags);
 }
 
 long sys_renameat(int olddirfd, const char __user *oldpath, int newdirfd, const char __user *newpath)

@@ -56,9 +56,9 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
             return err;
         if (!*last || strchr(last, '/'))
             return -EISDIR;
-        inode = inode_create(dir, last, S_IFREG | (mode & 07777 & ~current_umask()));
-        if (!inode)
-            return -ENOSPC;
+        err = vfs_create(dir, last, S_IFREG | (mode & 07777 & ~current_umask()), 0, &inode);
+        if (err)
+            return err;
     } else if (err) {
         return err;
     } else if ((flags & O_CREAT) && (flags & O_EXCL)) {

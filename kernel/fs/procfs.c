@@ -1,8 +1,13 @@
 /*
- * /proc: files whose contents are generated when they are read, in Linux's
- * formats: meminfo, uptime, cpuinfo, mounts; a directory per process
- * (/proc/PID with exe, cmdline, comm, stat and status), made when the
- * process is and removed when it is reaped; and /proc/self.
+ * procfs: a file system whose entries are made when they are looked up,
+ * from what the kernel knows at that moment, in Linux's formats: meminfo,
+ * uptime, cpuinfo, mounts and self at the root, and a directory per process
+ * (/proc/PID with exe, cmdline, comm, stat and status), there because the
+ * process exists (until it is reaped). Nothing is made when a process is:
+ * lookup and readdir ask the task list. An inode a lookup made is kept while
+ * its process lives (so st_ino stays the same, and a look-up's uncounted
+ * result stays valid), and dropped once nothing holds it and the process
+ * is gone. File contents are generated on each read.
  */
 #include "apic.h"
 #include "errno.h"
@@ -12,18 +17,11 @@
 #include "proc.h"
 #include "time.h"
 #include "signal.h"
+#include "stat.h"
 #include "uaccess.h"
 #include "x86.h"
 
 #define TEXT_MAX 4096
-
-/* What a /proc file shows: a generator and, for /proc/PID files, the process. */
-struct proc_entry {
-    int (*generate)(struct task *t, char *buf, size_t size);
-    struct task *task;
-};
-
-static struct inode *proc_root;
 
 static int gen_meminfo(struct task *t, char *buf, size_t size)
 {
@@ -140,15 +138,260 @@ static int gen_status(struct task *t, char *buf, size_t size)
                     t->pending_signals, t->blocked_signals);
 }
 
+/* ---- the entries ---- */
+
+#define PROC_SUPER_MAGIC 0x9fa0
+#define PROC_ROOT_INO 1
+/* /proc/PID's inodes: numbered from the pid, so that they are the same each time they are made. */
+#define PID_INO(pid, entry) (((u64)(pid) << 8) | (u64)(entry)) /* pids from 1: above the root's numbers */
+#define PID_DIR_ENTRY 0xff
+
+struct proc_entry {
+    const char *name;
+    u32 mode;
+    int (*generate)(struct task *t, char *buf, size_t size); /* files */
+    size_t (*get_link)(struct task *t, char *buf, size_t size); /* links */
+};
+
+static size_t link_self(struct task *t, char *buf, size_t size)
+{
+    (void)t;
+    return (size_t)snprintf(buf, size, "%d", current_task()->tgid);
+}
+
+static size_t link_exe(struct task *t, char *buf, size_t size) { return strlcpy(buf, t->exe_path, size); }
+
+static const struct proc_entry root_entries[] = {
+    {"meminfo", S_IFREG | 0444, gen_meminfo, NULL},
+    {"uptime", S_IFREG | 0444, gen_uptime, NULL},
+    {"cpuinfo", S_IFREG | 0444, gen_cpuinfo, NULL},
+    {"mounts", S_IFREG | 0444, gen_mounts, NULL},
+    {"self", S_IFLNK | 0777, NULL, link_self},
+};
+
+static const struct proc_entry pid_entries[] = {
+    {"cmdline", S_IFREG | 0444, gen_cmdline, NULL},
+    {"comm", S_IFREG | 0444, gen_comm, NULL},
+    {"stat", S_IFREG | 0444, gen_stat, NULL},
+    {"status", S_IFREG | 0444, gen_status, NULL},
+    {"exe", S_IFLNK | 0777, NULL, link_exe},
+};
+
+/* Readdir positions: the root's entries from 2, then each process at its pid past them. */
+#define FIRST_PID_POS (2 + ARRAY_SIZE(root_entries))
+
+struct proc_inode {
+    struct inode vfs;
+    const struct proc_entry *entry; /* NULL: the root or a /proc/PID directory */
+    pid_t pid;                      /* 0: the root's own entries */
+    struct proc_inode *next;        /* the inodes procfs keeps */
+};
+
+static struct proc_inode *PROC_I(struct inode *inode) { return container_of(inode, struct proc_inode, vfs); }
+
+static struct super_block *proc_sb;
+static struct proc_inode *kept; /* every live procfs inode */
+
+/* The process a /proc/PID inode shows, or NULL once it was reaped. */
+static struct task *proc_task(pid_t pid)
+{
+    struct task *t = task_find(pid);
+    return t && t->group_leader == t ? t : NULL;
+}
+
+static struct inode *proc_alloc_inode(struct super_block *sb)
+{
+    (void)sb;
+    struct proc_inode *pi = kzalloc(sizeof(*pi));
+    if (!pi)
+        return NULL;
+    pi->next = kept;
+    kept = pi;
+    return &pi->vfs;
+}
+
+static void proc_destroy_inode(struct inode *inode)
+{
+    struct proc_inode *pi = PROC_I(inode);
+    for (struct proc_inode **link = &kept; *link; link = &(*link)->next) {
+        if (*link == pi) {
+            *link = pi->next;
+            break;
+        }
+    }
+    kfree(pi);
+}
+
+/* The root's entries stay; a process's go with the process. */
+static bool proc_drop_inode(struct inode *inode)
+{
+    pid_t pid = PROC_I(inode)->pid;
+    return pid && !proc_task(pid);
+}
+
+static const struct super_operations proc_super_ops = {
+    .alloc_inode = proc_alloc_inode,
+    .destroy_inode = proc_destroy_inode,
+    .drop_inode = proc_drop_inode,
+    .statfs = statfs_ram,
+};
+
+/* Frees the inodes of reaped processes that nothing holds. Only those: any
+ * other may be a look-up's uncounted result the caller is still using. */
+static void prune(void)
+{
+    for (bool freed = true; freed;) {
+        freed = false;
+        for (struct proc_inode *pi = kept; pi; pi = pi->next) {
+            if (pi->pid && use_count_read(&pi->vfs.refs) == 0 && !proc_task(pi->pid)) {
+                inode_release(&pi->vfs);
+                freed = true; /* the list changed */
+                break;
+            }
+        }
+    }
+}
+
+static const struct inode_operations proc_root_iops, proc_pid_iops, proc_link_iops;
+static const struct file_ops proc_root_fops, proc_pid_fops, proc_file_fops, proc_entry_fops;
+
+/* The inode for an entry, the one kept if there is one. */
+static struct inode *proc_inode(struct inode *dir, const struct proc_entry *entry, pid_t pid, u64 ino)
+{
+    prune();
+    for (struct proc_inode *pi = kept; pi; pi = pi->next)
+        if (pi->vfs.ino == ino)
+            return &pi->vfs;
+    u32 mode = entry ? entry->mode : S_IFDIR | 0555;
+    struct inode *inode = inode_alloc(proc_sb, mode);
+    if (!inode)
+        return NULL;
+    struct proc_inode *pi = PROC_I(inode);
+    pi->entry = entry;
+    pi->pid = pid;
+    inode->ino = ino;
+    if (S_ISDIR(mode)) {
+        inode->iops = &proc_pid_iops;
+        inode->fops = &proc_pid_fops;
+    } else if (S_ISLNK(mode)) {
+        inode->iops = &proc_link_iops;
+    } else {
+        inode->fops = pid ? &proc_file_fops : &proc_entry_fops; /* the size stays 0, as Linux reports */
+    }
+    inode_set_parent(inode, dir);
+    return inode;
+}
+
+static const struct proc_entry *entry_named(const struct proc_entry *table, size_t count, const char *name, size_t len)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(table[i].name) == len && !memcmp(table[i].name, name, len))
+            return &table[i];
+    return NULL;
+}
+
+static pid_t pid_named(const char *name, size_t len)
+{
+    pid_t pid = 0;
+    if (len == 0 || len > 9 || name[0] == '0')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return 0;
+        pid = pid * 10 + (name[i] - '0');
+    }
+    return pid;
+}
+
+static struct inode *proc_root_lookup(struct inode *dir, const char *name, size_t len)
+{
+    const struct proc_entry *e = entry_named(root_entries, ARRAY_SIZE(root_entries), name, len);
+    if (e)
+        return proc_inode(dir, e, 0, (u64)(e - root_entries) + 2);
+    pid_t pid = pid_named(name, len);
+    if (!pid || !proc_task(pid))
+        return NULL;
+    return proc_inode(dir, NULL, pid, PID_INO(pid, PID_DIR_ENTRY));
+}
+
+static struct inode *proc_pid_lookup(struct inode *dir, const char *name, size_t len)
+{
+    pid_t pid = PROC_I(dir)->pid;
+    const struct proc_entry *e = entry_named(pid_entries, ARRAY_SIZE(pid_entries), name, len);
+    if (!e || !proc_task(pid))
+        return NULL;
+    return proc_inode(dir, e, pid, PID_INO(pid, e - pid_entries));
+}
+
+/* The root's entries, then the processes in order of pid (positions past
+ * FIRST_PID_POS are pids, so a walk resumes right as processes come and go). */
+static int proc_root_iterate(struct inode *dir, struct dir_context *ctx)
+{
+    (void)dir;
+    prune();
+    for (u64 i = 0; i < ARRAY_SIZE(root_entries); i++) {
+        if (i + 2 < ctx->pos)
+            continue;
+        ctx->pos = i + 2;
+        if (!ctx->emit(ctx, root_entries[i].name, strlen(root_entries[i].name), i + 2, root_entries[i].mode))
+            return 0;
+        ctx->pos = i + 3;
+    }
+    for (;;) {
+        pid_t from = (pid_t)(ctx->pos - FIRST_PID_POS), next = 0;
+        for (struct task *t = task_first(); t; t = t->next_task)
+            if (t->group_leader == t && t->state != TASK_DEAD && t->pid >= from && (!next || t->pid < next))
+                next = t->pid;
+        if (!next)
+            return 0;
+        char name[16];
+        int len = snprintf(name, sizeof(name), "%d", next);
+        ctx->pos = FIRST_PID_POS + (u64)next;
+        if (!ctx->emit(ctx, name, (size_t)len, PID_INO(next, PID_DIR_ENTRY), S_IFDIR | 0555))
+            return 0;
+        ctx->pos++;
+    }
+}
+
+static int proc_pid_iterate(struct inode *dir, struct dir_context *ctx)
+{
+    pid_t pid = PROC_I(dir)->pid;
+    if (!proc_task(pid))
+        return -ENOENT;
+    for (u64 i = 0; i < ARRAY_SIZE(pid_entries); i++) {
+        if (i + 2 < ctx->pos)
+            continue;
+        ctx->pos = i + 2;
+        if (!ctx->emit(ctx, pid_entries[i].name, strlen(pid_entries[i].name), PID_INO(pid, i), pid_entries[i].mode))
+            return 0;
+        ctx->pos = i + 3;
+    }
+    return 0;
+}
+
+static size_t proc_get_link(struct inode *link, char *buf, size_t size)
+{
+    struct proc_inode *pi = PROC_I(link);
+    struct task *t = pi->pid ? proc_task(pi->pid) : NULL;
+    if (pi->pid && !t) {
+        buf[0] = 0;
+        return 0;
+    }
+    return pi->entry->get_link(t, buf, size);
+}
+
 /* ---- reading ---- */
 
 static ssize_t proc_read(struct file *f, char __user *ubuf, size_t len, u64 *pos)
 {
-    const struct proc_entry *e = f->inode->private;
+    struct proc_inode *pi = PROC_I(f->inode);
+    struct task *t = pi->pid ? proc_task(pi->pid) : NULL;
+    if (pi->pid && !t)
+        return -ESRCH; /* the process was reaped, as Linux says */
     char *text = kmalloc(TEXT_MAX);
     if (!text)
         return -ENOMEM;
-    int n = e->generate(e->task, text, TEXT_MAX);
+    int n = pi->entry->generate(t, text, TEXT_MAX);
     n = MIN(n, TEXT_MAX - 1);
     ssize_t result = 0;
     if (*pos < (u64)n) {
@@ -161,99 +404,51 @@ static ssize_t proc_read(struct file *f, char __user *ubuf, size_t len, u64 *pos
     return result;
 }
 
-static const struct file_ops proc_file_ops = {.read = proc_read};
-
-static size_t readlink_self(const struct inode *link, char *buf, size_t size)
+static ssize_t proc_dir_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 {
-    (void)link;
-    return (size_t)snprintf(buf, size, "%d", current_task()->tgid);
+    (void)f, (void)buf, (void)len, (void)pos;
+    return -EISDIR;
 }
 
-static size_t readlink_exe(const struct inode *link, char *buf, size_t size)
+/* The root's files are Linux's proc_dir_entry files, which refuse mmap with
+ * EIO; /proc/PID's have no mmap at all (ENODEV, the VFS's default). */
+static int proc_entry_mmap(struct file *f)
 {
-    const struct proc_entry *e = link->private;
-    return strlcpy(buf, e->task->exe_path, size);
+    (void)f;
+    return -EIO;
 }
 
-static const struct file_ops self_link_ops = {.readlink = readlink_self};
-static const struct file_ops exe_link_ops = {.readlink = readlink_exe};
+static const struct inode_operations proc_root_iops = {.lookup = proc_root_lookup};
+static const struct inode_operations proc_pid_iops = {.lookup = proc_pid_lookup};
+static const struct inode_operations proc_link_iops = {.get_link = proc_get_link};
+static const struct file_ops proc_root_fops = {.read = proc_dir_read, .llseek = generic_file_llseek,
+                                               .iterate = proc_root_iterate};
+static const struct file_ops proc_pid_fops = {.read = proc_dir_read, .llseek = generic_file_llseek,
+                                              .iterate = proc_pid_iterate};
+static const struct file_ops proc_file_fops = {.read = proc_read, .llseek = generic_file_llseek};
+static const struct file_ops proc_entry_fops = {.read = proc_read, .llseek = generic_file_llseek,
+                                                .mmap = proc_entry_mmap};
 
-static struct inode *add_file(struct inode *dir, const char *name, int (*generate)(struct task *, char *, size_t),
-                              struct task *t)
+/* proc: the one instance, wherever and however often it is mounted. */
+static struct super_block *proc_mount(struct file_system_type *type, const char *options, long *err)
 {
-    struct proc_entry *e = kmalloc(sizeof(*e));
-    struct inode *node = e ? inode_create(dir, name, S_IFREG | 0444) : NULL;
-    if (!node) {
-        kfree(e);
-        return NULL;
-    }
-    *e = (struct proc_entry){generate, t};
-    node->private = e; /* the size stays 0, as Linux reports for /proc files */
-    node->fops = &proc_file_ops;
-    return node;
+    (void)type, (void)options;
+    *err = 0;
+    return proc_sb;
 }
 
-void procfs_task_added(struct task *t)
-{
-    if (!proc_root || t->group_leader != t)
-        return;
-    char name[16];
-    snprintf(name, sizeof(name), "%d", t->pid);
-    struct inode *dir = inode_create(proc_root, name, S_IFDIR | 0555);
-    if (!dir)
-        return;
-    add_file(dir, "cmdline", gen_cmdline, t);
-    add_file(dir, "comm", gen_comm, t);
-    add_file(dir, "stat", gen_stat, t);
-    add_file(dir, "status", gen_status, t);
-    struct proc_entry *e = kmalloc(sizeof(*e));
-    struct inode *exe = e ? inode_create(dir, "exe", S_IFLNK | 0777) : NULL;
-    if (exe) {
-        *e = (struct proc_entry){NULL, t};
-        exe->private = e;
-        exe->fops = &exe_link_ops;
-    } else {
-        kfree(e);
-    }
-    t->proc_dir = dir;
-}
-
-/* Removes /proc/PID and everything in it. */
-void procfs_task_removed(struct task *t)
-{
-    struct inode *dir = t->proc_dir;
-    if (!dir)
-        return;
-    t->proc_dir = NULL;
-    while (dir->children) {
-        struct dirent_node *d = dir->children;
-        kfree(d->inode->private);
-        d->inode->private = NULL;
-        d->inode->fops = &ramfs_file_ops;
-        char name[256];
-        strlcpy(name, d->name, sizeof(name));
-        dir_unlink(dir, name);
-    }
-    char name[16];
-    snprintf(name, sizeof(name), "%d", t->pid);
-    dir_unlink(proc_root, name);
-}
+static struct file_system_type proc_type = {.name = "proc", .mount = proc_mount};
 
 void procfs_init(void)
 {
-    if (path_lookup(NULL, "/proc", true, &proc_root))
-        proc_root = inode_create(root_inode, "proc", S_IFDIR | 0555);
-    if (!proc_root)
+    proc_sb = super_create(&proc_type, &proc_super_ops, PROC_SUPER_MAGIC);
+    struct inode *root = proc_sb ? inode_alloc(proc_sb, S_IFDIR | 0555) : NULL;
+    if (!root)
         panic("cannot create /proc");
-    static const struct {
-        const char *name;
-        int (*generate)(struct task *, char *, size_t);
-    } files[] = {{"meminfo", gen_meminfo}, {"uptime", gen_uptime}, {"cpuinfo", gen_cpuinfo}, {"mounts", gen_mounts}};
-    for (size_t i = 0; i < ARRAY_SIZE(files); i++)
-        if (!add_file(proc_root, files[i].name, files[i].generate, NULL))
-            panic("cannot create /proc");
-    struct inode *self = inode_create(proc_root, "self", S_IFLNK | 0777);
-    if (!self)
-        panic("cannot create /proc");
-    self->fops = &self_link_ops;
+    root->ino = PROC_ROOT_INO;
+    root->iops = &proc_root_iops;
+    root->fops = &proc_root_fops;
+    root->parent = root;
+    proc_sb->root = root;
+    register_filesystem(&proc_type);
 }

@@ -1,283 +1,232 @@
 /*
- * The in-memory file system everything lives in: a tree of inodes whose file
- * contents are kmalloc'd buffers, grown by doubling.
+ * ramfs: the file system whose contents are memory. Its directories are
+ * lists of names; its files' data lives only in their page cache (the pages
+ * are the file: nothing writes them back, nothing evicts them); symbolic
+ * links keep their target in a string. The root file system ("rootfs"),
+ * every tmpfs mount, ramfs mounts and the one devtmpfs are instances of it.
+ *
+ * Files unpacked from the initramfs borrow the archive's bytes: the
+ * read-page operation copies a page out of the archive the first time it is
+ * needed, rather than unpacking every file into cache pages at boot. The
+ * archive's pages stay reserved anyway (the monitor places it in guest
+ * memory), so copying it at unpack would double the memory of every file a
+ * boot never reads (most of busybox) and grow "kernel memory after boot".
  */
 #include "errno.h"
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
+#include "stat.h"
 #include "time.h"
-#include "uaccess.h"
 
-struct inode *root_inode;
-static u64 next_ino = 1;
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
 
-static struct inode *inode_alloc(u32 mode)
-{
-    struct inode *inode = kzalloc(sizeof(*inode));
-    if (!inode)
-        return NULL;
-    inode->ino = next_ino++;
-    inode->mode = mode;
-    inode->nlink = S_ISDIR(mode) ? 2 : 1;
-    inode->atime = inode->mtime = inode->ctime = realtime_seconds();
-    inode->fops = &ramfs_file_ops;
-    return inode;
-}
-
-/* An inode in no directory: a pipe's. */
-/* The root of a new tree (a tmpfs): no directory names it; it is its own parent. */
-struct inode *inode_create_detached(u32 mode)
-{
-    struct inode *inode = inode_alloc(mode);
-    if (inode)
-        inode->parent = inode;
-    return inode;
-}
-
-struct inode *pipe_inode_create(void)
-{
-    struct inode *inode = inode_alloc(S_IFIFO | 0600);
-    if (inode)
-        inode->nameless = true;
-    return inode;
-}
-
-void ramfs_init(void)
-{
-    root_inode = inode_alloc(S_IFDIR | 0755);
-    root_inode->parent = root_inode;
-}
-
-struct inode *inode_create(struct inode *dir, const char *name, u32 mode)
-{
-    struct dirent_node *d = kzalloc(sizeof(*d));
-    struct inode *inode = inode_alloc(mode);
-    if (!d || !inode) {
-        kfree(d);
-        kfree(inode);
-        return NULL;
-    }
-    strlcpy(d->name, name, sizeof(d->name));
-    d->inode = inode;
-    d->next = dir->children;
-    dir->children = d;
-    inode->parent = dir;
-    if (S_ISDIR(mode))
-        dir->nlink++;
-    dir->mtime = dir->ctime = inode->ctime;
-    return inode;
-}
-
-/*
- * The page cache: a file's contents in whole pages, made on first use and
- * shared by every mapping of the file (mm/vma.c), so that exec reuses both
- * the memory and the translations QEMU made of it. write() updates the cached
- * pages too, so mappings see it, as on Linux. A shared writable mapping
- * writes the cached pages directly: from then on they are the newest copy,
- * and file_sync() brings `data` up to date before anything reads it.
- */
-phys_addr_t file_page(struct inode *inode, u64 index)
-{
-    if (index >= ALIGN_UP(inode->size, PAGE_SIZE) / PAGE_SIZE)
-        return 0;
-    if (index >= inode->cache_pages) {
-        u64 pages = MAX(index + 1, ALIGN_UP(inode->size, PAGE_SIZE) / PAGE_SIZE);
-        phys_addr_t *cache = kzalloc(pages * sizeof(phys_addr_t));
-        if (!cache)
-            return 0;
-        if (inode->cache)
-            memcpy(cache, inode->cache, inode->cache_pages * sizeof(phys_addr_t));
-        kfree(inode->cache);
-        inode->cache = cache;
-        inode->cache_pages = pages;
-    }
-    if (!inode->cache[index]) {
-        phys_addr_t page = page_alloc();
-        if (!page)
-            return 0;
-        u64 offset = index * PAGE_SIZE;
-        memcpy(phys_to_virt(page), inode->data + offset, MIN((u64)PAGE_SIZE, inode->size - offset));
-        inode->cache[index] = page;
-    }
-    return inode->cache[index];
-}
-
-void file_sync(struct inode *inode)
-{
-    if (!inode->cache_written)
-        return;
-    for (u64 i = 0; i < inode->cache_pages && i * PAGE_SIZE < inode->size; i++)
-        if (inode->cache[i])
-            memcpy(inode->data + i * PAGE_SIZE, phys_to_virt(inode->cache[i]),
-                   MIN((u64)PAGE_SIZE, inode->size - i * PAGE_SIZE));
-}
-
-/* After `data` changed in [start, end): the cached pages follow. */
-static void file_cache_update(struct inode *inode, u64 start, u64 end)
-{
-    for (u64 i = start / PAGE_SIZE; i < inode->cache_pages && i * PAGE_SIZE < end; i++) {
-        if (!inode->cache[i])
-            continue;
-        u64 from = MAX(start, i * PAGE_SIZE), to = MIN(end, (i + 1) * PAGE_SIZE);
-        memcpy((u8 *)phys_to_virt(inode->cache[i]) + (from - i * PAGE_SIZE), inode->data + from, to - from);
-    }
-}
-
-/* The file shrank to `size`: pages past it leave the cache (mappings keep
- * theirs) and the last one's tail is zero, as a mapping sees on Linux. */
-static void file_cache_truncate(struct inode *inode, u64 size)
-{
-    for (u64 i = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE; i < inode->cache_pages; i++) {
-        if (inode->cache[i])
-            page_free(inode->cache[i]);
-        inode->cache[i] = 0;
-    }
-    u64 last = size / PAGE_SIZE;
-    if (size % PAGE_SIZE && last < inode->cache_pages && inode->cache[last])
-        memset((u8 *)phys_to_virt(inode->cache[last]) + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
-}
-
-static void file_cache_drop(struct inode *inode)
-{
-    file_cache_truncate(inode, 0);
-    kfree(inode->cache);
-    inode->cache = NULL;
-    inode->cache_pages = 0;
-    inode->cache_written = false;
-}
-
-/* The contents are `size` bytes at `data`, memory the inode does not own
- * (the initramfs): used in place, copied only when the file must grow. */
-void inode_borrow_data(struct inode *inode, const u8 *data, u64 size)
-{
-    if (!inode->data_borrowed)
-        kfree(inode->data);
-    inode->data = (u8 *)data;
-    inode->size = inode->capacity = size;
-    inode->data_borrowed = true;
-}
-
-int inode_set_size(struct inode *inode, u64 size)
-{
-    file_sync(inode);
-    if (size < inode->size)
-        file_cache_truncate(inode, size);
-    if (size > inode->capacity) {
-        u64 capacity = MAX(size, inode->capacity * 2);
-        capacity = MAX(capacity, 64);
-        u8 *data = kmalloc(capacity);
-        if (!data)
-            return -ENOSPC;
-        memcpy(data, inode->data, inode->size);
-        if (!inode->data_borrowed)
-            kfree(inode->data);
-        inode->data = data;
-        inode->capacity = capacity;
-        inode->data_borrowed = false;
-    }
-    if (size > inode->size)
-        memset(inode->data + inode->size, 0, size - inode->size);
-    inode->size = size;
-    return 0;
-}
-
-static ssize_t ramfs_read(struct file *f, char __user *buf, size_t len, u64 *pos)
-{
-    struct inode *inode = f->inode;
-    if (S_ISDIR(inode->mode))
-        return -EISDIR;
-    if (*pos >= inode->size)
-        return 0;
-    file_sync(inode);
-    size_t n = MIN(len, inode->size - *pos);
-    if (copy_to_user(buf, inode->data + *pos, n))
-        return -EFAULT;
-    *pos += n;
-    return (ssize_t)n;
-}
-
-static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
-{
-    struct inode *inode = f->inode;
-    if (f->flags & O_APPEND)
-        *pos = inode->size;
-    u64 end = *pos + len;
-    if (end < *pos)
-        return -EINVAL;
-    if (end > inode->size) {
-        int err = inode_set_size(inode, end);
-        if (err)
-            return err;
-    }
-    file_sync(inode);
-    if (copy_from_user(inode->data + *pos, buf, len))
-        return -EFAULT;
-    file_cache_update(inode, *pos, end);
-    *pos = end;
-    inode->mtime = inode->ctime = realtime_seconds();
-    return (ssize_t)len;
-}
-
-const struct file_ops ramfs_file_ops = {
-    .read = ramfs_read,
-    .write = ramfs_write,
+struct ramfs_dirent {
+    char name[256];
+    struct inode *inode;
+    struct ramfs_dirent *next;
 };
 
-struct inode *dir_lookup(struct inode *dir, const char *name)
+struct ramfs_inode {
+    struct inode vfs;
+    struct ramfs_dirent *children; /* directories: newest first */
+    const u8 *borrowed;            /* regular files from the initramfs: the archive's bytes */
+    u64 borrowed_size;             /* of which this many are still the file's */
+    char *link_target;             /* symbolic links */
+};
+
+static struct ramfs_inode *RAMFS_I(struct inode *inode) { return container_of(inode, struct ramfs_inode, vfs); }
+
+struct inode *root_inode;
+
+static const struct inode_operations ramfs_dir_iops, ramfs_file_iops, ramfs_symlink_iops;
+static const struct file_ops ramfs_dir_fops, ramfs_file_fops;
+static const struct address_space_operations ramfs_aops;
+
+/* ---- superblock ---- */
+
+static struct inode *ramfs_alloc_inode(struct super_block *sb)
 {
-    for (struct dirent_node *d = dir->children; d; d = d->next)
-        if (!strcmp(d->name, name))
-            return d->inode;
+    (void)sb;
+    struct ramfs_inode *ri = kzalloc(sizeof(*ri));
+    return ri ? &ri->vfs : NULL;
+}
+
+static void ramfs_destroy_inode(struct inode *inode)
+{
+    struct ramfs_inode *ri = RAMFS_I(inode);
+    while (ri->children) { /* a detached directory's last names */
+        struct ramfs_dirent *d = ri->children;
+        ri->children = d->next;
+        kfree(d);
+    }
+    kfree(ri->link_target);
+    kfree(ri);
+}
+
+static void ramfs_put_super(struct super_block *sb);
+
+static const struct super_operations ramfs_super_ops = {
+    .alloc_inode = ramfs_alloc_inode,
+    .destroy_inode = ramfs_destroy_inode,
+    .statfs = statfs_ram,
+    .put_super = ramfs_put_super,
+};
+
+/* The operations an inode of this type has. */
+static void ramfs_set_ops(struct inode *inode, u32 rdev)
+{
+    switch (inode->mode & S_IFMT) {
+    case S_IFDIR:
+        inode->iops = &ramfs_dir_iops;
+        inode->fops = &ramfs_dir_fops;
+        break;
+    case S_IFREG:
+        inode->iops = &ramfs_file_iops;
+        inode->fops = &ramfs_file_fops;
+        inode->mapping.ops = &ramfs_aops;
+        break;
+    case S_IFLNK:
+        inode->iops = &ramfs_symlink_iops;
+        break;
+    default:
+        inode->iops = &ramfs_file_iops;
+        init_special_inode(inode, inode->mode, rdev);
+    }
+}
+
+static struct inode *ramfs_new_inode(struct super_block *sb, u32 mode, u32 rdev)
+{
+    struct inode *inode = inode_alloc(sb, mode);
+    if (inode)
+        ramfs_set_ops(inode, rdev);
+    return inode;
+}
+
+struct super_block *ramfs_super_create(struct file_system_type *type, u32 root_mode, u64 magic)
+{
+    struct super_block *sb = super_create(type, &ramfs_super_ops, magic);
+    struct inode *root = sb ? ramfs_new_inode(sb, S_IFDIR | root_mode, 0) : NULL;
+    if (!root) {
+        kfree(sb);
+        return NULL;
+    }
+    root->parent = root;
+    sb->root = root;
+    return sb;
+}
+
+/* ---- directories ---- */
+
+static struct ramfs_dirent *find_entry(struct inode *dir, const char *name, size_t len)
+{
+    for (struct ramfs_dirent *d = RAMFS_I(dir)->children; d; d = d->next)
+        if (strlen(d->name) == len && !memcmp(d->name, name, len))
+            return d;
     return NULL;
 }
 
-/* An inode no directory names and no open file holds is freed. */
-void inode_release(struct inode *inode)
+static struct inode *ramfs_lookup(struct inode *dir, const char *name, size_t len)
 {
-    if ((inode->nlink && !inode->nameless) || use_count_read(&inode->refs) > 0 || inode == root_inode)
-        return;
-    if (!S_ISCHR(inode->mode) && !inode->data_borrowed)
-        kfree(inode->data);
-    file_cache_drop(inode);
-    kfree(inode);
+    struct ramfs_dirent *d = find_entry(dir, name, len);
+    return d ? d->inode : NULL;
 }
 
-void inode_get(struct inode *inode) { use_count_get(&inode->refs); }
+static void touch_dir(struct inode *dir) { dir->mtime = dir->ctime = realtime_seconds(); }
 
-void inode_put(struct inode *inode)
+static int add_entry(struct inode *dir, const char *name, struct inode *inode)
 {
-    if (use_count_put(&inode->refs) == 0)
-        inode_release(inode);
+    struct ramfs_dirent *d = kzalloc(sizeof(*d));
+    if (!d)
+        return -ENOSPC;
+    strlcpy(d->name, name, sizeof(d->name));
+    d->inode = inode;
+    d->next = RAMFS_I(dir)->children;
+    RAMFS_I(dir)->children = d;
+    touch_dir(dir);
+    return 0;
 }
 
-static struct dirent_node *detach(struct inode *dir, const char *name)
+static struct ramfs_dirent *detach_entry(struct inode *dir, const char *name)
 {
-    for (struct dirent_node **link = &dir->children; *link; link = &(*link)->next) {
+    for (struct ramfs_dirent **link = &RAMFS_I(dir)->children; *link; link = &(*link)->next) {
         if (!strcmp((*link)->name, name)) {
-            struct dirent_node *d = *link;
+            struct ramfs_dirent *d = *link;
             *link = d->next;
+            touch_dir(dir);
             return d;
         }
     }
     return NULL;
 }
 
-static void attach(struct inode *dir, struct dirent_node *d)
+static int ramfs_mknod(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **out)
 {
-    d->next = dir->children;
-    dir->children = d;
-    dir->mtime = dir->ctime = realtime_seconds();
+    struct inode *inode = ramfs_new_inode(dir->sb, mode, rdev);
+    if (!inode)
+        return -ENOSPC;
+    if (add_entry(dir, name, inode)) {
+        inode->nlink = 0;
+        inode_release(inode);
+        return -ENOSPC;
+    }
+    inode_set_parent(inode, dir);
+    if (S_ISDIR(mode))
+        dir->nlink++;
+    if (out)
+        *out = inode;
+    return 0;
 }
 
-int dir_unlink(struct inode *dir, const char *name)
+static int ramfs_create(struct inode *dir, const char *name, u32 mode, struct inode **out)
 {
-    struct dirent_node *d = detach(dir, name);
+    return ramfs_mknod(dir, name, mode, 0, out);
+}
+
+static int ramfs_mkdir(struct inode *dir, const char *name, u32 mode, struct inode **out)
+{
+    return ramfs_mknod(dir, name, mode, 0, out);
+}
+
+static int ramfs_symlink(struct inode *dir, const char *name, const char *target)
+{
+    size_t len = strlen(target);
+    char *copy = kmalloc(len + 1);
+    if (!copy)
+        return -ENOSPC;
+    memcpy(copy, target, len + 1);
+    struct inode *link;
+    int err = ramfs_mknod(dir, name, S_IFLNK | 0777, 0, &link);
+    if (err) {
+        kfree(copy);
+        return err;
+    }
+    RAMFS_I(link)->link_target = copy;
+    link->size = len;
+    return 0;
+}
+
+static int ramfs_link(struct inode *inode, struct inode *dir, const char *name)
+{
+    int err = add_entry(dir, name, inode);
+    if (err)
+        return err;
+    inode->nlink++;
+    inode->ctime = realtime_seconds();
+    return 0;
+}
+
+/* Takes `name` out of dir; the inode goes once nothing holds it. */
+static int remove_entry(struct inode *dir, const char *name)
+{
+    struct ramfs_dirent *d = detach_entry(dir, name);
     if (!d)
         return -ENOENT;
     struct inode *inode = d->inode;
     kfree(d);
-    dir->mtime = dir->ctime = realtime_seconds();
     if (S_ISDIR(inode->mode)) {
         dir->nlink--;
         inode->nlink = 0;
@@ -289,50 +238,263 @@ int dir_unlink(struct inode *dir, const char *name)
     return 0;
 }
 
-int dir_link(struct inode *dir, const char *name, struct inode *inode)
-{
-    struct dirent_node *d = kzalloc(sizeof(*d));
-    if (!d)
-        return -ENOSPC;
-    strlcpy(d->name, name, sizeof(d->name));
-    d->inode = inode;
-    inode->nlink++;
-    inode->ctime = realtime_seconds();
-    attach(dir, d);
-    return 0;
-}
+static int ramfs_unlink(struct inode *dir, const char *name) { return remove_entry(dir, name); }
 
-int dir_move(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname)
+static int ramfs_rmdir(struct inode *dir, const char *name)
 {
-    struct dirent_node *d = detach(olddir, oldname);
+    struct ramfs_dirent *d = find_entry(dir, name, strlen(name));
     if (!d)
         return -ENOENT;
-    strlcpy(d->name, newname, sizeof(d->name));
-    if (S_ISDIR(d->inode->mode) && olddir != newdir) {
+    if (RAMFS_I(d->inode)->children)
+        return -ENOTEMPTY;
+    return remove_entry(dir, name);
+}
+
+/* An inode that changes directory moves its hold (and a directory its ".." link). */
+static void reparent(struct inode *inode, struct inode *olddir, struct inode *newdir)
+{
+    if (olddir == newdir)
+        return;
+    if (S_ISDIR(inode->mode)) {
         olddir->nlink--;
         newdir->nlink++;
-        d->inode->parent = newdir;
     }
-    olddir->mtime = olddir->ctime = realtime_seconds();
+    inode_set_parent(inode, newdir);
+}
+
+static int ramfs_rename(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname,
+                        unsigned flags)
+{
+    struct ramfs_dirent *from = find_entry(olddir, oldname, strlen(oldname));
+    struct ramfs_dirent *to = find_entry(newdir, newname, strlen(newname));
+    if (!from)
+        return -ENOENT;
+    if (flags & RENAME_EXCHANGE) {
+        if (!to)
+            return -ENOENT;
+        struct inode *a = from->inode, *b = to->inode;
+        from->inode = b;
+        to->inode = a;
+        reparent(a, olddir, newdir);
+        reparent(b, newdir, olddir);
+        touch_dir(olddir);
+        touch_dir(newdir);
+        return 0;
+    }
+    if (to) {
+        if (flags & RENAME_NOREPLACE)
+            return -EEXIST;
+        if (S_ISDIR(to->inode->mode) && RAMFS_I(to->inode)->children)
+            return -ENOTEMPTY;
+        int err = remove_entry(newdir, newname);
+        if (err)
+            return err;
+    }
+    struct ramfs_dirent *d = detach_entry(olddir, oldname);
+    strlcpy(d->name, newname, sizeof(d->name));
+    d->next = RAMFS_I(newdir)->children;
+    RAMFS_I(newdir)->children = d;
+    touch_dir(newdir);
+    reparent(d->inode, olddir, newdir);
     d->inode->ctime = olddir->mtime;
-    attach(newdir, d);
     return 0;
 }
 
-int dir_exchange(struct inode *dir_a, const char *name_a, struct inode *dir_b, const char *name_b)
+/* Entries in list order, at positions 2, 3, ... after "." and "..". */
+static int ramfs_iterate(struct inode *dir, struct dir_context *ctx)
 {
-    struct inode *a = dir_lookup(dir_a, name_a), *b = dir_lookup(dir_b, name_b);
-    for (struct dirent_node *d = dir_a->children; d; d = d->next)
-        if (!strcmp(d->name, name_a))
-            d->inode = b;
-    for (struct dirent_node *d = dir_b->children; d; d = d->next)
-        if (!strcmp(d->name, name_b))
-            d->inode = a;
-    if (dir_a != dir_b) {
-        if (S_ISDIR(a->mode))
-            a->parent = dir_b, dir_a->nlink--, dir_b->nlink++;
-        if (S_ISDIR(b->mode))
-            b->parent = dir_a, dir_b->nlink--, dir_a->nlink++;
+    u64 pos = 2;
+    for (struct ramfs_dirent *d = RAMFS_I(dir)->children; d; d = d->next, pos++) {
+        if (pos < ctx->pos)
+            continue;
+        ctx->pos = pos;
+        if (!ctx->emit(ctx, d->name, strlen(d->name), d->inode->ino, d->inode->mode))
+            return 0;
+        ctx->pos = pos + 1;
     }
     return 0;
+}
+
+static ssize_t ramfs_dir_read(struct file *f, char __user *buf, size_t len, u64 *pos)
+{
+    (void)f, (void)buf, (void)len, (void)pos;
+    return -EISDIR;
+}
+
+static const struct inode_operations ramfs_dir_iops = {
+    .lookup = ramfs_lookup,
+    .create = ramfs_create,
+    .mkdir = ramfs_mkdir,
+    .mknod = ramfs_mknod,
+    .symlink = ramfs_symlink,
+    .link = ramfs_link,
+    .unlink = ramfs_unlink,
+    .rmdir = ramfs_rmdir,
+    .rename = ramfs_rename,
+};
+
+static const struct file_ops ramfs_dir_fops = {
+    .read = ramfs_dir_read,
+    .llseek = generic_file_llseek,
+    .iterate = ramfs_iterate,
+};
+
+/* ---- files ---- */
+
+static int ramfs_read_page(struct inode *inode, u64 index, void *page)
+{
+    struct ramfs_inode *ri = RAMFS_I(inode);
+    u64 offset = index * PAGE_SIZE;
+    if (offset < ri->borrowed_size)
+        memcpy(page, ri->borrowed + offset, MIN((u64)PAGE_SIZE, ri->borrowed_size - offset));
+    return 0; /* the rest is a hole: zeros */
+}
+
+static const struct address_space_operations ramfs_aops = {.read_page = ramfs_read_page};
+
+static int ramfs_setattr(struct inode *inode, const struct iattr *attr)
+{
+    if (attr->valid & ATTR_SIZE) {
+        if (attr->size < inode->size) {
+            page_cache_truncate(inode, attr->size);
+            struct ramfs_inode *ri = RAMFS_I(inode);
+            ri->borrowed_size = MIN(ri->borrowed_size, attr->size);
+        }
+        inode->size = attr->size;
+    }
+    return 0;
+}
+
+void inode_borrow_data(struct inode *inode, const u8 *data, u64 size)
+{
+    page_cache_release(inode);
+    RAMFS_I(inode)->borrowed = data;
+    RAMFS_I(inode)->borrowed_size = size;
+    inode->size = size;
+}
+
+static ssize_t ramfs_read(struct file *f, char __user *buf, size_t len, u64 *pos)
+{
+    return page_cache_read(f->inode, buf, len, pos);
+}
+
+static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
+{
+    struct inode *inode = f->inode;
+    if (f->flags & O_APPEND)
+        *pos = inode->size;
+    if (*pos + len < *pos)
+        return -EINVAL;
+    ssize_t n = page_cache_write(inode, buf, len, pos);
+    if (n > 0)
+        inode->mtime = inode->ctime = realtime_seconds();
+    return n;
+}
+
+static const struct inode_operations ramfs_file_iops = {.setattr = ramfs_setattr};
+
+static const struct file_ops ramfs_file_fops = {
+    .read = ramfs_read,
+    .write = ramfs_write,
+    .llseek = generic_file_llseek,
+};
+
+static size_t ramfs_get_link(struct inode *link, char *buf, size_t size)
+{
+    return strlcpy(buf, RAMFS_I(link)->link_target ? RAMFS_I(link)->link_target : "", size);
+}
+
+static const struct inode_operations ramfs_symlink_iops = {.get_link = ramfs_get_link};
+
+/* The last mount of a tmpfs is gone: nothing can reach its tree again, so
+ * every name in it goes (deepest first, without recursing: a tree may be
+ * deeper than a kernel stack allows), then the root. Inodes still held (an
+ * open file, a current directory) live on unnamed until let go; the
+ * superblock goes with its last inode (fs/super.c). */
+static void ramfs_put_super(struct super_block *sb)
+{
+    struct inode *dir = sb->root;
+    for (;;) {
+        struct ramfs_dirent *full = RAMFS_I(dir)->children;
+        while (full && !(S_ISDIR(full->inode->mode) && RAMFS_I(full->inode)->children))
+            full = full->next;
+        if (full) {
+            dir = full->inode;
+            continue;
+        }
+        while (RAMFS_I(dir)->children) {
+            char name[sizeof(RAMFS_I(dir)->children->name)];
+            strlcpy(name, RAMFS_I(dir)->children->name, sizeof(name));
+            remove_entry(dir, name);
+        }
+        if (dir == sb->root)
+            break;
+        dir = dir->parent;
+    }
+    sb->root->nlink = 0;
+    inode_release(sb->root);
+}
+
+/* ---- the types ---- */
+
+/* Options are comma-separated; mode=OCTAL is the one that applies. Any
+ * other (size= too: memory is not divided) is refused, not ignored. */
+static int parse_mode_option(const char *options, u32 *mode)
+{
+    for (const char *opt = options; opt && *opt;) {
+        if (strncmp(opt, "mode=", 5))
+            return -EINVAL;
+        *mode = 0;
+        for (opt += 5; *opt >= '0' && *opt <= '7'; opt++)
+            *mode = (*mode * 8 + (u32)(*opt - '0')) & 07777;
+        if (*opt && *opt != ',')
+            return -EINVAL;
+        if (*opt)
+            opt++;
+    }
+    return 0;
+}
+
+/* tmpfs and ramfs: a new, empty instance per mount. */
+static struct super_block *ramfs_mount(struct file_system_type *type, const char *options, long *err)
+{
+    u32 mode = !strcmp(type->name, "tmpfs") ? 01777 : 0755;
+    *err = parse_mode_option(options, &mode);
+    if (*err)
+        return NULL;
+    struct super_block *sb = ramfs_super_create(type, mode, !strcmp(type->name, "tmpfs") ? TMPFS_MAGIC : RAMFS_MAGIC);
+    *err = sb ? 0 : -ENOMEM;
+    return sb;
+}
+
+static struct file_system_type tmpfs_type = {.name = "tmpfs", .mount = ramfs_mount};
+static struct file_system_type ramfs_type = {.name = "ramfs", .mount = ramfs_mount};
+/* The root: made at boot, never mounted by a program. */
+static struct file_system_type rootfs_type = {.name = "rootfs"};
+/* Where inodes in no directory are made, as Linux's internal shm mount. */
+static struct super_block *detached_sb;
+
+void ramfs_init(void)
+{
+    register_filesystem(&tmpfs_type);
+    register_filesystem(&ramfs_type);
+    struct super_block *root = ramfs_super_create(&rootfs_type, 0755, TMPFS_MAGIC);
+    detached_sb = ramfs_super_create(&tmpfs_type, 01777, TMPFS_MAGIC);
+    if (!root || !detached_sb)
+        panic("cannot create the root file system");
+    root->mounts = 1;
+    root_inode = root->root;
+}
+
+/* Not named by any directory: a non-directory goes with its last reference
+ * (nlink 0); a directory is its own parent. */
+struct inode *inode_create_detached(u32 mode)
+{
+    struct inode *inode = ramfs_new_inode(detached_sb, mode, 0);
+    if (!inode)
+        return NULL;
+    inode->parent = inode;
+    if (!S_ISDIR(mode))
+        inode->nlink = 0;
+    return inode;
 }

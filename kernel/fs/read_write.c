@@ -130,26 +130,15 @@ static long do_vector_io(int fd, const struct iovec __user *uvec, int count, boo
 long sys_readv(int fd, const struct iovec __user *vec, int count) { return do_vector_io(fd, vec, count, false); }
 long sys_writev(int fd, const struct iovec __user *vec, int count) { return do_vector_io(fd, vec, count, true); }
 
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
-
+/* The file system's llseek; without one, what Linux does for such a file:
+ * a device ignores seeks, anything else without a position refuses them. */
 static long lseek_file(struct file *f, s64 offset, unsigned whence)
 {
-    if (!seekable(f))
-        return S_ISCHR(f->inode->mode) && !f->ops->stream ? 0 : -ESPIPE; /* /dev/null and friends ignore seeks */
-    s64 base;
-    switch (whence) {
-    case SEEK_SET: base = 0; break;
-    case SEEK_CUR: base = (s64)f->pos; break;
-    case SEEK_END: base = (s64)f->inode->size; break;
-    default: return -EINVAL;
-    }
-    s64 pos = base + offset;
-    if (pos < 0)
-        return -EINVAL;
-    f->pos = (u64)pos;
-    return pos;
+    if (f->ops && f->ops->llseek)
+        return f->ops->llseek(f, offset, whence);
+    if (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode))
+        return generic_file_llseek(f, offset, whence);
+    return S_ISCHR(f->inode->mode) && !f->ops->stream ? 0 : -ESPIPE; /* /dev/null and friends ignore seeks */
 }
 
 long do_lseek(int fd, s64 offset, unsigned whence)
@@ -169,12 +158,12 @@ long map_file_window(struct inode *file, u64 offset, u64 len, u64 *window, u64 *
 
 #define SENDFILE_WINDOW (1ul << 20)
 
-/* One window of sendfile: a file of the in-memory file system is mapped
- * (its page cache) and written from there; any other (/proc's, made on each
- * read) is read into a fresh window first. Returns bytes written or an errno. */
+/* One window of sendfile: a file with a page cache is mapped (its very
+ * pages) and written from there; any other (/proc's, made on each read) is
+ * read into a fresh window first. Returns bytes written or an errno. */
 static long sendfile_window(struct file *in, struct file *out, u64 *pos, u64 chunk)
 {
-    bool cached = in->inode->fops == &ramfs_file_ops;
+    bool cached = in->inode->mapping.ops != NULL;
     u64 window, window_size;
     long from = map_file_window(cached ? in->inode : NULL, cached ? *pos : 0, chunk, &window, &window_size);
     if (from < 0)
@@ -205,7 +194,7 @@ static long sendfile_files(struct file *in, struct file *out, s64 *offset, u64 c
         return -EINVAL;
     u64 pos = offset ? (u64)*offset : in->pos;
     count = MIN(count, (u64)MAX_RW_COUNT);
-    if (in->inode->fops == &ramfs_file_ops)
+    if (in->inode->mapping.ops)
         count = MIN(count, in->inode->size - MIN(pos, in->inode->size)); /* generated files know their end by reading */
     long done = 0;
     while ((u64)done < count) {

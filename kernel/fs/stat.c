@@ -12,13 +12,11 @@
 
 int dirfd_base(int dirfd, const char *path, struct inode **base);
 
-#define RAMFS_DEV 1
-
 void kstat_fill(const struct inode *inode, struct kstat *st)
 {
     bool device = S_ISCHR(inode->mode);
     *st = (struct kstat){
-        .dev = RAMFS_DEV,
+        .dev = inode->sb->dev,
         .ino = inode->ino,
         .nlink = inode->nlink,
         .mode = inode->mode,

@@ -1,4 +1,4 @@
-/* The VFS: inodes of the in-memory file system, open files and path lookup. */
+/* The VFS: superblocks, inodes, open files, the page cache, path lookup. */
 #ifndef SYSGATE_FS_H
 #define SYSGATE_FS_H
 
@@ -43,52 +43,159 @@
 struct file;
 struct regs;
 struct poll_table;
+struct inode;
+struct super_block;
+struct statfs_k;
+struct dir_context;
 
+/*
+ * The VFS's four objects, each with the table of operations its file system
+ * fills in (docs/architecture.md, "The VFS"):
+ *   struct super_block   one mounted instance of a file system (super_operations)
+ *   struct inode         a file, directory, link or device node (inode_operations)
+ *   struct file          an open file (file_ops)
+ *   struct address_space the pages of a file's contents, the page cache
+ *                        (address_space_operations)
+ * sysgate has no dentry cache: a directory's entries are the file system's
+ * own, reached through lookup and iterate, and each inode records the
+ * directory it was made in (`parent`), which is what ".." and getcwd need.
+ */
+
+/* An open file's operations (Linux's file_operations). */
 struct file_ops {
     ssize_t (*read)(struct file *f, char __user *buf, size_t len, u64 *pos);
     ssize_t (*write)(struct file *f, const char __user *buf, size_t len, u64 *pos);
+    /* NULL: the VFS's default (fs/read_write.c: regular files and directories
+     * seek, devices ignore seeks, streams give ESPIPE). */
+    s64 (*llseek)(struct file *f, s64 offset, unsigned whence);
     long (*ioctl)(struct file *f, unsigned cmd, u64 arg);
+    /* Called once the file exists, before a descriptor names it: a device
+     * node's replaces f->ops with its driver's. */
+    int (*open)(struct inode *inode, struct file *f);
     void (*release)(struct file *f); /* the last reference is gone */
     /* For poll and select: which of POLLIN/POLLOUT/POLLHUP/POLLERR hold now.
      * With a table, first poll_wait()s on each queue that announces a change
      * of them (wait.h). */
     unsigned (*poll)(struct file *f, struct poll_table *table);
-    /* Directories whose entries are made on demand (procfs): the entry, or NULL. */
-    struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
-    /* Symbolic links whose target is made on demand: its length, written to buf. */
-    size_t (*readlink)(const struct inode *link, char *buf, size_t size);
+    /* mmap's say before a mapping is made: 0 or its errno. NULL: a file
+     * with a page cache maps it, any other is ENODEV. */
+    int (*mmap)(struct file *f);
+    /* Directories: emits the entries at positions >= ctx->pos (0 and 1 are
+     * "." and "..", which the VFS emits). Takes the inode, not the file, so
+     * that getcwd can search a directory without opening it. */
+    int (*iterate)(struct inode *dir, struct dir_context *ctx);
     bool stream; /* no file position: lseek gives ESPIPE (terminals, pipes) */
 };
 
-struct dirent_node {
-    char name[256];
-    struct inode *inode;
-    struct dirent_node *next;
+/* What a directory walk reports each entry to: getdents's buffer, or getcwd's search. */
+struct dir_context {
+    /* false: no room, the walk stops and the entry is given again next time */
+    bool (*emit)(struct dir_context *ctx, const char *name, size_t len, u64 ino, u32 mode);
+    u64 pos; /* the entry being emitted; the next one once emit returns true */
+};
+
+#define ATTR_SIZE 1
+struct iattr {
+    u32 valid; /* ATTR_*: which members apply */
+    u64 size;
+};
+
+/*
+ * An inode's operations. Directory operations take the parent and the final
+ * name; the VFS has already checked what is generic (the name is free or
+ * names the right kind of inode, both directories are on this file system).
+ * A NULL member is an operation the file system does not have: the VFS gives
+ * Linux's error for it (EPERM for changes, EACCES for creating files).
+ */
+struct inode_operations {
+    /* The entry `name` (len bytes, no NUL needed), uncounted like every look-up's result, or NULL. */
+    struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
+    int (*create)(struct inode *dir, const char *name, u32 mode, struct inode **out);
+    int (*mkdir)(struct inode *dir, const char *name, u32 mode, struct inode **out);
+    int (*mknod)(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **out);
+    int (*symlink)(struct inode *dir, const char *name, const char *target);
+    int (*link)(struct inode *inode, struct inode *dir, const char *name);
+    int (*unlink)(struct inode *dir, const char *name);
+    int (*rmdir)(struct inode *dir, const char *name); /* ENOTEMPTY is the file system's to say */
+    /* flags: RENAME_NOREPLACE/RENAME_EXCHANGE; a replaced directory must be empty. */
+    int (*rename)(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname,
+                  unsigned flags);
+    /* A symbolic link's target, NUL-terminated in buf; returns its length. */
+    size_t (*get_link)(struct inode *link, char *buf, size_t size);
+    /* What the VFS cannot change alone (the size: the page cache and the store). */
+    int (*setattr)(struct inode *inode, const struct iattr *attr);
+};
+
+/*
+ * Where a file's pages come from and go to. The VFS keeps the pages (one
+ * copy of each, shared by read, write, every mapping, exec and sendfile);
+ * the file system fills a page the first time it is needed.
+ */
+struct address_space_operations {
+    /* Fills `page` (PAGE_SIZE bytes, zeroed) with the contents at index * PAGE_SIZE. */
+    int (*read_page)(struct inode *inode, u64 index, void *page);
+    /* A cached page changed (write, a shared writable mapping). A file system
+     * with a store behind the cache (a 9P client) notes it to write back;
+     * NULL where the cache is the file (ramfs). */
+    void (*set_page_dirty)(struct inode *inode, u64 index);
+};
+
+struct address_space {
+    phys_addr_t *pages; /* by index; 0 where not in the cache */
+    u64 slots;
+    const struct address_space_operations *ops; /* NULL: the file has no page cache */
+};
+
+struct super_operations {
+    /* A zeroed inode, inside the file system's own larger structure. */
+    struct inode *(*alloc_inode)(struct super_block *sb);
+    void (*destroy_inode)(struct inode *inode);
+    /* An inode nothing holds any more: whether it goes now. NULL: when no
+     * directory names it (nlink 0). */
+    bool (*drop_inode)(struct inode *inode);
+    void (*statfs)(struct super_block *sb, struct statfs_k *out);
+    void (*put_super)(struct super_block *sb); /* its last mount is gone */
+};
+
+struct file_system_type {
+    const char *name;
+    /* The superblock a mount(2) of this type shows: a new one (tmpfs) or the
+     * one instance (proc, devtmpfs); NULL and *err on failure. */
+    struct super_block *(*mount)(struct file_system_type *type, const char *options, long *err);
+    struct file_system_type *next;
+};
+
+struct super_block {
+    struct file_system_type *type;
+    const struct super_operations *ops;
+    u64 magic;         /* statfs's f_type */
+    u32 dev;           /* st_dev of its inodes: an anonymous device number, as Linux gives */
+    struct inode *root;
+    u64 next_ino;
+    u32 mounts;        /* mounts showing it */
+    u64 inodes;        /* inodes alive in it */
+    bool retired;      /* unmounted for good: freed with its last inode */
 };
 
 struct inode {
+    struct super_block *sb;
     u64 ino;
     u32 mode;
     u32 uid, gid;
     u32 nlink;
-    u32 rdev;                  /* character devices: (major << 8) | minor */
+    u32 rdev;                  /* device nodes: (major << 8) | minor */
     u64 size;
-    u8 *data;                  /* regular files and symlink targets */
-    u64 capacity;
-    bool data_borrowed;        /* data is the initramfs's, not the heap's */
+    s64 atime, mtime, ctime;   /* seconds */
+    const struct inode_operations *iops;
+    const struct file_ops *fops;
+    struct address_space mapping; /* the page cache */
+    /* The directory it was made in (held): ".." for a directory, the path of
+     * a file for /proc/PID/exe; a root is its own. */
+    struct inode *parent;
+    struct pipe *pipe;         /* a FIFO's while it is open; an anonymous pipe's */
     struct flock_holder *flocks; /* flock(2) holders (fs/flock.c) */
     struct wait_queue flock_waiters;
-    bool nameless;             /* an anonymous pipe's: freed with its last file, whatever nlink says */
-    struct pipe *pipe;         /* a FIFO's while it is open; an anonymous pipe's */
-    phys_addr_t *cache;        /* the page cache: cache_pages pages of the contents, 0 where not made */
-    u64 cache_pages;
-    bool cache_written;        /* a shared mapping may have written the cached pages */
-    struct dirent_node *children;
-    struct inode *parent;
-    s64 atime, mtime, ctime;   /* seconds */
-    const struct file_ops *fops;
-    void *private;             /* the file system's own (procfs: the generator) */
-    use_count_t refs;          /* open files and mappings of it, mounts on or of it, current directories */
+    use_count_t refs;          /* open files and mappings of it, mounts on or of it, current directories, children */
 };
 
 struct file {
@@ -113,18 +220,56 @@ struct file {
 
 extern struct inode *root_inode;
 
-void ramfs_init(void);
-struct inode *inode_create(struct inode *dir, const char *name, u32 mode);
-struct inode *pipe_inode_create(void);
-struct inode *dir_lookup(struct inode *dir, const char *name);
-int dir_unlink(struct inode *dir, const char *name);
-int dir_link(struct inode *dir, const char *name, struct inode *inode);
-int dir_move(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname);
-int dir_exchange(struct inode *dir_a, const char *name_a, struct inode *dir_b, const char *name_b);
+/* Superblocks and file-system types (fs/super.c). */
+void register_filesystem(struct file_system_type *type);
+struct file_system_type *find_filesystem(const char *name);
+struct super_block *super_create(struct file_system_type *type, const struct super_operations *ops, u64 magic);
+/* For a type that makes a superblock per mount, once its last mount is gone. */
+void super_retire(struct super_block *sb);
+/* A new inode of `sb` with one name (nlink 1, 2 for a directory), no reference. */
+struct inode *inode_alloc(struct super_block *sb, u32 mode);
+void inode_set_parent(struct inode *inode, struct inode *parent);
+void init_special_inode(struct inode *inode, u32 mode, u32 rdev);
+void statfs_ram(struct super_block *sb, struct statfs_k *out);
 void inode_release(struct inode *inode);
 void inode_get(struct inode *inode);
 /* Drops a reference; the inode goes once nothing references or names it. */
 void inode_put(struct inode *inode);
+
+/* ramfs and tmpfs (fs/ramfs.c). */
+void ramfs_init(void);
+struct super_block *ramfs_super_create(struct file_system_type *type, u32 root_mode, u64 magic);
+/* The contents are `size` bytes the inode does not own (the initramfs's). */
+void inode_borrow_data(struct inode *inode, const u8 *data, u64 size);
+/* An inode in no directory, freed with its last reference: a tmpfs root, a shared anonymous object. */
+struct inode *inode_create_detached(u32 mode);
+struct inode *pipe_inode_create(void);
+
+/* The VFS side of the directory operations (fs/vfs_ops.c): Linux's errors
+ * for what a file system lacks, then its inode_operations. */
+struct inode *dir_lookup(struct inode *dir, const char *name);
+/* Creates `name` in dir: a regular file, directory, FIFO or device node by mode. */
+struct inode *inode_create(struct inode *dir, const char *name, u32 mode);
+int vfs_create(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **out);
+int vfs_symlink(struct inode *dir, const char *name, const char *target);
+int vfs_link(struct inode *inode, struct inode *dir, const char *name);
+int vfs_unlink(struct inode *dir, const char *name);
+int vfs_rmdir(struct inode *dir, const char *name);
+int vfs_rename(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname, unsigned flags);
+int inode_set_size(struct inode *inode, u64 size);
+
+/* The page cache (fs/page_cache.c). */
+/* The cached page at `index` of a file, read in if absent; 0 past the end of file or when out of memory. */
+phys_addr_t file_page(struct inode *inode, u64 index);
+ssize_t page_cache_read(struct inode *inode, char __user *buf, size_t len, u64 *pos);
+ssize_t page_cache_write(struct inode *inode, const char __user *buf, size_t len, u64 *pos);
+/* Into the kernel: bytes read (short at the end of file), or a negative errno. */
+ssize_t kernel_read(struct inode *inode, u64 pos, void *buf, size_t len);
+void page_cache_truncate(struct inode *inode, u64 size);
+void page_cache_release(struct inode *inode);
+void page_cache_mark_dirty(struct inode *inode, u64 index);
+s64 generic_file_llseek(struct file *f, s64 offset, unsigned whence);
+
 u32 current_umask(void);
 long inode_path(struct inode *dir, const char *file_name, char *out, size_t size);
 long inode_full_path(struct inode *inode, char *out, size_t size);
@@ -132,8 +277,6 @@ int copy_path_from_user(char *dst, const char __user *src);
 struct timespec_k;
 long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *times, int flags);
 long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count);
-int inode_set_size(struct inode *inode, u64 size);
-void inode_borrow_data(struct inode *inode, const u8 *data, u64 size);
 int fifo_open(struct file *f);
 void flock_release(struct file *f);
 
@@ -147,7 +290,6 @@ long poll_timed(struct pollfd __user *fds, u32 nfds, s64 timeout_ns, const u64 _
 s64 poll_time_left(s64 timeout_ns, u64 start_ns);
 long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64 timeout_ns,
                   const u64 __user *sigmask, u64 size);
-struct inode *inode_create_detached(u32 mode);
 
 /* Mounts (fs/mount.c): what a directory shows, and the ways up and out of a mounted tree. */
 struct inode *mount_cross(struct inode *dir);
@@ -156,15 +298,13 @@ struct inode *mount_parent(struct inode *dir);
 struct inode *mount_point_of(struct inode *root);
 void mount_boot(const char *path, const char *source, const char *fstype);
 int mounts_text(char *buf, size_t size);
-phys_addr_t file_page(struct inode *inode, u64 index);
-void file_sync(struct inode *inode);
 int unpack_initramfs(const u8 *archive, u64 size);
 
 /* Path lookup relative to `base` (NULL: the root). Returns 0 and the inode, or
  * a negative errno. With follow_last, a final symlink is followed. */
 int path_lookup(struct inode *base, const char *path, bool follow_last, struct inode **out);
 int path_lookup_parent(struct inode *base, const char *path, struct inode **dir, const char **last);
-size_t symlink_target(const struct inode *link, char *buf, size_t size);
+size_t symlink_target(struct inode *link, char *buf, size_t size);
 
 /* A new open file with one reference, the caller's. */
 struct file *file_open_inode(struct inode *inode, u32 flags);
@@ -173,13 +313,13 @@ struct file *file_open_inode(struct inode *inode, u32 flags);
 void file_put(struct file *f);
 void file_get(struct file *f);
 
-/* Character devices: the kernel registers them; mknod-style nodes in /dev refer
- * to them by number. */
+/* Character devices: the kernel registers them; device nodes refer to them
+ * by number and open through chrdev_file_ops (fs/devfs.c). */
 void char_device_register(u32 rdev, const struct file_ops *ops);
 const struct file_ops *char_device_ops(u32 rdev);
 void devices_init(void);
-
-extern const struct file_ops ramfs_file_ops;
+extern const struct file_ops chrdev_file_ops;
+extern const struct file_ops fifo_file_ops;
 
 #define MKDEV(major, minor) (((major) << 8) | (minor))
 

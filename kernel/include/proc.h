@@ -110,7 +110,6 @@ struct task {
     u64 cpu_timer_left[2], cpu_timer_interval[2]; /* leader: ITIMER_VIRTUAL, ITIMER_PROF in CPU ns; 0 when off */
     u64 children_user_ns, children_system_ns; /* of reaped children */
     int stop_signal;        /* the signal that stopped the task, for waitpid */
-    struct inode *proc_dir; /* /proc/PID of a thread-group leader */
     bool stop_reported;
     bool continue_pending;  /* continued by SIGCONT and not yet reported (WCONTINUED) */
     u64 fs_base, gs_base;
@@ -188,8 +187,6 @@ struct mm *mm_create(void);
 struct mm *mm_copy(struct mm *parent); /* copy-on-write */
 /* Reads another address space's memory (faulting nothing in). 0 or -EFAULT. */
 int copy_from_mm(struct mm *mm, void *dst, u64 va, size_t len);
-void procfs_task_added(struct task *t);
-void procfs_task_removed(struct task *t);
 /* Frees an address space no task uses; the others leave through mm_put. */
 void mm_destroy(struct mm *mm);
 void mm_get(struct mm *mm);

@@ -113,6 +113,13 @@ static int mapped_file(struct file *f, u32 type, u64 prot, u64 *flags, u32 *vma_
             return -EACCES;
         *vma_flags |= VMA_FILE_READ_ONLY;
     }
+    if (f->ops && f->ops->mmap) {
+        int err = f->ops->mmap(f);
+        if (err)
+            return err;
+    } else if (!f->inode->mapping.ops) {
+        return -ENODEV; /* no page cache to map, as Linux says for a file without mmap */
+    }
     *file = f->inode;
     return 0;
 }

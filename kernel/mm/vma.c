@@ -293,8 +293,6 @@ int vma_protect(struct mm *mm, u64 start, u64 end, u32 prot)
         if (v->start < start)
             continue;
         v->prot = prot;
-        if (v->file && (v->flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE))
-            v->file->cache_written = true;
         u64 va = v->start;
         for (u64 *pte; (pte = pte_next_present(mm->pml4, &va, v->end)); va += PAGE_SIZE) {
             {
@@ -355,7 +353,7 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
         if (!shared_file)
             return break_cow(pte, page_va, v);
         /* A shared mapping writes the file's own page. */
-        v->file->cache_written = true;
+        page_cache_mark_dirty(v->file, (v->file_offset + (page_va - v->start)) / PAGE_SIZE);
         *pte = (*pte & PTE_ADDR_MASK) | pte_flags_for(v->prot);
         invlpg(page_va);
         return 0;
@@ -375,7 +373,7 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
         if (shared_file) {
             *pte = cached | pte_flags_for(v->prot);
             if (v->prot & PROT_WRITE)
-                v->file->cache_written = true;
+                page_cache_mark_dirty(v->file, file_pos / PAGE_SIZE);
             return 0;
         }
         *pte = cached | ((pte_flags_for(v->prot) & ~PTE_WRITE) | PTE_COW);
@@ -386,11 +384,15 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
     phys_addr_t page = page_alloc();
     if (!page)
         return -ENOMEM;
-    if (v->file && page_va < v->file_bytes_end) {
-        file_sync(v->file);
+    if (v->file && page_va < v->file_bytes_end && file_pos < v->file->size) {
+        /* The file's part of a page it ends in: copied from its cached page, the rest zero. */
         u64 want = MIN((u64)PAGE_SIZE, v->file_bytes_end - page_va);
-        if (file_pos < v->file->size)
-            memcpy(phys_to_virt(page), v->file->data + file_pos, MIN(want, v->file->size - file_pos));
+        phys_addr_t cached = file_page(v->file, file_pos / PAGE_SIZE);
+        if (!cached) {
+            page_free(page);
+            return -ENOMEM;
+        }
+        memcpy(phys_to_virt(page), phys_to_virt(cached), MIN(want, v->file->size - file_pos));
     }
     *pte = page | pte_flags_for(v->prot);
     return 0;

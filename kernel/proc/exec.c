@@ -56,22 +56,25 @@ struct loaded_image {
 /* Reads the ELF header and program headers of either class into 64-bit form. */
 static int read_elf_headers(struct inode *file, struct loaded_image *img, Elf64_Ehdr *eh, Elf64_Phdr *ph)
 {
-    file_sync(file);
-    const u8 *data = file->data;
-    if (file->size < sizeof(Elf32_Ehdr) || memcmp(data, "\177ELF", 4) || data[5] != 1 /* little-endian */)
+    u8 header[sizeof(Elf64_Ehdr)];
+    ssize_t got = kernel_read(file, 0, header, sizeof(header));
+    if (got < 0)
+        return (int)got;
+    if ((u64)got < sizeof(Elf32_Ehdr) || memcmp(header, "\177ELF", 4) || header[5] != 1 /* little-endian */)
         return -ENOEXEC;
-    if (data[4] == ELFCLASS64 && file->size >= sizeof(Elf64_Ehdr)) {
-        *eh = *(const Elf64_Ehdr *)data;
+    if (header[4] == ELFCLASS64 && (u64)got >= sizeof(Elf64_Ehdr)) {
+        memcpy(eh, header, sizeof(*eh));
         img->is32 = false;
         if (eh->e_machine != EM_X86_64 || eh->e_phentsize != sizeof(Elf64_Phdr))
             return -ENOEXEC;
-    } else if (data[4] == ELFCLASS32) {
-        const Elf32_Ehdr *e32 = (const Elf32_Ehdr *)data;
-        if (e32->e_machine != EM_386 || e32->e_phentsize != sizeof(Elf32_Phdr))
+    } else if (header[4] == ELFCLASS32) {
+        Elf32_Ehdr e32;
+        memcpy(&e32, header, sizeof(e32));
+        if (e32.e_machine != EM_386 || e32.e_phentsize != sizeof(Elf32_Phdr))
             return -ENOEXEC;
         img->is32 = true;
-        *eh = (Elf64_Ehdr){.e_type = e32->e_type, .e_machine = e32->e_machine, .e_entry = e32->e_entry,
-                           .e_phoff = e32->e_phoff, .e_phentsize = e32->e_phentsize, .e_phnum = e32->e_phnum};
+        *eh = (Elf64_Ehdr){.e_type = e32.e_type, .e_machine = e32.e_machine, .e_entry = e32.e_entry,
+                           .e_phoff = e32.e_phoff, .e_phentsize = e32.e_phentsize, .e_phnum = e32.e_phnum};
     } else {
         return -ENOEXEC;
     }
@@ -80,17 +83,28 @@ static int read_elf_headers(struct inode *file, struct loaded_image *img, Elf64_
     if (eh->e_phnum == 0 || eh->e_phnum > MAX_PHDRS || eh->e_phoff > file->size ||
         (u64)eh->e_phnum * eh->e_phentsize > file->size - eh->e_phoff)
         return -ENOEXEC;
+    size_t table_size = (size_t)eh->e_phnum * eh->e_phentsize;
+    u8 *table = kmalloc(table_size);
+    if (!table)
+        return -ENOMEM;
+    got = kernel_read(file, eh->e_phoff, table, table_size);
+    if (got != (ssize_t)table_size) {
+        kfree(table);
+        return got < 0 ? (int)got : -ENOEXEC;
+    }
     for (int i = 0; i < eh->e_phnum; i++) {
-        const u8 *raw = data + eh->e_phoff + (u64)i * eh->e_phentsize;
+        const u8 *raw = table + (u64)i * eh->e_phentsize;
         if (!img->is32) {
-            ph[i] = *(const Elf64_Phdr *)raw;
+            memcpy(&ph[i], raw, sizeof(ph[i]));
             continue;
         }
-        const Elf32_Phdr *p = (const Elf32_Phdr *)raw;
-        ph[i] = (Elf64_Phdr){.p_type = p->p_type, .p_flags = p->p_flags, .p_offset = p->p_offset,
-                             .p_vaddr = p->p_vaddr, .p_filesz = p->p_filesz, .p_memsz = p->p_memsz,
-                             .p_align = p->p_align};
+        Elf32_Phdr p;
+        memcpy(&p, raw, sizeof(p));
+        ph[i] = (Elf64_Phdr){.p_type = p.p_type, .p_flags = p.p_flags, .p_offset = p.p_offset,
+                             .p_vaddr = p.p_vaddr, .p_filesz = p.p_filesz, .p_memsz = p.p_memsz,
+                             .p_align = p.p_align};
     }
+    kfree(table);
     img->phent = eh->e_phentsize;
     return 0;
 }
@@ -389,14 +403,17 @@ static long copy_string_array(const void __user *array, bool wide, char ***out)
  * the file is a script, 0 when it is not, or a negative errno. */
 static int parse_shebang(struct inode *file, char *interp, char *arg)
 {
-    file_sync(file);
-    if (file->size < 2 || file->data[0] != '#' || file->data[1] != '!')
+    char head[256];
+    ssize_t got = kernel_read(file, 0, head, sizeof(head));
+    if (got < 0)
+        return (int)got;
+    if (got < 2 || head[0] != '#' || head[1] != '!')
         return 0;
     size_t end = 2;
-    while (end < file->size && end < 256 && file->data[end] != '\n')
+    while (end < (size_t)got && head[end] != '\n')
         end++;
     char line[257];
-    memcpy(line, file->data + 2, end - 2);
+    memcpy(line, head + 2, end - 2);
     line[end - 2] = 0;
     char *p = line;
     while (*p == ' ' || *p == '\t')

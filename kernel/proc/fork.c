@@ -170,7 +170,6 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
         write_cr3(saved_cr3);
     }
     live_tasks++;
-    procfs_task_added(child);
     if (flags & CLONE_VFORK)
         child->vfork_parent_waiting = true;
     sched_add(child);

@@ -206,7 +206,6 @@ noreturn void task_exit(int wait_status)
 void task_free(struct task *t)
 {
     alarm_cancel(t);
-    procfs_task_removed(t);
     for (struct task **link = &all_tasks; *link; link = &(*link)->next_task) {
         if (*link == t) {
             *link = t->next_task;
