@@ -61,6 +61,7 @@ I386_TESTS := \
 	sysmisc \
 	threads \
 	vdsotime \
+	vfs \
 	waiting \
 
 TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
