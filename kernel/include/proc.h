@@ -74,6 +74,8 @@ struct task {
     int live_threads;       /* leader: threads of the group not yet exited */
     int exit_signal;        /* sent to the parent at exit (SIGCHLD), 0 for threads */
     int wait_status;        /* Linux wait status once a zombie */
+    bool group_exiting;     /* leader: exit_group or a fatal signal is ending every thread */
+    int group_exit_status;  /* leader: the wait status that exit_group or the signal set */
     bool vfork_parent_waiting;
     u64 pending_signals;    /* bit sig-1 */
     u64 blocked_signals;
@@ -128,6 +130,8 @@ noreturn void task_die_by_signal(int signal);
 /* Ends the whole thread group, as a fatal signal or exit_group does. */
 noreturn void task_exit_group_by_signal(int signal);
 noreturn void task_exit_group(int wait_status);
+/* Frees the threads that ended on their own (their stacks were in use then). */
+void task_free_dead_threads(void);
 struct task *task_first(void);
 struct task *task_next(struct task *t);
 void task_free(struct task *t);

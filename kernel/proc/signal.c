@@ -75,10 +75,17 @@ static void update_exit_work(struct task *t)
         this_cpu()->exit_work |= EXIT_WORK_SIGNAL;
 }
 
+/* A process can take signals while any of its threads lives, even after
+ * its main thread has ended (pthread_exit). */
+static bool process_alive(const struct task *leader)
+{
+    return leader->state != TASK_DEAD && (leader->state != TASK_ZOMBIE || leader->live_threads > 0);
+}
+
 void signal_process_group(pid_t pgrp, int sig)
 {
     for (struct task *t = task_first(); t; t = task_next(t))
-        if (t->pgid == pgrp && t == t->group_leader && t->state != TASK_ZOMBIE && t->state != TASK_DEAD)
+        if (t->pgid == pgrp && t == t->group_leader && process_alive(t))
             signal_send_process(t, sig);
 }
 
@@ -145,13 +152,19 @@ void signal_send(struct task *t, int sig)
 /* A process-wide signal goes to the first thread that does not block it. */
 void signal_send_process(struct task *leader, int sig)
 {
-    struct task *target = leader;
+    struct task *target = NULL;
     for (struct task *t = task_first(); t; t = task_next(t))
-        if (t->tgid == leader->tgid && t->state != TASK_DEAD && !(SIGBIT(sig) & t->blocked_signals)) {
+        if (t->tgid == leader->tgid && t->state != TASK_DEAD && t->state != TASK_ZOMBIE &&
+            !(SIGBIT(sig) & t->blocked_signals)) {
             target = t;
             break;
         }
-    signal_send(target, sig);
+    /* All block it: it waits at a live thread (the leader unless it has ended). */
+    for (struct task *t = task_first(); t && !target; t = task_next(t))
+        if (t->tgid == leader->tgid && t->state != TASK_DEAD && t->state != TASK_ZOMBIE)
+            target = t;
+    if (target)
+        signal_send(target, sig);
 }
 
 bool signal_pending(void)
@@ -752,15 +765,17 @@ long sys_kill(pid_t pid, int sig)
     struct task *me = current_task();
     if (pid > 0) {
         struct task *t = task_find(pid);
-        if (!t || t->group_leader != t || t->state == TASK_ZOMBIE)
-            return t && t->state == TASK_ZOMBIE ? 0 : -ESRCH;
+        if (!t || t->group_leader != t)
+            return -ESRCH;
+        if (!process_alive(t))
+            return 0; /* a zombie takes (and ignores) signals until reaped */
         return send_checked(t, sig, true);
     }
     /* 0: my process group; -1: everyone but init and me; < -1: group -pid. */
     pid_t pgid = pid == 0 ? me->pgid : -pid;
     bool found = false;
     for (struct task *t = task_first(); t; t = task_next(t)) {
-        if (t->group_leader != t || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+        if (t->group_leader != t || !process_alive(t))
             continue;
         if (pid == -1 ? (t->pid == 1 || t->tgid == me->tgid) : t->pgid != pgid)
             continue;

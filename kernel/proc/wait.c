@@ -84,6 +84,7 @@ static void reap(struct task *parent, struct task *child)
     child->state = TASK_DEAD;
     task_free(child);
     task_count_reaped();
+    task_free_dead_threads();
 }
 
 /* Waits for a matching child that exited (WEXITED), stopped (WUNTRACED,

@@ -16,6 +16,11 @@ test_signals_i386_intel() {
 test_threads_glibc() { differential $GLIBC/threads; }
 test_threads_musl() { differential $MUSL/threads; }
 test_threads_i386() { differential $I386/threads; }
+# A child with a second thread ends (exit, exit_group, pthread_exit, SIGTERM):
+# its parent's waitpid gets the status once every thread is gone.
+test_threaded_child_exit_glibc() { differential $GLIBC/threadexit; }
+test_threaded_child_exit_musl() { differential $MUSL/threadexit; }
+test_threaded_child_exit_i386() { differential $I386/threadexit; }
 test_job_control_waits_glibc() { differential $GLIBC/jobstop; }
 test_job_control_waits_musl() { differential $MUSL/jobstop; }
 test_job_control_waits_i386() { differential $I386/jobstop; }

@@ -12,6 +12,7 @@ test_fork_bomb_gets_eagain() { robust forkbomb; }
 test_memory_hog_dies_system_goes_on() { robust oom; }
 test_fork_exit_wait_cycles_leak_nothing() { robust cycles; }
 test_descriptors_do_not_leak() { robust fds; }
+test_threads_and_threaded_children_leak_nothing() { robust threads; }
 
 # Hostile arguments to every system call of both tables (tests/progs/fuzz.c):
 # the children may die, the kernel may not, and the system works afterwards.
