@@ -43,6 +43,19 @@ struct inode *pipe_inode_create(void)
     return inode;
 }
 
+/* Like Linux's shmem file for shared anonymous memory: no directory names it,
+ * the mappings' references keep it, and its contents are only the page
+ * cache's pages (no `data`), zero until written. */
+struct inode *shmem_inode_create(u64 size)
+{
+    struct inode *inode = inode_alloc(S_IFREG | 0600);
+    if (inode) {
+        inode->nameless = true;
+        inode->size = size;
+    }
+    return inode;
+}
+
 void ramfs_init(void)
 {
     root_inode = inode_alloc(S_IFDIR | 0755);
@@ -97,7 +110,8 @@ phys_addr_t file_page(struct inode *inode, u64 index)
         if (!page)
             return 0;
         u64 offset = index * PAGE_SIZE;
-        memcpy(phys_to_virt(page), inode->data + offset, MIN((u64)PAGE_SIZE, inode->size - offset));
+        if (inode->data) /* without data (shmem), the page starts zeroed */
+            memcpy(phys_to_virt(page), inode->data + offset, MIN((u64)PAGE_SIZE, inode->size - offset));
         inode->cache[index] = page;
     }
     return inode->cache[index];
@@ -105,8 +119,8 @@ phys_addr_t file_page(struct inode *inode, u64 index)
 
 void file_sync(struct inode *inode)
 {
-    if (!inode->cache_written)
-        return;
+    if (!inode->cache_written || !inode->data)
+        return; /* nothing to bring up to date, or the cache is the only copy (shmem) */
     for (u64 i = 0; i < inode->cache_pages && i * PAGE_SIZE < inode->size; i++)
         if (inode->cache[i])
             memcpy(inode->data + i * PAGE_SIZE, phys_to_virt(inode->cache[i]),

@@ -144,6 +144,9 @@ struct inode *mount_point_of(struct inode *root);
 void mount_boot(const char *path, const char *source, const char *fstype);
 int mounts_text(char *buf, size_t size);
 phys_addr_t file_page(struct inode *inode, u64 index);
+/* The object behind a MAP_SHARED anonymous (or /dev/zero) mapping: an
+ * unnamed inode of `size` bytes whose page cache is its only copy. */
+struct inode *shmem_inode_create(u64 size);
 void file_sync(struct inode *inode);
 int unpack_initramfs(const u8 *archive, u64 size);
 

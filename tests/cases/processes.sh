@@ -21,6 +21,10 @@ test_threads_i386() { differential $I386/threads; }
 test_threaded_child_exit_glibc() { differential $GLIBC/threadexit; }
 test_threaded_child_exit_musl() { differential $MUSL/threadexit; }
 test_threaded_child_exit_i386() { differential $I386/threadexit; }
+# MAP_SHARED anonymous memory and /dev/zero: one object for every process.
+test_shared_anonymous_memory_glibc() { differential $GLIBC/shmanon; }
+test_shared_anonymous_memory_musl() { differential $MUSL/shmanon; }
+test_shared_anonymous_memory_i386() { differential $I386/shmanon; }
 test_job_control_waits_glibc() { differential $GLIBC/jobstop; }
 test_job_control_waits_musl() { differential $MUSL/jobstop; }
 test_job_control_waits_i386() { differential $I386/jobstop; }
