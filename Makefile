@@ -31,7 +31,7 @@ USER_HEADERS := $(wildcard include/sysgate/*.h) $(BUILD)/include/sysgate/unistd_
 TEST_SOURCES := $(wildcard tests/progs/*.c)
 FREESTANDING := startstate
 TEST_NAMES := $(filter-out $(FREESTANDING),$(basename $(notdir $(TEST_SOURCES))))
-I386_TESTS := hello exitcode faults alloc64 malloc_stress gates iamtest vdsotime procs signals robust threads fifo mmapfile mremap mounts resources sendfile jobstop creat sysmisc fuzz flock threadexit shmanon
+I386_TESTS := hello exitcode faults alloc64 malloc_stress gates iamtest vdsotime procs signals robust threads fifo mmapfile mremap mounts resources sendfile jobstop creat sysmisc fuzz flock threadexit shmanon siginfo
 TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
 	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello $(I386_TESTS:%=$(BUILD)/tests/i386/%)
 BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c)) $(BUILD)/bench/nullcall32

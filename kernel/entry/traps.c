@@ -125,6 +125,19 @@ static int exception_signal(u64 vector)
     }
 }
 
+/* Its si_code: why, where Linux says (with the instruction's address in
+ * si_addr); SI_KERNEL for int3, #GP and the rest. */
+static int exception_code(u64 vector)
+{
+    switch (vector) {
+    case 0: return FPE_INTDIV;
+    case 1: return TRAP_TRACE;
+    case 6: return ILL_ILLOPN;
+    case 17: return BUS_ADRALN;
+    default: return SI_KERNEL;
+    }
+}
+
 #define PF_USER (1u << 2)
 
 bool exit_to_user(struct regs *r, bool fast_return_ok);
@@ -143,7 +156,9 @@ static void handle_page_fault(struct regs *r)
         faulting_rip = r->rip;
         if (kernel_verbose)
             dump_regs(r);
-        signal_force(SIGSEGV, 14, addr, true);
+        /* Outside every mapping, or a mapping that forbids the access. */
+        bool mapped = t && t->mm && user_address && vma_find(t->mm, addr);
+        signal_force(SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr, 14, addr);
         exit_to_user(r, false);
         return;
     }
@@ -191,7 +206,7 @@ void interrupt_dispatch(struct regs *r)
                     kprintf(KERN_ERR "code: %02x %02x %02x %02x %02x %02x %02x %02x\n", code[0], code[1], code[2],
                             code[3], code[4], code[5], code[6], code[7]);
             }
-            signal_force(exception_signal(vector), vector, r->rip, vector == 0 || vector == 6 || vector == 16);
+            signal_force(exception_signal(vector), exception_code(vector), vector == 17 ? 0 : r->rip, vector, r->rip);
             exit_to_user(r, false);
             return;
         }

@@ -78,7 +78,7 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
     while (done < len) {
         if (p->readers == 0) {
             irq_restore(flags);
-            signal_send(current_task(), SIGPIPE);
+            signal_send_from_current(current_task(), SIGPIPE);
             return done ? (ssize_t)done : -EPIPE;
         }
         size_t room = PIPE_SIZE - p->count;

@@ -78,6 +78,9 @@ struct task {
     int group_exit_status;  /* leader: the wait status that exit_group or the signal set */
     bool vfork_parent_waiting;
     u64 pending_signals;    /* bit sig-1 */
+    struct sigqueue *sigqueue; /* the pending signals' siginfo, in arrival order */
+    int sigqueue_len;
+    u64 waiting_for_signals; /* rt_sigtimedwait's set: these wake it though blocked */
     u64 blocked_signals;
     u64 saved_mask;         /* rt_sigsuspend's: restored after the handler */
     bool saved_mask_valid;
@@ -85,7 +88,6 @@ struct task {
     u64 altstack_sp, altstack_size;
     int altstack_flags;
     u64 fault_vector, fault_address; /* the last fault's, for the signal frame */
-    bool fault_address_valid;
     u32 syscall_nr;         /* the call a sleep interrupted, for its restart */
     u64 user_ticks, system_ticks;       /* timer ticks that found it running, as Linux counts */
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */

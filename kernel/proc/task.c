@@ -160,11 +160,9 @@ static void group_ended(struct task *leader, int wait_status)
 {
     leader->wait_status = leader->group_exiting ? leader->group_exit_status : wait_status;
     reparent_children(leader);
-    struct task *parent = leader->parent;
-    if (parent) {
-        wake_up(parent);
-        if (leader->exit_signal)
-            signal_send_process(parent, leader->exit_signal);
+    if (leader->parent) {
+        wake_up(leader->parent);
+        notify_parent_of_exit(leader);
     }
 }
 
@@ -224,6 +222,7 @@ void task_free_dead_threads(void)
 void task_free(struct task *t)
 {
     procfs_task_removed(t);
+    signal_queue_free(t);
     for (struct task **link = &all_tasks; *link; link = &(*link)->next_task) {
         if (*link == t) {
             *link = t->next_task;

@@ -44,3 +44,9 @@ test_iam_whoami_across_processes() {
 test_stop_and_continue() {
     differential /bin/busybox sh -c 'sleep 10 & p=$!; kill -STOP $p; sleep 0.2; kill -CONT $p; kill $p; wait $p; echo $?'
 }
+
+# siginfo from every sender (kill, tkill, sigqueue, the kernel, children,
+# faults), real-time signals queued with their values, rt_sigtimedwait.
+test_siginfo_glibc() { differential $GLIBC/siginfo; }
+test_siginfo_musl() { differential $MUSL/siginfo; }
+test_siginfo_i386() { differential $I386/siginfo; }
