@@ -231,7 +231,8 @@ void notify_parent_of_exit(struct task *leader)
 int signal_send_info(struct task *t, const struct ksiginfo *info)
 {
     int sig = info->si_signo;
-    if (sig <= 0 || sig > NSIG || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+    /* No sighand: the task is in task_exit, past taking signals. */
+    if (sig <= 0 || sig > NSIG || t->state == TASK_ZOMBIE || t->state == TASK_DEAD || !t->sighand)
         return 0;
     u64 flags = irq_save();
     if (sig == SIGCONT || sig == SIGKILL) {
@@ -1108,15 +1109,11 @@ long sys_tkill(pid_t tid, int sig)
     return send_checked(t, &info, false);
 }
 
-/* The caller's siginfo for rt_sigqueueinfo and rt_tgsigqueueinfo. Only the
+/* rt_sigqueueinfo and rt_tgsigqueueinfo send the caller's siginfo. Only the
  * kernel sends codes >= 0 and only tkill sends SI_TKILL: a process may claim
  * them towards itself alone (the target is its own thread id). */
-static long queued_info_from_user(struct ksiginfo *info, int sig, const void __user *uinfo, pid_t target)
+static long may_claim_code(const struct ksiginfo *info, pid_t target)
 {
-    long err = siginfo_from_user(info, uinfo);
-    if (err)
-        return err;
-    info->si_signo = sig;
     if ((info->si_code >= 0 || info->si_code == SI_TKILL) && target != current_task()->pid)
         return -EPERM;
     return 0;
@@ -1125,7 +1122,11 @@ static long queued_info_from_user(struct ksiginfo *info, int sig, const void __u
 long sys_rt_sigqueueinfo(pid_t pid, int sig, const void __user *uinfo)
 {
     struct ksiginfo info;
-    long err = queued_info_from_user(&info, sig, uinfo, pid);
+    long err = siginfo_from_user(&info, uinfo);
+    if (err)
+        return err;
+    info.si_signo = sig;
+    err = may_claim_code(&info, pid);
     if (err)
         return err;
     struct task *t = pid > 0 ? task_find(pid) : NULL;
@@ -1144,9 +1145,10 @@ long sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const void __user *ui
     long err = siginfo_from_user(&info, uinfo);
     if (err)
         return err;
+    info.si_signo = sig;
     if (tgid <= 0 || tid <= 0)
         return -EINVAL;
-    err = queued_info_from_user(&info, sig, uinfo, tid);
+    err = may_claim_code(&info, tid);
     if (err)
         return err;
     struct task *t = find_thread(tgid, tid);
