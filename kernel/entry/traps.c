@@ -5,6 +5,7 @@
  * register dump, a backtrace and a panic.
  */
 #include "cpu.h"
+#include "errno.h"
 #include "kernel.h"
 #include "lib.h"
 #include "mm.h"
@@ -151,14 +152,18 @@ static void handle_page_fault(struct regs *r)
     struct task *t = current_task();
     bool user_address = addr < USER_TOP;
     if (regs_from_user(r)) {
-        if (t && t->mm && user_address && handle_user_fault(t->mm, addr, r->error_code) == 0)
+        int err = t && t->mm && user_address ? handle_user_fault(t->mm, addr, r->error_code) : -EFAULT;
+        if (err == 0)
             return;
         faulting_rip = r->rip;
         if (kernel_verbose)
             dump_regs(r);
-        /* Outside every mapping, or a mapping that forbids the access. */
+        /* Past a file's end; outside every mapping; or a mapping that forbids the access. */
         bool mapped = t && t->mm && user_address && vma_find(t->mm, addr);
-        signal_force(SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr, 14, addr);
+        if (err == -EIO)
+            signal_force(SIGBUS, BUS_ADRERR, addr, 14, addr);
+        else
+            signal_force(SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr, 14, addr);
         exit_to_user(r, false);
         return;
     }

@@ -152,7 +152,8 @@ int vma_unmap(struct mm *mm, u64 start, u64 end);
 int vma_discard(struct mm *mm, u64 start, u64 end);
 int vma_grow(struct mm *mm, u64 addr, u64 old_size, u64 new_size);
 int vma_move(struct mm *mm, u64 addr, u64 old_size, u64 new_addr, u64 new_size);
-/* Handles a user page fault; returns 0 when the access may be retried. */
+/* Handles a user page fault; returns 0 when the access may be retried,
+ * -EIO for a page past the end of a mapped file (SIGBUS), else an errno (SIGSEGV). */
 int handle_user_fault(struct mm *mm, u64 addr, u64 error_code);
 
 int exec_program(struct task *t, struct regs *r, const char *path, char *const argv[], char *const envp[]);

@@ -374,6 +374,10 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
             return break_cow(pte, page_va, v);
         return 0;
     }
+    /* A page wholly past the end of the file (not the ELF bss after its
+     * data, which is past file_bytes_end): no bytes to show, SIGBUS. */
+    if (v->file && page_va < v->file_bytes_end && file_pos >= ALIGN_UP(v->file->size, PAGE_SIZE))
+        return -EIO;
     phys_addr_t page = page_alloc();
     if (!page)
         return -ENOMEM;

@@ -3,10 +3,13 @@
  * object that every process mapping it sees: after fork a write in either
  * process is seen by the other, for pages touched before the fork and pages
  * nobody had touched, across grandchildren, after mremap moves the mapping,
- * and after MADV_DONTNEED. MAP_PRIVATE stays private.
+ * and after MADV_DONTNEED. MAP_PRIVATE stays private. Grown by mremap, the
+ * mapping reaches past the object's end: touching there is SIGBUS.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +142,36 @@ static void dontneed_keeps(char *mem)
     printf("MADV_FREE on it: %s\n", madvise(mem, page_size, MADV_FREE) ? "refused" : "done");
 }
 
+static sigjmp_buf bus_return;
+static void on_bus(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    printf("signal %d code %d\n", sig, si->si_code);
+    siglongjmp(bus_return, 1);
+}
+
+static void grown_past_the_end(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_bus;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGBUS, &sa, NULL);
+    char *mem = map(MAP_SHARED | MAP_ANONYMOUS, -1);
+    char *grown = mremap(mem, PAGES * page_size, 2 * PAGES * page_size, MREMAP_MAYMOVE);
+    if (grown == MAP_FAILED) {
+        perror("mremap");
+        exit(1);
+    }
+    grown[page_size] = 3;
+    printf("grown: the old part works: %d\n", grown[page_size]);
+    printf("grown: the new part: ");
+    if (!sigsetjmp(bus_return, 1)) {
+        grown[PAGES * page_size + 1] = 1;
+        printf("writable\n");
+    }
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -165,6 +198,7 @@ int main(void)
     wait_child(pid);
     printf("moved and shrunk before the fork: %d %d\n", moved[0], moved[page_size]);
     dontneed_keeps(map(MAP_SHARED | MAP_ANONYMOUS, -1));
+    grown_past_the_end();
     char *private_mem = map(MAP_PRIVATE | MAP_ANONYMOUS, -1);
     pid = fork();
     if (pid == 0) {

@@ -3,7 +3,8 @@
  * si_signo, si_code, si_pid, si_uid, si_status, si_addr, si_value for
  * kill, raise, tkill, tgkill, sigqueue, rt_sigqueueinfo, rt_tgsigqueueinfo,
  * SIGPIPE, alarm, a child exiting, killed, stopped and continued, and faults
- * (SIGSEGV unmapped and read-only, SIGILL, SIGFPE, int3, single-step).
+ * (SIGSEGV unmapped and read-only, SIGBUS past a mapped file's end,
+ * SIGILL, SIGFPE, int3, single-step).
  * Real-time signals queue (every instance, in order, with its value),
  * standard ones do not; rt_sigtimedwait's timeouts and errors; the checks on
  * rt_sigqueueinfo. Pids and uids print as relations (the sender is me, the
@@ -318,6 +319,17 @@ static void faults(void)
     fault_expected_at = ro + 8;
     if (!sigsetjmp(fault_return, 1))
         *(volatile char *)(ro + 8) = 1;
+    char path[] = "/tmp/siginfo-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd >= 0 && write(fd, "abc", 3) == 3) {
+        on(SIGBUS, on_fault);
+        char *file = mmap(NULL, 3 * 4096, PROT_READ, MAP_SHARED, fd, 0);
+        fault_expected_at = file + 2 * 4096 + 5;
+        if (!sigsetjmp(fault_return, 1))
+            printf("past the end of the file: %d\n", *(volatile char *)(file + 2 * 4096 + 5));
+        unlink(path);
+        close(fd);
+    }
     fault_expected_at = ud2_here;
     if (!sigsetjmp(fault_return, 1))
         __asm__ volatile(".globl ud2_here\nud2_here: ud2");
