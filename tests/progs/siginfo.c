@@ -158,6 +158,18 @@ static void waiting(void)
     printf("sigtimedwait, nothing pending, zero timeout: %d\n", sigtimedwait_raw(&set, &si, &zero));
     printf("sigtimedwait, nothing pending, 10 ms: %d\n", sigtimedwait_raw(&set, &si, &short_wait));
     printf("sigtimedwait, bad timeout: %d\n", sigtimedwait_raw(&set, &si, &bad));
+    /* The call itself, with the ABI's own timespec (32-bit seconds on i386:
+     * rt_sigtimedwait there, where the C library may use the time64 call). */
+    struct { long sec, nsec; } native_zero = {0, 0}, native_bad = {0, -1};
+    errno = 0;
+    long raw = syscall(SYS_rt_sigtimedwait, &set, &si, &native_zero, _NSIG / 8);
+    printf("rt_sigtimedwait, zero timeout: %ld errno %d\n", raw, errno);
+    errno = 0;
+    raw = syscall(SYS_rt_sigtimedwait, &set, &si, &native_bad, _NSIG / 8);
+    printf("rt_sigtimedwait, negative nanoseconds: %ld errno %d\n", raw, errno);
+    errno = 0;
+    raw = syscall(SYS_rt_sigtimedwait, &set, &si, &native_zero, 4);
+    printf("rt_sigtimedwait, bad set size: %ld errno %d\n", raw, errno);
     kill(me, SIGUSR2);
     int r = sigtimedwait_raw(&set, &si, &zero);
     printf("sigtimedwait after kill: %s\n", r == SIGUSR2 ? "SIGUSR2" : "other");
