@@ -298,14 +298,15 @@ void signal_send_from_current(struct task *t, int sig)
     signal_send_info(t, &info);
 }
 
-/* A process-wide signal goes to the first thread that does not block it. */
+/* A process-wide signal goes to the first thread that does not block it
+ * (or waits for it in rt_sigtimedwait, which unblocks it on Linux). */
 int signal_send_process_info(struct task *leader, const struct ksiginfo *info)
 {
     int sig = info->si_signo;
     struct task *target = NULL;
     for (struct task *t = task_first(); t; t = task_next(t))
         if (t->tgid == leader->tgid && t->state != TASK_DEAD && t->state != TASK_ZOMBIE &&
-            !(SIGBIT(sig) & t->blocked_signals)) {
+            !(SIGBIT(sig) & t->blocked_signals & ~t->waiting_for_signals)) {
             target = t;
             break;
         }
