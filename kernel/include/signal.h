@@ -143,6 +143,9 @@ void signal_send_from_current(struct task *t, int sig);
 void notify_parent_of_stop(struct task *child);
 /* SIGCHLD (the exit signal) for a process whose last thread ended. */
 void notify_parent_of_exit(struct task *leader);
+/* SIGCHLD's info for a child that ended with a wait status (CLD_EXITED,
+ * CLD_KILLED or CLD_DUMPED, and si_status). */
+void siginfo_child_ended(struct ksiginfo *info, pid_t pid, int wait_status);
 void signal_process_group(pid_t pgrp, int sig);
 bool signal_ignored_or_blocked(struct task *t, int sig);
 bool process_group_orphaned(pid_t pgrp);

@@ -113,7 +113,8 @@ bool process_group_orphaned(pid_t pgrp)
 /* ---- the queue of pending instances ---- */
 
 #define MAX_QUEUED_SIGNALS 4096 /* per thread: a bound on kernel memory */
-#define SYNCHRONOUS_SIGNALS (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
+#define SYNCHRONOUS_SIGNALS \
+    (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
 
 /* Drops every pending instance of sig. */
 static void flush_signal(struct task *t, int sig)
@@ -206,23 +207,28 @@ void notify_parent_of_stop(struct task *child)
     signal_send_process_info(parent, &info);
 }
 
+void siginfo_child_ended(struct ksiginfo *info, pid_t pid, int wait_status)
+{
+    memset(info, 0, sizeof(*info));
+    info->si_signo = SIGCHLD;
+    info->chld.pid = pid;
+    if (wait_status & 0x7f) {
+        info->si_code = (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+        info->chld.status = wait_status & 0x7f;
+    } else {
+        info->si_code = CLD_EXITED;
+        info->chld.status = (wait_status >> 8) & 0xff;
+    }
+}
+
 void notify_parent_of_exit(struct task *leader)
 {
     struct task *parent = leader->parent;
     if (!parent || !leader->exit_signal)
         return;
     struct ksiginfo info;
-    memset(&info, 0, sizeof(info));
+    siginfo_child_ended(&info, leader->tgid, leader->wait_status);
     info.si_signo = leader->exit_signal;
-    int status = leader->wait_status;
-    if (status & 0x7f) {
-        info.si_code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
-        info.chld.status = status & 0x7f;
-    } else {
-        info.si_code = CLD_EXITED;
-        info.chld.status = (status >> 8) & 0xff;
-    }
-    info.chld.pid = leader->tgid;
     info.chld.utime = (s64)leader->user_ticks;
     info.chld.stime = (s64)leader->system_ticks;
     signal_send_process_info(parent, &info);

@@ -191,20 +191,12 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
     if (found == 0)
         return 0;
     struct ksiginfo info;
-    memset(&info, 0, sizeof(info));
-    info.si_signo = SIGCHLD;
-    info.chld.pid = child;
+    siginfo_child_ended(&info, child, status);
     if (status == STATUS_CONTINUED) {
         info.si_code = CLD_CONTINUED;
         info.chld.status = SIGCONT;
     } else if ((status & 0xff) == 0x7f) {
         info.si_code = CLD_STOPPED;
-        info.chld.status = (status >> 8) & 0xff;
-    } else if (status & 0x7f) {
-        info.si_code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
-        info.chld.status = status & 0x7f;
-    } else {
-        info.si_code = CLD_EXITED;
         info.chld.status = (status >> 8) & 0xff;
     }
     if (infop && siginfo_to_user(infop, &info, compat))
