@@ -855,10 +855,13 @@ static long do_sigaction(int sig, const struct k_sigaction *act, struct k_sigact
         *a = *act;
         a->mask &= ~UNBLOCKABLE;
         /* POSIX: setting SIG_IGN (or a default that ignores) discards pending instances. */
-        if (ignored(t, sig))
+        if (ignored(t, sig)) {
+            u64 flags = irq_save(); /* the timer's signals change queues too */
             for (struct task *th = task_first(); th; th = task_next(th))
                 if (th->tgid == t->tgid && th->state != TASK_DEAD)
                     flush_signal(th, sig);
+            irq_restore(flags);
+        }
     }
     return 0;
 }
