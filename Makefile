@@ -56,9 +56,12 @@ I386_TESTS := \
 	resources \
 	robust \
 	sendfile \
+	shmanon \
+	siginfo \
 	signals \
 	sleepflags \
 	sysmisc \
+	threadexit \
 	threads \
 	vdsotime \
 	vfs \

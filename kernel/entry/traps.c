@@ -5,6 +5,7 @@
  * register dump, a backtrace and a panic.
  */
 #include "cpu.h"
+#include "errno.h"
 #include "kernel.h"
 #include "lib.h"
 #include "mm.h"
@@ -125,6 +126,19 @@ static int exception_signal(u64 vector)
     }
 }
 
+/* Its si_code: why, where Linux says (with the instruction's address in
+ * si_addr); SI_KERNEL for int3, #GP and the rest. */
+static int exception_code(u64 vector)
+{
+    switch (vector) {
+    case 0: return FPE_INTDIV;
+    case 1: return TRAP_TRACE;
+    case 6: return ILL_ILLOPN;
+    case 17: return BUS_ADRALN;
+    default: return SI_KERNEL;
+    }
+}
+
 #define PF_USER (1u << 2)
 
 bool exit_to_user(struct regs *r, bool fast_return_ok);
@@ -137,12 +151,18 @@ static void handle_page_fault(struct regs *r)
     struct task *t = current_task();
     bool user_address = addr < USER_TOP;
     if (regs_from_user(r)) {
-        if (t && t->mm && user_address && handle_user_fault(t->mm, addr, r->error_code) == 0)
+        int err = t && t->mm && user_address ? handle_user_fault(t->mm, addr, r->error_code) : -EFAULT;
+        if (err == 0)
             return;
         t->fault_rip = r->rip;
         if (kernel_verbose)
             dump_regs(r);
-        signal_force(SIGSEGV, 14, addr, true);
+        /* Past a file's end; outside every mapping; or a mapping that forbids the access. */
+        bool mapped = t && t->mm && user_address && vma_find(t->mm, addr);
+        if (err == -EIO)
+            signal_force(SIGBUS, BUS_ADRERR, addr, 14, addr);
+        else
+            signal_force(SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr, 14, addr);
         exit_to_user(r, false);
         return;
     }
@@ -194,7 +214,7 @@ void interrupt_dispatch(struct regs *r)
                     kprintf(KERN_ERR "code: %02x %02x %02x %02x %02x %02x %02x %02x\n", code[0], code[1], code[2],
                             code[3], code[4], code[5], code[6], code[7]);
             }
-            signal_force(exception_signal(vector), vector, r->rip, vector == 0 || vector == 6 || vector == 16);
+            signal_force(exception_signal(vector), exception_code(vector), vector == 17 ? 0 : r->rip, vector, r->rip);
             exit_to_user(r, false);
             return;
         }

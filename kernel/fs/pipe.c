@@ -88,7 +88,7 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
     while (done < len) {
         if (use_count_read(&p->readers) == 0) {
             spin_unlock_irqrestore(&p->lock, flags);
-            signal_send(current_task(), SIGPIPE);
+            signal_send_from_current(current_task(), SIGPIPE);
             return done ? (ssize_t)done : -EPIPE;
         }
         size_t room = PIPE_SIZE - p->count;

@@ -498,3 +498,16 @@ struct inode *inode_create_detached(u32 mode)
         inode->nlink = 0;
     return inode;
 }
+
+/* Like Linux's shmem file for shared anonymous memory (and shared mappings
+ * of /dev/zero): no directory names it, its mappings' references keep it, and
+ * its contents are only its page cache's pages, zero until written. */
+struct inode *shmem_inode_create(u64 size)
+{
+    struct inode *inode = inode_create_detached(S_IFREG | 0600);
+    if (inode && inode_set_size(inode, size)) {
+        inode_release(inode);
+        return NULL;
+    }
+    return inode;
+}

@@ -298,6 +298,9 @@ struct inode *mount_parent(struct inode *dir);
 struct inode *mount_point_of(struct inode *root);
 void mount_boot(const char *path, const char *source, const char *fstype);
 int mounts_text(char *buf, size_t size);
+/* The object behind a MAP_SHARED anonymous (or /dev/zero) mapping: an
+ * unnamed inode of `size` bytes whose page cache is its only copy. */
+struct inode *shmem_inode_create(u64 size);
 int unpack_initramfs(const u8 *archive, u64 size);
 
 /* Path lookup relative to `base` (NULL: the root). Returns 0 and the inode, or

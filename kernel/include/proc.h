@@ -91,8 +91,13 @@ struct task {
     int live_threads;       /* leader: threads of the group not yet exited */
     int exit_signal;        /* sent to the parent at exit (SIGCHLD), 0 for threads */
     int wait_status;        /* Linux wait status once a zombie */
+    bool group_exiting;     /* leader: exit_group or a fatal signal is ending every thread */
+    int group_exit_status;  /* leader: the wait status that exit_group or the signal set */
     bool vfork_parent_waiting;
     u64 pending_signals;    /* bit sig-1 */
+    struct sigqueue *sigqueue; /* the pending signals' siginfo, in arrival order */
+    int sigqueue_len;
+    u64 waiting_for_signals; /* rt_sigtimedwait's set: these wake it though blocked */
     u64 blocked_signals;
     u64 saved_mask;         /* rt_sigsuspend's: restored after the handler */
     bool saved_mask_valid;
@@ -101,7 +106,6 @@ struct task {
     int altstack_flags;
     u64 fault_vector, fault_address; /* the last fault's, for the signal frame */
     u64 fault_rip;          /* and where it happened, for the kernel's log */
-    bool fault_address_valid;
     u64 user_ns, system_ns; /* CPU time, sampled (time/cputime.c) */
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */
     struct timer alarm_timer;           /* leader: fires at alarm_deadline */
@@ -177,6 +181,8 @@ noreturn void task_die_by_signal(int signal);
 /* Ends the whole thread group, as a fatal signal or exit_group does. */
 noreturn void task_exit_group_by_signal(int signal);
 noreturn void task_exit_group(int wait_status);
+/* Frees the threads that ended on their own (their stacks were in use then). */
+void task_free_dead_threads(void);
 struct task *task_first(void);
 struct task *task_next(struct task *t);
 void task_free(struct task *t);
@@ -197,7 +203,8 @@ int vma_unmap(struct mm *mm, u64 start, u64 end);
 int vma_discard(struct mm *mm, u64 start, u64 end);
 int vma_grow(struct mm *mm, u64 addr, u64 old_size, u64 new_size);
 int vma_move(struct mm *mm, u64 addr, u64 old_size, u64 new_addr, u64 new_size);
-/* Handles a user page fault; returns 0 when the access may be retried. */
+/* Handles a user page fault; returns 0 when the access may be retried,
+ * -EIO for a page past the end of a mapped file (SIGBUS), else an errno (SIGSEGV). */
 int handle_user_fault(struct mm *mm, u64 addr, u64 error_code);
 
 int exec_program(struct task *t, struct regs *r, const char *path, char *const argv[], char *const envp[]);

@@ -33,7 +33,29 @@
 #define SIGIO 29
 #define SIGPWR 30
 #define SIGSYS 31
+#define SIGRTMIN 32 /* the kernel's first real-time signal: these queue */
 #define NSIG 64
+
+/* si_code: who sent it (<= 0 a process, SI_KERNEL the kernel) or, for the
+ * kernel's signals, why. */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
+#define SI_TIMER (-2)
+#define SI_TKILL (-6)
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN 1
+#define BUS_ADRERR 2
+#define TRAP_BRKPT 1
+#define TRAP_TRACE 2
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
 
 #define SIG_DFL_VALUE 0ul
 #define SIG_IGN_VALUE 1ul
@@ -60,6 +82,43 @@
 struct task;
 struct regs;
 
+/* Linux's siginfo_t in x86-64's layout (128 bytes); i386 programs see it
+ * converted to theirs (siginfo_to_user, the 32-bit frames). */
+struct ksiginfo {
+    s32 si_signo, si_errno, si_code;
+    s32 pad;
+    union {
+        struct {
+            s32 pid;
+            u32 uid;
+            u64 value; /* sigqueue's si_value */
+        } rt;          /* kill, tkill, sigqueue and the kernel's own */
+        struct {
+            s32 pid;
+            u32 uid;
+            s32 status;
+            s32 pad;
+            s64 utime, stime; /* clock ticks */
+        } chld;
+        struct {
+            u64 addr;
+        } fault;
+        struct {
+            s32 tid, overrun;
+            u64 value;
+        } timer;
+        u8 bytes[112];
+    };
+};
+_Static_assert(sizeof(struct ksiginfo) == 128, "siginfo is 128 bytes");
+
+/* One pending instance: a standard signal has at most one, a real-time
+ * signal as many as were sent, delivered in order. */
+struct sigqueue {
+    struct ksiginfo info;
+    struct sigqueue *next;
+};
+
 /* An action as the kernel keeps it (x86-64's struct sigaction layout). */
 struct k_sigaction {
     u64 handler, flags, restorer, mask;
@@ -75,17 +134,37 @@ struct sighand *sighand_create(void);
 void sighand_get(struct sighand *h);
 void sighand_put(struct sighand *h);
 void signals_reset_on_exec(struct task *t);
+/* The kernel's signal to a process (SI_KERNEL): to its first thread that
+ * does not block it. */
 void signal_send_process(struct task *leader, int sig);
+/* Sends info->si_signo with info; 0, or -EAGAIN when a real-time signal
+ * from a process finds the queue full. */
+int signal_send_process_info(struct task *leader, const struct ksiginfo *info);
+int signal_send_info(struct task *t, const struct ksiginfo *info);
+/* As Linux's send_sig: SI_USER from the current process (SIGPIPE). */
+void signal_send_from_current(struct task *t, int sig);
 void notify_parent_of_stop(struct task *child);
+/* SIGCHLD (the exit signal) for a process whose last thread ended. */
+void notify_parent_of_exit(struct task *leader);
+/* SIGCHLD's info for a child that ended with a wait status (CLD_EXITED,
+ * CLD_KILLED or CLD_DUMPED, and si_status). */
+void siginfo_child_ended(struct ksiginfo *info, pid_t pid, int wait_status);
 void signal_process_group(pid_t pgrp, int sig);
 bool signal_ignored_or_blocked(struct task *t, int sig);
 bool process_group_orphaned(pid_t pgrp);
-/* A fault's signal: delivered even when blocked or ignored, as Linux forces it. */
-void signal_force(int sig, u64 vector, u64 address, bool address_valid);
+/* A fault's signal: delivered even when blocked or ignored, as Linux forces
+ * it, with its si_code and si_addr; vector and address go to the frame's
+ * trapno and cr2. */
+void signal_force(int sig, int code, u64 si_addr, u64 vector, u64 address);
 /* Whether the current task has a signal it does not block. */
 bool signal_pending(void);
-/* Sends sig to t: pending until t returns to user space (exit_to_user). */
+/* Sends sig to t as the kernel (SI_KERNEL): pending until t returns to user
+ * space (exit_to_user). */
 void signal_send(struct task *t, int sig);
+/* Frees a task's queued siginfo (when the task is freed). */
+void signal_queue_free(struct task *t);
+/* Copies info out in x86-64's layout, or i386's when compat. */
+int siginfo_to_user(void __user *uinfo, const struct ksiginfo *info, bool compat);
 /* Acts on pending signals on the way back to user space. */
 void signal_deliver(struct regs *r);
 #endif

@@ -90,9 +90,21 @@ static long map_region(struct mm *mm, u64 addr, u64 size, u64 prot, u64 flags, u
         if (!start)
             return -ENOMEM;
     }
+    /* Shared anonymous memory is one object all its mappings (and fork's
+     * copies of them) map through the page cache, like a shared file. */
+    struct inode *shmem = NULL;
+    if ((flags & MAP_ANONYMOUS) && (vma_flags & MAP_TYPE) == MAP_SHARED) {
+        file = shmem = shmem_inode_create(size);
+        if (!shmem)
+            return -ENOMEM;
+        offset = 0;
+    }
     int err = vma_insert(mm, start, start + size, (u32)prot, vma_flags | (u32)(flags & MAP_ANONYMOUS), file, offset);
-    if (err)
+    if (err) {
+        if (shmem)
+            inode_release(shmem);
         return err;
+    }
     return (long)start;
 }
 
@@ -296,7 +308,8 @@ long map_file_window(struct inode *file, u64 offset, u64 len, u64 *window, u64 *
 
 /* The access-pattern hints have nothing to tune here (memory is memory);
  * MADV_DONTNEED and MADV_FREE drop private pages, which read back as zeros,
- * or as the file's contents for a file mapping. Other advice is EINVAL. */
+ * or as the file's contents for a file mapping (shared anonymous memory is
+ * one: its contents stay). Other advice is EINVAL. */
 long sys_madvise(u64 addr, u64 len, int advice)
 {
     if (addr & (PAGE_SIZE - 1))

@@ -231,15 +231,13 @@ int vma_move(struct mm *mm, u64 addr, u64 old_size, u64 new_addr, u64 new_size)
     return vma_unmap(mm, addr, addr + old_size); /* now without pages */
 }
 
-/* madvise(MADV_DONTNEED): private pages in [start, end) go; the next touch
- * faults in a fresh one. Shared anonymous pages stay, since they are the
- * only copy the other sharers have. */
+/* madvise(MADV_DONTNEED): the pages in [start, end) leave the page tables;
+ * the next touch faults in a fresh private one, or the file's page again
+ * (shared anonymous memory keeps its contents in its object's cache). */
 int vma_discard(struct mm *mm, u64 start, u64 end)
 {
     for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
         if (v->end <= start || (v->flags & VMA_SPECIAL))
-            continue;
-        if ((v->flags & MAP_TYPE) == MAP_SHARED && !v->file)
             continue;
         unmap_pages(mm, MAX(start, v->start), MIN(end, v->end));
     }
@@ -381,6 +379,10 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
             return break_cow(pte, page_va, v);
         return 0;
     }
+    /* A page wholly past the end of the file (not the ELF bss after its
+     * data, which is past file_bytes_end): no bytes to show, SIGBUS. */
+    if (v->file && page_va < v->file_bytes_end && file_pos >= ALIGN_UP(v->file->size, PAGE_SIZE))
+        return -EIO;
     phys_addr_t page = page_alloc();
     if (!page)
         return -ENOMEM;

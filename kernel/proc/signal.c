@@ -5,6 +5,7 @@
  * arrives and return -ERESTARTSYS: restarted when the handler has SA_RESTART
  * (or there is no handler), EINTR otherwise.
  */
+#include "apic.h"
 #include "compat.h"
 #include "cpu.h"
 #include "errno.h"
@@ -13,6 +14,7 @@
 #include "proc.h"
 #include "signal.h"
 #include "syscall.h"
+#include "time.h"
 #include "uaccess.h"
 #include "vdso.h"
 #include "x86.h"
@@ -79,10 +81,17 @@ static void update_exit_work(struct task *t)
         task_work_set(t, TASK_WORK_SIGNAL);
 }
 
+/* A process can take signals while any of its threads lives, even after
+ * its main thread has ended (pthread_exit). */
+static bool process_alive(const struct task *leader)
+{
+    return leader->state != TASK_DEAD && (leader->state != TASK_ZOMBIE || leader->live_threads > 0);
+}
+
 void signal_process_group(pid_t pgrp, int sig)
 {
     for (struct task *t = task_first(); t; t = task_next(t))
-        if (t->pgid == pgrp && t == t->group_leader && t->state != TASK_ZOMBIE && t->state != TASK_DEAD)
+        if (t->pgid == pgrp && t == t->group_leader && process_alive(t))
             signal_send_process(t, sig);
 }
 
@@ -105,26 +114,142 @@ bool process_group_orphaned(pid_t pgrp)
     return true;
 }
 
+/* ---- the queue of pending instances ---- */
+
+#define MAX_QUEUED_SIGNALS 4096 /* per thread: a bound on kernel memory */
+#define SYNCHRONOUS_SIGNALS \
+    (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
+
+/* Drops every pending instance of sig. */
+static void flush_signal(struct task *t, int sig)
+{
+    t->pending_signals &= ~SIGBIT(sig);
+    for (struct sigqueue **link = &t->sigqueue; *link;) {
+        struct sigqueue *q = *link;
+        if (q->info.si_signo == sig) {
+            *link = q->next;
+            kfree(q);
+            t->sigqueue_len--;
+        } else {
+            link = &q->next;
+        }
+    }
+}
+
+void signal_queue_free(struct task *t)
+{
+    while (t->sigqueue) {
+        struct sigqueue *q = t->sigqueue;
+        t->sigqueue = q->next;
+        kfree(q);
+    }
+    t->sigqueue_len = 0;
+    t->pending_signals = 0;
+}
+
+/* Takes the oldest instance of sig off t's queue into *info; the signal
+ * stays pending while more instances wait. An instance that found no room
+ * carries no info: it reads as SI_USER from nobody, as on Linux. */
+static void dequeue_signal(struct task *t, int sig, struct ksiginfo *info)
+{
+    for (struct sigqueue **link = &t->sigqueue; *link; link = &(*link)->next) {
+        struct sigqueue *q = *link;
+        if (q->info.si_signo != sig)
+            continue;
+        *info = q->info;
+        *link = q->next;
+        kfree(q);
+        t->sigqueue_len--;
+        bool more = false;
+        for (struct sigqueue *r = t->sigqueue; r && !more; r = r->next)
+            more = r->info.si_signo == sig;
+        if (!more)
+            t->pending_signals &= ~SIGBIT(sig);
+        return;
+    }
+    memset(info, 0, sizeof(*info));
+    info->si_signo = sig;
+    info->si_code = SI_USER;
+    t->pending_signals &= ~SIGBIT(sig);
+}
+
+/* The signal to act on next among `set`: a fault's first, then the lowest. */
+static int next_signal(u64 set)
+{
+    if (set & SYNCHRONOUS_SIGNALS)
+        set &= SYNCHRONOUS_SIGNALS;
+    return set ? __builtin_ctzll(set) + 1 : 0;
+}
+
+static void kernel_info(struct ksiginfo *info, int sig)
+{
+    memset(info, 0, sizeof(*info));
+    info->si_signo = sig;
+    info->si_code = SI_KERNEL;
+}
+
 /* A child stopped or continued: its parent gets SIGCHLD unless it asked not
  * to (SA_NOCLDSTOP), and a parent waiting in waitpid wakes. */
 void notify_parent_of_stop(struct task *child)
 {
-    struct task *parent = child->group_leader->parent;
+    struct task *leader = child->group_leader;
+    struct task *parent = leader->parent;
     if (!parent)
         return;
     wake_up_all(&parent->child_events);
-    if (!(parent->sighand->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
-        signal_send_process(parent, SIGCHLD);
+    if (parent->sighand->action[SIGCHLD - 1].flags & SA_NOCLDSTOP)
+        return;
+    struct ksiginfo info;
+    memset(&info, 0, sizeof(info));
+    info.si_signo = SIGCHLD;
+    bool stopped = child->state == TASK_STOPPED;
+    info.si_code = stopped ? CLD_STOPPED : CLD_CONTINUED;
+    info.chld.pid = leader->tgid;
+    info.chld.status = stopped ? child->stop_signal : SIGCONT;
+    info.chld.utime = (s64)(leader->user_ns / NS_PER_CLOCK_TICK);
+    info.chld.stime = (s64)(leader->system_ns / NS_PER_CLOCK_TICK);
+    signal_send_process_info(parent, &info);
 }
 
-void signal_send(struct task *t, int sig)
+void siginfo_child_ended(struct ksiginfo *info, pid_t pid, int wait_status)
 {
-    if (sig <= 0 || sig > NSIG || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+    memset(info, 0, sizeof(*info));
+    info->si_signo = SIGCHLD;
+    info->chld.pid = pid;
+    if (wait_status & 0x7f) {
+        info->si_code = (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+        info->chld.status = wait_status & 0x7f;
+    } else {
+        info->si_code = CLD_EXITED;
+        info->chld.status = (wait_status >> 8) & 0xff;
+    }
+}
+
+void notify_parent_of_exit(struct task *leader)
+{
+    struct task *parent = leader->parent;
+    if (!parent || !leader->exit_signal)
         return;
+    struct ksiginfo info;
+    siginfo_child_ended(&info, leader->tgid, leader->wait_status);
+    info.si_signo = leader->exit_signal;
+    info.chld.utime = (s64)(leader->user_ns / NS_PER_CLOCK_TICK);
+    info.chld.stime = (s64)(leader->system_ns / NS_PER_CLOCK_TICK);
+    signal_send_process_info(parent, &info);
+}
+
+int signal_send_info(struct task *t, const struct ksiginfo *info)
+{
+    int sig = info->si_signo;
+    /* No sighand: the task is in task_exit, past taking signals. */
+    if (sig <= 0 || sig > NSIG || t->state == TASK_ZOMBIE || t->state == TASK_DEAD || !t->sighand)
+        return 0;
     u64 flags = irq_save();
     if (sig == SIGCONT || sig == SIGKILL) {
         /* Continuing (and killing) wakes a stopped process at once. */
-        t->pending_signals &= ~default_stop;
+        for (int stop = 1; stop <= NSIG; stop++)
+            if (SIGBIT(stop) & default_stop)
+                flush_signal(t, stop);
         if (t->state == TASK_STOPPED) {
             t->state = TASK_RUNNABLE;
             if (sig == SIGCONT) {
@@ -134,28 +259,79 @@ void signal_send(struct task *t, int sig)
         }
     }
     if (SIGBIT(sig) & default_stop)
-        t->pending_signals &= ~SIGBIT(SIGCONT);
-    if (ignored(t, sig) && !(SIGBIT(sig) & t->blocked_signals) && sig != SIGKILL) {
+        flush_signal(t, SIGCONT);
+    bool blocked_or_awaited = SIGBIT(sig) & (t->blocked_signals | t->waiting_for_signals);
+    if (ignored(t, sig) && !blocked_or_awaited && sig != SIGKILL) {
         irq_restore(flags);
-        return;
+        return 0;
+    }
+    /* A standard signal already pending stays one instance, with the first info. */
+    if (sig < SIGRTMIN && (t->pending_signals & SIGBIT(sig))) {
+        irq_restore(flags);
+        return 0;
+    }
+    struct sigqueue *q = t->sigqueue_len < MAX_QUEUED_SIGNALS ? kmalloc(sizeof(*q)) : NULL;
+    if (q) {
+        q->info = *info;
+        q->next = NULL;
+        struct sigqueue **tail = &t->sigqueue;
+        while (*tail)
+            tail = &(*tail)->next;
+        *tail = q;
+        t->sigqueue_len++;
+    } else if (sig >= SIGRTMIN && info->si_code != SI_USER && info->si_code != SI_KERNEL) {
+        irq_restore(flags);
+        return -EAGAIN; /* sigqueue and the like: the caller learns it was not queued */
     }
     t->pending_signals |= SIGBIT(sig);
     update_exit_work(t);
-    if (SIGBIT(sig) & ~t->blocked_signals)
+    if (SIGBIT(sig) & (~t->blocked_signals | t->waiting_for_signals))
         task_wake(t); /* a sleeper sees the signal and returns (wait_sleep) */
     irq_restore(flags);
+    return 0;
 }
 
-/* A process-wide signal goes to the first thread that does not block it. */
-void signal_send_process(struct task *leader, int sig)
+void signal_send(struct task *t, int sig)
 {
-    struct task *target = leader;
+    struct ksiginfo info;
+    kernel_info(&info, sig);
+    signal_send_info(t, &info);
+}
+
+void signal_send_from_current(struct task *t, int sig)
+{
+    struct ksiginfo info;
+    memset(&info, 0, sizeof(info));
+    info.si_signo = sig;
+    info.si_code = SI_USER;
+    info.rt.pid = current_task()->tgid;
+    signal_send_info(t, &info);
+}
+
+/* A process-wide signal goes to the first thread that does not block it
+ * (or waits for it in rt_sigtimedwait, which unblocks it on Linux). */
+int signal_send_process_info(struct task *leader, const struct ksiginfo *info)
+{
+    int sig = info->si_signo;
+    struct task *target = NULL;
     for (struct task *t = task_first(); t; t = task_next(t))
-        if (t->tgid == leader->tgid && t->state != TASK_DEAD && !(SIGBIT(sig) & t->blocked_signals)) {
+        if (t->tgid == leader->tgid && t->state != TASK_DEAD && t->state != TASK_ZOMBIE &&
+            !(SIGBIT(sig) & t->blocked_signals & ~t->waiting_for_signals)) {
             target = t;
             break;
         }
-    signal_send(target, sig);
+    /* All block it: it waits at a live thread (the leader unless it has ended). */
+    for (struct task *t = task_first(); t && !target; t = task_next(t))
+        if (t->tgid == leader->tgid && t->state != TASK_DEAD && t->state != TASK_ZOMBIE)
+            target = t;
+    return target ? signal_send_info(target, info) : 0;
+}
+
+void signal_send_process(struct task *leader, int sig)
+{
+    struct ksiginfo info;
+    kernel_info(&info, sig);
+    signal_send_process_info(leader, &info);
 }
 
 bool signal_pending(void)
@@ -183,20 +359,132 @@ struct ucontext_64 {
     u64 sigmask;
 };
 
-struct siginfo_k {
-    s32 si_signo, si_errno, si_code;
-    s32 pad;
-    s32 si_pid;
-    u32 si_uid;
-    u8 rest[104];
-};
-_Static_assert(sizeof(struct siginfo_k) == 128, "siginfo is 128 bytes");
-
 struct rt_sigframe_64 {
     u64 pretcode;
     struct ucontext_64 uc;
-    struct siginfo_k info;
+    struct ksiginfo info;
 };
+
+/* i386's siginfo: the same fields 32 bits wide, and no padding before the union. */
+struct compat_siginfo {
+    s32 si_signo, si_errno, si_code;
+    union {
+        struct {
+            s32 pid;
+            u32 uid;
+            u32 value;
+        } rt;
+        struct {
+            s32 pid;
+            u32 uid;
+            s32 status;
+            s32 utime, stime;
+        } chld;
+        struct {
+            u32 addr;
+        } fault;
+        struct {
+            s32 tid, overrun;
+            u32 value;
+        } timer;
+        u8 bytes[116];
+    };
+};
+_Static_assert(sizeof(struct compat_siginfo) == 128, "i386's siginfo is 128 bytes");
+
+enum siginfo_layout { LAYOUT_RT, LAYOUT_CHLD, LAYOUT_FAULT, LAYOUT_TIMER };
+
+/* Which union member a siginfo uses, as Linux decides it from the code. */
+static enum siginfo_layout siginfo_layout(int sig, int code)
+{
+    if (code == SI_TIMER)
+        return LAYOUT_TIMER;
+    if (code > 0 && code < SI_KERNEL && sig >= 1 && sig <= NSIG) {
+        if (sig == SIGCHLD)
+            return LAYOUT_CHLD;
+        if (SIGBIT(sig) & SYNCHRONOUS_SIGNALS & ~SIGBIT(SIGSYS))
+            return LAYOUT_FAULT;
+    }
+    return LAYOUT_RT;
+}
+
+static void siginfo_to_compat(const struct ksiginfo *from, struct compat_siginfo *to)
+{
+    memset(to, 0, sizeof(*to));
+    to->si_signo = from->si_signo;
+    to->si_errno = from->si_errno;
+    to->si_code = from->si_code;
+    switch (siginfo_layout(from->si_signo, from->si_code)) {
+    case LAYOUT_CHLD:
+        to->chld.pid = from->chld.pid;
+        to->chld.uid = from->chld.uid;
+        to->chld.status = from->chld.status;
+        to->chld.utime = (s32)from->chld.utime;
+        to->chld.stime = (s32)from->chld.stime;
+        break;
+    case LAYOUT_FAULT: to->fault.addr = (u32)from->fault.addr; break;
+    case LAYOUT_TIMER:
+        to->timer.tid = from->timer.tid;
+        to->timer.overrun = from->timer.overrun;
+        to->timer.value = (u32)from->timer.value;
+        break;
+    case LAYOUT_RT:
+        to->rt.pid = from->rt.pid;
+        to->rt.uid = from->rt.uid;
+        to->rt.value = (u32)from->rt.value;
+        break;
+    }
+}
+
+static void siginfo_from_compat(const struct compat_siginfo *from, struct ksiginfo *to)
+{
+    memset(to, 0, sizeof(*to));
+    to->si_signo = from->si_signo;
+    to->si_errno = from->si_errno;
+    to->si_code = from->si_code;
+    switch (siginfo_layout(from->si_signo, from->si_code)) {
+    case LAYOUT_CHLD:
+        to->chld.pid = from->chld.pid;
+        to->chld.uid = from->chld.uid;
+        to->chld.status = from->chld.status;
+        to->chld.utime = from->chld.utime;
+        to->chld.stime = from->chld.stime;
+        break;
+    case LAYOUT_FAULT: to->fault.addr = from->fault.addr; break;
+    case LAYOUT_TIMER:
+        to->timer.tid = from->timer.tid;
+        to->timer.overrun = from->timer.overrun;
+        to->timer.value = from->timer.value;
+        break;
+    case LAYOUT_RT:
+        to->rt.pid = from->rt.pid;
+        to->rt.uid = from->rt.uid;
+        to->rt.value = from->rt.value;
+        break;
+    }
+}
+
+int siginfo_to_user(void __user *uinfo, const struct ksiginfo *info, bool compat)
+{
+    if (compat) {
+        struct compat_siginfo c;
+        siginfo_to_compat(info, &c);
+        return copy_to_user(uinfo, &c, sizeof(c)) ? -EFAULT : 0;
+    }
+    return copy_to_user(uinfo, info, sizeof(*info)) ? -EFAULT : 0;
+}
+
+static int siginfo_from_user(struct ksiginfo *info, const void __user *uinfo)
+{
+    if (in_compat_syscall()) {
+        struct compat_siginfo c;
+        if (copy_from_user(&c, uinfo, sizeof(c)))
+            return -EFAULT;
+        siginfo_from_compat(&c, info);
+        return 0;
+    }
+    return copy_from_user(info, uinfo, sizeof(*info)) ? -EFAULT : 0;
+}
 
 struct sigcontext_32 {
     u16 gs, gsh, fs, fsh, es, esh, ds, dsh;
@@ -219,7 +507,7 @@ struct rt_sigframe_32 {
     u32 pretcode;
     s32 sig;
     u32 pinfo, puc;
-    struct siginfo_k info;
+    struct compat_siginfo info;
     struct ucontext_32 uc;
     u8 retcode[8];
 };
@@ -270,8 +558,10 @@ static u64 signal_stack(struct task *t, const struct k_sigaction *a, u64 sp)
     return sp;
 }
 
-static int setup_frame_64(struct task *t, int sig, const struct k_sigaction *a, struct regs *r, u64 old_mask)
+static int setup_frame_64(struct task *t, const struct ksiginfo *info, const struct k_sigaction *a, struct regs *r,
+                          u64 old_mask)
 {
+    int sig = info->si_signo;
     u64 sp = signal_stack(t, a, r->rsp) - 128; /* skip the red zone */
     sp = ALIGN_DOWN(sp - sizeof(struct fpu_state), 64);
     u64 fpstate = sp;
@@ -296,10 +586,7 @@ static int setup_frame_64(struct task *t, int sig, const struct k_sigaction *a, 
     c->oldmask = old_mask;
     c->fpstate = fpstate;
     f.uc.sigmask = old_mask;
-    f.info.si_signo = sig;
-    f.info.si_code = t->fault_address_valid ? 1 /* SEGV_MAPERR and friends */ : 0 /* SI_USER */;
-    if (t->fault_address_valid)
-        memcpy(&f.info.si_pid, &t->fault_address, 8); /* si_addr sits where si_pid is */
+    f.info = *info;
     struct fpu_state fpu;
     fpu_save_current(&fpu);
     if (copy_to_user((void __user *)fpstate, &fpu, sizeof(fpu)) || copy_to_user((void __user *)sp, &f, sizeof(f)))
@@ -330,8 +617,10 @@ static void fill_sigcontext_32(struct sigcontext_32 *c, const struct regs *r, u3
     };
 }
 
-static int setup_frame_32(struct task *t, int sig, const struct k_sigaction *a, struct regs *r, u64 old_mask)
+static int setup_frame_32(struct task *t, const struct ksiginfo *info, const struct k_sigaction *a, struct regs *r,
+                          u64 old_mask)
 {
+    int sig = info->si_signo;
     bool rt = a->flags & SA_SIGINFO;
     u64 sp = signal_stack(t, a, (u32)r->rsp);
     u64 frame_size = rt ? sizeof(struct rt_sigframe_32) : sizeof(struct sigframe_32);
@@ -354,7 +643,7 @@ static int setup_frame_32(struct task *t, int sig, const struct k_sigaction *a, 
         f.sig = sig;
         f.pinfo = (u32)(sp + offsetof(struct rt_sigframe_32, info));
         f.puc = (u32)(sp + offsetof(struct rt_sigframe_32, uc));
-        f.info.si_signo = sig;
+        siginfo_to_compat(info, &f.info);
         f.uc.ss_sp = (u32)t->altstack_sp;
         f.uc.ss_size = (u32)t->altstack_size;
         f.uc.ss_flags = t->altstack_size ? 0 : SS_DISABLE;
@@ -411,15 +700,19 @@ static void restart_or_interrupt(struct regs *r, const struct k_sigaction *a)
 
 void stop_current(int sig);
 
+/* Every deliverable signal gets its frame now, each on top of the one
+ * before (the last one's handler runs first), as Linux does; the handlers'
+ * masks decide what stays pending for their sigreturns. */
 void signal_deliver(struct regs *r)
 {
     struct task *t = current_task();
+    bool frame_set_up = false;
     for (;;) {
-        u64 deliverable = t->pending_signals & ~t->blocked_signals;
-        if (!deliverable)
+        int sig = next_signal(t->pending_signals & ~t->blocked_signals);
+        if (!sig)
             break;
-        int sig = __builtin_ctzll(deliverable) + 1;
-        t->pending_signals &= ~SIGBIT(sig);
+        struct ksiginfo info;
+        dequeue_signal(t, sig, &info);
         struct k_sigaction *a = &t->sighand->action[sig - 1];
         if (sig == SIGKILL || a->handler == SIG_DFL_VALUE) {
             if (SIGBIT(sig) & default_ignore)
@@ -436,7 +729,7 @@ void signal_deliver(struct regs *r)
         restart_or_interrupt(r, a);
         u64 old_mask = t->saved_mask_valid ? t->saved_mask : t->blocked_signals;
         t->saved_mask_valid = false;
-        int err = r->cs == USER32_CS ? setup_frame_32(t, sig, a, r, old_mask) : setup_frame_64(t, sig, a, r, old_mask);
+        int err = r->cs == USER32_CS ? setup_frame_32(t, &info, a, r, old_mask) : setup_frame_64(t, &info, a, r, old_mask);
         if (err) {
             /* No room for the frame: the program dies as on Linux. */
             task_exit_group_by_signal(SIGSEGV);
@@ -446,9 +739,10 @@ void signal_deliver(struct regs *r)
             t->blocked_signals |= SIGBIT(sig) & ~UNBLOCKABLE;
         if (a->flags & SA_RESETHAND)
             a->handler = SIG_DFL_VALUE;
-        t->fault_address_valid = false;
-        return; /* one handler at a time; the rest wait for its sigreturn */
+        frame_set_up = true;
     }
+    if (frame_set_up)
+        return;
     restart_or_interrupt(r, NULL);
     if (t->saved_mask_valid) {
         t->blocked_signals = t->saved_mask;
@@ -523,7 +817,7 @@ long sys_rt_sigreturn(struct regs *r)
     return (long)r->rax;
 }
 
-void signal_force(int sig, u64 vector, u64 address, bool address_valid)
+void signal_force(int sig, int code, u64 si_addr, u64 vector, u64 address)
 {
     struct task *t = current_task();
     /* As Linux logs "segfault at ..." (sysgate.verbose shows it). */
@@ -536,8 +830,13 @@ void signal_force(int sig, u64 vector, u64 address, bool address_valid)
     }
     t->fault_vector = vector;
     t->fault_address = address;
-    t->fault_address_valid = address_valid;
-    signal_send(t, sig);
+    struct ksiginfo info;
+    memset(&info, 0, sizeof(info));
+    info.si_signo = sig;
+    info.si_code = code;
+    if (siginfo_layout(sig, code) == LAYOUT_FAULT)
+        info.fault.addr = si_addr;
+    signal_send_info(t, &info);
 }
 
 /* ---- the system calls ---- */
@@ -560,10 +859,13 @@ static long do_sigaction(int sig, const struct k_sigaction *act, struct k_sigact
         *a = *act;
         a->mask &= ~UNBLOCKABLE;
         /* POSIX: setting SIG_IGN (or a default that ignores) discards pending instances. */
-        if (ignored(t, sig))
+        if (ignored(t, sig)) {
+            u64 flags = irq_save(); /* the timer's signals change queues too */
             for (struct task *th = task_first(); th; th = task_next(th))
-                if (th->tgid == t->tgid)
-                    th->pending_signals &= ~SIGBIT(sig);
+                if (th->tgid == t->tgid && th->state != TASK_DEAD)
+                    flush_signal(th, sig);
+            irq_restore(flags);
+        }
     }
     return 0;
 }
@@ -739,58 +1041,218 @@ long sys_sigaltstack(struct regs *r)
 
 /* ---- sending ---- */
 
-static long send_checked(struct task *target, int sig, bool whole_process)
+/* What kill (SI_USER) and tkill (SI_TKILL) tell the receiver: who sent it. */
+static void sender_info(struct ksiginfo *info, int sig, int code)
 {
-    if (sig == 0)
+    memset(info, 0, sizeof(*info));
+    info->si_signo = sig;
+    info->si_code = code;
+    info->rt.pid = current_task()->tgid;
+}
+
+static long send_checked(struct task *target, const struct ksiginfo *info, bool whole_process)
+{
+    if (info->si_signo == 0)
         return 0;
-    if (whole_process)
-        signal_send_process(target, sig);
-    else
-        signal_send(target, sig);
-    return 0;
+    return whole_process ? signal_send_process_info(target, info) : signal_send_info(target, info);
+}
+
+static long kill_with_info(pid_t pid, const struct ksiginfo *info)
+{
+    struct task *me = current_task();
+    if (pid > 0) {
+        struct task *t = task_find(pid);
+        if (!t || t->group_leader != t)
+            return -ESRCH;
+        if (!process_alive(t))
+            return 0; /* a zombie takes (and ignores) signals until reaped */
+        return send_checked(t, info, true);
+    }
+    /* 0: my process group; -1: everyone but init and me; < -1: group -pid. */
+    pid_t pgid = pid == 0 ? me->pgid : -pid;
+    bool found = false;
+    for (struct task *t = task_first(); t; t = task_next(t)) {
+        if (t->group_leader != t || !process_alive(t))
+            continue;
+        if (pid == -1 ? (t->pid == 1 || t->tgid == me->tgid) : t->pgid != pgid)
+            continue;
+        found = true;
+        send_checked(t, info, true);
+    }
+    return found ? 0 : -ESRCH;
 }
 
 long sys_kill(pid_t pid, int sig)
 {
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
-    struct task *me = current_task();
-    if (pid > 0) {
-        struct task *t = task_find(pid);
-        if (!t || t->group_leader != t || t->state == TASK_ZOMBIE)
-            return t && t->state == TASK_ZOMBIE ? 0 : -ESRCH;
-        return send_checked(t, sig, true);
-    }
-    /* 0: my process group; -1: everyone but init and me; < -1: group -pid. */
-    pid_t pgid = pid == 0 ? me->pgid : -pid;
-    bool found = false;
-    for (struct task *t = task_first(); t; t = task_next(t)) {
-        if (t->group_leader != t || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
-            continue;
-        if (pid == -1 ? (t->pid == 1 || t->tgid == me->tgid) : t->pgid != pgid)
-            continue;
-        found = true;
-        send_checked(t, sig, true);
-    }
-    return found ? 0 : -ESRCH;
+    struct ksiginfo info;
+    sender_info(&info, sig, SI_USER);
+    return kill_with_info(pid, &info);
+}
+
+/* The thread tid of group tgid (any group when tgid is 0), or NULL. */
+static struct task *find_thread(pid_t tgid, pid_t tid)
+{
+    struct task *t = task_find(tid);
+    if (!t || (tgid && t->tgid != tgid) || t->state == TASK_ZOMBIE)
+        return NULL;
+    return t;
 }
 
 long sys_tgkill(pid_t tgid, pid_t tid, int sig)
 {
     if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG)
         return -EINVAL;
-    struct task *t = task_find(tid);
-    if (!t || t->tgid != tgid || t->state == TASK_ZOMBIE)
+    struct task *t = find_thread(tgid, tid);
+    if (!t)
         return -ESRCH;
-    return send_checked(t, sig, false);
+    struct ksiginfo info;
+    sender_info(&info, sig, SI_TKILL);
+    return send_checked(t, &info, false);
 }
 
 long sys_tkill(pid_t tid, int sig)
 {
     if (tid <= 0 || sig < 0 || sig > NSIG)
         return -EINVAL;
-    struct task *t = task_find(tid);
-    if (!t || t->state == TASK_ZOMBIE)
+    struct task *t = find_thread(0, tid);
+    if (!t)
         return -ESRCH;
-    return send_checked(t, sig, false);
+    struct ksiginfo info;
+    sender_info(&info, sig, SI_TKILL);
+    return send_checked(t, &info, false);
+}
+
+/* rt_sigqueueinfo and rt_tgsigqueueinfo send the caller's siginfo. Only the
+ * kernel sends codes >= 0 and only tkill sends SI_TKILL: a process may claim
+ * them towards itself alone (the target is its own thread id). */
+static long may_claim_code(const struct ksiginfo *info, pid_t target)
+{
+    if ((info->si_code >= 0 || info->si_code == SI_TKILL) && target != current_task()->pid)
+        return -EPERM;
+    return 0;
+}
+
+long sys_rt_sigqueueinfo(pid_t pid, int sig, const void __user *uinfo)
+{
+    struct ksiginfo info;
+    long err = siginfo_from_user(&info, uinfo);
+    if (err)
+        return err;
+    info.si_signo = sig;
+    err = may_claim_code(&info, pid);
+    if (err)
+        return err;
+    struct task *t = pid > 0 ? task_find(pid) : NULL;
+    if (!t || t->group_leader != t)
+        return -ESRCH;
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    if (!process_alive(t))
+        return 0;
+    return send_checked(t, &info, true);
+}
+
+long sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const void __user *uinfo)
+{
+    struct ksiginfo info;
+    long err = siginfo_from_user(&info, uinfo);
+    if (err)
+        return err;
+    info.si_signo = sig;
+    if (tgid <= 0 || tid <= 0)
+        return -EINVAL;
+    err = may_claim_code(&info, tid);
+    if (err)
+        return err;
+    struct task *t = find_thread(tgid, tid);
+    if (!t)
+        return -ESRCH;
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    return send_checked(t, &info, false);
+}
+
+/* ---- waiting for a signal without a handler ---- */
+
+/* Takes the next pending signal of `set` off the current thread's queue;
+ * 0 when none is pending. */
+static int dequeue_from_set(u64 set, struct ksiginfo *info)
+{
+    struct task *t = current_task();
+    u64 flags = irq_save();
+    int sig = next_signal(t->pending_signals & set);
+    if (sig)
+        dequeue_signal(t, sig, info);
+    irq_restore(flags);
+    return sig;
+}
+
+/* rt_sigtimedwait: the signals of `set` stay blocked (so that ignored ones
+ * are queued too) and wake the sleep; another signal's handler interrupts
+ * it (EINTR), and the timeout ends it (EAGAIN). */
+static long sigtimedwait(u64 set, void __user *uinfo, bool has_timeout, u64 timeout_ns)
+{
+    struct task *t = current_task();
+    bool compat = in_compat_syscall(); /* the caller's, before other tasks run */
+    set &= ~UNBLOCKABLE;
+    struct ksiginfo info;
+    u64 now = monotonic_ns();
+    u64 deadline = !has_timeout ? WAIT_NO_DEADLINE : timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
+    /* Interrupts stay off from each look at the queue to the sleep: a signal
+     * sent in between wakes the sleep instead of being missed. */
+    u64 flags = irq_save();
+    int sig;
+    while (!(sig = dequeue_from_set(set, &info))) {
+        t->waiting_for_signals = set;
+        int err = wait_sleep(NULL, NULL, deadline);
+        t->waiting_for_signals = 0;
+        if (err && !(sig = dequeue_from_set(set, &info))) {
+            irq_restore(flags);
+            return err == -ETIMEDOUT ? -EAGAIN : -EINTR;
+        }
+    }
+    irq_restore(flags);
+    if (uinfo && siginfo_to_user(uinfo, &info, compat))
+        return -EFAULT;
+    return sig;
+}
+
+static long sigtimedwait_set(const u64 __user *uset, u64 size, u64 *set)
+{
+    if (size != 8)
+        return -EINVAL;
+    return copy_from_user(set, uset, sizeof(*set)) ? -EFAULT : 0;
+}
+
+
+long sys_rt_sigtimedwait(const u64 __user *uset, void __user *uinfo, const struct timespec_k __user *uts, u64 size)
+{
+    u64 set;
+    long err = sigtimedwait_set(uset, size, &set);
+    if (err)
+        return err;
+    struct timespec_k ts = {0, 0};
+    if (uts && copy_from_user(&ts, uts, sizeof(ts)))
+        return -EFAULT;
+    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || (u64)ts.tv_nsec >= NSEC_PER_SEC)
+        return -EINVAL;
+    return sigtimedwait(set, uinfo, uts, (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec);
+}
+
+/* i386's rt_sigtimedwait with 32-bit seconds (rt_sigtimedwait_time64 is the
+ * 64-bit call's). */
+long compat_sys_rt_sigtimedwait_time32(const u64 __user *uset, void __user *uinfo, const s32 __user *uts, u32 size)
+{
+    u64 set;
+    long err = sigtimedwait_set(uset, size, &set);
+    if (err)
+        return err;
+    s32 ts[2] = {0, 0}; /* tv_sec, tv_nsec */
+    if (uts && copy_from_user(ts, uts, sizeof(ts)))
+        return -EFAULT;
+    if (ts[0] < 0 || ts[1] < 0 || (u32)ts[1] >= NSEC_PER_SEC)
+        return -EINVAL;
+    return sigtimedwait(set, uinfo, uts, (u64)ts[0] * NSEC_PER_SEC + (u64)ts[1]);
 }

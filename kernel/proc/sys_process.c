@@ -7,7 +7,7 @@
 #include "x86.h"
 
 long sys_exit(int status) { task_exit((status & 0xff) << 8); }
-long sys_exit_group(int status) { task_exit((status & 0xff) << 8); }
+long sys_exit_group(int status) { task_exit_group((status & 0xff) << 8); }
 
 long sys_getpid(void) { return current_task()->tgid; }
 long sys_gettid(void) { return current_task()->pid; }

@@ -33,6 +33,7 @@ struct task *task_next(struct task *t) { return t->next_task; }
 extern void ret_to_user_from_new_task(void);
 void sched_exit_current(void);
 void sched_remove_task(struct task *t);
+void task_count_reaped(void);
 
 struct regs *task_regs(struct task *t) { return (struct regs *)(t->kstack + KERNEL_STACK_SIZE) - 1; }
 
@@ -83,6 +84,7 @@ static void kstack_release(u64 base, u64 mapped)
 /* A task that will start in user space with the registers in task_regs(). */
 struct task *task_create(void)
 {
+    task_free_dead_threads();
     struct task *t = kzalloc(sizeof(*t));
     if (!t)
         return NULL;
@@ -153,6 +155,19 @@ static void clear_child_tid(struct task *t)
         futex_wake(t->mm, t->clear_child_tid, 1);
 }
 
+/* The last thread of a process has ended: its parent may collect it now,
+ * with the group's status (exit_group's or the fatal signal's, else the last
+ * thread's own, as Linux reports it), and its children go to init. */
+static void group_ended(struct task *leader, int wait_status)
+{
+    leader->wait_status = leader->group_exiting ? leader->group_exit_status : wait_status;
+    reparent_children(leader);
+    if (leader->parent) {
+        wake_up_all(&leader->parent->child_events);
+        notify_parent_of_exit(leader);
+    }
+}
+
 noreturn void task_exit(int wait_status)
 {
     struct task *t = current_task();
@@ -179,25 +194,29 @@ noreturn void task_exit(int wait_status)
         wake_up_all(&t->vfork_done);
     }
     u64 flags = irq_save();
-    if (leader != t) {
-        /* A thread other than the leader vanishes at once. */
-        t->state = TASK_DEAD;
-        if (--leader->live_threads == 0 && leader->state == TASK_ZOMBIE)
-            wake_up_all(&leader->parent->child_events);
-    } else {
-        t->wait_status = wait_status;
-        t->state = TASK_ZOMBIE;
-        leader->live_threads--;
-        reparent_children(t);
-        if (t->parent) {
-            wake_up_all(&t->parent->child_events);
-            if (t->exit_signal)
-                signal_send_process(t->parent, t->exit_signal);
-        }
-    }
+    /* A thread other than the leader vanishes (freed by the next
+     * task_free_dead_threads); the leader stays a zombie until reaped. */
+    t->state = leader == t ? TASK_ZOMBIE : TASK_DEAD;
+    if (--leader->live_threads == 0)
+        group_ended(leader, wait_status);
     sched_exit_current();
     schedule();
     panic("a dead task was scheduled");
+    irq_restore(flags);
+}
+
+void task_free_dead_threads(void)
+{
+    u64 flags = irq_save();
+    struct task *t = all_tasks;
+    while (t) {
+        struct task *next = t->next_task;
+        if (t->state == TASK_DEAD && t != t->group_leader && t != current_task()) {
+            task_free(t);
+            task_count_reaped();
+        }
+        t = next;
+    }
     irq_restore(flags);
 }
 
@@ -206,6 +225,7 @@ noreturn void task_exit(int wait_status)
 void task_free(struct task *t)
 {
     alarm_cancel(t);
+    signal_queue_free(t);
     for (struct task **link = &all_tasks; *link; link = &(*link)->next_task) {
         if (*link == t) {
             *link = t->next_task;
@@ -218,40 +238,22 @@ void task_free(struct task *t)
 
 noreturn void task_die_by_signal(int signal) { task_exit(signal & 0x7f); }
 
-/* The other threads of the group end first: on one CPU none of them is
- * running, so each is taken off the run queue where it stands. */
+/* Every other thread of the group gets SIGKILL and ends on its way back to
+ * user space (each releases what it holds itself); the first exit_group or
+ * fatal signal sets the status the parent sees. */
 noreturn void task_exit_group(int wait_status)
 {
     struct task *me = current_task();
-    for (struct task *t = all_tasks; t; t = t->next_task) {
-        if (t == me || t->tgid != me->tgid || t->state == TASK_DEAD || t->state == TASK_ZOMBIE)
-            continue;
-        u64 flags = irq_save();
-        futex_forget(t);
-        futex_exit(t); /* the same address space: the current one */
-        wait_abandon(t);
-        sched_remove_task(t);
-        if (t->mm)
-            mm_put(t->mm);
-        t->mm = NULL;
-        task_put_held_files(t);
-        files_put(t->files);
-        t->files = NULL;
-        fs_info_put(t->fs);
-        t->fs = NULL;
-        sighand_put(t->sighand);
-        t->sighand = NULL;
-        if (t != t->group_leader) {
-            t->group_leader->live_threads--;
-            t->state = TASK_DEAD;
-        } else {
-            t->live_threads--;
-            t->wait_status = wait_status;
-            t->state = TASK_ZOMBIE;
-            reparent_children(t);
-        }
-        irq_restore(flags);
+    struct task *leader = me->group_leader;
+    u64 flags = irq_save();
+    if (!leader->group_exiting) {
+        leader->group_exiting = true;
+        leader->group_exit_status = wait_status;
+        for (struct task *t = all_tasks; t; t = t->next_task)
+            if (t != me && t->tgid == me->tgid && t->state != TASK_DEAD && t->state != TASK_ZOMBIE)
+                signal_send(t, SIGKILL);
     }
+    irq_restore(flags);
     task_exit(wait_status);
 }
 

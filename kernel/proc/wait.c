@@ -25,7 +25,7 @@ void task_count_reaped(void);
 
 /* No resource accounting yet: the usage reported is all zeros, in the
  * caller's layout (struct rusage is 72 bytes for i386). */
-#define RUSAGE_SIZE (in_compat_syscall() ? 72 : 144)
+#define RUSAGE_SIZE(compat) ((compat) ? 72 : 144)
 
 static bool matches(const struct task *child, int id_type, pid_t id)
 {
@@ -84,6 +84,7 @@ static void reap(struct task *parent, struct task *child)
     child->state = TASK_DEAD;
     task_free(child);
     task_count_reaped();
+    task_free_dead_threads();
 }
 
 /* Waits for a matching child that exited (WEXITED), stopped (WUNTRACED,
@@ -156,29 +157,16 @@ long sys_wait4(pid_t pid, int __user *wstatus, int options, void __user *rusage)
         return -ESRCH;
     int status;
     pid_t child;
+    bool compat = in_compat_syscall(); /* the caller's, before other tasks run */
     long found = wait_for_child(id_type, id, options | WEXITED, false, &status, &child);
     if (found <= 0)
         return found;
     if (wstatus && put_user(status, wstatus))
         return -EFAULT;
-    if (rusage && clear_user(rusage, RUSAGE_SIZE))
+    if (rusage && clear_user(rusage, RUSAGE_SIZE(compat)))
         return -EFAULT;
     return child;
 }
-
-struct siginfo_child {
-    s32 si_signo, si_errno, si_code;
-    s32 pad;
-    s32 si_pid;
-    u32 si_uid;
-    s32 si_status;
-};
-
-#define CLD_EXITED 1
-#define CLD_KILLED 2
-#define CLD_DUMPED 3
-#define CLD_STOPPED 5
-#define CLD_CONTINUED 6
 
 long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __user *rusage)
 {
@@ -194,6 +182,7 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
         id = current_task()->pgid;
     int status;
     pid_t child;
+    bool compat = in_compat_syscall(); /* the caller's, before other tasks run */
     long found = wait_for_child(id_type, id, options, options & WNOWAIT, &status, &child);
     if (found < 0)
         return found;
@@ -201,29 +190,18 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
         return -EFAULT;
     if (found == 0)
         return 0;
-    struct siginfo_child info = {.si_signo = SIGCHLD, .si_pid = child};
+    struct ksiginfo info;
+    siginfo_child_ended(&info, child, status);
     if (status == STATUS_CONTINUED) {
         info.si_code = CLD_CONTINUED;
-        info.si_status = SIGCONT;
+        info.chld.status = SIGCONT;
     } else if ((status & 0xff) == 0x7f) {
         info.si_code = CLD_STOPPED;
-        info.si_status = (status >> 8) & 0xff;
-    } else if (status & 0x7f) {
-        info.si_code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
-        info.si_status = status & 0x7f;
-    } else {
-        info.si_code = CLD_EXITED;
-        info.si_status = (status >> 8) & 0xff;
+        info.chld.status = (status >> 8) & 0xff;
     }
-    if (in_compat_syscall()) {
-        /* i386's siginfo has no padding before its union. */
-        s32 packed[6] = {info.si_signo, info.si_errno, info.si_code, info.si_pid, (s32)info.si_uid, info.si_status};
-        if (infop && copy_to_user(infop, packed, sizeof(packed)))
-            return -EFAULT;
-    } else if (infop && copy_to_user(infop, &info, sizeof(info))) {
+    if (infop && siginfo_to_user(infop, &info, compat))
         return -EFAULT;
-    }
-    if (rusage && clear_user(rusage, RUSAGE_SIZE))
+    if (rusage && clear_user(rusage, RUSAGE_SIZE(compat)))
         return -EFAULT;
     return 0;
 }

@@ -16,6 +16,15 @@ test_signals_i386_intel() {
 test_threads_glibc() { differential $GLIBC/threads; }
 test_threads_musl() { differential $MUSL/threads; }
 test_threads_i386() { differential $I386/threads; }
+# A child with a second thread ends (exit, exit_group, pthread_exit, SIGTERM):
+# its parent's waitpid gets the status once every thread is gone.
+test_threaded_child_exit_glibc() { differential $GLIBC/threadexit; }
+test_threaded_child_exit_musl() { differential $MUSL/threadexit; }
+test_threaded_child_exit_i386() { differential $I386/threadexit; }
+# MAP_SHARED anonymous memory and /dev/zero: one object for every process.
+test_shared_anonymous_memory_glibc() { differential $GLIBC/shmanon; }
+test_shared_anonymous_memory_musl() { differential $MUSL/shmanon; }
+test_shared_anonymous_memory_i386() { differential $I386/shmanon; }
 test_job_control_waits_glibc() { differential $GLIBC/jobstop; }
 test_job_control_waits_musl() { differential $MUSL/jobstop; }
 test_job_control_waits_i386() { differential $I386/jobstop; }
@@ -40,3 +49,9 @@ test_iam_whoami_across_processes() {
 test_stop_and_continue() {
     differential /bin/busybox sh -c 'sleep 10 & p=$!; kill -STOP $p; sleep 0.2; kill -CONT $p; kill $p; wait $p; echo $?'
 }
+
+# siginfo from every sender (kill, tkill, sigqueue, the kernel, children,
+# faults), real-time signals queued with their values, rt_sigtimedwait.
+test_siginfo_glibc() { differential $GLIBC/siginfo; }
+test_siginfo_musl() { differential $MUSL/siginfo; }
+test_siginfo_i386() { differential $I386/siginfo; }

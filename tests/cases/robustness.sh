@@ -19,6 +19,7 @@ test_shared_descriptors_stress_leaks_nothing() {
     expect_status 0 || return 1
     ! grep -q FAIL "$T/out" || { cat "$T/out" >&2; fail "fdshare leak"; }
 }
+test_threads_and_threaded_children_leak_nothing() { robust threads; }
 
 # Hostile arguments to every system call of both tables (tests/progs/fuzz.c):
 # the children may die, the kernel may not, and the system works afterwards.

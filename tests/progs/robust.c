@@ -6,12 +6,16 @@
  *   robust oom        a child touches memory until it dies; the parent goes on
  *   robust cycles     1000 fork/exit/wait: free memory comes back
  *   robust fds        2000 open/close: the same descriptor every time, EMFILE at the limit
+ *   robust threads    600 threads joined, 600 children with a second thread exiting:
+ *                     more than the task limit, and free memory comes back
  *
  * Prints "ok ..." lines, or "FAIL ..." and exits 1.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +131,54 @@ static void cycles(void)
     CHECK(after + 64 >= before, "free memory within 64 KiB of where it started");
 }
 
+static void *thread_returns(void *arg) { return arg; }
+
+static void *thread_sleeps(void *arg)
+{
+    for (;;)
+        pause();
+    return arg;
+}
+
+static bool threaded_child_cycle(int i)
+{
+    pid_t p = fork();
+    if (p == 0) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, thread_sleeps, NULL))
+            _exit(255);
+        exit(i & 0x7f);
+    }
+    int status;
+    return waitpid(p, &status, 0) == p && WIFEXITED(status) && WEXITSTATUS(status) == (i & 0x7f);
+}
+
+static void threads(void)
+{
+    for (int i = 0; i < 10; i++)
+        threaded_child_cycle(i);
+    unsigned long before = free_kib();
+    for (int i = 0; i < 600; i++) {
+        pthread_t t;
+        void *result;
+        if (pthread_create(&t, NULL, thread_returns, (void *)(long)i) || pthread_join(t, &result) ||
+            result != (void *)(long)i) {
+            CHECK(0, "thread cycle %d", i);
+            return;
+        }
+    }
+    CHECK(1, "600 threads created and joined");
+    for (int i = 0; i < 600; i++) {
+        if (!threaded_child_cycle(i)) {
+            CHECK(0, "threaded child %d", i);
+            return;
+        }
+    }
+    CHECK(1, "600 children with a second thread exit and are reaped");
+    unsigned long after = free_kib();
+    CHECK(after + 64 >= before, "free memory within 64 KiB of where it started");
+}
+
 static void fds(void)
 {
     int first = open("/dev/null", O_RDONLY);
@@ -163,8 +215,10 @@ int main(int argc, char **argv)
         cycles();
     else if (!strcmp(what, "fds"))
         fds();
+    else if (!strcmp(what, "threads"))
+        threads();
     else {
-        fprintf(stderr, "usage: robust forkbomb|oom|cycles|fds\n");
+        fprintf(stderr, "usage: robust forkbomb|oom|cycles|fds|threads\n");
         return 2;
     }
     return failures != 0;
