@@ -141,7 +141,6 @@ static int exception_code(u64 vector)
 
 #define PF_USER (1u << 2)
 
-bool exit_to_user(struct regs *r, bool fast_return_ok);
 
 u64 current_regs_rip(void) { return current_task()->fault_rip; }
 

@@ -121,6 +121,7 @@ struct task {
     u64 tls[3];             /* set_thread_area's GDT descriptors */
     bool compat;            /* a 32-bit (i386) program */
     u64 clear_child_tid;
+    u64 set_child_tid;      /* CLONE_CHILD_SETTID: written when the child first runs */
     u64 robust_list, robust_list_len;
     char comm[16];
     char exe_path[256];
@@ -171,6 +172,10 @@ void sched_remove_task(struct task *t);
 noreturn void sched_start(void);
 void schedule(void);
 void schedule_if_needed(void);
+/* The last stop of every slow way back to user space (sched.c): runs a
+ * whole-frame call, reschedules, delivers signals; says whether the gate's
+ * fast return instruction may still be used. */
+bool exit_to_user(struct regs *r, bool fast_return_ok);
 /* Makes a sleeping task runnable (wait.h has the queues that call it). */
 void task_wake(struct task *t);
 

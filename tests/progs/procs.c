@@ -2,14 +2,18 @@
  * procs.c - processes as Linux makes them: fork and wait4 with exit codes,
  * copy-on-write memory, pipes between parent and child, dup2, vfork, execve
  * (of itself, through AT_EXECFN), waitpid with WNOHANG, ECHILD, waitid, and
- * pipe end-of-file and EPIPE semantics. Prints deterministic lines.
+ * pipe end-of-file and EPIPE semantics, CLONE_CHILD_SETTID in a new process.
+ * Prints deterministic lines.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -126,5 +130,19 @@ int main(int argc, char **argv)
     printf("%s\n", WEXITSTATUS(status) == 0 ? "yes" : "no");
     while (wait(&status) > 0)
         ;
+
+    /* CLONE_CHILD_SETTID without CLONE_VM: the child's own copy of the word
+     * gets its pid, the parent's copy stays as it was. */
+    static volatile int tid_word = -1;
+#if defined(__x86_64__)
+    p = (pid_t)syscall(SYS_clone, CLONE_CHILD_SETTID | SIGCHLD, NULL, NULL, &tid_word, NULL);
+#else /* i386 passes tls before child_tid */
+    p = (pid_t)syscall(SYS_clone, CLONE_CHILD_SETTID | SIGCHLD, NULL, NULL, NULL, &tid_word);
+#endif
+    if (p == 0)
+        _exit(tid_word == getpid() ? 0 : 1);
+    waitpid(p, &status, 0);
+    printf("CLONE_CHILD_SETTID in a new process: child's word %s, parent's %s\n",
+           WEXITSTATUS(status) == 0 ? "is its pid" : "wrong", tid_word == -1 ? "untouched" : "changed");
     return 0;
 }
