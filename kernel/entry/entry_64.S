@@ -553,7 +553,8 @@ interrupt_from_kernel:
 ret_to_user_from_new_task:
     cli
     movq %rsp, %rdi
-    call new_task_start
+    xorl %esi, %esi
+    call exit_to_user
     jmp return_to_user_iret
 
 /* switch_stacks(u64 *save_rsp, u64 new_rsp): the callee-saved registers of the

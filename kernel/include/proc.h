@@ -121,7 +121,6 @@ struct task {
     u64 tls[3];             /* set_thread_area's GDT descriptors */
     bool compat;            /* a 32-bit (i386) program */
     u64 clear_child_tid;
-    u64 set_child_tid;      /* CLONE_CHILD_SETTID: written when the child first runs */
     u64 robust_list, robust_list_len;
     char comm[16];
     char exe_path[256];
@@ -198,6 +197,9 @@ struct mm *mm_create(void);
 struct mm *mm_copy(struct mm *parent); /* copy-on-write */
 /* Reads another address space's memory (faulting nothing in). 0 or -EFAULT. */
 int copy_from_mm(struct mm *mm, void *dst, u64 va, size_t len);
+/* Writes another address space's memory as its own user would (faulting
+ * pages in, copying a copy-on-write page for it). 0 or -EFAULT. */
+int copy_to_mm(struct mm *mm, u64 va, const void *src, size_t len);
 /* Frees an address space no task uses; the others leave through mm_put. */
 void mm_destroy(struct mm *mm);
 void mm_get(struct mm *mm);

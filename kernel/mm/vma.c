@@ -400,6 +400,24 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
     return 0;
 }
 
+int copy_to_mm(struct mm *mm, u64 va, const void *src, size_t len)
+{
+    const u8 *s = src;
+    while (len) {
+        u64 *pte = pte_lookup(mm->pml4, va, false);
+        if ((!pte || !(*pte & PTE_PRESENT) || !(*pte & PTE_WRITE)) &&
+            handle_user_fault(mm, va, PF_WRITE | (pte && (*pte & PTE_PRESENT) ? PF_PRESENT : 0)))
+            return -EFAULT;
+        pte = pte_lookup(mm->pml4, va, false);
+        if (!pte || !(*pte & PTE_WRITE))
+            return -EFAULT;
+        size_t n = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+        memcpy((u8 *)phys_to_virt(*pte & PTE_ADDR_MASK) + (va & (PAGE_SIZE - 1)), s, n);
+        va += n, s += n, len -= n;
+    }
+    return 0;
+}
+
 int copy_from_mm(struct mm *mm, void *dst, u64 va, size_t len)
 {
     u8 *d = dst;

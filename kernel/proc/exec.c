@@ -25,26 +25,6 @@
 #define MAX_ARG_STRINGS 0x7fffffff
 #define MAX_ARG_BYTES (128 * 1024)
 
-/* Writes into an address space that need not be the current one, faulting
- * pages in as a user write would. */
-static int copy_to_mm(struct mm *mm, u64 va, const void *src, size_t len)
-{
-    const u8 *s = src;
-    while (len) {
-        u64 *pte = pte_lookup(mm->pml4, va, false);
-        if (!pte || !(*pte & PTE_PRESENT)) {
-            int err = handle_user_fault(mm, va, 2 /* write */);
-            if (err)
-                return err;
-            pte = pte_lookup(mm->pml4, va, false);
-        }
-        size_t n = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-        memcpy((u8 *)phys_to_virt(*pte & PTE_ADDR_MASK) + (va & (PAGE_SIZE - 1)), s, n);
-        va += n, s += n, len -= n;
-    }
-    return 0;
-}
-
 struct loaded_image {
     bool is32;
     u64 vdso_ehdr, vsyscall;

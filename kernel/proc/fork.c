@@ -162,8 +162,11 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
         child->clear_child_tid = child_tid;
     if (flags & CLONE_PARENT_SETTID)
         put_user((s32)pid, (s32 __user *)parent_tid);
+    /* The child's own word: in a new address space that is the child's
+     * copy-on-write page, which the write makes its own, not the parent's. */
+    s32 child_pid = (s32)pid;
     if (flags & CLONE_CHILD_SETTID)
-        child->set_child_tid = child_tid; /* written by the child itself: new_task_start */
+        copy_to_mm(child->mm, child_tid, &child_pid, sizeof(child_pid));
     live_tasks++;
     if (flags & CLONE_VFORK)
         child->vfork_parent_waiting = true;
@@ -180,18 +183,6 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
 
 void task_count_reaped(void) { live_tasks--; }
 
-/* A new task's first steps in the kernel, on its way to user space (Linux's
- * schedule_tail): CLONE_CHILD_SETTID's word is the child's to write, in its
- * own address space, where a copy-on-write fault is its own to take. */
-bool new_task_start(struct regs *r)
-{
-    struct task *t = current_task();
-    if (t->set_child_tid) {
-        put_user((s32)t->pid, (s32 __user *)t->set_child_tid);
-        t->set_child_tid = 0;
-    }
-    return exit_to_user(r, false);
-}
 
 long sys_fork(struct regs *r) { return do_clone(r, SIGCHLD, 0, 0, 0, 0); }
 long sys_vfork(struct regs *r) { return do_clone(r, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0); }
