@@ -45,32 +45,9 @@ void file_put(struct file *f)
     kfree(f);
 }
 
-static void hold(struct task *t, struct file *f)
-{
-    for (int i = 0; i < FDGET_MAX_HELD; i++) {
-        if (!t->held_files[i]) {
-            t->held_files[i] = f;
-            return;
-        }
-    }
-    panic("fdget: a call holds more than %d files", FDGET_MAX_HELD);
-}
-
-static void unhold(struct task *t, struct file *f)
-{
-    for (int i = 0; i < FDGET_MAX_HELD; i++) {
-        if (t->held_files[i] == f) {
-            t->held_files[i] = NULL;
-            return;
-        }
-    }
-    panic("fdput of a file fdget did not give");
-}
-
 struct file *fdget(int fd)
 {
-    struct task *me = current_task();
-    struct files *files = me->files;
+    struct files *files = current_task()->files;
     if (fd < 0 || fd >= MAX_FDS || !files)
         return NULL;
     u64 flags = spin_lock_irqsave(&files->lock);
@@ -78,28 +55,13 @@ struct file *fdget(int fd)
     if (f)
         file_get(f);
     spin_unlock_irqrestore(&files->lock, flags);
-    if (f)
-        hold(me, f);
     return f;
 }
 
 void fdput(struct file *f)
 {
-    if (!f)
-        return;
-    unhold(current_task(), f);
-    file_put(f);
-}
-
-/* A thread ended while asleep in a call never returns to fdput. */
-void task_put_held_files(struct task *t)
-{
-    for (int i = 0; i < FDGET_MAX_HELD; i++) {
-        struct file *f = t->held_files[i];
-        t->held_files[i] = NULL;
-        if (f)
-            file_put(f);
-    }
+    if (f)
+        file_put(f);
 }
 
 static void set_cloexec_locked(struct files *files, int fd, bool on)

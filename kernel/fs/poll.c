@@ -42,7 +42,6 @@ struct poll_chunk {
 };
 
 struct poll_table {
-    struct wait_cleanup cleanup; /* first: the entries go if the task ends asleep */
     bool registering;       /* the first pass: poll_wait queues the caller */
     bool triggered;         /* a queue woke us since the pass began */
     int error;              /* -ENOMEM: a queue could not be watched */
@@ -98,9 +97,6 @@ static void release_entry(struct poll_entry *e)
     file_put(e->file);
 }
 
-static void poll_table_free(struct poll_table *t);
-static void undo_poll(struct wait_cleanup *c) { poll_table_free((struct poll_table *)c); }
-
 static void poll_table_init(struct poll_table *t)
 {
     t->registering = true;
@@ -139,7 +135,6 @@ static long wait_until(bool (*ready)(void *, struct poll_table *), void *arg, s6
     u64 deadline = timeout_ns > 0 ? monotonic_ns() + (u64)timeout_ns : WAIT_NO_DEADLINE;
     struct poll_table on_stack, *table = &on_stack;
     poll_table_init(table);
-    wait_cleanup_push(&table->cleanup, undo_poll);
     if (timeout_ns < 0)
         table->registering = false; /* nothing will wait: no queue to join */
     long result;
@@ -170,7 +165,6 @@ static long wait_until(bool (*ready)(void *, struct poll_table *), void *arg, s6
             break;
         }
     }
-    wait_cleanup_pop(&table->cleanup);
     poll_table_free(table);
     return result;
 }

@@ -13,8 +13,6 @@ struct task;
  * thread may close the descriptor meanwhile: the file stays until the fdput. */
 struct file *fdget(int fd);
 void fdput(struct file *f); /* NULL is ignored */
-/* Drops the references a thread's unfinished call held (exit_group ends it asleep). */
-void task_put_held_files(struct task *t);
 /* Puts f at the lowest free descriptor >= min_fd; takes over the caller's reference. */
 int fd_install(struct file *f, int min_fd, bool cloexec);
 int fd_close(int fd);

@@ -58,7 +58,5 @@ int futex_wake(struct mm *mm, u64 uaddr, int count);
  * marked FUTEX_OWNER_DIED and one waiter woken) and PI locks it held are
  * handed on. The task's address space must be the current one. */
 void futex_exit(struct task *t);
-/* A task that ended while it waited: its queue entries go away. */
-void futex_forget(struct task *t);
 
 #endif

@@ -46,7 +46,6 @@ struct files {
     refcount_t users;        /* tasks sharing the table (CLONE_FILES) */
 };
 
-#define FDGET_MAX_HELD 4 /* a call holds at most two (sendfile's in and out) */
 
 enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_STOPPED, TASK_ZOMBIE, TASK_DEAD };
 
@@ -82,7 +81,6 @@ struct task {
     struct files *files;
     /* Files a call in progress holds through fdget: dropped for it if its
      * thread is ended while it sleeps (exit_group), as its fdput never comes. */
-    struct file *held_files[FDGET_MAX_HELD];
     struct fs_info *fs;
     struct task *parent;    /* the process that waits for this one */
     struct task *children;  /* child processes (of a thread-group leader) */
@@ -126,7 +124,6 @@ struct task {
     char exe_path[256];
     struct task *next_task; /* all tasks */
     struct task *next_run;  /* run queue */
-    struct wait_cleanup *wait_cleanups; /* while it sleeps (wait.h) */
 };
 
 _Static_assert(__builtin_offsetof(struct task, syscall_nr) == TASK_SYSCALL_NR, "entry code offsets");

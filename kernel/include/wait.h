@@ -46,17 +46,6 @@ void wake_up_all(struct wait_queue *q);
 /* Wakes up to `count` exclusive waiters (and every shared one); returns how many woke. */
 int wake_up_nr(struct wait_queue *q, int count);
 
-/* What a sleeper has registered (queue entries, timers, all on its stack),
- * undone by wait_abandon() if the task ends without running again: the
- * other threads of an exit_group are removed where they sleep. */
-struct wait_cleanup {
-    void (*undo)(struct wait_cleanup *cleanup);
-    struct wait_cleanup *next;
-};
-void wait_cleanup_push(struct wait_cleanup *cleanup, void (*undo)(struct wait_cleanup *));
-void wait_cleanup_pop(struct wait_cleanup *cleanup);
-void wait_abandon(struct task *t);
-
 /* Makes a sleeping task runnable (and gives the CPU a time slice to share). */
 void task_wake(struct task *t);
 

@@ -606,20 +606,3 @@ int futex_pi_waited_words(const struct mm *mm, u64 *words, int max)
     }
     return n;
 }
-
-/* A task that ended while it waited: its entries go away with its stack. */
-void futex_forget(struct task *t)
-{
-    for (int i = 0; i < FUTEX_BUCKETS; i++) {
-        struct futex_bucket *b = &buckets[i];
-        u64 flags = spin_lock_irqsave(&b->lock);
-        for (struct futex_q **link = &b->head; *link;) {
-            if ((*link)->sleeper->task == t) {
-                futex_key_put(&(*link)->key);
-                *link = (*link)->next;
-            } else
-                link = &(*link)->next;
-        }
-        spin_unlock_irqrestore(&b->lock, flags);
-    }
-}

@@ -176,7 +176,6 @@ noreturn void task_exit(int wait_status)
         machine_poweroff(exit_code_for_host(wait_status));
     futex_exit(t);
     clear_child_tid(t);
-    task_put_held_files(t);
     files_put(t->files);
     t->files = NULL;
     fs_info_put(t->fs);

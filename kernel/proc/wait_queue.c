@@ -94,49 +94,11 @@ void wake_up(struct wait_queue *q) { wake_queue(q, 1); }
 void wake_up_all(struct wait_queue *q) { wake_queue(q, 0x7fffffff); }
 int wake_up_nr(struct wait_queue *q, int count) { return wake_queue(q, count); }
 
-void wait_cleanup_push(struct wait_cleanup *cleanup, void (*undo)(struct wait_cleanup *))
-{
-    struct task *t = current_task();
-    cleanup->undo = undo;
-    cleanup->next = t->wait_cleanups;
-    t->wait_cleanups = cleanup;
-}
-
-void wait_cleanup_pop(struct wait_cleanup *cleanup) { current_task()->wait_cleanups = cleanup->next; }
-
-void wait_abandon(struct task *t)
-{
-    u64 flags = irq_save();
-    while (t->wait_cleanups) {
-        struct wait_cleanup *c = t->wait_cleanups;
-        t->wait_cleanups = c->next;
-        c->undo(c);
-    }
-    irq_restore(flags);
-}
-
 struct deadline_timer {
     struct timer timer;
     struct task *task;
     bool expired;
 };
-
-/* One sleep's registrations, for wait_abandon. */
-struct sleep_registration {
-    struct wait_cleanup cleanup; /* first: undo finds the rest from it */
-    struct wait_queue *queue;
-    struct wait_entry *entry;
-    struct deadline_timer *deadline;
-};
-
-static void undo_sleep(struct wait_cleanup *c)
-{
-    struct sleep_registration *r = (struct sleep_registration *)c;
-    if (r->queue)
-        wait_queue_remove(r->queue, r->entry);
-    if (r->deadline)
-        timer_cancel(&r->deadline->timer);
-}
 
 static void deadline_expired(struct timer *timer)
 {
@@ -166,8 +128,6 @@ static int sleep_common(struct wait_queue *q, struct spinlock *lock, u64 deadlin
     entry.exclusive = exclusive;
     if (q)
         wait_queue_add(q, &entry);
-    struct sleep_registration registration = {.queue = q, .entry = &entry, .deadline = deadline ? &d : NULL};
-    wait_cleanup_push(&registration.cleanup, undo_sleep);
     t->state = TASK_SLEEPING;
     if (lock)
         spin_unlock_irqs_off(lock);
@@ -175,7 +135,6 @@ static int sleep_common(struct wait_queue *q, struct spinlock *lock, u64 deadlin
     schedule();
     if (lock)
         spin_lock_irqs_off(lock);
-    wait_cleanup_pop(&registration.cleanup);
     if (q)
         wait_queue_remove(q, &entry);
     if (deadline)
