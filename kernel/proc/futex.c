@@ -284,19 +284,26 @@ int futex_wake(struct mm *mm, u64 uaddr, int count)
 
 /* ---- FUTEX_REQUEUE and FUTEX_CMP_REQUEUE ---- */
 
+/* The keys of the two words of a requeue or wake-op: both, or neither. */
+static long futex_key_pair_get(u64 uaddr, u64 uaddr2, bool shared, struct futex_key *key1, struct futex_key *key2)
+{
+    long err = futex_key_get(uaddr, shared, key1);
+    if (err)
+        return err;
+    err = futex_key_get(uaddr2, shared, key2);
+    if (err)
+        futex_key_put(key1);
+    return err;
+}
+
 static long futex_requeue(u64 uaddr, u64 uaddr2, bool shared, int nr_wake, int nr_requeue, const u32 *cmpval)
 {
     if (nr_wake < 0 || nr_requeue < 0)
         return -EINVAL;
     struct futex_key key1, key2;
-    long err = futex_key_get(uaddr, shared, &key1);
+    long err = futex_key_pair_get(uaddr, uaddr2, shared, &key1, &key2);
     if (err)
         return err;
-    err = futex_key_get(uaddr2, shared, &key2);
-    if (err) {
-        futex_key_put(&key1);
-        return err;
-    }
     struct futex_bucket *b1 = futex_bucket_of(&key1), *b2 = futex_bucket_of(&key2);
     u64 flags = lock_pair(b1, b2);
     long done = 0;
@@ -401,14 +408,9 @@ static long wake_op_compare(u32 encoded, u32 old)
 static long futex_wake_op(u64 uaddr, u64 uaddr2, bool shared, int nr_wake, int nr_wake2, u32 encoded)
 {
     struct futex_key key1, key2;
-    long err = futex_key_get(uaddr, shared, &key1);
+    long err = futex_key_pair_get(uaddr, uaddr2, shared, &key1, &key2);
     if (err)
         return err;
-    err = futex_key_get(uaddr2, shared, &key2);
-    if (err) {
-        futex_key_put(&key1);
-        return err;
-    }
     struct futex_bucket *b1 = futex_bucket_of(&key1), *b2 = futex_bucket_of(&key2);
     u64 flags = lock_pair(b1, b2);
     u32 old;
