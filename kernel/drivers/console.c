@@ -39,16 +39,20 @@ static ssize_t serial_write_user(u16 port, const char __user *buf, size_t len)
     return (ssize_t)done;
 }
 
-/* Waits for at least one byte, the CPU asleep until the UART's receive
- * interrupt; -1 when a signal comes first. The check and the sleep happen
- * with interrupts off, and "sti; hlt" reopens them only as the CPU halts, so
- * no wake-up is lost. */
-static int serial_wait_byte(u16 port)
+/* Readers and pollers of the host's byte stream: the UART's receive
+ * interrupt wakes them. */
+static struct wait_queue stream_input_wait;
+
+/* Waits for at least one byte of the stdin stream, asleep on its queue
+ * while other tasks run; -1 when a signal comes first. The check and the
+ * sleep happen with interrupts off, so the receive interrupt's wake-up
+ * cannot come between them. */
+static int stream_wait_byte(void)
 {
     u64 flags = irq_save();
-    int c;
-    while ((c = serial_read_byte(port)) < 0 && !signal_pending())
-        __asm__ volatile("sti; hlt; cli" ::: "memory");
+    int c, err = 0;
+    while ((c = serial_read_byte(COM1)) < 0 && !err)
+        err = wait_sleep(&stream_input_wait, NULL, WAIT_NO_DEADLINE);
     irq_restore(flags);
     return c;
 }
@@ -66,13 +70,13 @@ static ssize_t stream_read(struct file *f, char __user *buf, size_t len, u64 *po
     size_t n = 0;
     len = MIN(len, sizeof(chunk));
     while (n < len) {
-        int c = n == 0 ? serial_wait_byte(COM1) : serial_read_byte(COM1);
+        int c = n == 0 ? stream_wait_byte() : serial_read_byte(COM1);
         if (c < 0 && n == 0)
             return -ERESTARTSYS;
         if (c < 0)
             break;
         if (c == 0xff) {
-            int next = serial_wait_byte(COM1);
+            int next = stream_wait_byte();
             if (next == 0x00) {
                 stdin_eof = true;
                 break;
@@ -103,9 +107,6 @@ static long stream_ioctl(struct file *f, unsigned cmd, u64 arg)
     (void)f, (void)cmd, (void)arg;
     return -ENOTTY;
 }
-
-/* Pollers of the host's byte stream: the UART's receive interrupt wakes them. */
-static struct wait_queue stream_input_wait;
 
 static unsigned serial_poll_in(struct file *f, struct poll_table *table)
 {

@@ -95,3 +95,18 @@ test_hostname_glibc() {
         HOST_WRAPPER="unshare --uts --map-root-user" differential /bin/busybox sh -c "$HOSTNAME_SNIPPET"
     fi
 }
+
+# A reader of the program's stdin stream (a host pipe that stays open and
+# silent) sleeps on its queue: the other processes go on running meanwhile.
+test_stdin_reader_lets_others_run() {
+    mkfifo "$T/stdin"
+    sleep 30 >"$T/stdin" &
+    local writer=$!
+    status=0
+    "$SYSGATE" run --timeout 20 /bin/busybox sh -c \
+        '(sleep 0.2; echo other-ran; kill $(pidof head)) & head -c 1; echo read-ended' \
+        <"$T/stdin" >"$T/out" 2>"$T/err" || status=$?
+    kill $writer 2>/dev/null || true
+    expect_status 0
+    [ "$(cat "$T/out")" = "$(printf 'other-ran\nread-ended')" ] || { show_run; fail "the blocked stdin reader held up the others"; }
+}
