@@ -14,13 +14,14 @@
  * returns is the read end closed (EPIPE, SIGPIPE). A thread blocked in write
  * while another closes that descriptor: the write completes, then the reader
  * sees end of file. A process dies while its thread waits in read: the pipe
- * has no reader left. The stress test: 8 threads read, write, close, dup and
- * dup2 on shared descriptors (pipes, /dev/null, a file in /tmp); afterwards
+ * has no reader left. The stress test: 8 threads read, write, poll, close, dup
+ * and dup2 on shared descriptors (pipes, /dev/null, a file in /tmp); afterwards
  * nothing it opened is still open.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -260,7 +261,7 @@ static void stress_operations(unsigned *state)
     for (long i = 0; i < ops_per_thread; i++) {
         unsigned r = next_random(state);
         int slot = SLOT_BASE + (int)(r % STRESS_SLOTS);
-        switch ((r / STRESS_SLOTS) % 7) {
+        switch ((r / STRESS_SLOTS) % 8) {
         case 0: check(read(slot, buf, 16), "read"); break;
         case 1: check(write(slot, buf, 8), "write"); break;
         case 2: check(close(slot), "close"); break;
@@ -278,6 +279,14 @@ static void stress_operations(unsigned *state)
             break;
         }
         case 6: check(pwrite(slot, buf, 16, (long)(r % 4096)), "pwrite"); break;
+        case 7: {
+            /* Two slots, now and then with a short wait, while other
+             * threads close and replace them under the poll. */
+            struct pollfd fds[2] = {{slot, POLLIN | POLLOUT, 0},
+                                    {SLOT_BASE + (int)((r / 7) % STRESS_SLOTS), POLLIN, 0}};
+            check(poll(fds, 2, (r / 64) % 16 == 0 ? 1 : 0), "poll");
+            break;
+        }
         }
     }
 }
