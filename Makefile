@@ -21,6 +21,8 @@ HV_C := $(wildcard hv/*.c)
 # ---- the project's own programs, in the default userland's /bin ----
 USER_INCLUDES := -Iinclude -I$(BUILD)/include
 USER_PROGRAMS := $(patsubst user/%.c,$(BUILD)/user/%,$(filter-out user/init.c,$(wildcard user/*.c)))
+# 32-bit builds of the programs that show the i386 paths (menu32: socketcall).
+USER_PROGRAMS_32 := $(BUILD)/user/menu32
 BUSYBOX := /bin/busybox
 EXIT42_64 := syscall64 int80_64
 EXIT42_32 := int80_32 sysenter vsyscall
@@ -118,6 +120,10 @@ $(BUILD)/user/%: user/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
 	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
+$(USER_PROGRAMS_32): $(BUILD)/user/%32: user/%.c $(USER_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC -m32 $@"
+	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -static -fno-pie -no-pie -o $@ $<
 FREESTANDING_FLAGS := -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie
 $(EXIT42_64:%=$(BUILD)/user/exit42-%): $(BUILD)/user/exit42-%: user/exit42/%.c user/exit42/start.h $(USER_HEADERS)
 	@mkdir -p $(dir $@)
@@ -132,7 +138,7 @@ $(EXIT42_32:%=$(BUILD)/user/exit42-%): $(BUILD)/user/exit42-%: user/exit42/%.c u
 ROOTFS_FILES := $(wildcard userland/etc/*)
 # Debian's busybox-static with a link per applet, except where the project
 # has its own program (whoami, and init).
-$(BUILD)/initramfs.cpio: $(ROOTFS_FILES) $(USER_PROGRAMS) $(EXIT42) $(BUILD)/user/init Makefile
+$(BUILD)/initramfs.cpio: $(ROOTFS_FILES) $(USER_PROGRAMS) $(USER_PROGRAMS_32) $(EXIT42) $(BUILD)/user/init Makefile
 	@echo "  CPIO    $@"
 	@rm -rf $(BUILD)/rootfs && mkdir -p $(BUILD)/rootfs
 	@cd $(BUILD)/rootfs && mkdir -p bin sbin usr/bin usr/sbin etc dev proc tmp host root
@@ -141,7 +147,7 @@ $(BUILD)/initramfs.cpio: $(ROOTFS_FILES) $(USER_PROGRAMS) $(EXIT42) $(BUILD)/use
 	@cd $(BUILD)/rootfs && for applet in $$(bin/busybox --list-full); do \
 		[ "$$applet" = bin/busybox ] || ln -sf /bin/busybox "$$applet"; done
 	@rm -f $(BUILD)/rootfs/usr/bin/whoami $(BUILD)/rootfs/sbin/init
-	@cp $(USER_PROGRAMS) $(EXIT42) $(BUILD)/rootfs/bin/
+	@cp $(USER_PROGRAMS) $(USER_PROGRAMS_32) $(EXIT42) $(BUILD)/rootfs/bin/
 	@cp $(BUILD)/user/init $(BUILD)/rootfs/sbin/init
 	@cd $(BUILD)/rootfs && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible >../initramfs.cpio.tmp
 	@mv $(BUILD)/initramfs.cpio.tmp $@
