@@ -56,6 +56,7 @@ I386_TESTS := \
 	mremap \
 	procs \
 	resources \
+	restart \
 	robust \
 	sendfile \
 	shmanon \

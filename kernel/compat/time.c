@@ -17,7 +17,6 @@ struct compat_timeval {
 
 long clock_read(int clock, u64 *ns);
 long clock_resolution(int clock, u64 *ns);
-long do_nanosleep_left(u64 ns, u64 *left);
 
 static long put_compat_timespec(u64 ns, struct compat_timespec __user *ts)
 {
@@ -88,13 +87,7 @@ long compat_sys_nanosleep(const struct compat_timespec __user *req, struct compa
     struct compat_timespec t;
     if (copy_from_user(&t, req, sizeof(t)))
         return -EFAULT;
-    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
-        return -EINVAL;
-    u64 left;
-    long err = do_nanosleep_left((u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec, &left);
-    if (err && rem && put_compat_timespec(left, rem))
-        return -EFAULT;
-    return err;
+    return nanosleep_for(t.tv_sec, t.tv_nsec, rem, true);
 }
 
 
@@ -107,11 +100,7 @@ long compat_sys_clock_nanosleep(int clock, int flags, const struct compat_timesp
     struct compat_timespec t;
     if (copy_from_user(&t, req, sizeof(t)))
         return -EFAULT;
-    u64 left;
-    err = clock_sleep(clock, flags, t.tv_sec, t.tv_nsec, &left);
-    if (err && err != -EINVAL && rem && !(flags & 1 /* TIMER_ABSTIME */) && put_compat_timespec(left, rem))
-        return -EFAULT;
-    return err;
+    return clock_sleep(clock, flags, t.tv_sec, t.tv_nsec, rem, true);
 }
 
 

@@ -211,14 +211,41 @@ static long do_poll(struct pollfd __user *ufds, u32 nfds, s64 timeout_ns)
     if (err >= 0 && copy_to_user(ufds, fds, sizeof(*fds) * nfds))
         err = -EFAULT;
     kfree(fds);
+    /* Interrupted: EINTR if a handler runs, made again if none does. */
     if (err == -ERESTARTSYS)
-        return -EINTR;
+        return -ERESTARTNOHAND;
     return err < 0 ? err : s.ready;
+}
+
+static long poll_restart(struct restart_block *block);
+
+/* poll with an end (monotonic ns; 0: none). Interrupted with no handler
+ * to run, it carries on to the same end through restart_syscall, as Linux's
+ * poll does; with none, it is simply made again. */
+static long poll_until(struct pollfd __user *fds, u32 nfds, u64 end)
+{
+    u64 now = monotonic_ns();
+    long result = do_poll(fds, nfds, !end ? 0 : now >= end ? -1 : (s64)(end - now));
+    if (result != -ERESTARTNOHAND || !end)
+        return result;
+    struct restart_block *block = &current_task()->restart;
+    block->fn = poll_restart;
+    block->arg[0] = (u64)fds;
+    block->arg[1] = nfds;
+    block->arg[2] = end;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+static long poll_restart(struct restart_block *block)
+{
+    return poll_until((struct pollfd __user *)block->arg[0], (u32)block->arg[1], block->arg[2]);
 }
 
 long sys_poll(struct pollfd __user *fds, u32 nfds, int timeout_ms)
 {
-    return do_poll(fds, nfds, timeout_ms < 0 ? 0 : timeout_ms == 0 ? -1 : (s64)timeout_ms * 1000000);
+    if (timeout_ms == 0)
+        return do_poll(fds, nfds, -1);
+    return poll_until(fds, nfds, timeout_ms < 0 ? 0 : monotonic_ns() + (u64)timeout_ms * 1000000);
 }
 
 
@@ -271,7 +298,7 @@ static long with_sigmask(const u64 __user *umask, u64 size, long (*wait)(void *)
     }
     long result = wait(arg);
     if (umask) {
-        if (result == -EINTR) {
+        if (result == -EINTR || result == -ERESTARTNOHAND) {
             t->saved_mask = old; /* restored after the handler runs */
             t->saved_mask_valid = true;
         } else {
@@ -388,7 +415,7 @@ static long select_wait(void *arg)
     int ready = s->ready;
     kfree(s);
     if (err == -ERESTARTSYS)
-        return -EINTR;
+        return -ERESTARTNOHAND; /* made again with the time left (written back) if no handler runs */
     return err < 0 ? err : ready;
 }
 

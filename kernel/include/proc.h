@@ -62,6 +62,14 @@ struct fs_info {
     refcount_t users;
 };
 
+/* What an interrupted call needs to carry on where it stopped when it is
+ * restarted without a handler having run (Linux's restart_block): a sleep's
+ * absolute deadline, a poll's end, a futex wait's word. */
+struct restart_block {
+    long (*fn)(struct restart_block *block);
+    u64 arg[5];
+};
+
 struct task {
     /* The system call in progress, and the work on the way out: written by
      * the entry code (TASK_* in cpu.h) and by the task itself, except that
@@ -119,6 +127,7 @@ struct task {
     u64 tls[3];             /* set_thread_area's GDT descriptors */
     bool compat;            /* a 32-bit (i386) program */
     u64 clear_child_tid;
+    struct restart_block restart; /* for restart_syscall (ERESTART_RESTARTBLOCK) */
     u64 robust_list, robust_list_len;
     char comm[16];
     char exe_path[256];

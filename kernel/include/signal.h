@@ -75,6 +75,9 @@
 
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513 /* restarted after a handler whatever SA_RESTART says */
+#define ERESTARTNOHAND 514 /* restarted unless a handler runs (then EINTR) */
+#define ERESTART_RESTARTBLOCK 516 /* as ERESTARTNOHAND, but the restart is restart_syscall,
+                                    * which carries on from the task's restart_block */
 
 #ifndef __ASSEMBLER__
 #include "refcount.h"

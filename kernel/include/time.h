@@ -35,7 +35,9 @@ struct timespec_k {
     s64 tv_sec, tv_nsec;
 };
 long clock_sleep_check(int clock, int flags);
-long clock_sleep(int clock, int flags, s64 sec, s64 nsec, u64 *left);
+long clock_sleep(int clock, int flags, s64 sec, s64 nsec, void __user *rem, bool time32);
+/* nanosleep's sleep, the time left written to rem (a 32-bit timespec with time32). */
+long nanosleep_for(s64 sec, s64 nsec, void __user *rem, bool time32);
 
 struct timeval {
     s64 tv_sec, tv_usec;

@@ -197,6 +197,10 @@ long futex_deadline_from_user(u64 utime, bool time32, bool relative, bool realti
 
 /* ---- FUTEX_WAIT, FUTEX_WAKE and their bitset forms ---- */
 
+#define RESTART_SHARED 1
+#define RESTART_REALTIME 2
+static long futex_wait_restart(struct restart_block *block);
+
 static long futex_wait(u64 uaddr, bool shared, u32 expected, const struct futex_deadline *deadline, u32 bitset)
 {
     if (!bitset)
@@ -226,10 +230,27 @@ static long futex_wait(u64 uaddr, bool shared, u32 expected, const struct futex_
     if (q.woken)
         return 0;
     /* An untimed wait interrupted by a handler is restarted when it has
-     * SA_RESTART; a timed one reports EINTR, as Linux does. */
-    if (err == -ERESTARTSYS && deadline && deadline->set)
-        return -EINTR;
+     * SA_RESTART; a timed one reports EINTR when a handler runs, and carries
+     * on to the same deadline when none does (a stop and continue), as Linux
+     * does. */
+    if (err == -ERESTARTSYS && deadline && deadline->set) {
+        struct restart_block *block = &current_task()->restart;
+        block->fn = futex_wait_restart;
+        block->arg[0] = uaddr;
+        block->arg[1] = (shared ? RESTART_SHARED : 0) | (deadline->realtime ? RESTART_REALTIME : 0);
+        block->arg[2] = expected;
+        block->arg[3] = deadline->ns;
+        block->arg[4] = bitset;
+        return -ERESTART_RESTARTBLOCK;
+    }
     return err;
+}
+
+static long futex_wait_restart(struct restart_block *block)
+{
+    struct futex_deadline deadline = {.set = true, .realtime = block->arg[1] & RESTART_REALTIME, .ns = block->arg[3]};
+    return futex_wait(block->arg[0], block->arg[1] & RESTART_SHARED, (u32)block->arg[2], &deadline,
+                      (u32)block->arg[4]);
 }
 
 /* Wakes up to `count` waiters of key whose bitset meets `bitset`. A PI waiter

@@ -676,12 +676,35 @@ static int setup_frame_32(struct task *t, const struct ksiginfo *info, const str
 
 /* ---- delivery ---- */
 
+#define I386_NR_RESTART_SYSCALL 0
+#define X86_64_NR_RESTART_SYSCALL 219
+
+/* An interrupted call's fate, as Linux decides it: ERESTARTNOINTR always
+ * restarts; ERESTARTSYS unless a handler without SA_RESTART runs;
+ * ERESTARTNOHAND and ERESTART_RESTARTBLOCK only when no handler runs (a
+ * stop and continue, an ignored signal), the latter through restart_syscall.
+ * `a` is the handler about to run, NULL when none. */
 static void restart_or_interrupt(struct regs *r, const struct k_sigaction *a)
 {
-    if ((s64)r->rax != -ERESTARTSYS && (s64)r->rax != -ERESTARTNOINTR)
-        return;
-    if ((s64)r->rax == -ERESTARTSYS && a && a->handler != SIG_DFL_VALUE && a->handler != SIG_IGN_VALUE && !(a->flags & SA_RESTART)) {
-        r->rax = (u64)-EINTR;
+    s64 result = (s64)r->rax;
+    bool handler = a && a->handler != SIG_DFL_VALUE && a->handler != SIG_IGN_VALUE;
+    switch (result) {
+    case -ERESTARTNOINTR:
+        break;
+    case -ERESTARTSYS:
+        if (handler && !(a->flags & SA_RESTART)) {
+            r->rax = (u64)-EINTR;
+            return;
+        }
+        break;
+    case -ERESTARTNOHAND:
+    case -ERESTART_RESTARTBLOCK:
+        if (handler) {
+            r->rax = (u64)-EINTR;
+            return;
+        }
+        break;
+    default:
         return;
     }
     /* Back to the instruction that made the call: syscall, int $0x80 and,
@@ -694,8 +717,22 @@ static void restart_or_interrupt(struct regs *r, const struct k_sigaction *a)
         r->rdx = saved[1];
         r->rbp = saved[0];
     }
-    r->rax = (s64)r->nr >= 0 ? r->nr : current_task()->syscall_nr;
+    struct task *t = current_task();
+    if (result == -ERESTART_RESTARTBLOCK)
+        r->rax = t->syscall_compat ? I386_NR_RESTART_SYSCALL : X86_64_NR_RESTART_SYSCALL;
+    else
+        r->rax = (s64)r->nr >= 0 ? r->nr : t->syscall_nr;
     r->rip -= 2;
+}
+
+/* restart_syscall(2): carries on with what the interrupted call left; once.
+ * Called by a program itself, or again, there is nothing to carry on. */
+long sys_restart_syscall(void)
+{
+    struct restart_block *block = &current_task()->restart;
+    long (*fn)(struct restart_block *) = block->fn;
+    block->fn = NULL;
+    return fn ? fn(block) : -EINTR;
 }
 
 void stop_current(int sig);
@@ -768,6 +805,7 @@ static long restore_sigcontext_32(struct regs *r, const struct sigcontext_32 *c)
 /* i386's sigreturn, for frames of handlers without SA_SIGINFO. */
 long sys_sigreturn(struct regs *r)
 {
+    current_task()->restart.fn = NULL; /* what the interrupted call left is gone */
     struct task *t = current_task();
     struct sigframe_32 f;
     u64 frame = (u32)r->rsp - 8; /* the restorer popped pretcode and the signal number */
@@ -793,6 +831,7 @@ static long restore_sigcontext_64(struct regs *r, const struct sigcontext_64 *c)
 
 long sys_rt_sigreturn(struct regs *r)
 {
+    current_task()->restart.fn = NULL; /* what the interrupted call left is gone */
     struct task *t = current_task();
     if (r->cs == USER32_CS || in_compat_syscall()) {
         struct rt_sigframe_32 f;
@@ -943,7 +982,8 @@ long sys_rt_sigpending(u64 __user *set, u64 size)
 }
 
 /* Waits for a signal with `mask` blocked; the handler runs with it too, then
- * the old mask comes back (signal_deliver). Always "fails" with EINTR. */
+ * the old mask comes back (signal_deliver). "Fails" with EINTR when a handler
+ * runs; a signal that runs none (a stop and continue) restarts the wait. */
 static long suspend_with_mask(u64 mask)
 {
     struct task *t = current_task();
@@ -954,7 +994,7 @@ static long suspend_with_mask(u64 mask)
     while (wait_sleep(NULL, NULL, WAIT_NO_DEADLINE) == 0)
         ;
     update_exit_work(t);
-    return -EINTR;
+    return -ERESTARTNOHAND;
 }
 
 long sys_rt_sigsuspend(const u64 __user *mask, u64 size)

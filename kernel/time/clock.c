@@ -7,6 +7,7 @@
 #include "signal.h"
 #include "timer.h"
 #include "uaccess.h"
+#include "vdso_data.h"
 #include "wait.h"
 
 #define CLOCK_REALTIME 0
@@ -201,28 +202,58 @@ long sys_time(s64 __user *tloc)
     return now;
 }
 
-/* Sleeps until the monotonic deadline or a signal: 0, or -EINTR with the
- * time left in *left. */
-static long sleep_until(u64 deadline, u64 *left)
+/* Sleeps until the monotonic deadline or a signal: 0, or -EINTR. */
+static long sleep_until(u64 deadline)
 {
     int err;
     while ((err = wait_sleep(NULL, NULL, deadline)) == 0)
         ; /* woken for nothing */
-    if (err == -ETIMEDOUT) {
-        *left = 0;
-        return 0;
-    }
-    u64 now = monotonic_ns();
-    *left = deadline > now ? deadline - now : 0;
-    return -EINTR;
+    return err == -ETIMEDOUT ? 0 : -EINTR;
 }
 
-long do_nanosleep_left(u64 ns, u64 *left) { return sleep_until(monotonic_ns() + ns, left); }
+struct compat_timespec_k {
+    s32 tv_sec, tv_nsec;
+};
 
-long do_nanosleep(u64 ns)
+static int put_remaining(u64 left, void __user *rem, bool time32)
 {
-    u64 left;
-    return do_nanosleep_left(ns, &left);
+    if (!time32)
+        return put_timespec(left, rem);
+    struct compat_timespec_k t = {(s32)(left / NSEC_PER_SEC), (s32)(left % NSEC_PER_SEC)};
+    return copy_to_user(rem, &t, sizeof(t));
+}
+
+static long relative_sleep_restart(struct restart_block *block);
+
+/* A relative sleep until the monotonic `deadline`. Interrupted, it reports
+ * the time left in *rem and leaves its deadline for restart_syscall, which
+ * goes on when no handler ran (a stop and continue): the program sees EINTR
+ * only when a handler ran, as on Linux. */
+static long relative_sleep(u64 deadline, void __user *rem, bool time32)
+{
+    if (!sleep_until(deadline))
+        return 0;
+    u64 now = monotonic_ns();
+    if (rem && put_remaining(deadline > now ? deadline - now : 0, rem, time32))
+        return -EFAULT;
+    struct restart_block *block = &current_task()->restart;
+    block->fn = relative_sleep_restart;
+    block->arg[0] = deadline;
+    block->arg[1] = (u64)rem;
+    block->arg[2] = time32;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+static long relative_sleep_restart(struct restart_block *block)
+{
+    return relative_sleep(block->arg[0], (void __user *)block->arg[1], block->arg[2]);
+}
+
+long nanosleep_for(s64 sec, s64 nsec, void __user *rem, bool time32)
+{
+    if (sec < 0 || nsec < 0 || nsec >= (s64)NSEC_PER_SEC)
+        return -EINVAL;
+    return relative_sleep(monotonic_ns() + (u64)sec * NSEC_PER_SEC + (u64)nsec, rem, time32);
 }
 
 long sys_nanosleep(const struct timespec __user *req, struct timespec __user *rem)
@@ -230,36 +261,25 @@ long sys_nanosleep(const struct timespec __user *req, struct timespec __user *re
     struct timespec t;
     if (copy_from_user(&t, req, sizeof(t)))
         return -EFAULT;
-    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
-        return -EINVAL;
-    u64 left;
-    long err = do_nanosleep_left((u64)t.tv_sec * 1000000000ull + (u64)t.tv_nsec, &left);
-    if (err && rem && put_timespec(left, rem))
-        return -EFAULT;
-    return err;
+    return nanosleep_for(t.tv_sec, t.tv_nsec, rem, false);
 }
 
 #define TIMER_ABSTIME 1
 
-/* After the clock and flags were checked and the request read: the sleep. */
-long clock_sleep(int clock, int flags, s64 sec, s64 nsec, u64 *left)
+/* After the clock and flags were checked and the request read: the sleep.
+ * An absolute one interrupted without a handler is simply made again
+ * (ERESTARTNOHAND); a relative one carries on to its deadline. */
+long clock_sleep(int clock, int flags, s64 sec, s64 nsec, void __user *rem, bool time32)
 {
-    *left = 0;
-    if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+    if (!(flags & TIMER_ABSTIME))
+        return nanosleep_for(sec, nsec, rem, time32);
+    if (sec < 0 || nsec < 0 || nsec >= (s64)NSEC_PER_SEC)
         return -EINVAL;
-    u64 ns = (u64)sec * 1000000000ull + (u64)nsec;
-    u64 deadline = monotonic_ns() + ns;
-    if (flags & TIMER_ABSTIME) {
-        /* An absolute time on the clock, as a monotonic deadline: the
-         * real-time clock only moves with the monotonic one here. */
-        u64 now = 0;
-        clock_read(clock, &now);
-        deadline = monotonic_ns() + (ns > now ? ns - now : 0);
-    }
-    long err = sleep_until(deadline, left);
-    if (flags & TIMER_ABSTIME)
-        *left = 0; /* an absolute sleep is simply redone after a signal: nothing to report */
-    return err;
+    /* An absolute time on the clock, as a monotonic deadline: the real-time
+     * clock only moves with the monotonic one here. */
+    u64 ns = (u64)sec * NSEC_PER_SEC + (u64)nsec, now = 0;
+    clock_read(clock, &now);
+    return sleep_until(monotonic_ns() + (ns > now ? ns - now : 0)) ? -ERESTARTNOHAND : 0;
 }
 
 /* Which clocks clock_nanosleep takes, as Linux: not the raw and coarse ones
@@ -289,11 +309,7 @@ long sys_clock_nanosleep(int clock, int flags, const struct timespec __user *req
     struct timespec t;
     if (copy_from_user(&t, req, sizeof(t)))
         return -EFAULT;
-    u64 left;
-    err = clock_sleep(clock, flags, t.tv_sec, t.tv_nsec, &left);
-    if (err && err != -EINVAL && rem && !(flags & TIMER_ABSTIME) && put_timespec(left, rem))
-        return -EFAULT;
-    return err;
+    return clock_sleep(clock, flags, t.tv_sec, t.tv_nsec, rem, false);
 }
 
 /* ---- alarm and the real-time interval timer (SIGALRM) ---- */

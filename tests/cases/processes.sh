@@ -55,3 +55,10 @@ test_stop_and_continue() {
 test_siginfo_glibc() { differential $GLIBC/siginfo; }
 test_siginfo_musl() { differential $MUSL/siginfo; }
 test_siginfo_i386() { differential $I386/siginfo; }
+
+# Interrupted calls end as on Linux: a stop and continue lets sleeps, polls,
+# sigsuspend and timed futex waits carry on (restart_syscall), a handler ends
+# them with EINTR even with SA_RESTART, a read goes on (tests/progs/restart.c).
+test_restart_glibc() { differential $GLIBC/restart; }
+test_restart_musl() { differential $MUSL/restart; }
+test_restart_i386() { differential $I386/restart; }
