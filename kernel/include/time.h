@@ -36,6 +36,9 @@ struct timespec_k {
 };
 long clock_sleep_check(int clock, int flags);
 long clock_sleep(int clock, int flags, s64 sec, s64 nsec, void __user *rem, bool time32);
+/* Woken whenever CLOCK_REALTIME is set: sleepers until an absolute real time
+ * wait on it too, and measure again. */
+struct wait_queue *clock_set_queue(void);
 /* nanosleep's sleep, the time left written to rem (a 32-bit timespec with time32). */
 long nanosleep_for(s64 sec, s64 nsec, void __user *rem, bool time32);
 

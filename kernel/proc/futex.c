@@ -114,7 +114,7 @@ void futex_wake_q(struct futex_bucket *b, struct futex_q *q)
 static u64 clock_now(bool realtime) { return realtime ? realtime_ns() : monotonic_ns(); }
 
 /* Timers run on CLOCK_MONOTONIC: a CLOCK_REALTIME deadline is converted with
- * the clocks' offset as it is now (a later clock_settime does not move it). */
+ * the clocks' offset as it is now, and again after each clock_settime. */
 static u64 monotonic_deadline(const struct futex_deadline *deadline)
 {
     if (!deadline || !deadline->set)
@@ -127,10 +127,10 @@ static u64 monotonic_deadline(const struct futex_deadline *deadline)
 
 long futex_sleep(struct futex_sleeper *s, const struct futex_deadline *deadline, struct spinlock *held)
 {
-    u64 until = monotonic_deadline(deadline);
+    bool realtime = deadline && deadline->set && deadline->realtime;
     long err = 0;
     while (!s->woken && !err)
-        err = wait_sleep(NULL, held, until);
+        err = wait_sleep(realtime ? clock_set_queue() : NULL, held, monotonic_deadline(deadline));
     return s->woken ? 0 : err;
 }
 

@@ -147,11 +147,18 @@ long sys_gettimeofday(struct timeval __user *tv, struct timezone_k __user *tz)
  * as on Linux. Everybody is root here, so nobody gets EPERM. */
 long clock_set_check(int clock) { return clock == CLOCK_REALTIME ? 0 : -EINVAL; }
 
+/* Sleepers until an absolute time wait here besides their deadline: a new
+ * CLOCK_REALTIME moves the moment they wait for, so they measure again. */
+static struct wait_queue clock_was_set;
+
+struct wait_queue *clock_set_queue(void) { return &clock_was_set; }
+
 long clock_set(s64 sec, s64 nsec)
 {
     if (sec < 0 || nsec < 0 || nsec >= 1000000000)
         return -EINVAL;
     clock_set_realtime((u64)sec * 1000000000ull + (u64)nsec);
+    wake_up_all(&clock_was_set);
     return 0;
 }
 
@@ -275,11 +282,25 @@ long clock_sleep(int clock, int flags, s64 sec, s64 nsec, void __user *rem, bool
         return nanosleep_for(sec, nsec, rem, time32);
     if (sec < 0 || nsec < 0 || nsec >= (s64)NSEC_PER_SEC)
         return -EINVAL;
-    /* An absolute time on the clock, as a monotonic deadline: the real-time
-     * clock only moves with the monotonic one here. */
-    u64 ns = (u64)sec * NSEC_PER_SEC + (u64)nsec, now = 0;
-    clock_read(clock, &now);
-    return sleep_until(monotonic_ns() + (ns > now ? ns - now : 0)) ? -ERESTARTNOHAND : 0;
+    /* Timers run on CLOCK_MONOTONIC: the time left on the sleep's own clock
+     * becomes a monotonic deadline, measured again whenever the real-time
+     * clock is set (Linux moves absolute CLOCK_REALTIME sleeps with it). */
+    u64 target = (u64)sec * NSEC_PER_SEC + (u64)nsec;
+    u64 irqs = irq_save();
+    int err;
+    for (;;) {
+        u64 now = 0;
+        clock_read(clock, &now);
+        if (now >= target) {
+            err = 0;
+            break;
+        }
+        err = wait_sleep(&clock_was_set, NULL, monotonic_ns() + (target - now));
+        if (err == -ERESTARTSYS)
+            break;
+    }
+    irq_restore(irqs);
+    return err ? -ERESTARTNOHAND : 0;
 }
 
 /* Which clocks clock_nanosleep takes, as Linux: not the raw and coarse ones
