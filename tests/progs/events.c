@@ -2,7 +2,7 @@
  * The event interfaces servers use: eventfd, epoll (and timerfd and signalfd
  * where built in), run on the host and on sysgate alike; every line printed
  * must match. Watched files are pipes, FIFOs, eventfds and other epoll
- * instances. Usage: events eventfd|epoll|pingpong|stress
+ * instances. Usage: events eventfd|epoll|timerfd|timerfd-clock-set|pingpong|stress
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -389,6 +390,173 @@ static void pingpong(int rounds)
     printf("pingpong %d rounds: parent sum %ld, child status %d\n", rounds, sum, WEXITSTATUS(status));
 }
 
+
+/* ---- timerfd ---- */
+
+#define MS 1000000LL
+
+static struct itimerspec its(long long value_ns, long long interval_ns)
+{
+    return (struct itimerspec){{interval_ns / 1000000000, interval_ns % 1000000000},
+                               {value_ns / 1000000000, value_ns % 1000000000}};
+}
+
+static void show_ticks(const char *what, int fd)
+{
+    uint64_t ticks = 0;
+    long r = read(fd, &ticks, sizeof(ticks));
+    if (r < 0)
+        show(what, r);
+    else
+        printf("%s: %ld bytes, %llu expirations\n", what, r, (unsigned long long)ticks);
+}
+
+/* The time left is the clock's: shown as whether it is in (0, limit]. */
+static void show_setting(const char *what, const struct itimerspec *cur, long long limit_ns)
+{
+    long long left = cur->it_value.tv_sec * 1000000000LL + cur->it_value.tv_nsec;
+    printf("%s: value %s, interval %ld.%09ld\n", what, left == 0 ? "0" : left <= limit_ns ? "in range" : "too long",
+           (long)cur->it_interval.tv_sec, cur->it_interval.tv_nsec);
+}
+
+static void timerfd_cases(void)
+{
+    show("create bad clock", timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0));
+    show("create bad clock 42", timerfd_create(42, 0));
+    show("create bad flags", timerfd_create(CLOCK_MONOTONIC, 1));
+    int clocks[] = {CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM};
+    for (int i = 0; i < 5; i++) {
+        int fd = timerfd_create(clocks[i], TFD_NONBLOCK);
+        char what[40];
+        snprintf(what, sizeof(what), "clock %d", clocks[i]);
+        show(what, fd >= 0);
+        struct itimerspec t = its(1 * MS, 0), cur;
+        timerfd_settime(fd, 0, &t, NULL);
+        struct pollfd p = {fd, POLLIN, 0};
+        poll(&p, 1, -1);
+        show_ticks(what, fd);
+        timerfd_gettime(fd, &cur);
+        show_setting(what, &cur, 0);
+        close(fd);
+    }
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    show("cloexec", fcntl(fd, F_GETFD));
+    struct itimerspec t = its(0, 0), old, cur;
+    show("settime bad flags", timerfd_settime(fd, 4, &t, NULL));
+    t.it_value.tv_nsec = 1000000000;
+    show("settime bad nsec", timerfd_settime(fd, 0, &t, NULL));
+    t = its(0, 0);
+    t.it_interval.tv_sec = -1;
+    show("settime negative interval", timerfd_settime(fd, 0, &t, NULL));
+    t = its(0, 0);
+    int efd = eventfd(0, 0);
+    show("settime on an eventfd", timerfd_settime(efd, 0, &t, NULL));
+    show("gettime on an eventfd", timerfd_gettime(efd, &cur));
+    show("settime bad fd", timerfd_settime(999, 0, &t, NULL));
+    /* Raw: i386 glibc converts the structures itself and would fault first. */
+    show("settime bad pointer", syscall(SYS_timerfd_settime, fd, 0, BAD_POINTER, NULL));
+    show("gettime bad pointer", syscall(SYS_timerfd_gettime, fd, BAD_POINTER));
+    show("gettime bad fd", timerfd_gettime(999, &cur));
+    t = its(100000 * MS, 0);
+    show("settime bad old pointer", syscall(SYS_timerfd_settime, fd, 0, &t, BAD_POINTER));
+    timerfd_gettime(fd, &cur);
+    show_setting("armed anyway", &cur, 100000 * MS);
+    t = its(0, 250 * MS);
+    show("disarm with an interval", timerfd_settime(fd, 0, &t, &old));
+    show_setting("old", &old, 100000 * MS);
+    timerfd_gettime(fd, &cur);
+    show_setting("disarmed", &cur, 0);
+    show_ticks("nonblocking read", fd);
+    uint64_t v;
+    show("read 4 bytes", read(fd, &v, 4));
+    show("write", write(fd, &v, 8));
+    show("lseek", lseek(fd, 0, SEEK_SET));
+    /* Absolute, in the past, with an interval: every missed expiration
+     * counts (on the realtime clock, which is far from 0 on both sides). */
+    close(fd);
+    fd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    t = its(0, 1000 * MS);
+    t.it_value.tv_sec = now.tv_sec - 10;
+    t.it_value.tv_nsec = now.tv_nsec;
+    if (t.it_value.tv_nsec >= 500 * MS)
+        t.it_value.tv_nsec -= 500 * MS;
+    else
+        t.it_value.tv_sec--, t.it_value.tv_nsec += 500 * MS;
+    show("settime absolute past", timerfd_settime(fd, TFD_TIMER_ABSTIME, &t, NULL));
+    struct pollfd p = {fd, POLLIN, 0};
+    show("poll", poll(&p, 1, -1));
+    show_ticks("missed expirations", fd);
+    timerfd_gettime(fd, &cur);
+    show_setting("interval running", &cur, 1000 * MS);
+    p.revents = 0;
+    show("poll after read", poll(&p, 1, 0));
+    /* A blocking read sleeps until the expiration; epoll sees it too. */
+    int blocking = timerfd_create(CLOCK_REALTIME, 0);
+    t = its(5 * MS, 0);
+    timerfd_settime(blocking, 0, &t, NULL);
+    show_ticks("blocking read", blocking);
+    int ep = epoll_create1(0);
+    ctl(ep, EPOLL_CTL_ADD, blocking, EPOLLIN, 5);
+    timerfd_settime(blocking, 0, &t, NULL);
+    struct epoll_event ev[2];
+    show_events("epoll on a timerfd", epoll_wait(ep, ev, 2, -1), ev);
+    show_ticks("then read", blocking);
+    /* Re-setting clears the count. */
+    t = its(1 * MS, 0);
+    timerfd_settime(fd, 0, &t, NULL);
+    usleep(10000);
+    t = its(0, 0);
+    timerfd_settime(fd, 0, &t, NULL);
+    show_ticks("count cleared by settime", fd);
+#ifdef __i386__
+    /* The time32 calls (their numbers in glibc's headers name them). */
+    struct {
+        int32_t interval_sec, interval_nsec, value_sec, value_nsec;
+    } t32 = {0, 0, 100, 0}, old32;
+    show("settime time32", syscall(325, fd, 0, &t32, NULL));
+    show("gettime time32", syscall(326, fd, &old32));
+    printf("time32: interval %d.%09d, value %s\n", old32.interval_sec, old32.interval_nsec,
+           old32.value_sec <= 100 && (old32.value_sec || old32.value_nsec) ? "in range" : "wrong");
+    t32.value_nsec = 1000000000;
+    show("settime time32 bad nsec", syscall(325, fd, 0, &t32, NULL));
+    struct {
+        int64_t interval_sec, interval_nsec, value_sec, value_nsec;
+    } t64 = {1, 0, 50, 0}, old64;
+    show("settime64", syscall(411, fd, 0, &t64, &old64));
+    printf("time64 old: interval %lld, value %s\n", (long long)old64.interval_sec,
+           old64.value_sec <= 100 && old64.value_sec > 0 ? "in range" : "wrong");
+    show("gettime64", syscall(410, fd, &old64));
+    printf("time64: interval %lld, value %s\n", (long long)old64.interval_sec,
+           old64.value_sec <= 50 && old64.value_sec >= 0 ? "in range" : "wrong");
+#endif
+    close(ep), close(blocking), close(efd), close(fd);
+}
+
+/* Sets CLOCK_REALTIME: sysgate only, never on the host. An absolute
+ * realtime timer moves with the clock; with TFD_TIMER_CANCEL_ON_SET its
+ * read fails with ECANCELED once. */
+static void timerfd_clock_set(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int moved = timerfd_create(CLOCK_REALTIME, 0);
+    int cancel = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
+    struct itimerspec t = its(0, 0);
+    t.it_value.tv_sec = now.tv_sec + 1000;
+    show("absolute realtime", timerfd_settime(moved, TFD_TIMER_ABSTIME, &t, NULL));
+    show("cancel on set", timerfd_settime(cancel, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &t, NULL));
+    show_ticks("before the clock is set", cancel);
+    struct timespec later = {now.tv_sec + 2000, 0};
+    show("clock_settime", clock_settime(CLOCK_REALTIME, &later));
+    show_ticks("moved timer expired", moved);
+    show_ticks("canceled", cancel);
+    show_ticks("canceled once", cancel);
+    clock_settime(CLOCK_REALTIME, &now);
+    close(moved), close(cancel);
+}
+
 /* ---- stress: threads change items and write while others wait ---- */
 
 #define STRESS_PIPES 4
@@ -533,12 +701,16 @@ int main(int argc, char **argv)
         eventfd_cases();
     else if (!strcmp(what, "epoll"))
         epoll_errors(), epoll_modes(), epoll_signals();
+    else if (!strcmp(what, "timerfd"))
+        timerfd_cases();
+    else if (!strcmp(what, "timerfd-clock-set"))
+        timerfd_clock_set();
     else if (!strcmp(what, "pingpong"))
         pingpong(argc > 2 ? atoi(argv[2]) : 1000);
     else if (!strcmp(what, "stress"))
         stress(argc > 2 ? atol(argv[2]) : 20000);
     else {
-        fprintf(stderr, "usage: events eventfd|epoll|pingpong|stress [N]\n");
+        fprintf(stderr, "usage: events eventfd|epoll|timerfd|timerfd-clock-set|pingpong|stress [N]\n");
         return 2;
     }
     return failures != 0;
