@@ -6,9 +6,11 @@
 # poll and select on an epoll fd, wake-ups from another process, timeouts
 # and the signal mask of epoll_pwait; timerfd on every clock, relative,
 # absolute and interval timers, missed expirations, its errors and i386's
-# time32 and time64 calls.
+# time32 and time64 calls; signalfd's siginfo for kill, tgkill, sigqueue,
+# another process and SIGCHLD, several signals a read, the mask changed
+# through the descriptor, signals not read delivered normally, epoll on it.
 for abi in glibc musl i386; do
-    for part in eventfd epoll timerfd; do
+    for part in eventfd epoll timerfd signalfd; do
         eval "test_events_${part}_${abi}() { differential \$$(echo $abi | tr a-z A-Z)/events $part; }"
     done
     # Two processes bounce a token through pipes 1000 times, each waiting in epoll_wait.

@@ -2,7 +2,7 @@
  * The event interfaces servers use: eventfd, epoll (and timerfd and signalfd
  * where built in), run on the host and on sysgate alike; every line printed
  * must match. Watched files are pipes, FIFOs, eventfds and other epoll
- * instances. Usage: events eventfd|epoll|timerfd|timerfd-clock-set|pingpong|stress
+ * instances. Usage: events eventfd|epoll|timerfd|timerfd-clock-set|signalfd|pingpong|stress
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/signalfd.h>
 #include <sys/sysinfo.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -557,6 +558,98 @@ static void timerfd_clock_set(void)
     close(moved), close(cancel);
 }
 
+
+/* ---- signalfd ---- */
+
+static volatile sig_atomic_t delivered;
+static void on_signal(int sig) { delivered = sig; }
+
+static void show_siginfo(const char *what, const struct signalfd_siginfo *si)
+{
+    bool self = si->ssi_pid == (uint32_t)getpid();
+    printf("%s: signo %u code %d errno %d pid %s uid %u int %d ptr %llu status %d\n", what, si->ssi_signo,
+           si->ssi_code, si->ssi_errno, self ? "self" : si->ssi_pid ? "other" : "0", si->ssi_uid, si->ssi_int,
+           (unsigned long long)si->ssi_ptr, si->ssi_status);
+}
+
+static void signalfd_cases(void)
+{
+    sigset_t mask, none;
+    sigemptyset(&mask), sigemptyset(&none);
+    sigaddset(&mask, SIGUSR1), sigaddset(&mask, SIGUSR2), sigaddset(&mask, SIGRTMIN), sigaddset(&mask, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    uint64_t raw_mask = 1ull << (SIGUSR1 - 1);
+    show("bad flags", raw(SYS_signalfd4, -1, (long)&raw_mask, 8, 1, 0, 0));
+    show("bad size", raw(SYS_signalfd4, -1, (long)&raw_mask, 4, 0, 0, 0));
+    show("bad mask pointer", raw(SYS_signalfd4, -1, (long)BAD_POINTER, 8, 0, 0, 0));
+    show("bad fd", raw(SYS_signalfd4, 999, (long)&raw_mask, 8, 0, 0, 0));
+    show("fd -2", raw(SYS_signalfd4, -2, (long)&raw_mask, 8, 0, 0, 0));
+    int efd = eventfd(0, 0);
+    show("not a signalfd", raw(SYS_signalfd4, efd, (long)&raw_mask, 8, 0, 0, 0));
+    int fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    show("signalfd", fd >= 0);
+    show("cloexec", fcntl(fd, F_GETFD));
+    struct signalfd_siginfo si[4];
+    show("nothing pending", read(fd, si, sizeof(si)));
+    show("read too small", read(fd, si, sizeof(si[0]) - 1));
+    struct pollfd p = {fd, POLLIN, 0};
+    show("poll nothing", poll(&p, 1, 0));
+    raise(SIGUSR1);
+    kill(getpid(), SIGUSR2);
+    sigqueue(getpid(), SIGRTMIN, (union sigval){.sival_int = 42});
+    sigqueue(getpid(), SIGRTMIN, (union sigval){.sival_int = 43});
+    show("poll pending", poll(&p, 1, 0));
+    printf("revents %#x\n", p.revents);
+    long n = read(fd, si, 3 * sizeof(si[0]) + 5);
+    show("read three", n);
+    for (long i = 0; i < n / (long)sizeof(si[0]); i++)
+        show_siginfo("got", &si[i]);
+    show("read the fourth", read(fd, si, sizeof(si)));
+    show_siginfo("got", &si[0]);
+    show("then none", read(fd, si, sizeof(si)));
+    raise(SIGUSR1);
+    show("read bad pointer", read(fd, BAD_POINTER, sizeof(si[0])));
+    show("lost", read(fd, si, sizeof(si)));
+    /* Changing the mask through the descriptor. */
+    sigset_t only_usr2;
+    sigemptyset(&only_usr2), sigaddset(&only_usr2, SIGUSR2);
+    show("update mask", signalfd(fd, &only_usr2, 0) == fd);
+    raise(SIGUSR1);
+    show("USR1 not in the mask", read(fd, si, sizeof(si)));
+    sigset_t pending;
+    sigpending(&pending);
+    printf("USR1 still pending %d\n", sigismember(&pending, SIGUSR1));
+    /* Not read: delivered normally once unblocked. */
+    sigaction(SIGUSR1, &(struct sigaction){.sa_handler = on_signal}, NULL);
+    sigset_t usr1;
+    sigemptyset(&usr1), sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+    printf("delivered %s\n", delivered == SIGUSR1 ? "USR1" : "nothing");
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    /* epoll on a signalfd; a blocking read woken by another process. */
+    int sfd = signalfd(-1, &mask, 0);
+    int ep = epoll_create1(0);
+    ctl(ep, EPOLL_CTL_ADD, sfd, EPOLLIN, 9);
+    struct epoll_event ev[2];
+    show_events("epoll idle", epoll_wait(ep, ev, 2, 0), ev);
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child == 0) {
+        usleep(20000);
+        kill(parent, SIGUSR2);
+        _exit(3);
+    }
+    show_events("epoll woken", epoll_wait(ep, ev, 2, -1), ev);
+    show("blocking read", read(sfd, si, sizeof(si[0])));
+    show_siginfo("from the child", &si[0]);
+    /* The child's exit: SIGCHLD with its status. */
+    show("blocking read", read(sfd, si, sizeof(si[0])));
+    show_siginfo("child ended", &si[0]);
+    waitpid(child, NULL, 0);
+    close(ep), close(sfd), close(fd), close(efd);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 /* ---- stress: threads change items and write while others wait ---- */
 
 #define STRESS_PIPES 4
@@ -705,12 +798,14 @@ int main(int argc, char **argv)
         timerfd_cases();
     else if (!strcmp(what, "timerfd-clock-set"))
         timerfd_clock_set();
+    else if (!strcmp(what, "signalfd"))
+        signalfd_cases();
     else if (!strcmp(what, "pingpong"))
         pingpong(argc > 2 ? atoi(argv[2]) : 1000);
     else if (!strcmp(what, "stress"))
         stress(argc > 2 ? atol(argv[2]) : 20000);
     else {
-        fprintf(stderr, "usage: events eventfd|epoll|timerfd|timerfd-clock-set|pingpong|stress [N]\n");
+        fprintf(stderr, "usage: events eventfd|epoll|timerfd|timerfd-clock-set|signalfd|pingpong|stress [N]\n");
         return 2;
     }
     return failures != 0;
