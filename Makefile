@@ -38,6 +38,7 @@ I386_TESTS := \
 	alloc64 \
 	compatchild \
 	creat \
+	events \
 	exitcode \
 	faults \
 	fdshare \

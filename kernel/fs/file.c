@@ -7,6 +7,7 @@
  * is still using the file (a read asleep on a pipe) keeps it open, and the
  * file is released by whichever put comes last, as on Linux.
  */
+#include "anon_inodes.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -39,6 +40,8 @@ void file_put(struct file *f)
         return;
     if (f->inode->flocks)
         flock_release(f);
+    if (f->epitems)
+        eventpoll_release_file(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     inode_put(f->inode);

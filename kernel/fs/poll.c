@@ -32,7 +32,7 @@ struct poll_entry {
     struct wait_entry wait;
     struct wait_queue *queue;
     struct file *file;
-    struct poll_table *table;
+    struct poll_wait_table *table;
 };
 
 struct poll_chunk {
@@ -41,7 +41,9 @@ struct poll_chunk {
     struct poll_entry entries[];
 };
 
-struct poll_table {
+/* poll and select's table: the file-facing part first. */
+struct poll_wait_table {
+    struct poll_table pt;
     bool registering;       /* the first pass: poll_wait queues the caller */
     bool triggered;         /* a queue woke us since the pass began */
     int error;              /* -ENOMEM: a queue could not be watched */
@@ -57,7 +59,7 @@ static bool poll_wake(struct wait_entry *w)
     return wake_task_entry(w);
 }
 
-static struct poll_entry *new_entry(struct poll_table *t)
+static struct poll_entry *new_entry(struct poll_wait_table *t)
 {
     if (t->inline_used < INLINE_POLL_ENTRIES)
         return &t->inline_entries[t->inline_used++];
@@ -72,9 +74,16 @@ static struct poll_entry *new_entry(struct poll_table *t)
     return &t->chunks->entries[t->chunks->used++];
 }
 
-void poll_wait(struct file *f, struct wait_queue *q, struct poll_table *t)
+void poll_wait(struct file *f, struct wait_queue *q, struct poll_table *table)
 {
-    if (!t || !t->registering)
+    if (table)
+        table->queue(f, q, table);
+}
+
+static void poll_select_queue(struct file *f, struct wait_queue *q, struct poll_table *table)
+{
+    struct poll_wait_table *t = (struct poll_wait_table *)table;
+    if (!t->registering)
         return;
     struct poll_entry *e = new_entry(t);
     if (!e) {
@@ -97,8 +106,9 @@ static void release_entry(struct poll_entry *e)
     file_put(e->file);
 }
 
-static void poll_table_init(struct poll_table *t)
+static void poll_table_init(struct poll_wait_table *t)
 {
+    t->pt.queue = poll_select_queue;
     t->registering = true;
     t->triggered = false;
     t->error = 0;
@@ -106,7 +116,7 @@ static void poll_table_init(struct poll_table *t)
     t->chunks = NULL;
 }
 
-static void poll_table_free(struct poll_table *t)
+static void poll_table_free(struct poll_wait_table *t)
 {
     for (u32 i = 0; i < t->inline_used; i++)
         release_entry(&t->inline_entries[i]);
@@ -133,14 +143,14 @@ static unsigned file_events(struct file *f, struct poll_table *table)
 static long wait_until(bool (*ready)(void *, struct poll_table *), void *arg, s64 timeout_ns)
 {
     u64 deadline = timeout_ns > 0 ? monotonic_ns() + (u64)timeout_ns : WAIT_NO_DEADLINE;
-    struct poll_table on_stack, *table = &on_stack;
+    struct poll_wait_table on_stack, *table = &on_stack;
     poll_table_init(table);
     if (timeout_ns < 0)
         table->registering = false; /* nothing will wait: no queue to join */
     long result;
     for (;;) {
         table->triggered = false;
-        if (ready(arg, table)) {
+        if (ready(arg, &table->pt)) {
             result = 1;
             break;
         }
@@ -283,8 +293,7 @@ static void put_timespec_left(struct timespec_k __user *uts, s64 left)
         copy_to_user(uts, &ts, sizeof(ts));
 }
 
-/* ppoll and pselect6 swap in a signal mask for the wait. */
-static long with_sigmask(const u64 __user *umask, u64 size, long (*wait)(void *), void *arg)
+long poll_with_sigmask(const u64 __user *umask, u64 size, long (*wait)(void *), void *arg)
 {
     struct task *t = current_task();
     u64 old = t->blocked_signals;
@@ -301,6 +310,10 @@ static long with_sigmask(const u64 __user *umask, u64 size, long (*wait)(void *)
         if (result == -EINTR || result == -ERESTARTNOHAND) {
             t->saved_mask = old; /* restored after the handler runs */
             t->saved_mask_valid = true;
+            /* The signal was blocked when it came, so nothing asked for its
+             * delivery on the way out yet. */
+            if (signal_pending())
+                task_work_set(t, TASK_WORK_SIGNAL);
         } else {
             t->blocked_signals = old;
         }
@@ -323,7 +336,7 @@ static long ppoll_wait(void *arg)
 long poll_timed(struct pollfd __user *fds, u32 nfds, s64 timeout_ns, const u64 __user *sigmask, u64 size)
 {
     struct ppoll_args a = {fds, nfds, timeout_ns};
-    return with_sigmask(sigmask, size, ppoll_wait, &a);
+    return poll_with_sigmask(sigmask, size, ppoll_wait, &a);
 }
 
 long sys_ppoll(struct pollfd __user *fds, u32 nfds, struct timespec_k __user *tsp, const u64 __user *sigmask,
@@ -449,7 +462,7 @@ long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64
                   const u64 __user *sigmask, u64 size)
 {
     struct select_args a = {(u32)nfds, {in, out, ex}, timeout_ns};
-    return with_sigmask(sigmask, size, select_wait, &a);
+    return poll_with_sigmask(sigmask, size, select_wait, &a);
 }
 
 long sys_pselect6(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, struct timespec_k __user *tsp,

@@ -205,6 +205,7 @@ struct file {
     u32 flags;
     refcount_t refs; /* descriptors naming it, calls using it (fdget), flock waiters */
     void *private; /* the driver's (a pipe's buffer) */
+    struct epitem *epitems; /* epoll items watching it, which go with it (fs/eventpoll.c) */
 };
 
 #define O_LARGEFILE 0100000
@@ -288,6 +289,9 @@ long poll_timed(struct pollfd __user *fds, u32 nfds, s64 timeout_ns, const u64 _
  * which select, pselect6 and ppoll write back as Linux does; -1: nothing to
  * write (no timeout, or a zero one). */
 s64 poll_time_left(s64 timeout_ns, u64 start_ns);
+/* ppoll, pselect6 and epoll_pwait: runs wait(arg) with the user's signal
+ * mask (sigsetsize `size`) in force; EINTR keeps it for the handler. */
+long poll_with_sigmask(const u64 __user *umask, u64 size, long (*wait)(void *), void *arg);
 long select_timed(int nfds, u64 __user *in, u64 __user *out, u64 __user *ex, s64 timeout_ns,
                   const u64 __user *sigmask, u64 size);
 

@@ -115,6 +115,15 @@ struct ksiginfo {
 };
 _Static_assert(sizeof(struct ksiginfo) == 128, "siginfo is 128 bytes");
 
+enum siginfo_layout { LAYOUT_RT, LAYOUT_CHLD, LAYOUT_FAULT, LAYOUT_TIMER };
+/* Which union member of struct ksiginfo a signal's info uses. */
+enum siginfo_layout siginfo_layout(int sig, int code);
+/* Takes the next pending signal of `set` off the current thread's queue
+ * (its info into *info); 0 when none of them is pending. */
+int signal_dequeue(u64 set, struct ksiginfo *info);
+/* A signal was queued: signalfds watching for it wake their readers (fs/signalfd.c). */
+void signalfd_notify(int sig);
+
 /* One pending instance: a standard signal has at most one, a real-time
  * signal as many as were sent, delivered in order. */
 struct sigqueue {

@@ -6,6 +6,8 @@
 void time_init(void);
 /* Sets CLOCK_REALTIME to `now_ns` since the epoch, from this moment on. */
 void clock_set_realtime(u64 now_ns);
+/* CLOCK_REALTIME was set: realtime timerfds move or are canceled (fs/timerfd.c). */
+void timerfd_clock_was_set(void);
 /* Refreshes the vDSOs' split-up copy of the time (at each time slice and
  * when the CPU leaves idle). */
 void clock_tick(void);

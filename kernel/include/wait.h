@@ -55,6 +55,12 @@ void task_wake(struct task *t);
  * NULL when the caller only looks. The file is held until the poll ends. */
 struct file;
 struct poll_table;
+/* What a table does with each queue: poll and select queue the caller,
+ * epoll an entry of the item that wakes it (fs/eventpoll.c). */
+typedef void (*poll_queue_proc)(struct file *f, struct wait_queue *q, struct poll_table *table);
+struct poll_table {
+    poll_queue_proc queue;
+};
 void poll_wait(struct file *f, struct wait_queue *q, struct poll_table *table);
 
 #define WAIT_NO_DEADLINE 0

@@ -287,6 +287,7 @@ int signal_send_info(struct task *t, const struct ksiginfo *info)
     update_exit_work(t);
     if (SIGBIT(sig) & (~t->blocked_signals | t->waiting_for_signals))
         task_wake(t); /* a sleeper sees the signal and returns (wait_sleep) */
+    signalfd_notify(sig);
     irq_restore(flags);
     return 0;
 }
@@ -392,10 +393,8 @@ struct compat_siginfo {
 };
 _Static_assert(sizeof(struct compat_siginfo) == 128, "i386's siginfo is 128 bytes");
 
-enum siginfo_layout { LAYOUT_RT, LAYOUT_CHLD, LAYOUT_FAULT, LAYOUT_TIMER };
-
 /* Which union member a siginfo uses, as Linux decides it from the code. */
-static enum siginfo_layout siginfo_layout(int sig, int code)
+enum siginfo_layout siginfo_layout(int sig, int code)
 {
     if (code == SI_TIMER)
         return LAYOUT_TIMER;
@@ -1228,6 +1227,8 @@ static int dequeue_from_set(u64 set, struct ksiginfo *info)
     irq_restore(flags);
     return sig;
 }
+
+int signal_dequeue(u64 set, struct ksiginfo *info) { return dequeue_from_set(set, info); }
 
 /* rt_sigtimedwait: the signals of `set` stay blocked (so that ignored ones
  * are queued too) and wake the sleep; another signal's handler interrupts
