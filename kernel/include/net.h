@@ -185,7 +185,6 @@ int kmsg_copy_to(const struct kmsg *msg, u64 offset, const void *src, u64 len);
  * buffer in the receiver's layout; MSG_CTRUNC when it does not fit. Returns
  * how many data bytes went in, or -EFAULT. */
 long kmsg_put_cmsg(struct kmsg *msg, int level, int type, const void *data, u64 len);
-u64 kmsg_control_used(const struct kmsg *msg);
 
 /* The common options, which the families' setsockopt/getsockopt fall back to. */
 int sock_setsockopt_common(struct socket *sock, int name, const void *value, u32 len);

@@ -305,8 +305,6 @@ int scm_deliver(struct kmsg *msg, const struct ucred *creds, struct file **files
     return err == -EMFILE ? 0 : err; /* Linux reports a full table as MSG_CTRUNC only */
 }
 
-u64 kmsg_control_used(const struct kmsg *msg) { return msg->controllen; }
-
 static long send_kmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flags)
 {
     if (sock->file->flags & O_NONBLOCK)
