@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "lib.h"
 #include "mm.h"
+#include "net.h"
 #include "proc.h"
 #include "pvh.h"
 #include "random.h"
@@ -297,6 +298,7 @@ void kmain(u64 start_info_phys)
     console_devices_init();
     devices_init();
     procfs_init();
+    af_unix_init();
     mount_boot("/dev", "devtmpfs", "devtmpfs");
     mount_boot("/proc", "proc", "proc");
     syscall_gate_init();

@@ -72,6 +72,8 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
         return -ENOTDIR;
     if (S_ISDIR(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
         return -EISDIR;
+    if ((inode->mode & S_IFMT) == S_IFSOCK && !(flags & O_PATH))
+        return -ENXIO; /* a socket's name is for connect, as Linux's may_open says */
     if ((flags & O_TRUNC) && S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
         inode_set_size(inode, 0);
     if (!in_compat_syscall())
