@@ -2,13 +2,16 @@
  * sysmisc.c - madvise (the hints, MADV_DONTNEED on private anonymous and
  * file memory, MADV_FREE, unmapped ranges, bad advice) and CPU affinity
  * (sched_getaffinity/sched_setaffinity through the raw calls and glibc's
- * CPU_COUNT). Prints deterministic lines; the CPU count is printed as
+ * CPU_COUNT), and the ioctls every file takes (FIONBIO, FIOCLEX, FIONCLEX).
+ * Prints deterministic lines; the CPU count is printed as
  * "at least one", since the host has more than sysgate.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -70,5 +73,24 @@ int main(void)
     show("sched_setaffinity to CPU 0", sched_setaffinity(0, sizeof set, &set));
     CPU_ZERO(&set);
     show("sched_setaffinity to no CPU", sched_setaffinity(0, sizeof set, &set));
+
+    /* The ioctls every file takes, whatever its driver. */
+    int p[2];
+    pipe(p);
+    int on = 1, off = 0;
+    show("FIONBIO on", ioctl(p[0], FIONBIO, &on));
+    printf("O_NONBLOCK after FIONBIO on: %d\n", (fcntl(p[0], F_GETFL) & O_NONBLOCK) != 0);
+    char c;
+    show("read of an empty non-blocking pipe", read(p[0], &c, 1));
+    show("FIONBIO off", ioctl(p[0], FIONBIO, &off));
+    printf("O_NONBLOCK after FIONBIO off: %d\n", (fcntl(p[0], F_GETFL) & O_NONBLOCK) != 0);
+    show("FIONBIO with a bad pointer", ioctl(p[0], FIONBIO, (int *)8));
+    show("FIOCLEX", ioctl(p[1], FIOCLEX));
+    printf("FD_CLOEXEC after FIOCLEX: %d\n", fcntl(p[1], F_GETFD) & FD_CLOEXEC);
+    show("FIONCLEX", ioctl(p[1], FIONCLEX));
+    printf("FD_CLOEXEC after FIONCLEX: %d\n", fcntl(p[1], F_GETFD) & FD_CLOEXEC);
+    int devnull = open("/dev/null", O_RDONLY);
+    show("FIONBIO on /dev/null", ioctl(devnull, FIONBIO, &on));
+    show("TCGETS on a pipe", ioctl(p[0], TCGETS, &on));
     return 0;
 }
