@@ -67,9 +67,9 @@ test_flock_i386() { differential $I386/flock; }
 test_waiting_glibc() { differential $GLIBC/waiting; }
 test_waiting_musl() { differential $MUSL/waiting; }
 test_waiting_i386() { differential $I386/waiting; }
-test_madvise_affinity_glibc() { differential $GLIBC/sysmisc; }
-test_madvise_affinity_musl() { differential $MUSL/sysmisc; }
-test_madvise_affinity_i386() { differential $I386/sysmisc; }
+test_madvise_affinity_ioctl_glibc() { differential $GLIBC/sysmisc; }
+test_madvise_affinity_ioctl_musl() { differential $MUSL/sysmisc; }
+test_madvise_affinity_ioctl_i386() { differential $I386/sysmisc; }
 
 test_pc_machine_runs_hello() {
     host_run $GLIBC/hello pc
