@@ -11,6 +11,7 @@
 #include "fs.h"
 #include "refcount.h"
 #include "rw.h"
+#include "time.h"
 #include "types.h"
 #include "wait.h"
 
@@ -75,7 +76,6 @@
 #define SOCK_DEFAULT_BUF 212992 /* net.core.wmem_default, rmem_default */
 #define SOCK_MAX_BUF 212992     /* net.core.wmem_max, rmem_max */
 #define SOMAXCONN 4096
-#define SOCK_NSEC_PER_SEC 1000000000l
 
 enum socket_state { SS_UNCONNECTED, SS_CONNECTING, SS_CONNECTED, SS_DISCONNECTING };
 

@@ -2,6 +2,7 @@
 #define SYSGATE_TIME_H
 
 #include "types.h"
+#include "vdso_data.h" /* NSEC_PER_SEC, one definition for the kernel and the vDSOs */
 
 void time_init(void);
 /* Sets CLOCK_REALTIME to `now_ns` since the epoch, from this moment on. */

@@ -526,9 +526,9 @@ long sys_recvmmsg(int fd, void __user *vec, u32 vlen, u32 flags, struct timespec
         struct timespec_k ts;
         if (copy_from_user(&ts, timeout, sizeof(ts)))
             return -EFAULT;
-        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= SOCK_NSEC_PER_SEC)
+        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
             return -EINVAL;
-        ns = ts.tv_sec * SOCK_NSEC_PER_SEC + ts.tv_nsec;
+        ns = ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
     }
     return do_recvmmsg(fd, vec, vlen, flags, ns, false);
 }

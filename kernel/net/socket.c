@@ -274,18 +274,18 @@ static int timeout_from_option(const void *value, u32 len, bool compat, u64 *out
     }
     /* Whole jiffies, rounded up, as Linux keeps it (and getsockopt shows). */
     u64 usec_per_jiffy = COARSE_CLOCK_RESOLUTION_NS / NSEC_PER_USEC;
-    *out = (u64)sec * SOCK_NSEC_PER_SEC + (((u64)usec + usec_per_jiffy - 1) / usec_per_jiffy) * COARSE_CLOCK_RESOLUTION_NS;
+    *out = (u64)sec * NSEC_PER_SEC + (((u64)usec + usec_per_jiffy - 1) / usec_per_jiffy) * COARSE_CLOCK_RESOLUTION_NS;
     return 0;
 }
 
 static u32 timeout_to_option(u64 ns, bool compat, void *value)
 {
     if (compat) {
-        struct timeval_32 tv = {(s32)(ns / SOCK_NSEC_PER_SEC), (s32)(ns % SOCK_NSEC_PER_SEC / NSEC_PER_USEC)};
+        struct timeval_32 tv = {(s32)(ns / NSEC_PER_SEC), (s32)(ns % NSEC_PER_SEC / NSEC_PER_USEC)};
         memcpy(value, &tv, sizeof(tv));
         return sizeof(tv);
     }
-    struct timeval_64 tv = {(s64)(ns / SOCK_NSEC_PER_SEC), (s64)(ns % SOCK_NSEC_PER_SEC / NSEC_PER_USEC)};
+    struct timeval_64 tv = {(s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC / NSEC_PER_USEC)};
     memcpy(value, &tv, sizeof(tv));
     return sizeof(tv);
 }

@@ -53,9 +53,9 @@ struct old_timespec32 {
 /* A recvmmsg timeout: -1 for none, else nanoseconds; -EFAULT or -EINVAL on a bad one. */
 static s64 timeout_ns(s64 sec, s64 nsec)
 {
-    if (sec < 0 || nsec < 0 || nsec >= SOCK_NSEC_PER_SEC)
+    if (sec < 0 || nsec < 0 || nsec >= NSEC_PER_SEC)
         return -EINVAL;
-    return sec * SOCK_NSEC_PER_SEC + nsec;
+    return sec * NSEC_PER_SEC + nsec;
 }
 
 long compat_sys_recvmmsg_time32(int fd, u32 vec, u32 vlen, u32 flags, u32 utimeout)
