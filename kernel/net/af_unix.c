@@ -900,6 +900,24 @@ static void copy_sender_addr(struct kmsg *msg, const struct unix_skb *skb)
     memcpy(msg->name, skb->addr.bytes, (size_t)skb->addr.len);
 }
 
+/* Nothing to receive: a pending error (reported once), the end (the peer
+ * shut down its sending side: 1), EAGAIN for a non-blocking call, or a sleep
+ * until something comes (0: look again). unix_lock is held. */
+static long wait_for_rx(struct socket *sock, struct unix_sock *u, u32 flags, u64 deadline, u64 timeout)
+{
+    if (u->err) {
+        long err = -u->err;
+        u->err = 0;
+        return err;
+    }
+    if (u->shutdown & RCV_SHUTDOWN)
+        return 1;
+    if (socket_nonblocking(sock, flags))
+        return -EAGAIN;
+    int e = wait_sleep(&u->wait, &unix_lock, deadline);
+    return e ? socket_sleep_errno(e, timeout) : 0;
+}
+
 static long stream_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flags)
 {
     struct unix_sock *u = unix_sk(sock);
@@ -931,20 +949,9 @@ static long stream_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 f
         if (!skb) {
             if (copied >= target)
                 break;
-            if (u->err) {
-                err = -u->err;
-                u->err = 0;
-                break;
-            }
-            if (u->shutdown & RCV_SHUTDOWN)
-                break;
-            if (socket_nonblocking(sock, flags)) {
-                err = -EAGAIN;
-                break;
-            }
-            int e = wait_sleep(&u->wait, &unix_lock, deadline);
-            if (e) {
-                err = socket_sleep_errno(e, timeout);
+            long waited = wait_for_rx(sock, u, flags, deadline, timeout);
+            if (waited) {
+                err = waited < 0 ? waited : 0;
                 break;
             }
             if (peek)
@@ -1000,20 +1007,9 @@ static long dgram_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 fl
     u64 timeout = sock->rcvtimeo_ns, deadline = socket_deadline(timeout);
     long err = 0;
     while (!u->rx_head) {
-        if (u->err) {
-            err = -u->err;
-            u->err = 0;
-            break;
-        }
-        if (u->shutdown & RCV_SHUTDOWN)
-            break;
-        if (socket_nonblocking(sock, flags)) {
-            err = -EAGAIN;
-            break;
-        }
-        int e = wait_sleep(&u->wait, &unix_lock, deadline);
-        if (e) {
-            err = socket_sleep_errno(e, timeout);
+        long waited = wait_for_rx(sock, u, flags, deadline, timeout);
+        if (waited) {
+            err = waited < 0 ? waited : 0;
             break;
         }
     }
