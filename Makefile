@@ -56,6 +56,7 @@ I386_TESTS := \
 	mmapfile \
 	mounts \
 	mremap \
+	procfs \
 	procs \
 	resources \
 	restart \
