@@ -53,6 +53,7 @@ I386_TESTS := \
 	iamtest \
 	jobstop \
 	malloc_stress \
+	memory \
 	mmapfile \
 	mounts \
 	mremap \
