@@ -59,6 +59,7 @@ I386_TESTS := \
 	mremap \
 	procfs \
 	procs \
+	reclocks \
 	resources \
 	restart \
 	robust \

@@ -1,7 +1,9 @@
 /* dup, dup2, dup3 and fcntl. */
+#include "compat.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
+#include "posix_lock.h"
 #include "proc.h"
 
 /* A new descriptor for f at min_fd or above, with a reference of its own. */
@@ -62,6 +64,15 @@ long sys_dup2(int oldfd, int newfd)
 #define F_SETFD 2
 #define F_GETFL 3
 #define F_SETFL 4
+#define F_GETLK 5
+#define F_SETLK 6
+#define F_SETLKW 7
+#define F_GETLK64 12 /* i386's fcntl64: a struct flock64 */
+#define F_SETLK64 13
+#define F_SETLKW64 14
+#define F_OFD_GETLK 36
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
 /* The status flags F_SETFL may change; the access mode and creation flags stay. */
@@ -85,6 +96,25 @@ static long fcntl_file(struct file *f, int fd, unsigned cmd, u64 arg)
     case F_SETFL:
         f->flags = (f->flags & ~SETFL_MASK) | ((u32)arg & SETFL_MASK);
         return 0;
+    case F_GETLK:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_POSIX_GET, false);
+    case F_SETLK:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_POSIX_SET, false);
+    case F_SETLKW:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_POSIX_SETW, false);
+    case F_GETLK64:
+    case F_SETLK64:
+    case F_SETLKW64:
+        if (!in_compat_syscall())
+            return -EINVAL; /* 32-bit programs' commands */
+        return fcntl_lock(f, cmd, (void __user *)arg,
+                          cmd == F_GETLK64 ? LOCK_POSIX_GET : cmd == F_SETLK64 ? LOCK_POSIX_SET : LOCK_POSIX_SETW, true);
+    case F_OFD_GETLK:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_OFD_GET, true);
+    case F_OFD_SETLK:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_OFD_SET, true);
+    case F_OFD_SETLKW:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_OFD_SETW, true);
     default:
         return -EINVAL;
     }
@@ -98,4 +128,13 @@ long sys_fcntl(int fd, unsigned cmd, u64 arg)
     long ret = fcntl_file(f, fd, cmd, arg);
     fdput(f);
     return ret;
+}
+
+/* i386's old fcntl (55): the struct flock64 commands are fcntl64's only. */
+long compat_sys_fcntl(int fd, unsigned cmd, u32 arg)
+{
+    if (cmd == F_GETLK64 || cmd == F_SETLK64 || cmd == F_SETLKW64 || cmd == F_OFD_GETLK || cmd == F_OFD_SETLK ||
+        cmd == F_OFD_SETLKW)
+        return -EINVAL;
+    return sys_fcntl(fd, cmd, arg);
 }

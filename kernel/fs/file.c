@@ -11,6 +11,7 @@
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
+#include "posix_lock.h"
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
@@ -42,6 +43,7 @@ void file_put(struct file *f)
         return;
     if (f->inode->flocks)
         flock_release(f);
+    ofd_locks_remove(f);
     if (f->epitems)
         eventpoll_release_file(f);
     if (f->ops && f->ops->release)
@@ -93,6 +95,14 @@ int fd_install(struct file *f, int min_fd, bool cloexec)
     return -EMFILE;
 }
 
+/* A descriptor of `files` let go of f: the process's record locks on the file
+ * go with any of its descriptors (POSIX's rule), then the descriptor's reference. */
+static void descriptor_closed(struct files *files, struct file *f)
+{
+    posix_locks_remove(f->inode, files);
+    file_put(f);
+}
+
 int fd_close(int fd)
 {
     struct files *files = current_task()->files;
@@ -104,7 +114,7 @@ int fd_close(int fd)
     spin_unlock_irqrestore(&files->lock, flags);
     if (!f)
         return -EBADF;
-    file_put(f); /* the descriptor's reference; calls using the file hold their own */
+    descriptor_closed(files, f); /* calls using the file hold their own references */
     return 0;
 }
 
@@ -126,7 +136,7 @@ void files_put(struct files *files)
         return;
     for (int fd = 0; fd < MAX_FDS; fd++)
         if (files->fd[fd])
-            file_put(files->fd[fd]);
+            descriptor_closed(files, files->fd[fd]);
     kfree(files);
 }
 
@@ -160,7 +170,7 @@ void files_close_on_exec(struct files *files)
         }
         spin_unlock_irqrestore(&files->lock, flags);
         if (f)
-            file_put(f);
+            descriptor_closed(files, f);
     }
     memset(files->cloexec, 0, sizeof(files->cloexec));
 }
@@ -192,6 +202,6 @@ int fd_install_at(struct file *f, int fd, bool cloexec)
     set_cloexec_locked(files, fd, cloexec);
     spin_unlock_irqrestore(&files->lock, flags);
     if (old)
-        file_put(old);
+        descriptor_closed(files, old);
     return fd;
 }

@@ -196,6 +196,8 @@ struct inode {
     struct pipe *pipe;         /* a FIFO's while it is open; an anonymous pipe's */
     struct flock_holder *flocks; /* flock(2) holders (fs/flock.c) */
     struct wait_queue flock_waiters;
+    struct file_lock *posix_locks; /* fcntl record and OFD locks (fs/posix_lock.c) */
+    struct wait_queue posix_waiters;
     use_count_t refs;          /* open files and mappings of it, mounts on or of it, current directories, children */
 };
 
