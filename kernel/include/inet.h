@@ -76,7 +76,8 @@ struct inet_sock {
     int state;                 /* enum tcp_state */
     struct inet_endpoint local, remote;
     bool bound;                /* in its protocol's port table, holding local.port */
-    bool port_locked;          /* bound by bind(): a disconnect keeps the port */
+    bool port_locked;          /* bound by bind() to a port: a disconnect keeps it */
+    bool addr_locked;          /* bound by bind() to an address: a disconnect keeps it */
     bool reuse;                /* SO_REUSEADDR when it bound */
     bool v6only;               /* IPV6_V6ONLY */
     bool timewait;             /* a struct tcp_timewait */
@@ -93,7 +94,8 @@ struct inet_sock {
 
 struct inet_port_table {
     const char *name;
-    struct inet_sock *chains[256];
+    u32 rover;                 /* where the search for an ephemeral port goes on */
+    struct inet_sock *chains[1024];
 };
 
 extern struct spinlock inet_lock;

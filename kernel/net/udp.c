@@ -21,6 +21,7 @@
 #define SIOCINQ 0x541B
 #define SIOCOUTQ 0x5411
 #define MSG_ERRQUEUE 0x2000
+#define UDP_CORK 1
 #define POLLWRBAND 0x200
 
 struct udp_dgram {
@@ -64,6 +65,9 @@ static void disconnect(struct udp_sock *u)
     memset(&u->inet.remote, 0, sizeof(u->inet.remote));
     if (!u->inet.port_locked) {
         inet_port_unbind(&udp_ports, &u->inet);
+        u->inet.local.port = 0;
+    }
+    if (!u->inet.addr_locked) {
         memset(u->inet.local.addr, 0, INET_ADDR_LEN);
         if (u->inet.family == AF_INET)
             inet_addr_set_v4(u->inet.local.addr, 0);
@@ -334,8 +338,14 @@ static int udp_setsockopt(struct socket *sock, int level, int name, const void *
 
 static int udp_getsockopt(struct socket *sock, int level, int name, void *value, u32 *len)
 {
-    if (level == SOL_UDP)
-        return -ENOPROTOOPT;
+    if (level == SOL_UDP) {
+        if (name != UDP_CORK)
+            return -ENOPROTOOPT;
+        int corked = 0; /* MSG_MORE and UDP_CORK are not kept: every send is a datagram */
+        *len = MIN(*len, (u32)sizeof(corked));
+        memcpy(value, &corked, *len);
+        return 0;
+    }
     return inet_getsockopt(sock, level, name, value, len);
 }
 
