@@ -192,6 +192,10 @@ static size_t link_self_net(struct task *t, char *buf, size_t size)
 static size_t link_exe(struct task *t, char *buf, size_t size) { return strlcpy(buf, t->exe_path, size); }
 
 static const struct proc_entry net_entries[] = {
+    {"tcp", S_IFREG | 0444, .show = tcp4_proc_show},
+    {"tcp6", S_IFREG | 0444, .show = tcp6_proc_show},
+    {"udp", S_IFREG | 0444, .show = udp4_proc_show},
+    {"udp6", S_IFREG | 0444, .show = udp6_proc_show},
 };
 static const struct proc_dir net_dir = PROC_DIR(NET_DIR_ID, net_entries);
 

@@ -162,12 +162,6 @@ void inet_show_endpoint(struct seq_buf *m, const struct inet_endpoint *ep, bool 
 
 int tcp_create(struct socket *sock, int family);
 int udp_create(struct socket *sock, int family);
-void inet_init(void);
 
-struct task;
-void tcp4_proc_show(struct task *t, struct seq_buf *s);
-void tcp6_proc_show(struct task *t, struct seq_buf *s);
-void udp4_proc_show(struct task *t, struct seq_buf *s);
-void udp6_proc_show(struct task *t, struct seq_buf *s);
 
 #endif

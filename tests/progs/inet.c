@@ -32,6 +32,7 @@
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -1036,6 +1037,128 @@ static void readiness(void)
     close(l);
 }
 
+/* ---- /proc/net ---- */
+
+struct known {
+    const char *name;
+    int port;
+    unsigned long ino;
+};
+
+static const char *known_port(const struct known *k, int n, int port)
+{
+    if (!port)
+        return "0";
+    for (int i = 0; i < n; i++)
+        if (k[i].port == port)
+            return k[i].name;
+    return NULL;
+}
+
+static const char *known_ino(const struct known *k, int n, unsigned long ino)
+{
+    if (!ino)
+        return "0";
+    for (int i = 0; i < n; i++)
+        if (k[i].ino == ino)
+            return k[i].name;
+    return "another";
+}
+
+static int compare_lines(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The file's header as it is, then the lines of our sockets, sorted, with
+ * their ports and inodes named (the rest of the host's sockets left out). */
+static void show_proc_net(const char *path, const struct known *k, int n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("%s: errno %d\n", path, errno);
+        return;
+    }
+    char line[512];
+    char *lines[64];
+    int count = 0;
+    if (fgets(line, sizeof(line), f))
+        printf("%s (%zu): %s", path, strlen(line), line);
+    while (fgets(line, sizeof(line), f) && count < 64) {
+        char local[40], remote[40];
+        unsigned lport, rport, state, tx, rx, tr, uid;
+        unsigned long ino;
+        if (sscanf(line, "%*d: %39[0-9A-F]:%X %39[0-9A-F]:%X %X %X:%X %X:%*X %*X %u %*d %lu", local, &lport, remote,
+                   &rport, &state, &tx, &rx, &tr, &uid, &ino) != 10)
+            continue;
+        const char *ln = known_port(k, n, (int)lport), *rn = known_port(k, n, (int)rport);
+        if (!ln || !rn || !strcmp(ln, "0"))
+            continue;
+        char out[256];
+        int len = snprintf(out, sizeof(out), "%s:%s %s:%s st %02X tx %X rx %X tr %X uid %u inode %s", local, ln, remote,
+                           rn, state, tx, rx, tr, uid, known_ino(k, n, ino));
+        if (strlen(local) == 8) /* IPv4's lines are padded to a width */
+            snprintf(out + len, sizeof(out) - (size_t)len, " (%zu)", strlen(line));
+        lines[count++] = strdup(out);
+    }
+    fclose(f);
+    qsort(lines, (size_t)count, sizeof(lines[0]), compare_lines);
+    for (int i = 0; i < count; i++) {
+        printf("  %s\n", lines[i]);
+        free(lines[i]);
+    }
+}
+
+static unsigned long ino_of(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) < 0 ? 0 : (unsigned long)st.st_ino;
+}
+
+static void proc_net(void)
+{
+    printf("-- /proc/net\n");
+    union addr la, la6, a;
+    int l = listener(AF_INET, 5, &la);
+    int c = connect_to(AF_INET, &la), s = accept(l, NULL, NULL);
+    send(c, "abc", 3, 0);
+    int tw_client = connect_to(AF_INET, &la), tw_server = accept(l, NULL, NULL);
+    int fw_client = connect_to(AF_INET, &la), fw_server = accept(l, NULL, NULL);
+    int embryo_client = connect_to(AF_INET, &la); /* never accepted */
+    send(embryo_client, "ab", 2, 0);
+    int tw_port = local_port(tw_client);
+    close(tw_client); /* closed first: TIME_WAIT once the server closes too */
+    close(tw_server);
+    shutdown(fw_client, SHUT_WR); /* half-closed: FIN_WAIT2 and CLOSE_WAIT */
+    char buf[4];
+    recv(fw_server, buf, sizeof(buf), 0);
+    int l6 = listener(AF_INET6, 5, &la6);
+    int u = socket(AF_INET, SOCK_DGRAM, 0), u6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    bind(u, &a.sa, make_addr(&a, AF_INET, "lo", 0));
+    bind(u6, &a.sa, make_addr(&a, AF_INET6, "::", 0));
+    union addr ua = name_of(u, false, NULL);
+    sendto(u, "x", 1, 0, &ua.sa, sizeof(ua.in));
+    int uc = socket(AF_INET6, SOCK_DGRAM, 0);
+    connect(uc, &a.sa, make_addr(&a, AF_INET6, "::1", local_port(u6)));
+    struct known k[] = {
+        {"L", port_of(&la), ino_of(l)},
+        {"C", local_port(c), ino_of(c)},
+        {"S", -1, ino_of(s)},
+        {"E", local_port(embryo_client), ino_of(embryo_client)},
+        {"T", tw_port, 0},
+        {"F", local_port(fw_client), ino_of(fw_client)},
+        {"G", -1, ino_of(fw_server)},
+        {"L6", port_of(&la6), ino_of(l6)},
+        {"U", local_port(u), ino_of(u)},
+        {"U6", local_port(u6), ino_of(u6)},
+        {"UC", local_port(uc), ino_of(uc)},
+    };
+    int n = (int)(sizeof(k) / sizeof(k[0]));
+    show_proc_net("/proc/net/tcp", k, n);
+    show_proc_net("/proc/net/tcp6", k, n);
+    show_proc_net("/proc/net/udp", k, n);
+    show_proc_net("/proc/net/udp6", k, n);
+    close(c), close(s), close(embryo_client), close(fw_client), close(fw_server), close(l), close(l6);
+    close(u), close(u6), close(uc);
+}
+
 /* ---- bulk data, checksummed ---- */
 
 static unsigned char pattern(uint64_t i, unsigned seed) { return (unsigned char)((i * 2654435761u) >> 13 ^ seed); }
@@ -1346,6 +1469,7 @@ int main(int argc, char **argv)
     port_sharing();
     dual_stack();
     udp_dual_stack();
+    proc_net();
     printf("SIGPIPEs in all: %d\n", sigpipes);
     return 0;
 }
