@@ -1129,6 +1129,8 @@ static void proc_net(void)
     shutdown(fw_client, SHUT_WR); /* half-closed: FIN_WAIT2 and CLOSE_WAIT */
     char buf[4];
     recv(fw_server, buf, sizeof(buf), 0);
+    send(fw_server, "k", 1, 0); /* its segment acknowledges the FIN: Linux may delay an ACK alone */
+    recv(fw_client, buf, sizeof(buf), 0);
     int l6 = listener(AF_INET6, 5, &la6);
     int u = socket(AF_INET, SOCK_DGRAM, 0), u6 = socket(AF_INET6, SOCK_DGRAM, 0);
     bind(u, &a.sa, make_addr(&a, AF_INET, "lo", 0));
