@@ -703,6 +703,7 @@ static void tcp_release(struct socket *sock)
     u64 irq = spin_lock_irqsave(&inet_lock);
     sock->sk = NULL;
     t->inet.sock = NULL;
+    t->inet.reuse = sock->reuseaddr; /* what its TIME_WAIT will go by */
     bool unread = t->rx_bytes != 0;
     struct tcp_buf *rx = rx_take_all(t);
     switch (t->inet.state) {
