@@ -99,6 +99,10 @@ static long next_pid(struct task *t, long from)
 /* ---- the tree ---- */
 
 static const struct proc_entry net_entries[] = {
+    {"tcp", S_IFREG | 0444, .show = tcp4_proc_show},
+    {"tcp6", S_IFREG | 0444, .show = tcp6_proc_show},
+    {"udp", S_IFREG | 0444, .show = udp4_proc_show},
+    {"udp6", S_IFREG | 0444, .show = udp6_proc_show},
 };
 static const struct proc_dir net_dir = PROC_DIR(net_entries);
 
