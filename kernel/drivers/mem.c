@@ -41,6 +41,8 @@ static const struct file_ops zero_ops = {.read = zero_read, .write = sink_write}
 static const struct file_ops full_ops = {.read = zero_read, .write = full_write};
 static const struct file_ops random_ops = {.read = random_read, .write = sink_write};
 
+extern const struct file_ops devkmsg_ops; /* drivers/kmsg.c */
+
 void mem_devices_init(void)
 {
     char_device_register(DEV_NULL, &null_ops);
@@ -48,4 +50,5 @@ void mem_devices_init(void)
     char_device_register(DEV_FULL, &full_ops);
     char_device_register(DEV_RANDOM, &random_ops);
     char_device_register(DEV_URANDOM, &random_ops);
+    char_device_register(DEV_KMSG, &devkmsg_ops); /* Linux's mem driver has /dev/kmsg too */
 }
