@@ -51,10 +51,12 @@ I386_TESTS := \
 	hello \
 	iamtest \
 	jobstop \
+	klog \
 	malloc_stress \
 	mmapfile \
 	mounts \
 	mremap \
+	msr \
 	procs \
 	resources \
 	restart \
