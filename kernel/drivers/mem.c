@@ -1,6 +1,7 @@
 /* /dev/null, /dev/zero, /dev/full, /dev/random and /dev/urandom. */
 #include "errno.h"
 #include "fs.h"
+#include "printk.h"
 #include "lib.h"
 #include "random.h"
 #include "tty.h"
@@ -40,8 +41,6 @@ static const struct file_ops null_ops = {.read = null_read, .write = sink_write}
 static const struct file_ops zero_ops = {.read = zero_read, .write = sink_write};
 static const struct file_ops full_ops = {.read = zero_read, .write = full_write};
 static const struct file_ops random_ops = {.read = random_read, .write = sink_write};
-
-extern const struct file_ops devkmsg_ops; /* drivers/kmsg.c */
 
 void mem_devices_init(void)
 {

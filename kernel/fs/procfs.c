@@ -17,6 +17,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
+#include "printk.h"
 #include "proc.h"
 #include "seq_buf.h"
 #include "time.h"
@@ -159,6 +160,7 @@ struct proc_entry {
     void (*show)(struct task *t, struct seq_buf *s);            /* a file: its text */
     size_t (*get_link)(struct task *t, char *buf, size_t size); /* a link: its target */
     const struct proc_dir *dir;                                 /* a directory: its entries */
+    const struct file_ops *fops; /* a file that is no generated text: its own operations (/proc/kmsg) */
 };
 
 /* A directory's entries; `id` keeps its entries' inode numbers apart from
@@ -202,6 +204,7 @@ static const struct proc_entry root_entries[] = {
     {"mounts", S_IFREG | 0444, .show = show_mounts},
     {"self", S_IFLNK | 0777, .get_link = link_self},
     {"net", S_IFLNK | 0777, .get_link = link_self_net},
+    {"kmsg", S_IFREG | 0400, .fops = &proc_kmsg_ops},
 };
 static const struct proc_dir root_dir = PROC_DIR(ROOT_DIR_ID, root_entries);
 
@@ -321,7 +324,7 @@ static struct inode *proc_inode(struct inode *parent, const struct proc_dir *dir
         inode->iops = &proc_link_iops;
     } else {
         /* the size stays 0, as Linux reports */
-        inode->fops = dir == &pid_dir ? &proc_file_fops : &proc_entry_fops;
+        inode->fops = entry->fops ? entry->fops : dir == &pid_dir ? &proc_file_fops : &proc_entry_fops;
     }
     inode_set_parent(inode, parent);
     return inode;

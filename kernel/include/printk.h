@@ -73,6 +73,10 @@ long do_syslog(int type, char __user *buf, int len, bool from_proc);
 #define SYSLOG_ACTION_OPEN 1
 #define SYSLOG_ACTION_READ 2
 #define SYSLOG_ACTION_SIZE_UNREAD 9
+/* /dev/kmsg and /proc/kmsg (drivers/kmsg.c). */
+struct file_ops;
+extern const struct file_ops devkmsg_ops, proc_kmsg_ops;
+
 /* Where READ_ALL starts: the first record after the last clear (/dev/kmsg's SEEK_DATA). */
 u64 syslog_clear_seq(void);
 
