@@ -31,6 +31,7 @@
 #define CONSOLE_LOGLEVEL_QUIET 4  /* "quiet": errors only */
 #define CONSOLE_LOGLEVEL_DEFAULT 5 /* sysgate's default: warnings and errors */
 #define CONSOLE_LOGLEVEL_DEBUG 10 /* sysgate.verbose or "debug": everything */
+#define CONSOLE_LOGLEVEL_MOTORMOUTH 15 /* a dying kernel's last words */
 
 struct log_record {
     u64 seq;
@@ -62,6 +63,8 @@ void printk_emit(int facility, int level, char *text, size_t len);
 
 /* The console level (printk.c); syslog(2) changes it. */
 extern int console_loglevel;
+/* An oops or a panic: whatever the console level was, the console shows it (Linux's console_verbose). */
+void console_verbose(void);
 /* Reads loglevel=, quiet, debug and sysgate.verbose from the command line
  * and logs the banner. */
 void printk_init(void);

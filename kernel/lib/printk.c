@@ -41,7 +41,8 @@ static void vkprintf(const char *fmt, va_list ap)
         level = fmt[1] - '0';
         fmt += 2;
     }
-    char text[LOG_RECORD_MAX + 1];
+    /* At most LOG_RECORD_MAX - 1 characters, as Linux keeps, and room for the console's newline. */
+    char text[LOG_RECORD_MAX];
     int n = vsnprintf(text, sizeof(text), fmt, ap);
     printk_emit(LOG_FACILITY_KERN, level, text, MIN((size_t)n, sizeof(text) - 1));
 }
@@ -67,9 +68,12 @@ void printk_init(void)
     kprintf(KERN_INFO "Command line: %s\n", kernel_cmdline);
 }
 
+void console_verbose(void) { console_loglevel = CONSOLE_LOGLEVEL_MOTORMOUTH; }
+
 noreturn void panic(const char *fmt, ...)
 {
     cli();
+    console_verbose();
     char message[256];
     va_list ap;
     va_start(ap, fmt);
