@@ -75,6 +75,12 @@ test_rdmsr_shows_the_gates() {
     tail -1 "$T/out" | grep -q '^crw------- .* 202, *0 ' || { show_run; fail "not a root-only node 202,0"; }
 }
 
+test_rdmsr_all_cpus() {
+    sg_run /bin/busybox sh -c 'rdmsr -a 0xc0000082'
+    expect_status 0 || return 1
+    [ "$(cat "$T/out")" = "CPU 0: $(kernel_symbol entry_syscall_64)" ] || { show_run; fail "rdmsr -a"; }
+}
+
 test_rdmsr_errors() {
     sg_run /bin/busybox sh -c 'rdmsr -p 1 0x10; echo "status $?"; rdmsr; echo "status $?";
         echo 12345678 | dd of=/dev/cpu/0/msr bs=8 seek=2 2>&1; echo "status $?"'
