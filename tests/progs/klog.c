@@ -127,7 +127,8 @@ struct record {
     char text[4 * RECORD_MAX + 2];
 };
 
-/* Parses "priority,seq,usec,flag[,more];text\n"; false when malformed. */
+/* Parses "priority,seq,usec,flag[,more];text\n", which Linux may follow with
+ * dictionary lines (" SUBSYSTEM=pci\n"); false when malformed. */
 static int parse_record(const char *line, size_t len, struct record *r)
 {
     if (len == 0 || line[len - 1] != '\n')
@@ -139,13 +140,21 @@ static int parse_record(const char *line, size_t len, struct record *r)
             return 0;
     if (flag != '-' && flag != 'c')
         return 0;
-    for (size_t i = (size_t)body; i < len - 1; i++)
-        if ((unsigned char)line[i] < ' ' || (unsigned char)line[i] >= 127)
+    const char *text = line + body, *end = line + len;
+    const char *newline = memchr(text, '\n', (size_t)(end - text));
+    for (const char *c = text; c < newline; c++)
+        if ((unsigned char)*c < ' ' || (unsigned char)*c >= 127)
             return 0; /* unprintable bytes come escaped */
-    size_t text_len = len - 1 - (size_t)body;
+    for (const char *dict = newline + 1; dict < end;) {
+        const char *dict_end = memchr(dict, '\n', (size_t)(end - dict));
+        if (dict[0] != ' ' || !memchr(dict, '=', (size_t)(dict_end - dict)))
+            return 0;
+        dict = dict_end + 1;
+    }
+    size_t text_len = (size_t)(newline - text);
     if (text_len >= sizeof(r->text))
         return 0;
-    memcpy(r->text, line + body, text_len);
+    memcpy(r->text, text, text_len);
     r->text[text_len] = 0;
     return 1;
 }
