@@ -26,6 +26,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +245,23 @@ static int next_record(int fd, struct record *r)
     return read_record(fd, r) == 1;
 }
 
+static void on_signal(int sig) { (void)sig; }
+
+static void catch_without_restart(int sig)
+{
+    struct sigaction action = {.sa_handler = on_signal}; /* no SA_RESTART */
+    sigaction(sig, &action, NULL);
+}
+
+/* Signals the child until it exits: one signal might come before it sleeps. */
+static void interrupt_until_exit(pid_t child, int *status)
+{
+    while (waitpid(child, status, WNOHANG) == 0) {
+        kill(child, SIGUSR1);
+        sched_yield();
+    }
+}
+
 static void kmsg_writing(void)
 {
     klog(SYSLOG_ACTION_CONSOLE_LEVEL, NULL, 1); /* the console stays quiet: the records are what is checked */
@@ -303,6 +322,34 @@ static void kmsg_writing(void)
     int status;
     waitpid(child, &status, 0);
     check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a sleeping reader gets the new record");
+
+    /* poll sleeps until a record comes too. */
+    child = fork();
+    if (child == 0) {
+        int fd = open("/dev/kmsg", O_RDONLY);
+        lseek(fd, 0, SEEK_END);
+        write(ready[1], "p", 1);
+        struct pollfd p = {fd, POLLIN, 0};
+        _exit(poll(&p, 1, -1) == 1 && p.revents == POLLIN ? 0 : 1);
+    }
+    read(ready[0], &byte, 1);
+    write_message("<6>poll wake", 12);
+    waitpid(child, &status, 0);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a sleeping poll wakes at the new record");
+
+    /* A signal ends the sleep: EINTR where the handler does not restart calls. */
+    child = fork();
+    if (child == 0) {
+        catch_without_restart(SIGUSR1);
+        int fd = open("/dev/kmsg", O_RDONLY);
+        lseek(fd, 0, SEEK_END);
+        write(ready[1], "s", 1);
+        char line[8192];
+        _exit(read(fd, line, sizeof line) == -1 && errno == EINTR ? 0 : 1);
+    }
+    read(ready[0], &byte, 1);
+    interrupt_until_exit(child, &status);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a signal ends a sleeping read: EINTR");
 
     /* Records a reader has not read are overwritten: POLLERR, then EPIPE once. */
     int old = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
@@ -377,6 +424,16 @@ static void syslog_reading(void)
     int status;
     waitpid(child, &status, 0);
     check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a sleeping READ gets the new message");
+    child = fork();
+    if (child == 0) {
+        catch_without_restart(SIGUSR1);
+        write(ready[1], "s", 1);
+        char line[200];
+        _exit(klog(SYSLOG_ACTION_READ, line, sizeof line) == -1 && errno == EINTR ? 0 : 1);
+    }
+    read(ready[0], &byte, 1);
+    interrupt_until_exit(child, &status);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a signal ends a sleeping READ: EINTR");
 
     /* READ_ALL into a short buffer: the newest whole lines that fit. */
     all = klog(SYSLOG_ACTION_READ_ALL, big, BIG);
