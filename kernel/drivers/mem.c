@@ -1,8 +1,9 @@
-/* /dev/null, /dev/zero, /dev/full, /dev/random and /dev/urandom. */
+/* /dev/null, /dev/zero, /dev/full, /dev/random and /dev/urandom (and the
+ * number of /dev/kmsg, whose driver is drivers/kmsg.c). */
 #include "errno.h"
 #include "fs.h"
-#include "printk.h"
 #include "lib.h"
+#include "printk.h"
 #include "random.h"
 #include "tty.h"
 #include "uaccess.h"
