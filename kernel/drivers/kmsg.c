@@ -60,6 +60,8 @@ static int devkmsg_open(struct inode *inode, struct file *f)
 static void devkmsg_release(struct file *f)
 {
     struct kmsg_reader *r = f->private;
+    if (!r)
+        return; /* its open failed */
     if (r->missed)
         kprintf(KERN_WARN "%s: %u output lines suppressed due to ratelimiting\n", current_task()->comm, r->missed);
     kfree(r);
