@@ -58,6 +58,7 @@ I386_TESTS := \
 	mounts \
 	mremap \
 	msr \
+	procfs \
 	procs \
 	resources \
 	restart \
