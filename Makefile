@@ -53,11 +53,13 @@ I386_TESTS := \
 	iamtest \
 	inet \
 	jobstop \
+	klog \
 	malloc_stress \
 	memory \
 	mmapfile \
 	mounts \
 	mremap \
+	msr \
 	procfs \
 	procs \
 	reclocks \

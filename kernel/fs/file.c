@@ -16,11 +16,11 @@
 #include "mm.h"
 #include "proc.h"
 
-struct file *file_open_inode(struct inode *inode, u32 flags)
+int file_open(struct inode *inode, u32 flags, struct file **out)
 {
     struct file *f = kzalloc(sizeof(*f));
     if (!f)
-        return NULL;
+        return -ENOMEM;
     f->inode = inode;
     /* The flags that act only at the open are not the file's (Linux's do_dentry_open):
      * F_GETFL and fdinfo never show them. */
@@ -28,11 +28,19 @@ struct file *file_open_inode(struct inode *inode, u32 flags)
     refcount_set(&f->refs, 1);
     f->ops = inode->fops;
     inode_get(inode);
-    if (f->ops && f->ops->open && f->ops->open(inode, f)) {
+    int err = f->ops && f->ops->open ? f->ops->open(inode, f) : 0;
+    if (err) {
         file_put(f);
-        return NULL;
+        return err;
     }
-    return f;
+    *out = f;
+    return 0;
+}
+
+struct file *file_open_inode(struct inode *inode, u32 flags)
+{
+    struct file *f;
+    return file_open(inode, flags, &f) ? NULL : f;
 }
 
 void file_get(struct file *f) { refcount_get(&f->refs); }

@@ -18,6 +18,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
+#include "printk.h"
 #include "proc.h"
 #include "proc_internal.h"
 #include "stat.h"
@@ -37,6 +38,7 @@ struct proc_entry {
     proc_show_fn *show;         /* a file: its text */
     proc_link_fn *get_link;     /* a link: its target */
     const struct proc_dir *dir; /* a directory: its entries */
+    const struct file_ops *fops; /* a file that is no generated text: its own operations (/proc/kmsg) */
 };
 
 /* Entries named by numbers: the first one from `from` on that exists now
@@ -215,6 +217,7 @@ static const struct proc_entry root_entries[] = {
     {"cmdline", S_IFREG | 0444, .show = proc_cmdline},
     {"cpuinfo", S_IFREG | 0444, .show = proc_cpuinfo},
     {"filesystems", S_IFREG | 0444, .show = proc_filesystems},
+    {"kmsg", S_IFREG | 0400, .fops = &proc_kmsg_ops},
     {"loadavg", S_IFREG | 0444, .show = proc_loadavg},
     {"meminfo", S_IFREG | 0444, .show = proc_meminfo},
     {"mounts", S_IFLNK | 0777, .get_link = link_self_mounts},
@@ -359,7 +362,7 @@ static struct inode *proc_inode(struct inode *parent, const struct proc_dir *in,
             inode->size = FD_LINK_SIZE;
     } else {
         /* the size stays 0, as Linux reports; a process's files have no mmap (ENODEV), the others refuse it */
-        inode->fops = pid ? &proc_file_fops : &proc_entry_fops;
+        inode->fops = entry && entry->fops ? entry->fops : pid ? &proc_file_fops : &proc_entry_fops;
     }
     inode_set_parent(inode, parent);
     return inode;

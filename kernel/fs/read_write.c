@@ -54,7 +54,12 @@ long sys_write(int fd, const char __user *buf, size_t len)
     return n;
 }
 
-static bool seekable(struct file *f) { return S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode); }
+/* What pread and pwrite accept: files with a position, and devices that are
+ * not streams (Linux's FMODE_PREAD: /dev/zero, /dev/cpu/N/msr; not a tty). */
+static bool seekable(struct file *f)
+{
+    return S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode) || (S_ISCHR(f->inode->mode) && !f->ops->stream);
+}
 
 /* pread64 and pwrite64: at an offset, leaving the file position alone. */
 static long positioned_io(int fd, char __user *buf, size_t len, s64 offset, bool writing)

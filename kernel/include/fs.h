@@ -328,6 +328,9 @@ size_t symlink_target(struct inode *link, char *buf, size_t size);
 
 /* A new open file with one reference, the caller's. */
 struct file *file_open_inode(struct inode *inode, u32 flags);
+/* The same, saying why not: 0, -ENOMEM, or the error of the driver's open
+ * (ENXIO for a device no driver claims). */
+int file_open(struct inode *inode, u32 flags, struct file **out);
 /* The last put releases the file: its flocks, its driver's state (a pipe end
  * closes here, not when a descriptor does), its inode reference. */
 void file_put(struct file *f);
