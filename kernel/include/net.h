@@ -77,6 +77,10 @@
 #define SOCK_MAX_BUF 212992     /* net.core.wmem_max, rmem_max */
 #define SOMAXCONN 4096
 
+/* The kernel's own errno, never returned to a program: a family's ioctl does
+ * not know the command, which then goes to the interface ioctls (netdev_ioctl). */
+#define ENOIOCTLCMD 515
+
 enum socket_state { SS_UNCONNECTED, SS_CONNECTING, SS_CONNECTED, SS_DISCONNECTING };
 
 struct ucred {

@@ -1108,7 +1108,7 @@ static long unix_ioctl(struct socket *sock, unsigned cmd, u64 arg)
 {
     struct unix_sock *u = unix_sk(sock);
     if (cmd != SIOCINQ && cmd != SIOCOUTQ)
-        return -ENOTTY;
+        return -ENOIOCTLCMD;
     u64 irq = spin_lock_irqsave(&unix_lock);
     int amount;
     long err = 0;
