@@ -17,6 +17,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
+#include "netdev.h"
 #include "proc.h"
 #include "seq_buf.h"
 #include "time.h"
@@ -192,6 +193,10 @@ static size_t link_self_net(struct task *t, char *buf, size_t size)
 static size_t link_exe(struct task *t, char *buf, size_t size) { return strlcpy(buf, t->exe_path, size); }
 
 static const struct proc_entry net_entries[] = {
+    {"dev", S_IFREG | 0444, .show = netdev_proc_show},
+    {"if_inet6", S_IFREG | 0444, .show = netdev_if_inet6_show},
+    {"route", S_IFREG | 0444, .show = netdev_route_show},
+    {"unix", S_IFREG | 0444, .show = unix_proc_show},
 };
 static const struct proc_dir net_dir = PROC_DIR(NET_DIR_ID, net_entries);
 

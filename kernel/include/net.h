@@ -160,6 +160,10 @@ struct socket {
 typedef int (*net_family_create)(struct socket *sock, int protocol);
 void net_family_register(int family, net_family_create create);
 void af_unix_init(void);
+struct seq_buf;
+struct task;
+/* /proc/net/unix: every AF_UNIX socket, in Linux's format. */
+void unix_proc_show(struct task *t, struct seq_buf *s);
 
 /* A new socket with its file (file_flags: O_NONBLOCK), or NULL and *err. */
 struct socket *socket_create_file(int family, int type, int protocol, u32 file_flags, int *err);
