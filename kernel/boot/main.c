@@ -301,6 +301,7 @@ void kmain(u64 start_info_phys)
     procfs_init();
     af_unix_init();
     netdev_init();
+    icmp_init();
     mount_boot("/dev", "devtmpfs", "devtmpfs");
     mount_boot("/proc", "proc", "proc");
     syscall_gate_init();

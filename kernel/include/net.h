@@ -160,6 +160,11 @@ struct socket {
 typedef int (*net_family_create)(struct socket *sock, int protocol);
 void net_family_register(int family, net_family_create create);
 void af_unix_init(void);
+/* ICMP sockets (net/icmp.c): AF_INET's create calls icmp_create for
+ * (SOCK_DGRAM or SOCK_RAW, IPPROTO_ICMP); icmp_init registers AF_INET for
+ * ICMP alone when no other create function has. */
+int icmp_create(struct socket *sock, int type, int protocol);
+void icmp_init(void);
 struct seq_buf;
 struct task;
 /* /proc/net/unix: every AF_UNIX socket, in Linux's format. */
