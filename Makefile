@@ -56,6 +56,7 @@ I386_TESTS := \
 	mmapfile \
 	mounts \
 	mremap \
+	netdev \
 	procs \
 	resources \
 	restart \
