@@ -1,5 +1,6 @@
 # The network as tools see it: lo and the interface ioctls, /proc/net, ICMP
-# echo through ping and raw sockets, and busybox's ping and netstat on top.
+# and ICMPv6 echo through ping and raw sockets, and busybox's ping, ping6 and
+# netstat on top.
 #
 # The host side runs in a network namespace of its own, made for the test
 # (unshare --net): there, as on sysgate, lo is the only interface, its
@@ -40,6 +41,12 @@ test_nettools_icmp_sockets_glibc() { in_own_network_namespace $GLIBC/netdev ping
 test_nettools_icmp_sockets_musl() { in_own_network_namespace $MUSL/netdev ping; }
 test_nettools_icmp_sockets_i386() { in_own_network_namespace $I386/netdev ping; }
 
+# The same over IPv6 on ::1: the kernel's checksums, ICMP6_FILTER, the hop
+# limit and packet information as control messages, what each refuses.
+test_nettools_icmpv6_sockets_glibc() { in_own_network_namespace $GLIBC/netdev ping6; }
+test_nettools_icmpv6_sockets_musl() { in_own_network_namespace $MUSL/netdev ping6; }
+test_nettools_icmpv6_sockets_i386() { in_own_network_namespace $I386/netdev ping6; }
+
 # /proc/net/unix and busybox netstat -xa list the program's AF_UNIX sockets
 # (listening, connected, not yet accepted, abstract) as Linux does; only the
 # inode numbers and the pid in the names are masked.
@@ -68,7 +75,10 @@ test_nettools_busybox_ping_once() { busybox_ping 'ping -c 1 127.0.0.1; cat /proc
 test_nettools_busybox_ping_three_times() {
     busybox_ping 'ping -c 3 -i 0.2 127.0.0.1 && ping -c 1 -s 1000 127.0.0.2; cat /proc/net/dev' '^64 bytes from 127.0.0.1: seq=2 ttl=64'
 }
+test_nettools_busybox_ping6() {
+    busybox_ping 'ping6 -c 2 -i 0.2 ::1 && ping6 -c 1 ::; cat /proc/net/dev' '^64 bytes from ::1: seq=1 ttl=64 time='
+}
 # Somewhere lo does not reach: the error and status of Linux with only lo.
 test_nettools_busybox_ping_unreachable() {
-    busybox_ping 'ping -c 1 10.1.2.3 2>&1; echo status $?' 'Network is unreachable'
+    busybox_ping 'ping -c 1 10.1.2.3 2>&1; echo status $?; ping6 -c 1 2001:db8::1 2>&1; echo status $?' 'Network is unreachable'
 }

@@ -9,6 +9,7 @@
  *
  *   netdev ioctls   the interface ioctls
  *   netdev ping     ICMP echo through ping and raw sockets
+ *   netdev ping6    ICMPv6 echo through ping and raw sockets on ::1
  *   netdev unix     /proc/net/unix and busybox netstat -xa list this program's AF_UNIX sockets
  */
 #define _GNU_SOURCE
@@ -18,6 +19,7 @@
 #include <net/if_arp.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/icmp6.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -547,6 +549,164 @@ static void raw_socket(void)
     close(other);
 }
 
+/* ---- ICMPv6 ---- */
+
+static struct sockaddr_in6 inet6_addr_of(const char *text)
+{
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6};
+    inet_pton(AF_INET6, text, &a.sin6_addr);
+    return a;
+}
+
+/* An echo request without its checksum, which the kernel computes for ICMPv6. */
+static size_t echo6_request(uint8_t *buf, uint16_t id, uint16_t seq, size_t payload)
+{
+    struct icmp6_hdr *h = (struct icmp6_hdr *)buf;
+    memset(h, 0, sizeof(*h));
+    h->icmp6_type = ICMP6_ECHO_REQUEST;
+    h->icmp6_id = htons(id);
+    h->icmp6_seq = htons(seq);
+    for (size_t i = 0; i < payload; i++)
+        buf[sizeof(*h) + i] = (uint8_t)i;
+    return sizeof(*h) + payload;
+}
+
+/* The checksum over the pseudo-header of ::1 to ::1. */
+static bool checksum6_ok(const uint8_t *icmp, size_t len)
+{
+    uint8_t pseudo[40 + 256];
+    if (len > 256)
+        return false;
+    memset(pseudo, 0, 40);
+    pseudo[15] = 1;
+    pseudo[31] = 1;
+    pseudo[34] = (uint8_t)(len >> 8);
+    pseudo[35] = (uint8_t)len;
+    pseudo[39] = IPPROTO_ICMPV6;
+    memcpy(pseudo + 40, icmp, len);
+    return checksum(pseudo, 40 + len) == 0;
+}
+
+/* What came, with its control messages. */
+static void show_received6(const char *what, int fd)
+{
+    uint8_t buf[256];
+    struct sockaddr_in6 from;
+    memset(&from, 0x5a, sizeof(from));
+    union {
+        struct cmsghdr align;
+        char bytes[256];
+    } control;
+    struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+    struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1,
+                       .msg_control = control.bytes, .msg_controllen = sizeof(control.bytes)};
+    errno = 0;
+    ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+    if (n < 0) {
+        printf("%s: -1 errno %d\n", what, errno);
+        return;
+    }
+    char text[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &from.sin6_addr, text, sizeof(text));
+    const struct icmp6_hdr *h = (const struct icmp6_hdr *)buf;
+    printf("%s: %zd bytes from %s port %d flow %u scope %u (len %u) type %d code %d seq %d checksum %s flags %#x\n",
+           what, n, text, ntohs(from.sin6_port), from.sin6_flowinfo, from.sin6_scope_id, (unsigned)m.msg_namelen,
+           h->icmp6_type, h->icmp6_code, ntohs(h->icmp6_seq), checksum6_ok(buf, (size_t)n) ? "ok" : "bad",
+           (unsigned)m.msg_flags);
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        printf("  cmsg level %d type %d len %zu:", c->cmsg_level, c->cmsg_type, (size_t)c->cmsg_len);
+        if (c->cmsg_type == IPV6_PKTINFO || c->cmsg_type == IPV6_2292PKTINFO) {
+            struct in6_pktinfo info;
+            memcpy(&info, CMSG_DATA(c), sizeof(info));
+            inet_ntop(AF_INET6, &info.ipi6_addr, text, sizeof(text));
+            printf(" to %s ifindex %u\n", text, info.ipi6_ifindex);
+        } else {
+            int v;
+            memcpy(&v, CMSG_DATA(c), sizeof(v));
+            printf(" %d\n", v);
+        }
+    }
+}
+
+static void ping6_sockets(void)
+{
+    int p = socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6);
+    int r = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+    if (p < 0 || r < 0) {
+        printf("socket(AF_INET6, ICMPV6) = -1 errno %d\n", errno);
+        return;
+    }
+    struct sockaddr_in6 lo = inet6_addr_of("::1");
+    uint8_t buf[128];
+    size_t len = echo6_request(buf, 0x4321, 1, 24);
+    int on = 1;
+    T(setsockopt(p, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)));
+    T(setsockopt(p, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)));
+    T(sendto(p, buf, len, 0, (struct sockaddr *)&lo, sizeof(lo)));
+    struct pollfd pf = {.fd = p, .events = POLLIN};
+    poll(&pf, 1, 2000);
+    show_received6("ping6 reply", p);
+    show_received6("ping6 nothing more", p);
+    /* The raw socket saw the request and the reply. */
+    show_received6("raw6 1st", r);
+    show_received6("raw6 2nd", r);
+    show_received6("raw6 3rd", r);
+
+    struct sockaddr_in6 self;
+    socklen_t selflen = sizeof(self);
+    T(getsockname(r, (struct sockaddr *)&self, &selflen));
+    printf("raw6: port %d len %u\n", ntohs(self.sin6_port), (unsigned)selflen);
+
+    /* Only echo replies through the filter, the old-style hop limit, a request from the raw socket. */
+    struct icmp6_filter filter;
+    ICMP6_FILTER_SETBLOCKALL(&filter);
+    ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
+    T(setsockopt(r, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)));
+    T(setsockopt(r, IPPROTO_IPV6, IPV6_2292HOPLIMIT, &on, sizeof(on)));
+    int offset = 2;
+    T(setsockopt(r, SOL_RAW, IPV6_CHECKSUM, &offset, sizeof(offset)));
+    T(setsockopt(r, IPPROTO_IPV6, IPV6_CHECKSUM, &offset, sizeof(offset)));
+    offset = 3;
+    T(setsockopt(r, SOL_RAW, IPV6_CHECKSUM, &offset, sizeof(offset)));
+    len = echo6_request(buf, 0x77, 2, 8);
+    buf[2] = 0x12; /* whatever the program puts there, the kernel's checksum replaces it */
+    T(sendto(r, buf, len, 0, (struct sockaddr *)&lo, sizeof(lo)));
+    pf.fd = r;
+    poll(&pf, 1, 2000);
+    show_received6("raw6 filtered 1st", r);
+    show_received6("raw6 filtered 2nd", r);
+    int hops = 7;
+    T(setsockopt(r, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)));
+    struct sockaddr_in6 any = inet6_addr_of("::");
+    T(sendto(r, buf, len, 0, (struct sockaddr *)&any, sizeof(any)));
+    poll(&pf, 1, 2000);
+    show_received6("raw6 to ::", r);
+    int got = 0;
+    socklen_t gl = sizeof(got);
+    T(getsockopt(r, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &got, &gl));
+    printf("hops %d\n", got);
+
+    /* What each refuses. */
+    struct sockaddr_in6 far = inet6_addr_of("2001:db8::1");
+    T(sendto(r, buf, len, 0, (struct sockaddr *)&far, sizeof(far)));
+    T(sendto(p, buf, len, 0, (struct sockaddr *)&far, sizeof(far)));
+    T(sendto(r, buf, 3, 0, (struct sockaddr *)&lo, sizeof(lo)));
+    T(sendto(r, buf, len, 0, (struct sockaddr *)&lo, 24));
+    T(sendto(p, buf, len, 0, (struct sockaddr *)&lo, 24));
+    T(sendto(r, buf, len, 0, (struct sockaddr *)&lo, 23));
+    struct sockaddr_in v4 = inet_addr_of(INADDR_LOOPBACK);
+    T(sendto(p, buf, len, 0, (struct sockaddr *)&v4, sizeof(lo)));
+    buf[0] = ICMP6_ECHO_REPLY;
+    T(sendto(p, buf, len, 0, (struct sockaddr *)&lo, sizeof(lo)));
+    T(send(p, buf, len, 0));
+    T(bind(r, (struct sockaddr *)&far, sizeof(far)));
+    T(bind(r, (struct sockaddr *)&lo, sizeof(lo)));
+    T(socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMP));
+    T(socket(AF_INET6, SOCK_RAW, 0));
+    close(p);
+    close(r);
+}
+
 /* ---- /proc/net/unix ---- */
 
 #define UNIX_SOCKETS 6
@@ -699,8 +859,12 @@ int main(int argc, char **argv)
         raw_socket();
         return 0;
     }
+    if (argc > 1 && !strcmp(argv[1], "ping6")) {
+        ping6_sockets();
+        return 0;
+    }
     if (argc > 1 && !strcmp(argv[1], "unix"))
         return unix_listing();
-    fprintf(stderr, "usage: netdev ioctls|ping|unix\n");
+    fprintf(stderr, "usage: netdev ioctls|ping|ping6|unix\n");
     return 2;
 }
