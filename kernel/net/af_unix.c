@@ -1192,6 +1192,8 @@ static int unix_create(struct socket *sock, int protocol)
 /* ---- /proc/net/unix ---- */
 
 #define SO_ACCEPTCON_FLAG 0x10000 /* Linux's __SO_ACCEPTCON: the socket listens */
+/* The St column: Linux's socket_state numbers (SS_FREE is 0). */
+enum { PROC_SS_UNCONNECTED = 1, PROC_SS_CONNECTING, PROC_SS_CONNECTED, PROC_SS_DISCONNECTING };
 
 /* Linux's unix_seq_show: one line per socket. The kernel address Linux
  * shows first is zeros, as Linux shows it to readers without CAP_SYSLOG;
@@ -1206,11 +1208,12 @@ void unix_proc_show(struct task *t, struct seq_buf *s)
         u32 refs = 2;
         for (struct unix_sock *other = all_sockets; other; other = other->all_next)
             refs += other->peer == u;
+        /* A connection not yet accepted has no socket: Linux shows it connecting. */
         int state;
         if (u->sock)
-            state = u->state == UNIX_CONNECTED ? SS_CONNECTED : SS_UNCONNECTED;
+            state = u->state == UNIX_CONNECTED ? PROC_SS_CONNECTED : PROC_SS_UNCONNECTED;
         else
-            state = u->state == UNIX_CONNECTED ? SS_CONNECTING : SS_DISCONNECTING;
+            state = u->state == UNIX_CONNECTED ? PROC_SS_CONNECTING : PROC_SS_DISCONNECTING;
         u64 ino = u->sock && u->sock->file ? u->sock->file->inode->ino : 0;
         seq_printf(s, "%016lx: %08X %08X %08X %04X %02X %5lu", 0ul, refs, 0u,
                    u->state == UNIX_LISTENING ? SO_ACCEPTCON_FLAG : 0u, (u32)u->type, (u32)state, ino);
