@@ -281,6 +281,53 @@ static void ioctls_on(int fd, const char *family)
     bad_input(fd, family);
 }
 
+static void show_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    printf("%s:\n", path);
+    while (f && fgets(line, sizeof(line), f))
+        printf("  %s", line);
+    if (f)
+        fclose(f);
+}
+
+static short get_flags(int fd)
+{
+    struct ifreq r;
+    ifreq_for(&r, "lo");
+    return ioctl(fd, SIOCGIFFLAGS, &r) < 0 ? -1 : r.ifr_flags;
+}
+
+/* Taking lo down and up, changing its MTU and back (the host side runs in a namespace of its own). */
+static void changes(int fd)
+{
+    struct ifreq r;
+    ifreq_for(&r, "lo");
+    r.ifr_flags = IFF_LOOPBACK;
+    T(ioctl(fd, SIOCSIFFLAGS, &r));
+    printf("flags down %#x\n", get_flags(fd));
+    show_file("/proc/net/if_inet6");
+    ifreq_for(&r, "lo");
+    printf("SIOCGIFADDR while down = %d\n", ioctl(fd, SIOCGIFADDR, &r));
+    ifreq_for(&r, "lo");
+    r.ifr_flags = IFF_UP | IFF_PROMISC | IFF_RUNNING;
+    T(ioctl(fd, SIOCSIFFLAGS, &r));
+    printf("flags up promiscuous %#x\n", get_flags(fd));
+    r.ifr_flags = IFF_UP;
+    T(ioctl(fd, SIOCSIFFLAGS, &r));
+    printf("flags up %#x\n", get_flags(fd));
+    show_file("/proc/net/if_inet6");
+    ifreq_for(&r, "lo");
+    r.ifr_mtu = 1500;
+    T(ioctl(fd, SIOCSIFMTU, &r));
+    ifreq_for(&r, "lo");
+    T(ioctl(fd, SIOCGIFMTU, &r));
+    printf("mtu %d\n", r.ifr_mtu);
+    r.ifr_mtu = 65536;
+    T(ioctl(fd, SIOCSIFMTU, &r));
+}
+
 static int ioctls(void)
 {
     int u = socket(AF_UNIX, SOCK_DGRAM, 0);
@@ -289,6 +336,7 @@ static int ioctls(void)
     int r = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
     if (r >= 0) {
         ioctls_on(r, "inet-raw");
+        changes(r);
         close(r);
     } else {
         printf("socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) = -1 errno %d\n", errno);
