@@ -160,11 +160,14 @@ struct socket {
 typedef int (*net_family_create)(struct socket *sock, int protocol);
 void net_family_register(int family, net_family_create create);
 void af_unix_init(void);
-/* ICMP sockets (net/icmp.c): AF_INET's create calls icmp_create for
- * (SOCK_DGRAM or SOCK_RAW, IPPROTO_ICMP); icmp_init registers AF_INET for
- * ICMP alone when no other create function has. */
+void inet_init(void); /* AF_INET and AF_INET6: net/inet.c */
+/* ICMP sockets (net/icmp.c): AF_INET's and AF_INET6's create call it for
+ * SOCK_RAW (of the family's ICMP only: EPROTONOSUPPORT for other protocols)
+ * and for SOCK_DGRAM with the family's ICMP protocol (ping sockets). */
+#define IPPROTO_ICMP 1
+#define IPPROTO_ICMPV6 58
+static inline int icmp_protocol(int family) { return family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP; }
 int icmp_create(struct socket *sock, int type, int protocol);
-void icmp_init(void);
 struct seq_buf;
 struct task;
 /* /proc/net/unix: every AF_UNIX socket, in Linux's format. */

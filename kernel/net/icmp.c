@@ -27,8 +27,6 @@
 #include "time.h"
 #include "uaccess.h"
 
-#define IPPROTO_ICMP 1
-#define IPPROTO_ICMPV6 58
 #define SOL_IP 0
 #define SOL_IPV6 41
 #define SOL_ICMPV6 58
@@ -1025,7 +1023,7 @@ static const struct proto_ops icmpv6_ops = ICMP_OPS(AF_INET6);
 int icmp_create(struct socket *sock, int type, int protocol)
 {
     int family = sock->family;
-    if (protocol != (family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) || (type != SOCK_DGRAM && type != SOCK_RAW))
+    if (protocol != icmp_protocol(family) || (type != SOCK_DGRAM && type != SOCK_RAW))
         return -EPROTONOSUPPORT;
     /* Every process is root, which net.ipv4.ping_group_range lets make ping
      * sockets (as the ranges distributions set do) and CAP_NET_RAW raw ones. */
@@ -1047,31 +1045,4 @@ int icmp_create(struct socket *sock, int type, int protocol)
     icmp_sockets = isk;
     spin_unlock_irqrestore(&icmp_lock, irq);
     return 0;
-}
-
-/* AF_INET's and AF_INET6's sockets until the families' own create functions
- * (TCP and UDP) take over the registrations: only the ICMP ones, with
- * inet_create's answers for the rest. */
-#define IPPROTO_MAX 263
-
-static int inet_icmp_only_create(struct socket *sock, int protocol)
-{
-    if (protocol < 0 || protocol >= IPPROTO_MAX)
-        return -EINVAL;
-    switch (sock->type) {
-    case SOCK_STREAM:
-    case SOCK_DGRAM:
-    case SOCK_RAW:
-        return icmp_create(sock, sock->type, protocol);
-    default:
-        return -ESOCKTNOSUPPORT;
-    }
-}
-
-void icmp_init(void)
-{
-    if (!net_family_known(AF_INET))
-        net_family_register(AF_INET, inet_icmp_only_create);
-    if (!net_family_known(AF_INET6))
-        net_family_register(AF_INET6, inet_icmp_only_create);
 }
