@@ -78,6 +78,20 @@ test_nettools_busybox_ping_three_times() {
 test_nettools_busybox_ping6() {
     busybox_ping 'ping6 -c 2 -i 0.2 ::1 && ping6 -c 1 ::; cat /proc/net/dev' '^64 bytes from ::1: seq=1 ttl=64 time='
 }
+# busybox ifconfig (its socket is UDP) as Linux's: lo listed, taken down
+# (::1 goes with it) and up, its MTU changed, an unknown interface, and the
+# counters after two pings and a ping6, exactly; busybox netstat -x.
+test_nettools_busybox_ifconfig() {
+    local script='ifconfig; ifconfig lo down; ifconfig; ifconfig -a; ifconfig lo up; ifconfig lo mtu 1500; ifconfig lo
+        ifconfig lo mtu 65536; ifconfig eth0; echo status $?
+        ping -c 2 -i 0.2 127.0.0.1 >/dev/null; ping6 -c 1 ::1 >/dev/null; ifconfig lo; netstat -x'
+    HOST_WRAPPER=$(netns_wrapper) host_run "$BUSYBOX" sh -c "$script 2>&1"
+    sg_run "$BUSYBOX" sh -c "$script 2>&1"
+    expect_status "$host_status" || return 1
+    diff -u "$T/host.out" "$T/out" >&2 || fail "ifconfig differs from the host"
+    grep -q 'RX packets:6 ' "$T/out" || { show_run; fail "no counters"; }
+}
+
 # Somewhere lo does not reach: the error and status of Linux with only lo.
 test_nettools_busybox_ping_unreachable() {
     busybox_ping 'ping -c 1 10.1.2.3 2>&1; echo status $?; ping6 -c 1 2001:db8::1 2>&1; echo status $?' 'Network is unreachable'

@@ -349,6 +349,21 @@ static int ioctls(void)
         printf("socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP) = -1 errno %d\n", errno);
     }
 
+    static const struct {
+        const char *name;
+        int family, type;
+    } others[] = {{"inet-udp", AF_INET, SOCK_DGRAM}, {"inet-tcp", AF_INET, SOCK_STREAM},
+                  {"inet6-udp", AF_INET6, SOCK_DGRAM}, {"inet6-raw", AF_INET6, SOCK_RAW}};
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        int fd = socket(others[i].family, others[i].type,
+                        others[i].type == SOCK_RAW ? IPPROTO_ICMPV6 : 0);
+        if (fd < 0) {
+            printf("%s: socket = -1 errno %d\n", others[i].name, errno);
+            continue;
+        }
+        ioctls_on(fd, others[i].name);
+        close(fd);
+    }
     printf("if_nametoindex(lo) = %u\n", if_nametoindex("lo"));
     errno = 0;
     printf("if_nametoindex(nosuch0) = %u errno %d\n", if_nametoindex("nosuch0"), errno);
