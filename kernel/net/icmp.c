@@ -790,13 +790,23 @@ static long icmp_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 fla
             break;
         }
     }
+    /* The packet is the reader's own from here (a peek takes a copy), and is
+     * copied out with the lock dropped, since the copy may fault. */
     struct icmp_pkt *pkt = err ? NULL : isk->rx_head;
-    if (pkt && !(flags & MSG_PEEK)) {
+    if (pkt && (flags & MSG_PEEK)) {
+        struct icmp_pkt *copy = pkt_alloc(pkt->len);
+        if (copy)
+            memcpy(copy->data, pkt->data, pkt->len);
+        else
+            err = -ENOBUFS;
+        pkt = copy;
+    } else if (pkt) {
         isk->rx_head = pkt->next;
         if (!isk->rx_head)
             isk->rx_tail = NULL;
         isk->rx_mem -= pkt->len + ICMP_SKB_OVERHEAD;
     }
+    spin_unlock_irqrestore(&icmp_lock, irq);
     long result = err;
     if (pkt) {
         /* A raw IPv4 socket reads the whole packet; the others the ICMP message. */
@@ -814,10 +824,7 @@ static long icmp_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 fla
             if (e)
                 result = e;
         }
-        if (flags & MSG_PEEK)
-            pkt = NULL;
     }
-    spin_unlock_irqrestore(&icmp_lock, irq);
     kfree(pkt);
     return result;
 }

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -33,6 +34,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef ICMP_FILTER
@@ -612,6 +614,54 @@ static void raw_socket(void)
     close(other);
 }
 
+/* Whether a process sleeps (its state in /proc/PID/stat is S). */
+static bool sleeping(pid_t pid)
+{
+    char path[64], text[256];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = 0;
+    char *end = strrchr(text, ')');
+    return end && end[1] == ' ' && end[2] == 'S';
+}
+
+/* A receive that sleeps until the reply comes: the sender, a child, sends
+ * once the parent is asleep in it. Then a peek and a read of the same packet. */
+static void blocking_receive(void)
+{
+    int r = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    uint32_t filter = ~(1u << ICMP_ECHOREPLY);
+    setsockopt(r, SOL_RAW, ICMP_FILTER, &filter, sizeof(filter));
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child == 0) {
+        while (!sleeping(parent))
+            sched_yield();
+        int p = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+        uint8_t buf[64];
+        size_t len = echo_request(buf, 0, 9, 16);
+        struct sockaddr_in lo = inet_addr_of(INADDR_LOOPBACK);
+        sendto(p, buf, len, 0, (struct sockaddr *)&lo, sizeof(lo));
+        _exit(0);
+    }
+    uint8_t buf[256];
+    ssize_t n = recv(r, buf, sizeof(buf), 0);
+    printf("blocking raw receive: %zd bytes, type %d seq %d\n", n, buf[20], buf[27]);
+    waitpid(child, NULL, 0);
+    struct sockaddr_in lo = inet_addr_of(INADDR_LOOPBACK);
+    size_t len = echo_request(buf, 5, 10, 4);
+    sendto(r, buf, len, 0, (struct sockaddr *)&lo, sizeof(lo));
+    wait_readable(r);
+    show_received("peeked", r, true, MSG_PEEK);
+    show_received("read", r, true, 0);
+    show_received("nothing more", r, true, 0);
+    close(r);
+}
+
 /* ---- ICMPv6 ---- */
 
 static struct sockaddr_in6 inet6_addr_of(const char *text)
@@ -920,6 +970,7 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "ping")) {
         ping_socket();
         raw_socket();
+        blocking_receive();
         return 0;
     }
     if (argc > 1 && !strcmp(argv[1], "ping6")) {
