@@ -193,8 +193,11 @@ static size_t link_self_net(struct task *t, char *buf, size_t size)
 static size_t link_exe(struct task *t, char *buf, size_t size) { return strlcpy(buf, t->exe_path, size); }
 
 static const struct proc_entry net_entries[] = {
+    {"arp", S_IFREG | 0444, .show = netdev_arp_show},
     {"dev", S_IFREG | 0444, .show = netdev_proc_show},
     {"if_inet6", S_IFREG | 0444, .show = netdev_if_inet6_show},
+    {"raw", S_IFREG | 0444, .show = raw_proc_show},
+    {"raw6", S_IFREG | 0444, .show = raw6_proc_show},
     {"route", S_IFREG | 0444, .show = netdev_route_show},
     {"unix", S_IFREG | 0444, .show = unix_proc_show},
 };

@@ -170,6 +170,9 @@ static inline int icmp_protocol(int family) { return family == AF_INET6 ? IPPROT
 int icmp_create(struct socket *sock, int type, int protocol);
 struct seq_buf;
 struct task;
+/* /proc/net/raw and raw6: the raw sockets, in Linux's format. */
+void raw_proc_show(struct task *t, struct seq_buf *s);
+void raw6_proc_show(struct task *t, struct seq_buf *s);
 /* /proc/net/unix: every AF_UNIX socket, in Linux's format. */
 void unix_proc_show(struct task *t, struct seq_buf *s);
 

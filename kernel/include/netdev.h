@@ -57,7 +57,8 @@ static inline bool ipv4_is_loopback(u32 addr_be) { return (addr_be & 0xff) == IN
  * ioctl when the family does not know the command: Linux's sock_do_ioctl). */
 long netdev_ioctl(struct socket *sock, unsigned cmd, u64 arg);
 
-/* /proc/net/dev, /proc/net/if_inet6 and /proc/net/route, in Linux's formats. */
+/* /proc/net/arp, dev, if_inet6 and route, in Linux's formats. */
+void netdev_arp_show(struct task *t, struct seq_buf *s);
 void netdev_proc_show(struct task *t, struct seq_buf *s);
 void netdev_if_inet6_show(struct task *t, struct seq_buf *s);
 void netdev_route_show(struct task *t, struct seq_buf *s);

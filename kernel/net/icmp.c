@@ -24,6 +24,7 @@
 #include "net.h"
 #include "netdev.h"
 #include "random.h"
+#include "seq_buf.h"
 #include "time.h"
 #include "uaccess.h"
 
@@ -163,6 +164,7 @@ struct icmp_sock {
     u32 shutdown;
     struct icmp_pkt *rx_head, *rx_tail;
     u64 rx_mem;                /* charged against SO_RCVBUF */
+    u32 drops;                 /* packets that did not fit */
     struct wait_queue wait;
     struct icmp_sock *next;    /* every ICMP socket */
 };
@@ -341,11 +343,13 @@ static bool checksum_ok(const u8 *packet, u32 len)
 /* Queues a copy of the packet on the socket, unless its receive buffer is full (the packet is dropped, as Linux's). */
 static void queue_copy(struct icmp_sock *isk, const u8 *packet, u32 len)
 {
-    if (isk->rx_mem >= (u64)isk->sock->rcvbuf || (isk->shutdown & RCV_SHUTDOWN))
+    if (isk->shutdown & RCV_SHUTDOWN)
         return;
-    struct icmp_pkt *pkt = pkt_alloc(len);
-    if (!pkt)
+    struct icmp_pkt *pkt = isk->rx_mem < (u64)isk->sock->rcvbuf ? pkt_alloc(len) : NULL;
+    if (!pkt) {
+        isk->drops++;
         return;
+    }
     memcpy(pkt->data, packet, len);
     if (isk->rx_tail)
         isk->rx_tail->next = pkt;
@@ -1052,4 +1056,57 @@ int icmp_create(struct socket *sock, int type, int protocol)
     icmp_sockets = isk;
     spin_unlock_irqrestore(&icmp_lock, irq);
     return 0;
+}
+
+/* ---- /proc/net/raw and raw6 ---- */
+
+#define TCP_ESTABLISHED 1 /* the st column: a connected socket's state, else TCP_CLOSE */
+#define TCP_CLOSE 7
+#define RAW_HTABLE_MASK 0xff /* the sl column: the socket's bucket in Linux's table of raw sockets */
+
+/* Linux's raw_seq_show and raw6_seq_show: one line per raw socket of the
+ * family (the kernel address column is zeros, as Linux shows it to readers
+ * without CAP_SYSLOG; the reference count is Linux's usual 2). */
+static void raw_show(int family, struct seq_buf *s)
+{
+    if (family == AF_INET)
+        seq_printf(s, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
+                      "inode ref pointer drops\n");
+    else
+        seq_printf(s, "  sl  local_address                         remote_address                        st tx_queue "
+                      "rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n");
+    u64 irq = spin_lock_irqsave(&icmp_lock);
+    for (struct icmp_sock *isk = icmp_sockets; isk; isk = isk->next) {
+        if (!isk->raw || !isk->sock || isk->family != family)
+            continue;
+        int protocol = isk->sock->protocol;
+        union ip_addr local = addr_any(family, &isk->bound_addr) ? isk->source_addr : isk->bound_addr;
+        u64 ino = isk->sock->file ? isk->sock->file->inode->ino : 0;
+        int state = isk->connected ? TCP_ESTABLISHED : TCP_CLOSE;
+        if (family == AF_INET) {
+            seq_printf(s, "%4d: %08X:%04X %08X:%04X", protocol & RAW_HTABLE_MASK, local.v4, protocol,
+                       isk->peer_addr.v4, 0);
+        } else {
+            u32 l[4], p[4];
+            memcpy(l, local.v6, 16);
+            memcpy(p, isk->peer_addr.v6, 16);
+            seq_printf(s, "%5d: %08X%08X%08X%08X:%04X %08X%08X%08X%08X:%04X", protocol & RAW_HTABLE_MASK, l[0], l[1],
+                       l[2], l[3], protocol, p[0], p[1], p[2], p[3], 0);
+        }
+        seq_printf(s, " %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %016lx %u\n", state, 0u, (u32)isk->rx_mem, 0,
+                   0ul, 0u, 0u, 0, ino, 2, 0ul, isk->drops);
+    }
+    spin_unlock_irqrestore(&icmp_lock, irq);
+}
+
+void raw_proc_show(struct task *t, struct seq_buf *s)
+{
+    (void)t;
+    raw_show(AF_INET, s);
+}
+
+void raw6_proc_show(struct task *t, struct seq_buf *s)
+{
+    (void)t;
+    raw_show(AF_INET6, s);
 }

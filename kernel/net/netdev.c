@@ -451,6 +451,13 @@ void netdev_if_inet6_show(struct task *t, struct seq_buf *s)
                dev->name);
 }
 
+/* The neighbour table: lo needs no neighbours, so there is only the header. */
+void netdev_arp_show(struct task *t, struct seq_buf *s)
+{
+    (void)t;
+    seq_printf(s, "IP address       HW type     Flags       HW address            Mask     Device\n");
+}
+
 /* The main routing table: lo's routes are all in the local table, which this
  * file does not show, so there is only the header. */
 void netdev_route_show(struct task *t, struct seq_buf *s)

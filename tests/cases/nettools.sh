@@ -53,9 +53,16 @@ test_nettools_icmpv6_sockets_i386() { in_own_network_namespace $I386/netdev ping
 test_nettools_proc_net_unix_glibc() { in_own_network_namespace $GLIBC/netdev unix; }
 test_nettools_proc_net_unix_i386() { in_own_network_namespace $I386/netdev unix; }
 
-# lo's counters, ::1, and the empty main routing table, byte for byte.
+# /proc/net/raw and raw6 and busybox netstat -wan list the raw sockets
+# (bound, connected, IPv6); the bucket (a hash on Linux), the receive
+# queue's bytes (each packet's truesize) and the kernel address are masked.
+test_nettools_proc_net_raw_glibc() { in_own_network_namespace $GLIBC/netdev rawlist; }
+test_nettools_proc_net_raw_i386() { in_own_network_namespace $I386/netdev rawlist; }
+
+# lo's counters, ::1, the empty main routing and neighbour tables, byte for byte.
 test_nettools_proc_net_dev_if_inet6_route() {
-    in_own_network_namespace "$BUSYBOX" sh -c 'cat /proc/net/dev /proc/net/if_inet6 /proc/net/route; ls /proc/net/dev /proc/self/net/unix'
+    in_own_network_namespace "$BUSYBOX" sh -c 'cat /proc/net/dev /proc/net/if_inet6 /proc/net/route /proc/net/arp
+        ls /proc/net/dev /proc/self/net/unix; route -n; netstat -rn'
 }
 
 # busybox ping as Linux prints it, but for the round-trip times; then lo's

@@ -10,6 +10,7 @@
  *   netdev ioctls   the interface ioctls
  *   netdev ping     ICMP echo through ping and raw sockets
  *   netdev ping6    ICMPv6 echo through ping and raw sockets on ::1
+ *   netdev rawlist  /proc/net/raw, raw6 and busybox netstat -wan list the raw sockets
  *   netdev unix     /proc/net/unix and busybox netstat -xa list this program's AF_UNIX sockets
  */
 #define _GNU_SOURCE
@@ -820,6 +821,123 @@ static void ping6_sockets(void)
     close(r);
 }
 
+/* ---- /proc/net/raw ---- */
+
+static int compare_lines(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* A /proc/net/raw line with its bucket, receive queue, inode and kernel address replaced. */
+static void masked_raw_line(const char *line)
+{
+    char out[512];
+    size_t n = 0;
+    int word = -1;
+    const char *p = line;
+    while (*p == ' ')
+        p++; /* the bucket's padding */
+    for (; *p && n < sizeof(out) - 16; p++) {
+        if (*p != ' ' && (p == line || p[-1] == ' ')) {
+            word++;
+            const char *mask = word == 0 ? "SL:" : word == 9 ? "INODE" : word == 11 ? "POINTER" : NULL;
+            if (word == 4) {
+                while (*p != ':')
+                    out[n++] = *p++;
+                n += (size_t)snprintf(out + n, sizeof(out) - n, ":RXQUEUE");
+                while (p[1] && p[1] != ' ')
+                    p++;
+                continue;
+            }
+            if (mask) {
+                n += (size_t)snprintf(out + n, sizeof(out) - n, "%s", mask);
+                while (p[1] && p[1] != ' ')
+                    p++;
+                continue;
+            }
+        }
+        out[n++] = *p;
+    }
+    out[n] = 0;
+    printf("%s", out);
+}
+
+/* The lines of `file` whose inode column is one of `inodes`, in their order,
+ * without what differs between runs: the bucket (from a hash on Linux), the
+ * receive queue's bytes (each packet's truesize) and the kernel address. */
+static void raw_lines(const char *file, const ino_t *inodes, int count)
+{
+    FILE *f = fopen(file, "r");
+    char lines[16][512];
+    int n = 0;
+    if (!f) {
+        printf("%s: errno %d\n", file, errno);
+        return;
+    }
+    while (n < 16 && fgets(lines[n], sizeof(lines[n]), f))
+        n++;
+    fclose(f);
+    printf("%s header: %s", file, n ? lines[0] : "none\n");
+    for (int i = 0; i < count; i++) {
+        for (int l = 1; l < n; l++) {
+            char copy[512], *w[16];
+            int words = 0;
+            strcpy(copy, lines[l]);
+            for (char *t = strtok(copy, " \n"); t && words < 16; t = strtok(NULL, " \n"))
+                w[words++] = t;
+            if (words < 13 || strtoul(w[9], NULL, 10) != inodes[i])
+                continue;
+            printf("socket %d: ", i);
+            masked_raw_line(lines[l]);
+        }
+    }
+}
+
+static int raw_listing(void)
+{
+    int fds[3];
+    fds[0] = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    fds[1] = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+    fds[2] = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    struct sockaddr_in lo = inet_addr_of(INADDR_LOOPBACK);
+    connect(fds[2], (struct sockaddr *)&lo, sizeof(lo));
+    uint8_t buf[64];
+    size_t len = echo_request(buf, 3, 1, 0);
+    sendto(fds[0], buf, len, 0, (struct sockaddr *)&lo, sizeof(lo));
+    wait_readable(fds[0]);
+    ino_t inodes[3];
+    for (int i = 0; i < 3; i++) {
+        struct stat st;
+        fstat(fds[i], &st);
+        inodes[i] = st.st_ino;
+    }
+    raw_lines("/proc/net/raw", inodes, 3);
+    raw_lines("/proc/net/raw6", inodes, 3);
+    FILE *f = popen("busybox netstat -wan", "r");
+    char *lines[16];
+    int n = 0;
+    char line[256];
+    while (f && n < 16 && fgets(line, sizeof(line), f)) {
+        /* The Recv-Q column counts truesize: masked. */
+        char proto[16], recvq[16];
+        int at = 0;
+        if (sscanf(line, "%15s %15s %n", proto, recvq, &at) == 2 && !strcmp(proto, "raw"))
+            memmove(line, line + at, strlen(line + at) + 1);
+        /* busybox prints an IPv6 address's scope id from memory it never set: masked. */
+        for (char *pct = strchr(line, '%'); pct; pct = strchr(pct + 1, '%')) {
+            char *end = pct + 1;
+            while (*end >= '0' && *end <= '9')
+                end++;
+            memmove(pct + 2, end, strlen(end) + 1);
+            pct[1] = 'N';
+        }
+        lines[n++] = strdup(line);
+    }
+    if (f)
+        pclose(f);
+    qsort(lines, (size_t)n, sizeof(lines[0]), compare_lines);
+    for (int i = 0; i < n; i++)
+        printf("netstat: %s", lines[i]);
+    return 0;
+}
+
 /* ---- /proc/net/unix ---- */
 
 #define UNIX_SOCKETS 6
@@ -977,6 +1095,8 @@ int main(int argc, char **argv)
         ping6_sockets();
         return 0;
     }
+    if (argc > 1 && !strcmp(argv[1], "rawlist"))
+        return raw_listing();
     if (argc > 1 && !strcmp(argv[1], "unix"))
         return unix_listing();
     fprintf(stderr, "usage: netdev ioctls|ping|ping6|unix\n");
