@@ -57,6 +57,7 @@ I386_TESTS := \
 	mounts \
 	mremap \
 	netdev \
+	procfs \
 	procs \
 	resources \
 	restart \

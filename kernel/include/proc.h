@@ -35,6 +35,7 @@ struct mm {
     u64 mmap_base;          /* next address for mmap without a hint (grows down) */
     u64 stack_top;
     u64 arg_start, arg_end;  /* where execve put argv's strings (/proc/PID/cmdline) */
+    u64 env_start, env_end;  /* and envp's (/proc/PID/environ) */
     refcount_t users;        /* tasks running in it (mm_get/mm_put) */
 };
 
@@ -113,6 +114,7 @@ struct task {
     u64 fault_vector, fault_address; /* the last fault's, for the signal frame */
     u64 fault_rip;          /* and where it happened, for the kernel's log */
     u64 user_ns, system_ns; /* CPU time, sampled (time/cputime.c) */
+    u64 start_ns;           /* monotonic time of its creation (/proc/PID/stat starttime) */
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */
     struct timer alarm_timer;           /* leader: fires at alarm_deadline */
     struct wait_queue child_events;     /* leader: a child exited, stopped or continued (wait4) */
@@ -222,6 +224,11 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code);
 
 int exec_program(struct task *t, struct regs *r, const char *path, char *const argv[], char *const envp[]);
 struct task *task_find(pid_t pid);
+pid_t last_pid(void);
+u64 sched_context_switches(void); /* since boot, every CPU's */
+#define RLIM_NLIMITS 16
+/* A process's limit `resource` (< RLIM_NLIMITS), soft and hard. */
+void task_rlimit(struct task *t, unsigned resource, u64 *cur, u64 *max);
 struct task *init_task(void);
 void fpu_reset(struct task *t);
 
