@@ -51,6 +51,7 @@ I386_TESTS := \
 	gates \
 	hello \
 	iamtest \
+	inet \
 	jobstop \
 	malloc_stress \
 	mmapfile \

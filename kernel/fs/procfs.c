@@ -106,6 +106,10 @@ static const struct proc_entry net_entries[] = {
     {"raw", S_IFREG | 0444, .show = raw_proc_show},
     {"raw6", S_IFREG | 0444, .show = raw6_proc_show},
     {"route", S_IFREG | 0444, .show = netdev_route_show},
+    {"tcp", S_IFREG | 0444, .show = tcp4_proc_show},
+    {"tcp6", S_IFREG | 0444, .show = tcp6_proc_show},
+    {"udp", S_IFREG | 0444, .show = udp4_proc_show},
+    {"udp6", S_IFREG | 0444, .show = udp6_proc_show},
     {"unix", S_IFREG | 0444, .show = unix_proc_show},
 };
 static const struct proc_dir net_dir = PROC_DIR(net_entries);

@@ -173,6 +173,11 @@ struct task;
 /* /proc/net/raw and raw6: the raw sockets, in Linux's format. */
 void raw_proc_show(struct task *t, struct seq_buf *s);
 void raw6_proc_show(struct task *t, struct seq_buf *s);
+/* /proc/net/tcp, tcp6, udp and udp6 in Linux's format (net/tcp.c, net/udp.c). */
+void tcp4_proc_show(struct task *t, struct seq_buf *s);
+void tcp6_proc_show(struct task *t, struct seq_buf *s);
+void udp4_proc_show(struct task *t, struct seq_buf *s);
+void udp6_proc_show(struct task *t, struct seq_buf *s);
 /* /proc/net/unix: every AF_UNIX socket, in Linux's format. */
 void unix_proc_show(struct task *t, struct seq_buf *s);
 
