@@ -99,6 +99,18 @@ test_nettools_busybox_ifconfig() {
     grep -q 'RX packets:6 ' "$T/out" || { show_run; fail "no counters"; }
 }
 
+# busybox netstat over /proc/net/tcp, tcp6 and udp: nothing, then a
+# listening nc (waited for until netstat shows it, not for a time).
+test_nettools_busybox_netstat_tan() {
+    local script='netstat -tan; netstat -uan; nc -l -p 12345 >/dev/null & until netstat -tln | grep -q ":12345 "; do :; done
+        netstat -tln; netstat -tan; kill $!; wait'
+    HOST_WRAPPER=$(netns_wrapper) host_run "$BUSYBOX" sh -c "$script 2>&1"
+    sg_run "$BUSYBOX" sh -c "$script 2>&1"
+    expect_status "$host_status" || return 1
+    diff -u "$T/host.out" "$T/out" >&2 || fail "netstat differs from the host"
+    grep -q ':::12345 .* LISTEN' "$T/out" || { show_run; fail "no listener"; }
+}
+
 # Somewhere lo does not reach: the error and status of Linux with only lo.
 test_nettools_busybox_ping_unreachable() {
     busybox_ping 'ping -c 1 10.1.2.3 2>&1; echo status $?; ping6 -c 1 2001:db8::1 2>&1; echo status $?' 'Network is unreachable'
