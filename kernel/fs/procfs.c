@@ -203,6 +203,7 @@ static const struct proc_entry sys_net_core_entries[] = {
 static const struct proc_dir sys_net_core_dir = PROC_DIR(sys_net_core_entries);
 static const struct proc_entry sys_net_ipv4_entries[] = {
     {"ip_local_port_range", S_IFREG | 0644, .show = proc_sys_ip_local_port_range},
+    {"ping_group_range", S_IFREG | 0644, .show = ping_group_range_show},
 };
 static const struct proc_dir sys_net_ipv4_dir = PROC_DIR(sys_net_ipv4_entries);
 static const struct proc_entry sys_net_entries[] = {

@@ -173,6 +173,8 @@ struct task;
 /* /proc/net/raw and raw6: the raw sockets, in Linux's format. */
 void raw_proc_show(struct task *t, struct seq_buf *s);
 void raw6_proc_show(struct task *t, struct seq_buf *s);
+/* /proc/sys/net/ipv4/ping_group_range: who may make ping sockets (everyone). */
+void ping_group_range_show(struct task *t, struct seq_buf *s);
 /* /proc/net/tcp, tcp6, udp and udp6 in Linux's format (net/tcp.c, net/udp.c). */
 void tcp4_proc_show(struct task *t, struct seq_buf *s);
 void tcp6_proc_show(struct task *t, struct seq_buf *s);

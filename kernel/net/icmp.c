@@ -1037,7 +1037,7 @@ int icmp_create(struct socket *sock, int type, int protocol)
     if (protocol != icmp_protocol(family) || (type != SOCK_DGRAM && type != SOCK_RAW))
         return -EPROTONOSUPPORT;
     /* Every process is root, which net.ipv4.ping_group_range lets make ping
-     * sockets (as the ranges distributions set do) and CAP_NET_RAW raw ones. */
+     * sockets (every group may: ping_group_range_show) and CAP_NET_RAW raw ones. */
     struct icmp_sock *isk = kzalloc(sizeof(*isk));
     if (!isk)
         return -ENOBUFS;
@@ -1056,6 +1056,17 @@ int icmp_create(struct socket *sock, int type, int protocol)
     icmp_sockets = isk;
     spin_unlock_irqrestore(&icmp_lock, irq);
     return 0;
+}
+
+/* ---- /proc/sys/net/ipv4/ping_group_range ---- */
+
+#define PING_GROUP_MAX 2147483647 /* every group may make ping sockets */
+
+/* The policy icmp_create follows: every group, as distributions set it. */
+void ping_group_range_show(struct task *t, struct seq_buf *s)
+{
+    (void)t;
+    seq_printf(s, "%u\t%u\n", 0u, PING_GROUP_MAX);
 }
 
 /* ---- /proc/net/raw and raw6 ---- */

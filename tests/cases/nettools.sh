@@ -62,6 +62,7 @@ test_nettools_proc_net_raw_i386() { in_own_network_namespace $I386/netdev rawlis
 # lo's counters, ::1, the empty main routing and neighbour tables, byte for byte.
 test_nettools_proc_net_dev_if_inet6_route() {
     in_own_network_namespace "$BUSYBOX" sh -c 'cat /proc/net/dev /proc/net/if_inet6 /proc/net/route /proc/net/arp
+        cat /proc/sys/net/ipv4/ping_group_range
         ls /proc/net/dev /proc/self/net/unix; route -n; netstat -rn'
 }
 
