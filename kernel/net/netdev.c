@@ -164,11 +164,23 @@ static int ifreq_to_user(const struct kifreq *ifr, u64 arg)
     return copy_to_user((void __user *)arg, ifr, ifreq_size()) ? -EFAULT : 0;
 }
 
-/* struct ifmap's fields, each ABI's (every one is zero for lo, which has no
- * I/O resources); only the fields are written, not the padding after them. */
+/* struct ifmap, each ABI's: its memory range is two longs. */
+struct ifmap_k {
+    u64 mem_start, mem_end;
+    u16 base_addr;
+    u8 irq, dma, port;
+};
+struct compat_ifmap {
+    u32 mem_start, mem_end;
+    u16 base_addr;
+    u8 irq, dma, port;
+};
+
+/* struct ifmap's fields (every one is zero for lo, which has no I/O
+ * resources); only the fields are written, not the padding after them. */
 static void fill_ifmap(struct kifreq *ifr)
 {
-    size_t fields = in_compat_syscall() ? 4 + 4 + 2 + 1 + 1 + 1 : 8 + 8 + 2 + 1 + 1 + 1;
+    size_t fields = in_compat_syscall() ? offsetof(struct compat_ifmap, port) + 1 : offsetof(struct ifmap_k, port) + 1;
     memset(ifr->raw, 0, fields);
 }
 
