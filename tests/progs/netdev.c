@@ -592,6 +592,20 @@ static void raw_socket(void)
     show_received("raw type 42", r, true, 0);
     show_received("raw nothing more", r, true, 0);
 
+    /* A timestamp request is answered too: the reply's times are the kernel's clock. */
+    memset(buf, 0, 20);
+    buf[0] = ICMP_TIMESTAMP;
+    buf[7] = 11;
+    c = checksum(buf, 20);
+    memcpy(buf + 2, &c, 2);
+    T(sendto(r, buf, 20, 0, (struct sockaddr *)&lo, sizeof(lo)));
+    wait_readable(r);
+    for (int i = 0; i < 3; i++) {
+        uint8_t got[128];
+        ssize_t n = recv(r, got, sizeof(got), MSG_DONTWAIT);
+        printf("timestamp exchange: %zd bytes type %d code %d seq %d checksum %s\n", n, n > 20 ? got[20] : -1,
+               n > 21 ? got[21] : -1, n > 27 ? got[27] : -1, n > 20 && checksum(got + 20, (size_t)n - 20) == 0 ? "ok" : "-");
+    }
     T(sendto(r, buf, 8, 0, (struct sockaddr *)&lo, sizeof(lo) - 1));
     T(send(r, buf, 8, 0));
     struct sockaddr_in far = inet_addr_of(0x0a000001);
