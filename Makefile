@@ -54,6 +54,7 @@ I386_TESTS := \
 	inet \
 	jobstop \
 	malloc_stress \
+	memory \
 	mmapfile \
 	mounts \
 	mremap \

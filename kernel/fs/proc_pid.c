@@ -55,7 +55,7 @@ void proc_pid_environ(struct task *t, struct seq_buf *s)
 
 /* The sizes /proc/PID/status and stat report, in bytes (resident: pages). */
 struct memory_use {
-    u64 size, resident_pages, data, stack, exe, lib, file_pages, anon_pages;
+    u64 size, resident_pages, data, stack, exe, lib, file_pages, anon_pages, locked;
 };
 
 static void memory_use(struct mm *mm, struct memory_use *use)
@@ -67,6 +67,8 @@ static void memory_use(struct mm *mm, struct memory_use *use)
             pages++;
         use->size += bytes;
         use->resident_pages += pages;
+        if (v->flags & VMA_LOCKED)
+            use->locked += bytes;
         if (v->file)
             use->file_pages += pages;
         else
@@ -136,7 +138,7 @@ void proc_pid_status(struct task *t, struct seq_buf *s)
                    "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\nVmHWM:\t%8lu kB\n"
                    "VmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\nVmData:\t%8lu kB\n"
                    "VmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n",
-                   KB(use.size), KB(use.size), 0ul, 0ul, KB(use.resident_pages * PAGE_SIZE),
+                   KB(use.size), KB(use.size), KB(use.locked), 0ul, KB(use.resident_pages * PAGE_SIZE),
                    KB(use.resident_pages * PAGE_SIZE), KB(use.anon_pages * PAGE_SIZE),
                    KB(use.file_pages * PAGE_SIZE), 0ul, KB(use.data), KB(use.stack), KB(use.exe), KB(use.lib), 0ul,
                    0ul);

@@ -264,6 +264,7 @@ int inode_set_size(struct inode *inode, u64 size);
 /* The page cache (fs/page_cache.c). */
 /* The cached page at `index` of a file, read in if absent; 0 past the end of file or when out of memory. */
 phys_addr_t file_page(struct inode *inode, u64 index);
+bool page_cache_has(struct inode *inode, u64 index); /* without reading it in */
 ssize_t page_cache_read(struct inode *inode, char __user *buf, size_t len, u64 *pos);
 ssize_t page_cache_write(struct inode *inode, const char __user *buf, size_t len, u64 *pos);
 /* Into the kernel: bytes read (short at the end of file), or a negative errno. */
