@@ -434,6 +434,7 @@ static int tcp_listen(struct socket *sock, int backlog)
         t->inet.reuse = sock->reuseaddr;
         if (!t->inet.bound) {
             struct inet_endpoint any = t->inet.local;
+            any.port = 0; /* (a port given back may still show) */
             err = inet_port_bind(&tcp_ports, &t->inet, &any, -EADDRINUSE);
             autobound = !err;
         }
