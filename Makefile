@@ -60,6 +60,7 @@ I386_TESTS := \
 	mounts \
 	mremap \
 	msr \
+	netdev \
 	procfs \
 	procs \
 	reclocks \

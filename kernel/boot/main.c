@@ -14,6 +14,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
+#include "netdev.h"
 #include "proc.h"
 #include "printk.h"
 #include "pvh.h"
@@ -312,6 +313,7 @@ void kmain(u64 start_info_phys)
     procfs_init();
     af_unix_init();
     inet_init();
+    netdev_init();
     mount_boot("/dev", "devtmpfs", "devtmpfs");
     mount_boot("/proc", "proc", "proc");
     syscall_gate_init();

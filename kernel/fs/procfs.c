@@ -18,6 +18,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
+#include "netdev.h"
 #include "printk.h"
 #include "proc.h"
 #include "proc_internal.h"
@@ -101,10 +102,17 @@ static long next_pid(struct task *t, long from)
 /* ---- the tree ---- */
 
 static const struct proc_entry net_entries[] = {
+    {"arp", S_IFREG | 0444, .show = netdev_arp_show},
+    {"dev", S_IFREG | 0444, .show = netdev_proc_show},
+    {"if_inet6", S_IFREG | 0444, .show = netdev_if_inet6_show},
+    {"raw", S_IFREG | 0444, .show = raw_proc_show},
+    {"raw6", S_IFREG | 0444, .show = raw6_proc_show},
+    {"route", S_IFREG | 0444, .show = netdev_route_show},
     {"tcp", S_IFREG | 0444, .show = tcp4_proc_show},
     {"tcp6", S_IFREG | 0444, .show = tcp6_proc_show},
     {"udp", S_IFREG | 0444, .show = udp4_proc_show},
     {"udp6", S_IFREG | 0444, .show = udp6_proc_show},
+    {"unix", S_IFREG | 0444, .show = unix_proc_show},
 };
 static const struct proc_dir net_dir = PROC_DIR(net_entries);
 
@@ -197,6 +205,7 @@ static const struct proc_entry sys_net_core_entries[] = {
 static const struct proc_dir sys_net_core_dir = PROC_DIR(sys_net_core_entries);
 static const struct proc_entry sys_net_ipv4_entries[] = {
     {"ip_local_port_range", S_IFREG | 0644, .show = proc_sys_ip_local_port_range},
+    {"ping_group_range", S_IFREG | 0644, .show = ping_group_range_show},
 };
 static const struct proc_dir sys_net_ipv4_dir = PROC_DIR(sys_net_ipv4_entries);
 static const struct proc_entry sys_net_entries[] = {

@@ -617,6 +617,8 @@ void inet_show_endpoint(struct seq_buf *m, const struct inet_endpoint *ep, bool 
 
 static int inet_family_create(struct socket *sock, int family, int protocol)
 {
+    if (sock->type == SOCK_RAW || (sock->type == SOCK_DGRAM && protocol == icmp_protocol(family)))
+        return icmp_create(sock, sock->type, protocol);
     switch (sock->type) {
     case SOCK_STREAM:
         if (protocol && protocol != IPPROTO_TCP)

@@ -1153,7 +1153,7 @@ static long tcp_ioctl(struct socket *sock, unsigned cmd, u64 arg)
 {
     struct tcp_sock *t = tcp_sk(sock);
     if (cmd != SIOCINQ && cmd != SIOCOUTQ && cmd != SIOCOUTQNSD)
-        return -ENOTTY;
+        return -ENOIOCTLCMD; /* the interface ioctls' (netdev_ioctl) */
     u64 irq = spin_lock_irqsave(&inet_lock);
     int amount = 0;
     long err = 0;

@@ -366,7 +366,7 @@ static long udp_ioctl(struct socket *sock, unsigned cmd, u64 arg)
 {
     struct udp_sock *u = udp_sk(sock);
     if (cmd != SIOCINQ && cmd != SIOCOUTQ)
-        return -ENOTTY;
+        return -ENOIOCTLCMD; /* the interface ioctls' (netdev_ioctl) */
     u64 irq = spin_lock_irqsave(&inet_lock);
     int amount = cmd == SIOCINQ && u->rx_head ? (int)u->rx_head->len : 0;
     spin_unlock_irqrestore(&inet_lock, irq);
