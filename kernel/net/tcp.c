@@ -855,6 +855,7 @@ static long tcp_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
             break;
         }
         rx_enqueue(p, b);
+        inet_count_packet(t->inet.remote.addr, chunk, TCP_HEADER_LEN);
         sent += chunk;
         t->bytes_sent += chunk;
     }

@@ -205,6 +205,7 @@ static long udp_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
     d->truesize = truesize(len);
     d->from = src;
     irq = spin_lock_irqsave(&inet_lock);
+    inet_count_packet(dest.addr, len, UDP_HEADER_LEN);
     struct udp_sock *r = find_receiver(&dest, &src);
     if (!r) {
         /* ICMP port unreachable: a connected sender (or one asking with IP_RECVERR) hears of it. */
