@@ -47,6 +47,8 @@ static int chrdev_open(struct inode *inode, struct file *f)
 }
 
 const struct file_ops chrdev_file_ops = {.open = chrdev_open};
+/* sysgate has no block devices: a block node never opens. */
+const struct file_ops blkdev_file_ops = {.open = no_such_device_open};
 
 /* ---- devtmpfs: one instance of ramfs, holding the kernel's device nodes ---- */
 

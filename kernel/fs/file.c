@@ -60,7 +60,7 @@ void file_put(struct file *f)
     kfree(f);
 }
 
-struct file *fdget(int fd)
+struct file *fdget_raw(int fd)
 {
     struct files *files = current_task()->files;
     if (fd < 0 || fd >= MAX_FDS || !files)
@@ -70,6 +70,18 @@ struct file *fdget(int fd)
     if (f)
         file_get(f);
     spin_unlock_irqrestore(&files->lock, flags);
+    return f;
+}
+
+/* An O_PATH descriptor names a file without opening it: only the calls
+ * that take fdget_raw accept one; the others answer EBADF, as Linux's fdget. */
+struct file *fdget(int fd)
+{
+    struct file *f = fdget_raw(fd);
+    if (f && (f->flags & O_PATH)) {
+        file_put(f);
+        return NULL;
+    }
     return f;
 }
 

@@ -27,7 +27,7 @@ int dirfd_base(int dirfd, const char *path, struct inode **base)
     *base = fs ? fs->cwd : NULL;
     if (path[0] == '/' || dirfd == AT_FDCWD)
         return 0;
-    struct file *f = fdget(dirfd);
+    struct file *f = fdget_raw(dirfd);
     if (!f)
         return -EBADF;
     int err = S_ISDIR(f->inode->mode) ? 0 : -ENOTDIR;

@@ -360,8 +360,6 @@ static int flock_write(void __user *uarg, enum flock_layout layout, const struct
 long fcntl_lock(struct file *f, unsigned cmd, void __user *uarg, enum fcntl_lock_kind kind, bool i386_flock64)
 {
     enum flock_layout layout = !in_compat_syscall() ? FLOCK_NATIVE : i386_flock64 ? FLOCK64_I386 : FLOCK_I386;
-    if (f->flags & O_PATH)
-        return -EBADF;
     struct flock64_native fl;
     int err = flock_read(uarg, layout, &fl);
     if (err)

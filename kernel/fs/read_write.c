@@ -14,7 +14,7 @@
 
 static ssize_t do_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 {
-    if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
         return -EBADF;
     if (!f->ops || !f->ops->read)
         return -EINVAL;
@@ -25,7 +25,7 @@ static ssize_t do_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 
 static ssize_t do_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
 {
-    if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+    if ((f->flags & O_ACCMODE) == O_RDONLY)
         return -EBADF;
     if (!f->ops || !f->ops->write)
         return -EINVAL;
@@ -213,9 +213,9 @@ static long sendfile_window(struct file *in, struct file *out, u64 *pos, u64 chu
  * `offset` NULL: from and advancing the source's own position. */
 static long sendfile_files(struct file *in, struct file *out, s64 *offset, u64 count)
 {
-    if ((in->flags & O_ACCMODE) == O_WRONLY || (in->flags & O_PATH))
+    if ((in->flags & O_ACCMODE) == O_WRONLY)
         return -EBADF;
-    if ((out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_PATH))
+    if ((out->flags & O_ACCMODE) == O_RDONLY)
         return -EBADF;
     if (!S_ISREG(in->inode->mode) || (out->flags & O_APPEND))
         return -EINVAL;
