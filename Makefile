@@ -43,6 +43,7 @@ I386_TESTS := \
 	exitcode \
 	faults \
 	fdshare \
+	fileops \
 	fifo \
 	flock \
 	futex \
