@@ -34,6 +34,14 @@ void byte_queue_append(struct byte_queue *queue, const void *bytes, size_t count
     queue->length += count;
 }
 
+void byte_queue_consume(struct byte_queue *queue, size_t count)
+{
+    queue->start += count;
+    queue->length -= count;
+    if (queue->length == 0)
+        queue->start = 0;
+}
+
 void byte_queue_discard(struct byte_queue *queue)
 {
     queue->start = 0;
@@ -59,11 +67,7 @@ ssize_t byte_queue_write_to(struct byte_queue *queue, int fd, size_t max)
 {
     size_t count = queue->length < max ? queue->length : max;
     ssize_t written = write(fd, queue->data + queue->start, count);
-    if (written > 0) {
-        queue->start += (size_t)written;
-        queue->length -= (size_t)written;
-        if (queue->length == 0)
-            queue->start = 0;
-    }
+    if (written > 0)
+        byte_queue_consume(queue, (size_t)written);
     return written;
 }

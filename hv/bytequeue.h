@@ -13,6 +13,8 @@ struct byte_queue {
 };
 
 void byte_queue_append(struct byte_queue *queue, const void *bytes, size_t count);
+/* Drops the first `count` queued bytes (at most `length`): they have been used. */
+void byte_queue_consume(struct byte_queue *queue, size_t count);
 void byte_queue_discard(struct byte_queue *queue);
 void byte_queue_free(struct byte_queue *queue);
 

@@ -10,6 +10,7 @@
 #include "fd.h"
 #include "fs.h"
 #include "hypervisor.h"
+#include "stdio_ring.h"
 #include "kernel.h"
 #include "lib.h"
 #include "mm.h"
@@ -279,6 +280,7 @@ void kmain(u64 start_info_phys)
     gdt_init();
     idt_init();
     cpu_features_enable();
+    stdio_rings_register(); /* before the hypercall area: see stdio_ring.h */
     hypervisor_init();
     kprintf(KERN_INFO "sysgate: %lu MiB of RAM, %lu pages free\n", (ram_top >> 20), pmm_free_pages());
 
