@@ -29,6 +29,8 @@ static void reserve(struct byte_queue *queue, size_t count)
 
 void byte_queue_append(struct byte_queue *queue, const void *bytes, size_t count)
 {
+    if (count == 0)
+        return; /* an empty queue has no buffer yet: no pointer arithmetic on NULL */
     reserve(queue, count);
     memcpy(queue->data + queue->start + queue->length, bytes, count);
     queue->length += count;

@@ -157,7 +157,7 @@ static void open_stdio(void)
         bool stream = mode && strnlen(mode, 3) == 3 && mode[fd] == 's';
         int err = open_on(fd, stream ? streams[fd] : "/dev/console", stream ? flags[fd] : O_RDWR);
         if (err)
-            panic("cannot open standard stream %d: error %d", fd, err);
+            panic("cannot open standard stream %d: %s", fd, errno_text(err));
     }
 }
 
@@ -242,9 +242,9 @@ static void start_init(void)
     open_stdio();
     int err;
     if (read_init_args(&path, &argv, &envp)) {
-        err = exec_program(t, task_regs(t), path, argv, envp);
+        err = (int)do_execve(task_regs(t), path, argv, envp); /* scripts too, as execve(2) */
         if (err) {
-            kprintf(KERN_ERR "sysgate: cannot execute %s: error %d\n", path, -err);
+            kprintf(KERN_ERR "sysgate: cannot execute %s: %s\n", path, errno_text(err));
             machine_poweroff(exit_status_for_exec_error(err));
         }
     } else {
@@ -292,7 +292,7 @@ void kmain(u64 start_info_phys)
     if (initrd.size) {
         int err = unpack_initramfs(phys_to_virt(initrd.paddr), initrd.size);
         if (err)
-            panic("the initramfs is malformed (error %d)", err);
+            panic("the initramfs is malformed (%s)", errno_text(err));
         /* Its pages stay reserved: the files' contents live there. */
         pmm_account_in_use(ALIGN_UP(initrd.size, PAGE_SIZE) / PAGE_SIZE);
     }

@@ -221,6 +221,8 @@ int vma_move(struct mm *mm, u64 addr, u64 old_size, u64 new_addr, u64 new_size);
 int handle_user_fault(struct mm *mm, u64 addr, u64 error_code);
 
 int exec_program(struct task *t, struct regs *r, const char *path, char *const argv[], char *const envp[]);
+/* execve(2) for the current task: ELF files and #! scripts. */
+long do_execve(struct regs *r, const char *path, char **argv, char **envp);
 struct task *task_find(pid_t pid);
 struct task *init_task(void);
 void fpu_reset(struct task *t);
