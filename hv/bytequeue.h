@@ -25,4 +25,9 @@ ssize_t byte_queue_read_from(struct byte_queue *queue, int fd, size_t max);
    write returned. */
 ssize_t byte_queue_write_to(struct byte_queue *queue, int fd, size_t max);
 
+/* The same without ever blocking, even on a descriptor the monitor must not make
+   non-blocking (it shares it with the shell): pwritev2 with RWF_NOWAIT, which pipes accept
+   since Linux 5.x; EAGAIN when nothing fits, EOPNOTSUPP where it is not supported. */
+ssize_t byte_queue_write_nowait(struct byte_queue *queue, int fd, size_t max);
+
 #endif

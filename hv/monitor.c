@@ -36,6 +36,7 @@
 
 #define QUEUE_LIMIT (1u << 20)   /* stop reading a source while its queue holds this much */
 #define READ_CHUNK (64u * 1024u)
+#define NOWAIT_WRITE_MAX (1u << 20)
 #define KICK_BYTE 'K'            /* any byte: COM2's receive interrupt is the event */
 #define DOORBELL_CHUNK 64u       /* the guest waits after each 'C'; a burst is garbage */
 #define QEMU_STDERR_TAIL 4096u   /* how much of QEMU's own stderr is kept to show */
@@ -65,6 +66,7 @@ struct sink {
     int fd;
     bool broken;        /* EPIPE or another error: discard from now on */
     size_t write_chunk; /* PIPE_BUF for pipes and terminals (never blocks after POLLOUT) */
+    bool nowait_writes; /* a pipe that takes RWF_NOWAIT writes: any size, never blocking */
     struct byte_queue queue;
 };
 
@@ -119,7 +121,9 @@ static void init_sink(struct sink *sink, int fd)
     struct stat status;
     sink->fd = fd;
     sink->broken = false;
-    sink->write_chunk = fstat(fd, &status) == 0 && S_ISREG(status.st_mode) ? READ_CHUNK : PIPE_BUF;
+    bool have_status = fstat(fd, &status) == 0;
+    sink->write_chunk = have_status && S_ISREG(status.st_mode) ? READ_CHUNK : PIPE_BUF;
+    sink->nowait_writes = have_status && S_ISFIFO(status.st_mode);
     sink->queue = (struct byte_queue){0};
 }
 
@@ -270,7 +274,16 @@ static void write_sink(struct sink *sink, short revents)
         }
         return;
     }
-    ssize_t written = byte_queue_write_to(&sink->queue, sink->fd, sink->write_chunk);
+    ssize_t written;
+    if (sink->nowait_writes) {
+        written = byte_queue_write_nowait(&sink->queue, sink->fd, NOWAIT_WRITE_MAX);
+        if (written < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+            sink->nowait_writes = false; /* an older kernel: PIPE_BUF at a time */
+            return;
+        }
+    } else {
+        written = byte_queue_write_to(&sink->queue, sink->fd, sink->write_chunk);
+    }
     if (written < 0 && errno != EAGAIN && errno != EINTR) {
         sink->broken = true; /* e.g. `sysgate run prog | head -1` */
         byte_queue_discard(&sink->queue);

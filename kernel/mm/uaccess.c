@@ -47,6 +47,25 @@ static size_t guarded_movsb(void *dst, const void *src, size_t n)
     return n;
 }
 
+/* The same, eight bytes per iteration first: under TCG every iteration of a rep
+ * string instruction costs the same whatever its width, so this copies about
+ * eight times faster (docs/benchmarks.md, stdio throughput). */
+static size_t guarded_copy(void *dst, const void *src, size_t n)
+{
+    size_t words = n / 8, tail = n % 8;
+    __asm__ volatile("1: rep movsq\n"
+                     "2:\n"
+                     ".pushsection __ex_table, \"a\"\n"
+                     ".quad 1b, 2b\n"
+                     ".popsection"
+                     : "+D"(dst), "+S"(src), "+c"(words)
+                     :
+                     : "memory");
+    if (words)
+        return words * 8 + tail; /* faulted: somewhere in the rest */
+    return guarded_movsb(dst, src, tail);
+}
+
 static size_t guarded_stosb(void *dst, size_t n)
 {
     __asm__ volatile("1: rep stosb\n"
@@ -65,7 +84,7 @@ int copy_from_user(void *dst, const void __user *src, size_t size)
     if (!user_range_ok((u64)src, size))
         return -EFAULT;
     user_access_begin();
-    size_t left = guarded_movsb(dst, src, size);
+    size_t left = guarded_copy(dst, src, size);
     user_access_end();
     return left ? -EFAULT : 0;
 }
@@ -75,7 +94,7 @@ int copy_to_user(void __user *dst, const void *src, size_t size)
     if (!user_range_ok((u64)dst, size))
         return -EFAULT;
     user_access_begin();
-    size_t left = guarded_movsb(dst, src, size);
+    size_t left = guarded_copy(dst, src, size);
     user_access_end();
     return left ? -EFAULT : 0;
 }
