@@ -167,7 +167,8 @@ static struct note_position find_note(const unsigned char *notes, uint64_t size,
         }
         uint64_t next = qemu_layout ? descriptor + align_up(descriptor_size, align)
                                     : align_up(descriptor + descriptor_size, align);
-        if (qemu_layout ? next - offset > size : next > size)
+        /* a wild p_align can wrap the sums: no progress means no more notes */
+        if (next <= offset || (qemu_layout ? next - offset > size : next > size))
             break;
         offset = next;
     }
