@@ -6,6 +6,7 @@
    directory (byte 2 and REST: the file's name). */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,25 @@
 #define ADD_MARKER 1
 #define PROGRAM_MARKER 2
 
+#define FD_LIMIT 1024
+
 static char scratch[64];
+static bool open_before[FD_LIMIT]; /* the descriptors libFuzzer and the target hold */
 static char added_file[128], default_archive[128];
+
+/* A refused input leaves the files it was copying open (sysgate would exit there): close
+   whatever this input opened. */
+static void close_new_descriptors(void)
+{
+    for (int fd = 0; fd < FD_LIMIT; fd++)
+        if (!open_before[fd] && fcntl(fd, F_GETFD) >= 0)
+            close(fd);
+}
 
 static void make_scratch(void)
 {
+    for (int fd = 0; fd < FD_LIMIT; fd++)
+        open_before[fd] = fcntl(fd, F_GETFD) >= 0;
     strcpy(scratch, "/tmp/sysgate-fuzz-XXXXXX");
     if (!mkdtemp(scratch))
         abort();
@@ -159,6 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (fd >= 0)
         close(fd);
+    close_new_descriptors();
     if (program_path[0])
         unlink(program_path);
     for (int i = 2; i < count; i++)
