@@ -18,18 +18,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(ram, 0, RAM_SIZE);
     struct fuzz_input input = {data, size};
     struct guest_memory memory = {.fd = -1, .base = ram, .size = RAM_SIZE};
-    /* first the guest's memory: patches of 8 bytes at 8-byte-aligned offsets */
-    unsigned patches = fuzz_u8(&input);
-    for (unsigned i = 0; i < patches && input.size >= 12; i++) {
-        uint32_t offset = (fuzz_u32(&input) % RAM_SIZE) & ~7u;
-        uint64_t value = fuzz_u64(&input);
-        memcpy(ram + offset, &value, sizeof value);
-    }
     struct byte_queue host_stderr = {0};
     struct hypervisor *hypervisor = malloc(sizeof *hypervisor);
     hypervisor_init(hypervisor, &memory, &host_stderr, fuzz_u8(&input) & 1);
-    /* then the doorbell stream, in reads of the input's sizes, as the pipe delivers it */
+    /* the guest's steps: a store of 8 bytes anywhere in RAM (a mailbox, a page table, a
+       ring header), or bytes on the doorbell, in reads of the input's sizes as the pipe
+       delivers them */
     while (input.size > 0 && hypervisor->end == GUEST_RUNNING) {
+        if (fuzz_u8(&input) & 1) {
+            uint32_t offset = (fuzz_u32(&input) % RAM_SIZE) & ~7u;
+            uint64_t value = fuzz_u64(&input);
+            memcpy(ram + offset, &value, sizeof value);
+            continue;
+        }
         uint8_t chunk[64];
         size_t count = fuzz_bytes(&input, chunk, 1 + fuzz_u8(&input) % sizeof chunk);
         doorbell_feed(hypervisor, chunk, count);
