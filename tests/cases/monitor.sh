@@ -143,6 +143,12 @@ test_stdio_reader_waits_for_late_input() {
     [ "$got" = late ] || fail "got '$got', expected 'late'"
 }
 
+# poll on an empty stdin ring sleeps until the host's bytes come (busybox read -t polls).
+test_stdio_poll_waits_for_late_input() {
+    got=$( (sleep 1; echo late) | "$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB sh -c 'read -t 50 x; echo "got $x"' 2>"$T/err")
+    [ "$got" = "got late" ] || fail "got '$got'"
+}
+
 # The end of the host's stdin is the program's end of file, at once.
 test_stdio_end_of_input() {
     got=$(printf 'abc' | "$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB wc -c 2>"$T/err")
