@@ -38,6 +38,7 @@ I386_TESTS := \
 	alloc64 \
 	compatchild \
 	creat \
+	echo100 \
 	events \
 	exitcode \
 	faults \
@@ -67,6 +68,7 @@ I386_TESTS := \
 	socketcall \
 	sockets \
 	sysmisc \
+	tcpstates \
 	threadexit \
 	threads \
 	vdsotime \
