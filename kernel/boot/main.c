@@ -299,6 +299,7 @@ void kmain(u64 start_info_phys)
     devices_init();
     procfs_init();
     af_unix_init();
+    inet_init();
     mount_boot("/dev", "devtmpfs", "devtmpfs");
     mount_boot("/proc", "proc", "proc");
     syscall_gate_init();

@@ -156,6 +156,7 @@ struct socket {
 typedef int (*net_family_create)(struct socket *sock, int protocol);
 void net_family_register(int family, net_family_create create);
 void af_unix_init(void);
+void inet_init(void); /* AF_INET and AF_INET6: net/inet.c */
 
 /* A new socket with its file (file_flags: O_NONBLOCK), or NULL and *err. */
 struct socket *socket_create_file(int family, int type, int protocol, u32 file_flags, int *err);
