@@ -66,25 +66,54 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* Word w of client c's stream is pattern[w % PATTERN_WORDS] ^ (key(c) + w):
+ * cheap enough that the clients' own work does not hide the kernel's, and
+ * no two clients, nor two places of one stream, alike. */
+#define PATTERN_WORDS 4093 /* a prime: the pattern never lines up with a buffer */
+static uint64_t pattern[PATTERN_WORDS];
+static uint64_t stream_words[MAX_WRITE / 8 + 2];
+
 static void stream_fill(unsigned char *buf, unsigned client, uint64_t offset, size_t len)
 {
-    uint64_t word = 0;
-    for (size_t i = 0; i < len; i++) {
-        uint64_t at = offset + i;
-        if (i == 0 || at % 8 == 0)
-            word = splitmix64(((uint64_t)client << 40) ^ (at / 8));
-        buf[i] = (unsigned char)(word >> (8 * (at % 8)));
+    uint64_t first = offset / 8, end = (offset + len + 7) / 8, key = splitmix64(client);
+    size_t at = (size_t)(first % PATTERN_WORDS);
+    for (uint64_t w = first; w < end; w++) {
+        stream_words[w - first] = pattern[at] ^ (key + w);
+        if (++at == PATTERN_WORDS)
+            at = 0;
+    }
+    memcpy(buf, (unsigned char *)stream_words + offset % 8, len);
+}
+
+/* A Fletcher-like checksum of a stream, over its little-endian 64-bit words:
+ * their sum and the sum of each times its place, fed in pieces that need
+ * not be whole words. */
+struct checksum {
+    uint64_t sum, weighted;
+};
+
+static void checksum_add(struct checksum *k, uint64_t offset, const unsigned char *p, size_t len)
+{
+    while (len && offset % 8) {
+        uint64_t part = (uint64_t)*p++ << (8 * (offset % 8));
+        k->sum += part;
+        k->weighted += part * (offset / 8 + 1);
+        offset++, len--;
+    }
+    for (; len >= 8; p += 8, offset += 8, len -= 8) {
+        uint64_t word;
+        memcpy(&word, p, 8);
+        k->sum += word;
+        k->weighted += word * (offset / 8 + 1);
+    }
+    for (; len; p++, offset++, len--) {
+        uint64_t part = (uint64_t)*p << (8 * (offset % 8));
+        k->sum += part;
+        k->weighted += part * (offset / 8 + 1);
     }
 }
 
-/* FNV-1a, over everything received, client by client. */
-static uint64_t fnv1a(uint64_t hash, const unsigned char *buf, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        hash = (hash ^ buf[i]) * 0x100000001b3ULL;
-    return hash;
-}
-#define FNV_OFFSET_BASIS 0xcbf29ce484222325ULL
+static uint64_t checksum_value(const struct checksum *k) { return splitmix64(k->sum ^ splitmix64(k->weighted)); }
 
 /* ---- the server ---- */
 
@@ -221,7 +250,7 @@ struct client {
     int fd;
     bool connected;
     uint64_t sent, received;
-    uint64_t checksum;
+    struct checksum checksum;
 };
 
 static uint64_t total_bytes;
@@ -291,7 +320,7 @@ static bool client_serve(int ep, struct client *c, uint32_t events)
                        (unsigned long long)(c->received + at));
                 fail();
             }
-            c->checksum = fnv1a(c->checksum, recv_buf, (size_t)n);
+            checksum_add(&c->checksum, c->received, recv_buf, (size_t)n);
             c->received += (uint64_t)n;
         } else if (n == 0) {
             if (c->received != total_bytes) {
@@ -337,6 +366,8 @@ int main(int argc, char **argv)
     }
     close(listener);
 
+    for (size_t i = 0; i < PATTERN_WORDS; i++)
+        pattern[i] = splitmix64(i);
     send_buf = malloc(MAX_WRITE);
     recv_buf = malloc(MAX_WRITE);
     expected_buf = malloc(MAX_WRITE);
@@ -347,7 +378,6 @@ int main(int argc, char **argv)
     for (int i = 0; i < clients; i++) {
         struct client *c = &all[i];
         c->index = (unsigned)i;
-        c->checksum = FNV_OFFSET_BASIS;
         c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (c->fd < 0)
             die("client: socket");
@@ -374,9 +404,9 @@ int main(int argc, char **argv)
     int status;
     if (waitpid(server_pid, &status, 0) != server_pid)
         die("waitpid");
-    uint64_t checksum = FNV_OFFSET_BASIS, received = 0;
+    uint64_t checksum = 0, received = 0;
     for (int i = 0; i < clients; i++) {
-        checksum = (checksum ^ all[i].checksum) * 0x100000001b3ULL;
+        checksum = splitmix64(checksum ^ checksum_value(&all[i].checksum));
         received += all[i].received;
     }
     printf("echo100: every client got its %llu bytes back, %llu in all, checksum %016llx\n",
