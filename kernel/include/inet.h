@@ -76,7 +76,8 @@ struct inet_sock {
     int state;                 /* enum tcp_state */
     struct inet_endpoint local, remote;
     bool bound;                /* in its protocol's port table, holding local.port */
-    bool port_locked;          /* bound by bind(): a disconnect keeps the port */
+    bool port_locked;          /* bound by bind() to a port: a disconnect keeps it */
+    bool addr_locked;          /* bound by bind() to an address: a disconnect keeps it */
     bool reuse;                /* SO_REUSEADDR when it bound */
     bool v6only;               /* IPV6_V6ONLY */
     bool timewait;             /* a struct tcp_timewait */
@@ -93,7 +94,8 @@ struct inet_sock {
 
 struct inet_port_table {
     const char *name;
-    struct inet_sock *chains[256];
+    u32 rover;                 /* where the search for an ephemeral port goes on */
+    struct inet_sock *chains[1024];
 };
 
 extern struct spinlock inet_lock;
@@ -160,12 +162,6 @@ void inet_show_endpoint(struct seq_buf *m, const struct inet_endpoint *ep, bool 
 
 int tcp_create(struct socket *sock, int family);
 int udp_create(struct socket *sock, int family);
-void inet_init(void);
 
-struct task;
-void tcp4_proc_show(struct task *t, struct seq_buf *s);
-void tcp6_proc_show(struct task *t, struct seq_buf *s);
-void udp4_proc_show(struct task *t, struct seq_buf *s);
-void udp6_proc_show(struct task *t, struct seq_buf *s);
 
 #endif

@@ -157,6 +157,12 @@ typedef int (*net_family_create)(struct socket *sock, int protocol);
 void net_family_register(int family, net_family_create create);
 void af_unix_init(void);
 void inet_init(void); /* AF_INET and AF_INET6: net/inet.c */
+/* /proc/net/tcp, tcp6, udp and udp6 in Linux's format (net/tcp.c, net/udp.c). */
+struct seq_buf;
+void tcp4_proc_show(struct task *t, struct seq_buf *s);
+void tcp6_proc_show(struct task *t, struct seq_buf *s);
+void udp4_proc_show(struct task *t, struct seq_buf *s);
+void udp6_proc_show(struct task *t, struct seq_buf *s);
 
 /* A new socket with its file (file_flags: O_NONBLOCK), or NULL and *err. */
 struct socket *socket_create_file(int family, int type, int protocol, u32 file_flags, int *err);

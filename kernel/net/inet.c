@@ -31,11 +31,11 @@
 #define INET_ECN_MASK 3        /* the low bits of the TOS: TCP keeps its own */
 #define MAX_TTL 255
 #define LOOPBACK_MTU 65536
+#define IPV4_MAX_MTU 65535 /* lo's MTU as IPv4 caps it */
 #define IPV4_LOOPBACK_NET 127  /* 127.0.0.0/8 */
 #define IPV4_LOOPBACK 0x7f000001u
 #define IPV4_MULTICAST_TOP 0xe /* 224.0.0.0/4 */
 #define IPV6_MULTICAST_TOP 0xff /* ff00::/8 */
-#define PORT_CHAINS 256
 
 struct spinlock inet_lock;
 struct inet_port_table tcp_ports = {.name = "tcp"};
@@ -212,7 +212,7 @@ int inet_route(const struct inet_sock *s, u8 *daddr, u8 *saddr)
 
 /* ---- port tables ---- */
 
-struct inet_sock *inet_port_chain(struct inet_port_table *t, u16 port) { return t->chains[port % PORT_CHAINS]; }
+struct inet_sock *inet_port_chain(struct inet_port_table *t, u16 port) { return t->chains[port % ARRAY_SIZE(t->chains)]; }
 
 /* Whether two bound addresses claim a destination in common. */
 static bool addresses_overlap(const u8 *a, const struct inet_sock *sa, const u8 *b, const struct inet_sock *sb)
@@ -247,21 +247,26 @@ static bool port_in_use(struct inet_port_table *t, u16 port)
     return false;
 }
 
+/* The next free port after the last one given (from a random start), so
+ * that a search costs little until the range is nearly full. */
 static u16 ephemeral_port(struct inet_port_table *t)
 {
     u32 range = INET_EPHEMERAL_LAST - INET_EPHEMERAL_FIRST + 1;
-    u32 start = (u32)random_u64() % range;
+    if (!t->rover)
+        t->rover = 1 + (u32)random_u64() % range;
     for (u32 i = 0; i < range; i++) {
-        u16 port = (u16)(INET_EPHEMERAL_FIRST + (start + i) % range);
-        if (!port_in_use(t, port))
+        u16 port = (u16)(INET_EPHEMERAL_FIRST + (t->rover + i) % range);
+        if (!port_in_use(t, port)) {
+            t->rover = (t->rover + i + 1) % range ?: range;
             return port;
+        }
     }
     return 0;
 }
 
 static void link_port(struct inet_port_table *t, struct inet_sock *s)
 {
-    struct inet_sock **chain = &t->chains[s->local.port % PORT_CHAINS];
+    struct inet_sock **chain = &t->chains[s->local.port % ARRAY_SIZE(t->chains)];
     s->port_next = *chain;
     *chain = s;
     s->bound = true;
@@ -295,7 +300,7 @@ void inet_port_unbind(struct inet_port_table *t, struct inet_sock *s)
 {
     if (!s->bound)
         return;
-    for (struct inet_sock **p = &t->chains[s->local.port % PORT_CHAINS]; *p; p = &(*p)->port_next) {
+    for (struct inet_sock **p = &t->chains[s->local.port % ARRAY_SIZE(t->chains)]; *p; p = &(*p)->port_next) {
         if (*p == s) {
             *p = s->port_next;
             break;
@@ -357,14 +362,21 @@ int inet_bind(struct socket *sock, const void *addr, int len)
     if (err)
         return err;
     u64 irq = spin_lock_irqsave(&inet_lock);
-    err = inet_check_local(s, ep.addr);
-    if (!err && (s->state != TCP_CLOSE || s->bound))
+    /* Linux's IPv4 looks at the address before the socket, its IPv6 after. */
+    bool already = s->state != TCP_CLOSE || s->bound;
+    if (s->family == AF_INET6 && already)
+        err = -EINVAL;
+    if (!err)
+        err = inet_check_local(s, ep.addr);
+    if (!err && already)
         err = -EINVAL;
     if (!err) {
         s->reuse = sock->reuseaddr;
         err = inet_port_bind(ports_of(s), s, &ep, -EADDRINUSE);
-        if (!err)
+        if (!err) {
             s->port_locked = ep.port != 0;
+            s->addr_locked = !inet_addr_is_any(ep.addr);
+        }
     }
     spin_unlock_irqrestore(&inet_lock, irq);
     return err;
@@ -384,9 +396,7 @@ int inet_getname(struct socket *sock, void *addr, bool peer)
             len = -ENOTCONN;
         ep = s->remote;
     } else {
-        ep = s->local;
-        if (!s->bound)
-            ep.port = 0;
+        ep = s->local; /* a port given back keeps showing, as Linux's inet_sport */
     }
     spin_unlock_irqrestore(&inet_lock, irq);
     return len < 0 ? len : inet_addr_to_sockaddr(s->family, &ep, addr);
@@ -528,7 +538,7 @@ static int ip_getsockopt(struct inet_sock *s, int name, void *value, u32 *len)
     case IP_MTU:
         if (!connected(s))
             return -ENOTCONN;
-        v = LOOPBACK_MTU;
+        v = inet_addr_is_v4(s->remote.addr) ? IPV4_MAX_MTU : LOOPBACK_MTU;
         break;
     default:
         return -ENOPROTOOPT;
@@ -581,8 +591,10 @@ int inet_getsockopt(struct socket *sock, int level, int name, void *value, u32 *
         err = 0;
     } else if (level == SOL_IP) {
         err = ip_getsockopt(s, name, value, len);
-    } else if (level == SOL_IPV6) {
+    } else if (level == SOL_IPV6 && s->family == AF_INET6) {
         err = ipv6_getsockopt(s, name, value, len);
+    } else if (s->family == AF_INET) {
+        err = -EOPNOTSUPP; /* Linux's ip_getsockopt, unlike its ip_setsockopt */
     }
     spin_unlock_irqrestore(&inet_lock, irq);
     return err;

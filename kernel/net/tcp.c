@@ -473,6 +473,11 @@ static void disconnect(struct socket *sock, struct tcp_sock *t)
     unpair(t);
     if (!t->inet.port_locked)
         inet_port_unbind(&tcp_ports, &t->inet);
+    if (!t->inet.addr_locked && !t->inet.bound) {
+        memset(t->inet.local.addr, 0, INET_ADDR_LEN);
+        if (t->inet.family == AF_INET)
+            inet_addr_set_v4(t->inet.local.addr, 0);
+    }
     buf_free_list(rx_take_all(t));
     t->inet.shutdown = 0;
     t->done = false;
@@ -878,12 +883,12 @@ static long tcp_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
         return -ENOTCONN;
     }
     bool peek = flags & MSG_PEEK, discard = flags & MSG_TRUNC;
-    u64 target = (flags & MSG_WAITALL) ? len : MIN(len, (u64)1);
+    u64 target = (flags & MSG_WAITALL) && len ? len : 1; /* a read of 0 bytes waits for data too, as Linux's */
     u64 copied = 0;
     long err = 0;
     bool consumed = false;
     struct tcp_buf *done = NULL;
-    while (copied < len) {
+    while (copied < len || !len) {
         struct tcp_buf *b = t->rx_head;
         u64 off = b ? b->off : 0;
         if (peek) {
@@ -895,6 +900,8 @@ static long tcp_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
             off = b ? b->off + skip : 0;
         }
         if (b) {
+            if (!len)
+                break;
             u64 n = MIN(b->len - off, len - copied);
             if (!discard && kmsg_copy_to(msg, copied, b->data + off, n)) {
                 err = -EFAULT;

@@ -16,11 +16,14 @@
 
 #define UDP_MAX_PAYLOAD_V4 65507 /* 65535 less the IPv4 and UDP headers */
 #define UDP_MAX_PAYLOAD_V6 65527 /* 65535 less the UDP header */
-#define UDP_SKB_OVERHEAD 768     /* charged per datagram besides its bytes, as Linux's truesize */
+#define UDP_SKB_HEADROOM 192     /* what Linux allocates before a datagram's bytes */
+#define UDP_SKB_OVERHEAD 576     /* struct sk_buff and skb_shared_info, aligned */
+#define UDP_SKB_SMALLEST 256
 #define SHUTDOWN_MASK (RCV_SHUTDOWN | SEND_SHUTDOWN)
 #define SIOCINQ 0x541B
 #define SIOCOUTQ 0x5411
 #define MSG_ERRQUEUE 0x2000
+#define UDP_CORK 1
 #define POLLWRBAND 0x200
 
 struct udp_dgram {
@@ -38,6 +41,16 @@ struct udp_sock {
 };
 
 static struct udp_sock *udp_sk(struct socket *sock) { return sock->sk; }
+
+/* What a datagram is charged against SO_RCVBUF (and /proc/net/udp shows):
+ * Linux's truesize, a power of two of data and headroom plus the sk_buff. */
+static u32 truesize(u64 len)
+{
+    u64 data = UDP_SKB_SMALLEST;
+    while (data < len + UDP_SKB_HEADROOM)
+        data <<= 1;
+    return (u32)(data + UDP_SKB_OVERHEAD);
+}
 
 static void dgram_free_list(struct udp_dgram *d)
 {
@@ -64,6 +77,9 @@ static void disconnect(struct udp_sock *u)
     memset(&u->inet.remote, 0, sizeof(u->inet.remote));
     if (!u->inet.port_locked) {
         inet_port_unbind(&udp_ports, &u->inet);
+        u->inet.local.port = 0;
+    }
+    if (!u->inet.addr_locked) {
         memset(u->inet.local.addr, 0, INET_ADDR_LEN);
         if (u->inet.family == AF_INET)
             inet_addr_set_v4(u->inet.local.addr, 0);
@@ -185,7 +201,7 @@ static long udp_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
     }
     d->next = NULL;
     d->len = (u32)len;
-    d->truesize = (u32)len + UDP_SKB_OVERHEAD;
+    d->truesize = truesize(len);
     d->from = src;
     irq = spin_lock_irqsave(&inet_lock);
     struct udp_sock *r = find_receiver(&dest, &src);
@@ -334,8 +350,14 @@ static int udp_setsockopt(struct socket *sock, int level, int name, const void *
 
 static int udp_getsockopt(struct socket *sock, int level, int name, void *value, u32 *len)
 {
-    if (level == SOL_UDP)
-        return -ENOPROTOOPT;
+    if (level == SOL_UDP) {
+        if (name != UDP_CORK)
+            return -ENOPROTOOPT;
+        int corked = 0; /* MSG_MORE and UDP_CORK are not kept: every send is a datagram */
+        *len = MIN(*len, (u32)sizeof(corked));
+        memcpy(value, &corked, *len);
+        return 0;
+    }
     return inet_getsockopt(sock, level, name, value, len);
 }
 
