@@ -134,3 +134,19 @@ EOF
     net_script_differential nc.sh || return 1
     grep -q '^received: the same bytes' "$T/out" || { show_run; fail "the file did not arrive"; }
 }
+
+# busybox netstat -tuan (/proc/net/tcp, tcp6, udp) over sockets that
+# tests/progs/tcpstates.c put into known states on fixed ports (listening
+# with a connection not yet accepted, established with unread bytes,
+# FIN_WAIT2 and CLOSE_WAIT, TIME_WAIT, IPv6, UDP bound and connected): the
+# same lines as on the host, whose order is the kernel's hash tables'.
+netstat_sorted() { head -n 2 "$1"; tail -n +3 "$1" | LC_ALL=C sort; }
+netstat_differential() {
+    HOST_WRAPPER=in_net_namespace host_run "$1" -6 "$BUSYBOX" netstat -tuan
+    sg_run "$1" -6 "$BUSYBOX" netstat -tuan
+    [ "$host_status" = 0 ] || { cat "$T/host.out" "$T/host.err" >&2; fail "tcpstates failed on the host"; return 1; }
+    expect_status 0 || return 1
+    diff -u <(netstat_sorted "$T/host.out") <(netstat_sorted "$T/out") >&2 || fail "netstat differs from the host"
+}
+test_netapps_netstat_tuan() { netstat_differential $GLIBC/tcpstates; }
+test_netapps_netstat_tuan_i386() { netstat_differential $I386/tcpstates; }
