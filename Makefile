@@ -55,9 +55,11 @@ I386_TESTS := \
 	inet \
 	jobstop \
 	malloc_stress \
+	memory \
 	mmapfile \
 	mounts \
 	mremap \
+	procfs \
 	procs \
 	resources \
 	restart \

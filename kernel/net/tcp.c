@@ -434,6 +434,7 @@ static int tcp_listen(struct socket *sock, int backlog)
         t->inet.reuse = sock->reuseaddr;
         if (!t->inet.bound) {
             struct inet_endpoint any = t->inet.local;
+            any.port = 0; /* (a port given back may still show) */
             err = inet_port_bind(&tcp_ports, &t->inet, &any, -EADDRINUSE);
             autobound = !err;
         }
@@ -702,6 +703,7 @@ static void tcp_release(struct socket *sock)
     u64 irq = spin_lock_irqsave(&inet_lock);
     sock->sk = NULL;
     t->inet.sock = NULL;
+    t->inet.reuse = sock->reuseaddr; /* what its TIME_WAIT will go by */
     bool unread = t->rx_bytes != 0;
     struct tcp_buf *rx = rx_take_all(t);
     switch (t->inet.state) {

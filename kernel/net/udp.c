@@ -67,6 +67,7 @@ static int autobind(struct udp_sock *u)
     if (u->inet.bound)
         return 0;
     struct inet_endpoint any = u->inet.local;
+    any.port = 0;
     u->inet.reuse = u->inet.sock->reuseaddr;
     return inet_port_bind(&udp_ports, &u->inet, &any, -EAGAIN);
 }

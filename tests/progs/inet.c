@@ -523,6 +523,8 @@ static void tcp_resets(void)
     show_poll("after a refused connect", c);
     T(connect(c, &nobody.sa, len));
     show_name("refused's name", c, false);
+    T(listen(c, 1)); /* takes a port of its own */
+    show_name("listening after a refused connect", c, false);
     close(c);
     c = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
     T(connect(c, &nobody.sa, len));
@@ -577,6 +579,12 @@ static void *connect_blocking(void *arg)
     b->result = connect(b->fd, &b->to->sa, addr_len(b->to->sa.sa_family));
     b->err = errno;
     return NULL;
+}
+
+static void *connect_yielding(void *arg)
+{
+    sched_yield();
+    return connect_blocking(arg);
 }
 
 static void tcp_backlog(void)
@@ -1000,6 +1008,14 @@ static void readiness(void)
     T(recv(c, buf, sizeof(buf), 0));
     printf("woken with \"%s\"\n", buf);
     pthread_join(th, NULL);
+    /* a blocked acceptor is woken by the connect */
+    struct blocked_connect later = {socket(fam, SOCK_STREAM, 0), &la, -2, 0};
+    pthread_create(&th, NULL, connect_yielding, &later);
+    int acc = accept(l, NULL, NULL);
+    pthread_join(th, NULL);
+    printf("accept woken: %s, connect %ld\n", acc >= 0 ? "yes" : strerror(errno), later.result);
+    close(acc);
+    close(later.fd);
     /* SO_RCVTIMEO on accept and recv */
     struct timeval to = {0, 20000};
     setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &to, sizeof(to));
@@ -1022,6 +1038,9 @@ static void readiness(void)
     poll(&full, 1, 0);
     printf("filled until %s, then writable: %s\n", full_errno == EAGAIN ? "EAGAIN" : strerror(full_errno),
            full.revents & POLLOUT ? "yes" : "no");
+    struct timeval sndto = {0, 20000};
+    setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &sndto, sizeof(sndto));
+    T(send(s, chunk, 1, 0)); /* blocks until SO_SNDTIMEO */
     long drained = 0;
     for (;;) {
         long n = recv(c, chunk, sizeof(chunk), 0);
