@@ -6,7 +6,7 @@
 # A TCP echo server written with epoll (tests/progs/echo100.c) and 100
 # concurrent clients in one program, every byte checked against what its
 # client sent, then the checksum of everything received compared with the
-# host's. glibc: 10 MB each way per client, 1 GB in all (about 16 s of
+# host's. glibc: 10 MB each way per client, 1 GB in all (about 6 s of
 # QEMU's CPU time under TCG; a loaded host may stretch that, hence the
 # longer timeout); musl and i386: 100,000 bytes each way per client, 10 MB
 # in all.
