@@ -1,7 +1,8 @@
 /*
  * tcpbench.c - loopback sockets: TCP throughput with 64 KiB writes from one
- * process to another, connect+accept+close of a TCP connection, and a UDP
- * ping-pong round trip between two processes. Runs on sysgate and on Linux
+ * process to another, connect+accept+close of a TCP connection, and
+ * ping-pong round trips of one byte between two processes over TCP and over
+ * UDP. Runs on sysgate and on Linux
  * alike (as Linux's first process it first brings `lo` up, which Linux
  * leaves down at boot; sysgate configures it itself).
  *
@@ -12,6 +13,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -151,6 +153,46 @@ static int tcp_connect(void)
     return 0;
 }
 
+/* Two processes bounce one byte over a TCP connection (TCP_NODELAY, as a
+ * request-response protocol sets it). */
+static int tcp_pingpong(void)
+{
+    struct sockaddr_in addr;
+    int listener = bound_socket(SOCK_STREAM, &addr);
+    if (listener < 0 || listen(listener, 1))
+        return fail("tcpbench: listener");
+    int one = 1;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+        return fail("tcpbench: connect");
+    int conn = accept(listener, NULL, NULL);
+    if (conn < 0 || setsockopt(conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+        return fail("tcpbench: accept");
+    char c = 0;
+    pid_t child = fork();
+    if (child == 0) {
+        for (int i = 0; i < ROUND_TRIPS; i++)
+            if (read(conn, &c, 1) != 1 || write(conn, &c, 1) != 1)
+                _exit(1);
+        _exit(0);
+    }
+    close(conn);
+    if (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1)
+        return fail("tcpbench: TCP round trip");
+    uint64_t n0 = now_ns(), t0 = tsc();
+    for (int i = 1; i < ROUND_TRIPS; i++)
+        if (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1)
+            return fail("tcpbench: TCP round trip");
+    uint64_t t1 = tsc(), n1 = now_ns();
+    int status;
+    waitpid(child, &status, 0);
+    report("tcp_pingpong", t0, t1, n0, n1, ROUND_TRIPS - 1);
+    close(fd);
+    close(listener);
+    return status != 0;
+}
+
 /* Two processes bounce a one-byte datagram between connected UDP sockets. */
 static int udp_pingpong(void)
 {
@@ -186,6 +228,7 @@ int main(void)
     loopback_up();
     int failed = tcp_stream();
     failed |= tcp_connect();
+    failed |= tcp_pingpong();
     failed |= udp_pingpong();
     bench_finish(failed);
 }
