@@ -54,13 +54,17 @@ I386_TESTS := \
 	iamtest \
 	inet \
 	jobstop \
+	klog \
 	malloc_stress \
 	memory \
 	mmapfile \
 	mounts \
 	mremap \
+	msr \
+	netdev \
 	procfs \
 	procs \
+	reclocks \
 	resources \
 	restart \
 	robust \

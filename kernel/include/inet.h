@@ -104,6 +104,12 @@ extern struct inet_port_table tcp_ports, udp_ports;
 /* ---- addresses (inet.c) ---- */
 
 bool inet_addr_is_v4(const u8 *addr);  /* v4-mapped */
+/* Counts on lo the packet a send of `payload` bytes to `remote` would be (its
+ * IP and transport headers added), as one packet each way: the bytes travel
+ * socket to socket, and lo's counters show the traffic they stand for. */
+void inet_count_packet(const u8 *remote, u64 payload, u64 transport_header);
+#define TCP_HEADER_LEN 32 /* with the timestamps option Linux's loopback connections carry */
+#define UDP_HEADER_LEN 8
 bool inet_addr_is_any(const u8 *addr); /* :: or ::ffff:0.0.0.0 */
 bool inet_addr_is_loopback(const u8 *addr);
 void inet_addr_set_v4(u8 *addr, u32 v4_network_order);

@@ -11,6 +11,7 @@
 #include "errno.h"
 #include "inet.h"
 #include "lib.h"
+#include "netdev.h"
 #include "random.h"
 #include "seq_buf.h"
 
@@ -617,6 +618,8 @@ void inet_show_endpoint(struct seq_buf *m, const struct inet_endpoint *ep, bool 
 
 static int inet_family_create(struct socket *sock, int family, int protocol)
 {
+    if (sock->type == SOCK_RAW || (sock->type == SOCK_DGRAM && protocol == icmp_protocol(family)))
+        return icmp_create(sock, sock->type, protocol);
     switch (sock->type) {
     case SOCK_STREAM:
         if (protocol && protocol != IPPROTO_TCP)
@@ -640,4 +643,13 @@ void inet_init(void)
 {
     net_family_register(AF_INET, inet4_create);
     net_family_register(AF_INET6, inet6_create);
+}
+
+#define IPV4_HEADER_LEN 20
+#define IPV6_HEADER_LEN 40
+
+void inet_count_packet(const u8 *remote, u64 payload, u64 transport_header)
+{
+    u64 ip_header = inet_addr_is_v4(remote) ? IPV4_HEADER_LEN : IPV6_HEADER_LEN;
+    netdev_loopback_count(ip_header + transport_header + payload);
 }

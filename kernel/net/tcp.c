@@ -855,6 +855,7 @@ static long tcp_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
             break;
         }
         rx_enqueue(p, b);
+        inet_count_packet(t->inet.remote.addr, chunk, TCP_HEADER_LEN);
         sent += chunk;
         t->bytes_sent += chunk;
     }
@@ -1153,7 +1154,7 @@ static long tcp_ioctl(struct socket *sock, unsigned cmd, u64 arg)
 {
     struct tcp_sock *t = tcp_sk(sock);
     if (cmd != SIOCINQ && cmd != SIOCOUTQ && cmd != SIOCOUTQNSD)
-        return -ENOTTY;
+        return -ENOIOCTLCMD; /* the interface ioctls' (netdev_ioctl) */
     u64 irq = spin_lock_irqsave(&inet_lock);
     int amount = 0;
     long err = 0;

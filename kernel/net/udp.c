@@ -205,6 +205,7 @@ static long udp_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
     d->truesize = truesize(len);
     d->from = src;
     irq = spin_lock_irqsave(&inet_lock);
+    inet_count_packet(dest.addr, len, UDP_HEADER_LEN);
     struct udp_sock *r = find_receiver(&dest, &src);
     if (!r) {
         /* ICMP port unreachable: a connected sender (or one asking with IP_RECVERR) hears of it. */
@@ -366,7 +367,7 @@ static long udp_ioctl(struct socket *sock, unsigned cmd, u64 arg)
 {
     struct udp_sock *u = udp_sk(sock);
     if (cmd != SIOCINQ && cmd != SIOCOUTQ)
-        return -ENOTTY;
+        return -ENOIOCTLCMD; /* the interface ioctls' (netdev_ioctl) */
     u64 irq = spin_lock_irqsave(&inet_lock);
     int amount = cmd == SIOCINQ && u->rx_head ? (int)u->rx_head->len : 0;
     spin_unlock_irqrestore(&inet_lock, irq);
