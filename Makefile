@@ -39,6 +39,7 @@ I386_TESTS := \
 	alloc64 \
 	compatchild \
 	creat \
+	echo100 \
 	events \
 	exitcode \
 	faults \
@@ -76,6 +77,7 @@ I386_TESTS := \
 	socketcall \
 	sockets \
 	sysmisc \
+	tcpstates \
 	threadexit \
 	threads \
 	vdsotime \
