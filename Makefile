@@ -41,6 +41,7 @@ I386_TESTS := \
 	creat \
 	echo100 \
 	events \
+	execat \
 	exitcode \
 	faults \
 	fdshare \

@@ -481,27 +481,75 @@ long do_execve(struct regs *r, const char *path, char **argv, char **envp)
     return err;
 }
 
-long sys_execve(struct regs *r)
+#define AT_FDCWD -100
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EMPTY_PATH 0x1000
+
+/* execve and execveat: the file named by dirfd and path (execveat's flags:
+ * AT_EMPTY_PATH runs the file dirfd is, AT_SYMLINK_NOFOLLOW refuses a
+ * symbolic link), with argv and envp in the caller's ABI. A file named
+ * relative to a descriptor is run through /proc/self/fd, as Linux's
+ * /dev/fd/N names it, so that a script's interpreter can open it. An empty
+ * argv becomes one empty argument, as Linux (5.18 on) gives the program. */
+static long exec_at(struct regs *r, int dirfd, const char __user *upath, const void __user *uargv,
+                    const void __user *uenvp, int flags)
 {
-    u64 a[6];
-    long err = syscall_args(r, a);
-    if (err)
-        return err;
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
     bool wide = !in_compat_syscall();
-    char *path = kmalloc(PATH_MAX);
-    if (!path)
-        return -ENOMEM;
-    long n = strncpy_from_user(path, (const char __user *)a[0], PATH_MAX);
-    err = n < 0 ? n : n == 0 ? -ENOENT : 0;
+    char *given = kmalloc(PATH_MAX), *path = kmalloc(PATH_MAX);
+    long err = given && path ? 0 : -ENOMEM;
+    long n = err ? 0 : strncpy_from_user(given, upath, PATH_MAX);
+    if (!err && n < 0)
+        err = n;
+    else if (!err && n == 0 && !(flags & AT_EMPTY_PATH))
+        err = -ENOENT;
+    if (!err) {
+        if (given[0] == '/' || dirfd == AT_FDCWD)
+            strlcpy(path, n ? given : ".", PATH_MAX);
+        else if (n == 0)
+            snprintf(path, PATH_MAX, "/proc/self/fd/%d", dirfd);
+        else
+            snprintf(path, PATH_MAX, "/proc/self/fd/%d/%s", dirfd, given);
+        struct file *dir = dirfd != AT_FDCWD && given[0] != '/' ? fdget_raw(dirfd) : NULL;
+        if (dirfd != AT_FDCWD && given[0] != '/' && !dir)
+            err = -EBADF;
+        fdput(dir);
+    }
+    if (!err && (flags & AT_SYMLINK_NOFOLLOW)) {
+        struct inode *last;
+        err = path_lookup(current_task()->fs ? current_task()->fs->cwd : NULL, path, false, &last);
+        if (!err && S_ISLNK(last->mode))
+            err = -ELOOP;
+    }
     char **argv = NULL, **envp = NULL;
     if (!err)
-        err = copy_string_array((const void __user *)a[1], wide, &argv);
+        err = copy_string_array(uargv, wide, &argv);
     if (err >= 0)
-        err = copy_string_array((const void __user *)a[2], wide, &envp);
-    if (err >= 0)
-        err = do_execve(r, path, argv, envp);
+        err = copy_string_array(uenvp, wide, &envp);
+    if (err >= 0) {
+        char *empty_argv[] = {"", NULL};
+        err = do_execve(r, path, argv[0] ? argv : empty_argv, envp);
+    }
+    kfree(given);
     kfree(path);
     kfree(argv);
     kfree(envp);
     return err;
+}
+
+long sys_execve(struct regs *r)
+{
+    u64 a[6];
+    long err = syscall_args(r, a);
+    return err ? err : exec_at(r, AT_FDCWD, (const char __user *)a[0], (const void __user *)a[1],
+                               (const void __user *)a[2], 0);
+}
+
+long sys_execveat(struct regs *r)
+{
+    u64 a[6];
+    long err = syscall_args(r, a);
+    return err ? err : exec_at(r, (int)a[0], (const char __user *)a[1], (const void __user *)a[2],
+                               (const void __user *)a[3], (int)a[4]);
 }

@@ -62,3 +62,9 @@ test_siginfo_i386() { differential $I386/siginfo; }
 test_restart_glibc() { differential $GLIBC/restart; }
 test_restart_musl() { differential $MUSL/restart; }
 test_restart_i386() { differential $I386/restart; }
+
+# execveat (relative, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, scripts) and an
+# empty argv (tests/progs/execat.c).
+test_execveat_glibc() { differential $GLIBC/execat; }
+test_execveat_musl() { differential $MUSL/execat; }
+test_execveat_i386() { differential $I386/execat; }
