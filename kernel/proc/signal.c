@@ -764,7 +764,8 @@ void signal_deliver(struct regs *r)
         restart_or_interrupt(r, a);
         u64 old_mask = t->saved_mask_valid ? t->saved_mask : t->blocked_signals;
         t->saved_mask_valid = false;
-        int err = r->cs == USER32_CS ? setup_frame_32(t, &info, a, r, old_mask) : setup_frame_64(t, &info, a, r, old_mask);
+        int err = a->flags & SA_IA32_ABI ? setup_frame_32(t, &info, a, r, old_mask)
+                                         : setup_frame_64(t, &info, a, r, old_mask);
         if (err) {
             /* No room for the frame: the program dies as on Linux. */
             task_exit_group_by_signal(SIGSEGV);
@@ -814,6 +815,29 @@ long sys_sigreturn(struct regs *r)
     return (long)r->rax;
 }
 
+/* The code and stack segments a 64-bit frame returns to, as Linux's
+ * sigreturn takes them (with the privilege level forced to 3): the frame's
+ * CS, which must be one of the user code segments (a bad selector would
+ * fault on the way out: SIGSEGV), and its SS when the frame says it saved
+ * one, a bad one replaced by the user data segment unless the frame asks
+ * for a strict restore. */
+static long restore_segments_64(struct regs *r, const struct sigcontext_64 *c, u64 uc_flags)
+{
+    u64 cs = c->cs | 3;
+    if (cs != USER_CS && cs != USER32_CS)
+        return -EFAULT;
+    u64 ss = uc_flags & UC_SIGCONTEXT_SS ? (c->ss | 3) : USER_DS;
+    bool ss_ok = ss == USER_DS || (ss == 3 && cs == USER_CS); /* a null SS is fine in 64-bit mode */
+    if (!ss_ok) {
+        if (uc_flags & UC_STRICT_RESTORE_SS)
+            return -EFAULT;
+        ss = USER_DS;
+    }
+    r->cs = cs;
+    r->ss = ss;
+    return 0;
+}
+
 static long restore_sigcontext_64(struct regs *r, const struct sigcontext_64 *c)
 {
     r->r8 = c->r8, r->r9 = c->r9, r->r10 = c->r10, r->r11 = c->r11;
@@ -821,8 +845,6 @@ static long restore_sigcontext_64(struct regs *r, const struct sigcontext_64 *c)
     r->rdi = c->rdi, r->rsi = c->rsi, r->rbp = c->rbp, r->rbx = c->rbx;
     r->rdx = c->rdx, r->rax = c->rax, r->rcx = c->rcx, r->rsp = c->rsp, r->rip = c->rip;
     r->rflags = (r->rflags & ~USER_FLAGS_MASK) | (c->eflags & USER_FLAGS_MASK);
-    r->cs = USER_CS;
-    r->ss = USER_DS;
     r->nr = (u64)-1; /* not a system call: nothing to restart */
     return c->fpstate ? fpu_restore_from_user((const void __user *)c->fpstate) : 0;
 }
@@ -847,7 +869,7 @@ long sys_rt_sigreturn(struct regs *r)
     if (copy_from_user(&f, (const void __user *)frame, sizeof(f)))
         task_exit_group_by_signal(SIGSEGV);
     t->blocked_signals = f.uc.sigmask & ~UNBLOCKABLE;
-    long err = restore_sigcontext_64(r, &f.uc.mcontext);
+    long err = restore_segments_64(r, &f.uc.mcontext, f.uc.uc_flags) ?: restore_sigcontext_64(r, &f.uc.mcontext);
     if (err)
         task_exit_group_by_signal(SIGSEGV);
     update_exit_work(t);
@@ -888,13 +910,18 @@ static long do_sigaction(int sig, const struct k_sigaction *act, struct k_sigact
         return -EINVAL;
     struct task *t = current_task();
     struct k_sigaction *a = &t->sighand->action[sig - 1];
-    if (old)
+    if (old) {
         *old = *a;
+        old->flags &= ~SA_IA32_ABI;
+    }
     if (act) {
         if (sig == SIGKILL || sig == SIGSTOP)
             return -EINVAL;
         *a = *act;
         a->mask &= ~UNBLOCKABLE;
+        /* The handler runs in the ABI it was registered from, whatever code
+         * the signal interrupts (Linux's SA_IA32_ABI). */
+        a->flags = (a->flags & ~SA_IA32_ABI) | (in_compat_syscall() ? SA_IA32_ABI : 0);
         /* POSIX: setting SIG_IGN (or a default that ignores) discards pending instances. */
         if (ignored(t, sig)) {
             u64 flags = irq_save(); /* the timer's signals change queues too */

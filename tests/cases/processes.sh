@@ -68,3 +68,9 @@ test_restart_i386() { differential $I386/restart; }
 test_execveat_glibc() { differential $GLIBC/execat; }
 test_execveat_musl() { differential $MUSL/execat; }
 test_execveat_i386() { differential $I386/execat; }
+
+# A 64-bit program's handler runs as 64-bit code when the signal interrupts
+# its 32-bit code, and sigreturn goes back there; a bad CS in the frame is
+# SIGSEGV (tests/progs/sigabi.c; x86-64 builds only).
+test_signal_abi_follows_the_handler_glibc() { differential $GLIBC/sigabi; }
+test_signal_abi_follows_the_handler_musl() { differential $MUSL/sigabi; }
