@@ -39,6 +39,7 @@ I386_TESTS := \
 	alloc64 \
 	compatchild \
 	creat \
+	creds \
 	events \
 	exitcode \
 	faults \
@@ -60,6 +61,7 @@ I386_TESTS := \
 	procs \
 	resources \
 	restart \
+	rlimits \
 	robust \
 	sendfile \
 	shmanon \

@@ -130,8 +130,8 @@ void proc_pid_status(struct task *t, struct seq_buf *s)
                t->comm, t->fs ? t->fs->umask : 0, names[t->state], t->tgid, t->pid, parent ? parent->tgid : 0,
                c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, t->files ? MAX_FDS : 0);
     for (int i = 0; i < c->ngroups; i++)
-        seq_printf(s, "%u ", c->groups[i]);
-    seq_printf(s, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid, leader->pgid, leader->sid);
+        seq_printf(s, i ? " %u" : "%u", c->groups[i]);
+    seq_printf(s, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid, leader->pgid, leader->sid);
     if (t->mm) {
         struct memory_use use;
         memory_use(t->mm, &use);

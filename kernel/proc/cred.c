@@ -387,7 +387,9 @@ static long set_groups(int size, const void __user *list, size_t width)
         u32 gid = 0;
         if (copy_from_user(&gid, (const u8 __user *)list + (size_t)i * width, width))
             return fail(new, -EFAULT);
-        new->groups[i] = width == 2 && gid == 0xffff ? NO_ID : gid;
+        if (gid == NO_ID || (width == 2 && gid == 0xffff))
+            return fail(new, -EINVAL); /* -1 is no group */
+        new->groups[i] = gid;
     }
     groups_sort(new->groups, size);
     cred_commit(new);
