@@ -280,6 +280,10 @@ static void file_checks(void)
     show("stat through a directory without x", stat(p, &st));
     path(p, "noexec_dir");
     show("stat the directory itself", stat(p, &st));
+    show("chdir into it", chdir(p));
+    int dfd = open(p, O_RDONLY | O_DIRECTORY);
+    show("fchdir into it", fchdir(dfd));
+    close(dfd);
     path(p, "script644");
     show("execve a file without x", execve(p, (char *[]){p, NULL}, (char *[]){NULL}));
     path(p, "script700root");
