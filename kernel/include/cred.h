@@ -9,6 +9,7 @@
 
 #include "refcount.h"
 #include "types.h"
+#include "uaccess.h"
 
 struct task;
 struct inode;
@@ -59,6 +60,9 @@ const struct cred *cred_override(struct cred *new);
 void cred_revert(const struct cred *old);
 /* The credentials of the first process: root, every capability. */
 const struct cred *root_cred(void);
+
+/* setgroups of a user array of `width`-byte ids (4, or 2 for i386's 16-bit call). */
+long set_groups(int size, const void __user *list, size_t width);
 
 bool capable(int cap);
 bool in_group_p(u32 gid);  /* the filesystem gid or a supplementary group */

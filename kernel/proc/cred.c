@@ -3,7 +3,8 @@
  * of each task, and the calls that read and change them, with Linux's rules
  * (kernel/sys.c, kernel/groups.c, kernel/capability.c,
  * security/commoncap.c). Root (CAP_SETUID, CAP_SETGID) may take any id;
- * everyone else only moves among the ids it already has.
+ * everyone else only moves among the ids it already has. capget and capset
+ * are in capability.c, i386's 16-bit calls in uid16.c.
  */
 #include "compat.h"
 #include "cred.h"
@@ -373,8 +374,7 @@ static void groups_sort(u32 *g, int n)
     }
 }
 
-/* `width`: 4 for the 32-bit calls, 2 for i386's 16-bit setgroups. */
-static long set_groups(int size, const void __user *list, size_t width)
+long set_groups(int size, const void __user *list, size_t width)
 {
     if (!capable(CAP_SETGID))
         return -EPERM;
@@ -398,66 +398,6 @@ static long set_groups(int size, const void __user *list, size_t width)
 
 long sys_setgroups(int size, const u32 __user *list) { return set_groups(size, list, sizeof(u32)); }
 
-/* ---- i386's 16-bit calls (kernel/uid16.c): -1 in 16 bits is -1, and ids
- * that do not fit read as the overflow id ---- */
-
-static u32 from16(u32 id) { return (u16)id == 0xffff ? NO_ID : (u16)id; }
-static u16 to16(u32 id) { return id > 0xffff ? OVERFLOW_ID : (u16)id; }
-
-long sys_setuid16(u32 uid) { return sys_setuid(from16(uid)); }
-long sys_setgid16(u32 gid) { return sys_setgid(from16(gid)); }
-long sys_setreuid16(u32 r, u32 e) { return sys_setreuid(from16(r), from16(e)); }
-long sys_setregid16(u32 r, u32 e) { return sys_setregid(from16(r), from16(e)); }
-long sys_setresuid16(u32 r, u32 e, u32 s) { return sys_setresuid(from16(r), from16(e), from16(s)); }
-long sys_setresgid16(u32 r, u32 e, u32 s) { return sys_setresgid(from16(r), from16(e), from16(s)); }
-long sys_setfsuid16(u32 uid) { return to16((u32)sys_setfsuid(from16(uid))); }
-long sys_setfsgid16(u32 gid) { return to16((u32)sys_setfsgid(from16(gid))); }
-long sys_getuid16(void) { return to16(current_cred()->uid); }
-long sys_geteuid16(void) { return to16(current_cred()->euid); }
-long sys_getgid16(void) { return to16(current_cred()->gid); }
-long sys_getegid16(void) { return to16(current_cred()->egid); }
-
-static long put_three16(u32 a, u32 b, u32 c, u16 __user *ua, u16 __user *ub, u16 __user *uc)
-{
-    return put_user(to16(a), ua) || put_user(to16(b), ub) || put_user(to16(c), uc) ? -EFAULT : 0;
-}
-
-long sys_getresuid16(u16 __user *r, u16 __user *e, u16 __user *s)
-{
-    const struct cred *c = current_cred();
-    return put_three16(c->uid, c->euid, c->suid, r, e, s);
-}
-
-long sys_getresgid16(u16 __user *r, u16 __user *e, u16 __user *s)
-{
-    const struct cred *c = current_cred();
-    return put_three16(c->gid, c->egid, c->sgid, r, e, s);
-}
-
-long sys_getgroups16(int size, u16 __user *list)
-{
-    const struct cred *c = current_cred();
-    if (size < 0)
-        return -EINVAL;
-    if (size == 0)
-        return c->ngroups;
-    if (size < c->ngroups)
-        return -EINVAL;
-    for (int i = 0; i < c->ngroups; i++)
-        if (put_user(to16(c->groups[i]), list + i))
-            return -EFAULT;
-    return c->ngroups;
-}
-
-long sys_setgroups16(int size, const u16 __user *list) { return set_groups(size, list, sizeof(u16)); }
-
-long sys_chown(const char __user *path, u32 uid, u32 gid);
-long sys_lchown(const char __user *path, u32 uid, u32 gid);
-long sys_fchown(int fd, u32 uid, u32 gid);
-long sys_chown16(const char __user *path, u32 uid, u32 gid) { return sys_chown(path, from16(uid), from16(gid)); }
-long sys_lchown16(const char __user *path, u32 uid, u32 gid) { return sys_lchown(path, from16(uid), from16(gid)); }
-long sys_fchown16(int fd, u32 uid, u32 gid) { return sys_fchown(fd, from16(uid), from16(gid)); }
-
 /* ---- exec ---- */
 
 struct cred *cred_for_exec(const struct inode *program, bool *secure)
@@ -480,104 +420,4 @@ struct cred *cred_for_exec(const struct inode *program, bool *secure)
     new->cap_effective = new->euid == 0 ? new->cap_permitted : new->cap_ambient;
     *secure = new->euid != old->uid || new->egid != old->gid;
     return new;
-}
-
-/* ---- capget and capset ---- */
-
-#define CAP_VERSION_1 0x19980330
-#define CAP_VERSION_2 0x20071026
-#define CAP_VERSION_3 0x20080522
-
-struct cap_header {
-    u32 version;
-    int pid;
-};
-
-struct cap_data {
-    u32 effective, permitted, inheritable;
-};
-
-/* How many 32-bit words the header's version carries; an unknown version is
- * answered with the one sysgate prefers, written back to the header. */
-static long cap_words(struct cap_header __user *header, int *words)
-{
-    u32 version;
-    if (get_user(version, &header->version))
-        return -EFAULT;
-    if (version == CAP_VERSION_1) {
-        *words = 1;
-        return 0;
-    }
-    if (version == CAP_VERSION_2 || version == CAP_VERSION_3) {
-        *words = 2;
-        return 0;
-    }
-    u32 preferred = CAP_VERSION_3;
-    if (put_user(preferred, &header->version))
-        return -EFAULT;
-    return -EINVAL;
-}
-
-long sys_capget(struct cap_header __user *header, struct cap_data __user *data)
-{
-    int words = 0;
-    long err = cap_words(header, &words);
-    if (!data || err)
-        return !data && err == -EINVAL ? 0 : err;
-    int pid;
-    if (get_user(pid, &header->pid))
-        return -EFAULT;
-    if (pid < 0)
-        return -EINVAL;
-    const struct cred *c = current_cred();
-    if (pid && pid != current_task()->pid) {
-        struct task *t = task_find(pid);
-        if (!t)
-            return -ESRCH;
-        c = task_cred(t);
-    }
-    struct cap_data out[2];
-    for (int i = 0; i < 2; i++)
-        out[i] = (struct cap_data){(u32)(c->cap_effective >> (32 * i)), (u32)(c->cap_permitted >> (32 * i)),
-                                   (u32)(c->cap_inheritable >> (32 * i))};
-    return copy_to_user(data, out, (size_t)words * sizeof(out[0])) ? -EFAULT : 0;
-}
-
-static bool subset(u64 a, u64 b) { return !(a & ~b); }
-
-long sys_capset(struct cap_header __user *header, const struct cap_data __user *data)
-{
-    int words = 0;
-    long err = cap_words(header, &words);
-    if (err)
-        return err;
-    int pid;
-    if (get_user(pid, &header->pid))
-        return -EFAULT;
-    if (pid != 0 && pid != current_task()->pid)
-        return -EPERM;
-    struct cap_data in[2] = {0};
-    if (copy_from_user(in, data, (size_t)words * sizeof(in[0])))
-        return -EFAULT;
-    u64 effective = ((u64)in[1].effective << 32 | in[0].effective) & CAP_FULL_SET;
-    u64 permitted = ((u64)in[1].permitted << 32 | in[0].permitted) & CAP_FULL_SET;
-    u64 inheritable = ((u64)in[1].inheritable << 32 | in[0].inheritable) & CAP_FULL_SET;
-    const struct cred *old = current_cred();
-    if (!capable(CAP_SETPCAP) && !subset(inheritable, old->cap_inheritable | old->cap_permitted))
-        return -EPERM;
-    if (!subset(inheritable, old->cap_inheritable | old->cap_bset))
-        return -EPERM;
-    if (!subset(permitted, old->cap_permitted))
-        return -EPERM;
-    if (!subset(effective, permitted))
-        return -EPERM;
-    struct cred *new = cred_prepare();
-    if (!new)
-        return -ENOMEM;
-    new->cap_effective = effective;
-    new->cap_permitted = permitted;
-    new->cap_inheritable = inheritable;
-    new->cap_ambient &= permitted & inheritable;
-    cred_commit(new);
-    return 0;
 }
