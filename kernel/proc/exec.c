@@ -5,6 +5,7 @@
  * vector, and the strings and random bytes they point to.
  */
 #include "compat.h"
+#include "cred.h"
 #include "elf.h"
 #include "errno.h"
 #include "futex.h"
@@ -159,8 +160,8 @@ static int push_bytes(struct mm *mm, u64 *sp, const void *data, size_t len)
  * argv[], NULL, envp[], NULL, then the auxiliary vector, with the strings,
  * the platform name and 16 random bytes above them. Words are 4 bytes for
  * 32-bit programs and 8 for 64-bit ones. */
-static int build_stack(struct mm *mm, const struct loaded_image *img, const char *execfn, char *const argv[],
-                       char *const envp[], u64 *out_sp)
+static int build_stack(struct mm *mm, const struct loaded_image *img, const struct cred *cred, bool secure,
+                       const char *execfn, char *const argv[], char *const envp[], u64 *out_sp)
 {
     int argc = 0, envc = 0;
     size_t bytes = 0;
@@ -211,11 +212,11 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const char
         {AT_BASE, 0},
         {AT_FLAGS, 0},
         {AT_ENTRY, img->entry},
-        {AT_UID, 0},
-        {AT_EUID, 0},
-        {AT_GID, 0},
-        {AT_EGID, 0},
-        {AT_SECURE, 0},
+        {AT_UID, cred->uid},
+        {AT_EUID, cred->euid},
+        {AT_GID, cred->gid},
+        {AT_EGID, cred->egid},
+        {AT_SECURE, secure},
         {AT_RANDOM, random_addr},
         {AT_HWCAP2, 0},
         {AT_EXECFN, execfn_addr},
@@ -276,13 +277,20 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
     int err = path_lookup(t->fs ? t->fs->cwd : NULL, path, true, &file);
     if (err)
         return err;
-    if (S_ISDIR(file->mode))
+    if (!S_ISREG(file->mode))
         return -EACCES;
-    if (!S_ISREG(file->mode) || !(file->mode & 0111))
-        return -EACCES;
-    struct mm *mm = mm_create();
-    if (!mm)
+    err = inode_permission(file, MAY_EXEC);
+    if (err)
+        return err;
+    bool secure = false;
+    struct cred *cred = cred_for_exec(file, &secure);
+    if (!cred)
         return -ENOMEM;
+    struct mm *mm = mm_create();
+    if (!mm) {
+        cred_put(cred);
+        return -ENOMEM;
+    }
     struct loaded_image img;
     u64 sp = 0;
     err = load_elf(mm, file, &img);
@@ -293,11 +301,14 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
                          MAP_PRIVATE | MAP_ANONYMOUS | VMA_STACK, NULL, 0);
     }
     err = err ?: vdso_map(mm, img.is32, &img.vdso_ehdr, &img.vsyscall);
-    err = err ?: build_stack(mm, &img, path, argv, envp, &sp);
+    err = err ?: build_stack(mm, &img, cred, secure, path, argv, envp, &sp);
     if (err) {
         mm_destroy(mm);
+        cred_put(cred);
         return err;
     }
+    cred_put(t->cred);
+    t->cred = cred;
     mm->brk_start = mm->brk = img.brk;
 
     /* The old image's robust and PI locks end with it, as at exit. */
@@ -433,7 +444,7 @@ long do_execve(struct regs *r, const char *path, char **argv, char **envp)
         err = path_lookup(t->fs ? t->fs->cwd : NULL, current_path, true, &file);
         if (err)
             break;
-        int script = S_ISREG(file->mode) && (file->mode & 0111) ? parse_shebang(file, interp, interp_arg) : 0;
+        int script = S_ISREG(file->mode) && !inode_permission(file, MAY_EXEC) ? parse_shebang(file, interp, interp_arg) : 0;
         if (script < 0) {
             err = script;
             break;

@@ -8,6 +8,7 @@
 #include "apic.h"
 #include "compat.h"
 #include "cpu.h"
+#include "cred.h"
 #include "errno.h"
 #include "lib.h"
 #include "mm.h"
@@ -269,7 +270,9 @@ int signal_send_info(struct task *t, const struct ksiginfo *info)
         irq_restore(flags);
         return 0;
     }
-    struct sigqueue *q = t->sigqueue_len < MAX_QUEUED_SIGNALS ? kmalloc(sizeof(*q)) : NULL;
+    /* Kernel-sent and kill's standard signals are queued beyond RLIMIT_SIGPENDING. */
+    bool over_limit = (sig >= SIGRTMIN || info->si_code < 0) && !rlimit_sigpending_ok(t);
+    struct sigqueue *q = t->sigqueue_len < MAX_QUEUED_SIGNALS && !over_limit ? kmalloc(sizeof(*q)) : NULL;
     if (q) {
         q->info = *info;
         q->next = NULL;
@@ -1115,8 +1118,24 @@ static void sender_info(struct ksiginfo *info, int sig, int code)
     info->rt.pid = current_task()->tgid;
 }
 
+/* Linux's check_kill_permission: one's own processes (by real or effective
+ * uid against the target's real or saved one), anyone with CAP_KILL, and
+ * SIGCONT within the session. Signal 0 asks the same question. */
+static bool may_signal(struct task *target, int sig)
+{
+    struct task *me = current_task();
+    if (target->tgid == me->tgid || capable(CAP_KILL))
+        return true;
+    const struct cred *c = current_cred(), *tc = task_cred(target);
+    if (c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid || c->uid == tc->uid)
+        return true;
+    return sig == SIGCONT && target->group_leader->sid == me->group_leader->sid;
+}
+
 static long send_checked(struct task *target, const struct ksiginfo *info, bool whole_process)
 {
+    if (!may_signal(target, info->si_signo))
+        return -EPERM;
     if (info->si_signo == 0)
         return 0;
     return whole_process ? signal_send_process_info(target, info) : signal_send_info(target, info);
@@ -1130,21 +1149,28 @@ static long kill_with_info(pid_t pid, const struct ksiginfo *info)
         if (!t || t->group_leader != t)
             return -ESRCH;
         if (!process_alive(t))
-            return 0; /* a zombie takes (and ignores) signals until reaped */
+            return may_signal(t, info->si_signo) ? 0 : -EPERM; /* a zombie takes (and ignores) signals until reaped */
         return send_checked(t, info, true);
     }
     /* 0: my process group; -1: everyone but init and me; < -1: group -pid. */
     pid_t pgid = pid == 0 ? me->pgid : -pid;
-    bool found = false;
+    bool found = false, delivered = false;
+    long err = 0;
     for (struct task *t = task_first(); t; t = task_next(t)) {
         if (t->group_leader != t || !process_alive(t))
             continue;
         if (pid == -1 ? (t->pid == 1 || t->tgid == me->tgid) : t->pgid != pgid)
             continue;
         found = true;
-        send_checked(t, info, true);
+        long one = send_checked(t, info, true);
+        delivered |= !one;
+        /* kill(-1) reports no EPERM; a group reports the last error if none took it */
+        if (one && (pid != -1 || one != -EPERM))
+            err = one;
     }
-    return found ? 0 : -ESRCH;
+    if (!found)
+        return -ESRCH;
+    return delivered && pid != -1 ? 0 : err;
 }
 
 long sys_kill(pid_t pid, int sig)
@@ -1215,7 +1241,7 @@ long sys_rt_sigqueueinfo(pid_t pid, int sig, const void __user *uinfo)
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
     if (!process_alive(t))
-        return 0;
+        return may_signal(t, sig) ? 0 : -EPERM;
     return send_checked(t, &info, true);
 }
 
