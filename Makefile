@@ -69,6 +69,7 @@ I386_TESTS := \
 	resources \
 	restart \
 	robust \
+	schedprio \
 	sendfile \
 	shmanon \
 	siginfo \

@@ -62,3 +62,9 @@ test_siginfo_i386() { differential $I386/siginfo; }
 test_restart_glibc() { differential $GLIBC/restart; }
 test_restart_musl() { differential $MUSL/restart; }
 test_restart_i386() { differential $I386/restart; }
+
+# Priorities and policies (tests/progs/schedprio.c): nice, the sched_*
+# calls and sched_setattr/getattr, SCHED_RESET_ON_FORK, personality, getcpu.
+test_sched_priorities_glibc() { differential $GLIBC/schedprio; }
+test_sched_priorities_musl() { differential $MUSL/schedprio; }
+test_sched_priorities_i386() { differential $I386/schedprio; }
