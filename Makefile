@@ -72,6 +72,7 @@ I386_TESTS := \
 	restart \
 	rlimits \
 	robust \
+	schedprio \
 	sendfile \
 	shmanon \
 	siginfo \

@@ -26,6 +26,7 @@ struct inode;
 #define CAP_SETPCAP 8
 #define CAP_LINUX_IMMUTABLE 9
 #define CAP_SYS_ADMIN 21
+#define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
 #define CAP_MKNOD 27
 #define CAP_MAC_OVERRIDE 32

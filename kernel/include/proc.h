@@ -126,6 +126,11 @@ struct task {
     u64 fault_rip;          /* and where it happened, for the kernel's log */
     u64 user_ns, system_ns; /* CPU time, sampled (time/cputime.c) */
     u64 start_ns;           /* monotonic time of its creation (/proc/PID/stat starttime) */
+    int nice;               /* -20..19 (proc/sched_policy.c) */
+    int policy;             /* SCHED_NORMAL, SCHED_FIFO, ... */
+    u32 rt_priority;        /* 1..99 under SCHED_FIFO and SCHED_RR, else 0 */
+    bool reset_on_fork;     /* SCHED_RESET_ON_FORK: children start as SCHED_NORMAL, nice 0 at most */
+    u32 personality;        /* leader: personality(2) */
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */
     struct timer alarm_timer;           /* leader: fires at alarm_deadline */
     struct wait_queue child_events;     /* leader: a child exited, stopped or continued (wait4) */
@@ -251,6 +256,11 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
 long do_execve(struct regs *r, const char *path, char **argv, char **envp);
 struct task *task_find(pid_t pid);
 pid_t last_pid(void);
+#define SCHED_NORMAL 0
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
 u64 sched_context_switches(void); /* since boot, every CPU's */
 /* A process's limit `resource` (< RLIM_NLIMITS), soft and hard. */
 void task_rlimit(struct task *t, unsigned resource, u64 *cur, u64 *max);

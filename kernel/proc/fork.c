@@ -149,6 +149,15 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     strlcpy(child->exe_path, parent->exe_path, sizeof(child->exe_path));
     child->pgid = parent->pgid;
     child->sid = parent->sid;
+    child->personality = parent->group_leader->personality;
+    if (parent->reset_on_fork) {
+        child->policy = SCHED_NORMAL;
+        child->nice = MAX(parent->nice, 0);
+    } else {
+        child->policy = parent->policy;
+        child->rt_priority = parent->rt_priority;
+        child->nice = parent->nice;
+    }
     child->robust_list = 0;
 
     struct task *leader = parent->group_leader;

@@ -111,19 +111,25 @@ static void switch_to(struct cpu *cpu, struct task *next)
     switch_stacks(&prev->saved_rsp, next->saved_rsp);
 }
 
+/* A runnable real-time task first, the highest priority first (the first of
+ * equals in round-robin order), then the next runnable task in turn. */
 static struct task *pick_next(struct cpu *cpu)
 {
     struct task *cur = cpu->current;
     struct task *start = (cur != cpu->idle && cur->next_run) ? cur->next_run : cpu->run_queue;
     if (!start)
         return cpu->idle;
-    struct task *t = start;
+    struct task *t = start, *rt = NULL, *normal = NULL;
     do {
-        if (t->state == TASK_RUNNABLE)
-            return t;
+        if (t->state == TASK_RUNNABLE) {
+            if (t->rt_priority && (!rt || t->rt_priority > rt->rt_priority))
+                rt = t;
+            else if (!normal)
+                normal = t;
+        }
         t = t->next_run;
     } while (t != start);
-    return cpu->idle;
+    return rt ? rt : normal ? normal : cpu->idle;
 }
 
 void schedule(void)

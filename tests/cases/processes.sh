@@ -74,3 +74,9 @@ test_execveat_i386() { differential $I386/execat; }
 # SIGSEGV (tests/progs/sigabi.c; x86-64 builds only).
 test_signal_abi_follows_the_handler_glibc() { differential $GLIBC/sigabi; }
 test_signal_abi_follows_the_handler_musl() { differential $MUSL/sigabi; }
+
+# Priorities and policies (tests/progs/schedprio.c): nice, the sched_*
+# calls and sched_setattr/getattr, SCHED_RESET_ON_FORK, personality, getcpu.
+test_sched_priorities_glibc() { differential $GLIBC/schedprio; }
+test_sched_priorities_musl() { differential $MUSL/schedprio; }
+test_sched_priorities_i386() { differential $I386/schedprio; }
