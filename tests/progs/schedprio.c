@@ -54,6 +54,7 @@ static long raw_getpriority(int which, int who) { return syscall(SYS_getpriority
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    show("setpriority 0 (whatever the runner's nice was)", setpriority(PRIO_PROCESS, 0, 0));
     show("getpriority self (kernel value)", raw_getpriority(PRIO_PROCESS, 0));
     show("setpriority 5", setpriority(PRIO_PROCESS, 0, 5));
     show("getpriority after", raw_getpriority(PRIO_PROCESS, 0));
