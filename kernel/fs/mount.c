@@ -153,23 +153,6 @@ void mount_boot(const char *path, const char *source, const char *fstype)
     mounts[mount_count - 1].kernel_made = true;
 }
 
-void mounts_show(struct seq_buf *s)
-{
-    seq_printf(s, "rootfs / rootfs rw 0 0\n");
-    char *path = kmalloc(PATH_MAX);
-    if (!path)
-        return;
-    for (int i = 0; i < mount_count && !s->overflow; i++) {
-        struct mount *m = &mounts[i];
-        if (inode_full_path(m->mountpoint, path, PATH_MAX) < 0)
-            continue;
-        seq_printf(s, "%s %s %s rw%s%s%s 0 0\n", m->source, path, m->fstype, m->flags & MS_NOSUID ? ",nosuid" : "",
-                   m->flags & MS_NODEV ? ",nodev" : "",
-                   m->flags & MS_NOATIME ? ",noatime" : m->flags & MS_STRICTATIME ? "" : ",relatime");
-    }
-    kfree(path);
-}
-
 /* Mount ids as Linux numbers them from its first mount: the root file system 1, then each mount. */
 #define ROOT_MOUNT_ID 1
 static int mount_id(int index) { return ROOT_MOUNT_ID + 1 + index; }
@@ -197,25 +180,42 @@ static int mount_id_containing(struct inode *dir)
     return ROOT_MOUNT_ID;
 }
 
-void mountinfo_show(struct seq_buf *s)
+/* A mount's options as /proc shows them. */
+static const char *mount_options(const struct mount *m, char *buf, size_t size)
 {
-    seq_printf(s, "%d %d %u:%u / / rw - rootfs rootfs rw\n", ROOT_MOUNT_ID, ROOT_MOUNT_ID,
-               MAJOR(root_inode->sb->dev), MINOR(root_inode->sb->dev));
+    snprintf(buf, size, "rw%s%s%s", m->flags & MS_NOSUID ? ",nosuid" : "", m->flags & MS_NODEV ? ",nodev" : "",
+             m->flags & MS_NOATIME ? ",noatime" : m->flags & MS_STRICTATIME ? "" : ",relatime");
+    return buf;
+}
+
+/* /proc/mounts (the fstab format) or /proc/PID/mountinfo (with ids and devices). */
+static void mounts_show_as(struct seq_buf *s, bool info)
+{
+    if (info)
+        seq_printf(s, "%d %d %u:%u / / rw - rootfs rootfs rw\n", ROOT_MOUNT_ID, ROOT_MOUNT_ID,
+                   MAJOR(root_inode->sb->dev), MINOR(root_inode->sb->dev));
+    else
+        seq_printf(s, "rootfs / rootfs rw 0 0\n");
     char *path = kmalloc(PATH_MAX);
     if (!path)
         return;
     for (int i = 0; i < mount_count && !s->overflow; i++) {
         struct mount *m = &mounts[i];
+        char options[64];
         if (inode_full_path(m->mountpoint, path, PATH_MAX) < 0)
             continue;
-        seq_printf(s, "%d %d %u:%u / %s rw%s%s%s - %s %s rw\n", mount_id(i), mount_id_containing(m->mountpoint),
-                   MAJOR(m->sb->dev), MINOR(m->sb->dev), path, m->flags & MS_NOSUID ? ",nosuid" : "",
-                   m->flags & MS_NODEV ? ",nodev" : "",
-                   m->flags & MS_NOATIME ? ",noatime" : m->flags & MS_STRICTATIME ? "" : ",relatime", m->fstype,
-                   m->source);
+        mount_options(m, options, sizeof(options));
+        if (info)
+            seq_printf(s, "%d %d %u:%u / %s %s - %s %s rw\n", mount_id(i), mount_id_containing(m->mountpoint),
+                       MAJOR(m->sb->dev), MINOR(m->sb->dev), path, options, m->fstype, m->source);
+        else
+            seq_printf(s, "%s %s %s %s 0 0\n", m->source, path, m->fstype, options);
     }
     kfree(path);
 }
+
+void mounts_show(struct seq_buf *s) { mounts_show_as(s, false); }
+void mountinfo_show(struct seq_buf *s) { mounts_show_as(s, true); }
 
 /* The root of a new mount of `fstype`: the superblock its type gives. */
 static struct inode *fs_root(const char *fstype, const char *options, long *err)

@@ -123,15 +123,25 @@ static long set_policy(struct task *t, int policy, u32 priority, bool reset_on_f
     return 0;
 }
 
+/* The thread and the struct sched_param's priority a set call names, in Linux's order of checks. */
+static struct task *sched_param_target(pid_t pid, const int __user *param, int *priority, long *err)
+{
+    if (!param || pid < 0) {
+        *err = -EINVAL;
+        return NULL;
+    }
+    if (copy_from_user(priority, param, sizeof(*priority))) {
+        *err = -EFAULT;
+        return NULL;
+    }
+    return sched_target(pid, err);
+}
+
 long sys_sched_setscheduler(pid_t pid, int policy, const int __user *param)
 {
-    if (!param || pid < 0)
-        return -EINVAL;
     int priority;
-    if (copy_from_user(&priority, param, sizeof(priority)))
-        return -EFAULT;
     long err;
-    struct task *t = sched_target(pid, &err);
+    struct task *t = sched_param_target(pid, param, &priority, &err);
     if (!t)
         return err;
     if (policy < 0)
@@ -148,13 +158,9 @@ long sys_sched_getscheduler(pid_t pid)
 
 long sys_sched_setparam(pid_t pid, const int __user *param)
 {
-    if (!param || pid < 0)
-        return -EINVAL;
     int priority;
-    if (copy_from_user(&priority, param, sizeof(priority)))
-        return -EFAULT;
     long err;
-    struct task *t = sched_target(pid, &err);
+    struct task *t = sched_param_target(pid, param, &priority, &err);
     return t ? set_policy(t, t->policy, (u32)priority, t->reset_on_fork) : err;
 }
 
