@@ -18,6 +18,23 @@ GEN_HEADERS := $(BUILD)/gen/syscall_table_64.h $(BUILD)/gen/syscall_table_32.h
 # ---- the monitor ----
 HV_C := $(wildcard hv/*.c)
 
+# ---- Xen's public headers (Debian's libxen-dev) ----
+# The kernel, the monitor and the tools take the interface's numbers and structures from
+# them (docs/hypervisor-interface.md, "Xen's headers"). glibc builds find them in
+# /usr/include; musl-gcc searches only musl's own directory, so musl builds get a
+# directory of links to them and to the Linux UAPI headers <xen/sys/privcmd.h> includes.
+XEN_HEADERS := /usr/include/xen/xen.h /usr/include/xen/sys/privcmd.h
+MUSL_XEN_INCLUDE := $(BUILD)/musl-xen-include
+$(XEN_HEADERS):
+	@echo "sysgate: $@ is missing: run tools/install-deps.sh (Debian's libxen-dev)" >&2; exit 1
+$(MUSL_XEN_INCLUDE)/.stamp: | $(XEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@ln -sfn /usr/include/xen $(dir $@)xen
+	@ln -sfn /usr/include/linux $(dir $@)linux
+	@ln -sfn /usr/include/asm-generic $(dir $@)asm-generic
+	@ln -sfn /usr/include/x86_64-linux-gnu/asm $(dir $@)asm
+	@touch $@
+
 # ---- the project's own programs, in the default userland's /bin ----
 USER_INCLUDES := -Iinclude -I$(BUILD)/include
 USER_PROGRAMS := $(patsubst user/%.c,$(BUILD)/user/%,$(filter-out user/init.c,$(wildcard user/*.c)))
@@ -212,9 +229,12 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/kernel.ld
 	@echo "  LD      $@"
 	@ld -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments -T kernel/kernel.ld -o $@ $(KERNEL_OBJS)
 
-$(BUILD)/sysgate: $(HV_C) $(wildcard hv/*.h)
+# What xen_version's compile_info and changeset report.
+HV_BUILD_FACTS := -DSYSGATE_CHANGESET='"$(shell git describe --always --dirty 2>/dev/null || echo unknown)"' \
+	-DSYSGATE_COMPILE_BY='"$(shell id -un)"' -DSYSGATE_COMPILE_DOMAIN='"$(shell hostname -d 2>/dev/null)"'
+$(BUILD)/sysgate: $(HV_C) $(wildcard hv/*.h) | $(XEN_HEADERS)
 	@mkdir -p $(BUILD)
-	$(CC) $(HOST_CFLAGS) -o $@ $(HV_C)
+	$(CC) $(HOST_CFLAGS) $(HV_BUILD_FACTS) -o $@ $(HV_C)
 
 -include $(KERNEL_OBJS:.o=.d)
 

@@ -2,19 +2,32 @@
    byte stream on the debugcon port. 'R' + 8 little-endian bytes registers the 8 KiB
    hypercall area; 'C' means a hypercall waits in the mailbox. The stream is parsed a byte
    at a time because one read(2) may hold half a registration or several events. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hypercall_page.h"
 #include "hypervisor.h"
+#include "util.h"
 
 void hypervisor_init(struct hypervisor *hypervisor, const struct guest_memory *memory,
-                     struct byte_queue *host_stderr, bool verbose)
+                     struct byte_queue *host_stderr, const struct options *options)
 {
     memset(hypervisor, 0, sizeof *hypervisor);
     hypervisor->memory = memory;
     hypervisor->host_stderr = host_stderr;
-    hypervisor->verbose = verbose;
+    hypervisor->verbose = options->verbose;
+    hypervisor->console_shown_on_stderr = options->command == COMMAND_SHELL || options->verbose;
+    int console_file = -1;
+    if (options->hv_console_path) {
+        console_file = open(options->hv_console_path,
+                            O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0666);
+        if (console_file < 0)
+            fail(EXIT_SYSGATE_ERROR, "--hv-console %s: %s", options->hv_console_path, strerror(errno));
+    }
+    hv_console_init(&hypervisor->console,
+                    hypervisor->console_shown_on_stderr ? host_stderr : NULL, console_file);
 }
 
 /* Queues one diagnostic line behind the console output that came before it. */
@@ -22,6 +35,13 @@ static void say(struct hypervisor *hypervisor, const char *line)
 {
     hv_console_finish_line(&hypervisor->console, hypervisor->host_stderr);
     byte_queue_append(hypervisor->host_stderr, line, strlen(line));
+    /* and into the ring, as the hypervisor's own line, without the "sysgate: " and the
+       newline meant for the host's stderr; not shown on stderr a second time */
+    const char *text = strncmp(line, "sysgate: ", 9) == 0 ? line + 9 : line;
+    struct byte_queue *echo = hypervisor->console.echo;
+    hypervisor->console.echo = NULL;
+    hv_console_log(&hypervisor->console, "%.*s", (int)strcspn(text, "\n"), text);
+    hypervisor->console.echo = echo;
 }
 
 static void end_with_bad_registration(struct hypervisor *hypervisor, uint64_t area, const char *why)
@@ -54,6 +74,9 @@ static void register_area(struct hypervisor *hypervisor, uint64_t area)
     __atomic_store_n((uint32_t *)(mailbox + MAILBOX_MAGIC_OFFSET), MAILBOX_MAGIC, __ATOMIC_RELEASE);
     hypervisor->registered = true;
     hypervisor->area = area;
+    hv_console_log(&hypervisor->console, "sysgate hypervisor %d.%d: hypercall page at 0x%llx, "
+                   "doorbell at port 0x%x", SYSGATE_VERSION_MAJOR, SYSGATE_VERSION_MINOR,
+                   (unsigned long long)area, DOORBELL_PORT);
 }
 
 static uint64_t load64(const uint8_t *mailbox, unsigned offset)

@@ -502,7 +502,7 @@ int monitor_run(const struct options *options, const struct stdio_plan *stdio,
                                ? monotonic_ms() + (int64_t)(options->timeout_seconds * 1000.0 + 0.5)
                                : -1;
     monitor->hypervisor = xmalloc(sizeof *monitor->hypervisor);
-    hypervisor_init(monitor->hypervisor, memory, &monitor->err.queue, options->verbose);
+    hypervisor_init(monitor->hypervisor, memory, &monitor->err.queue, options);
 
     run_loop(monitor);
 

@@ -38,7 +38,9 @@ static const char usage_text[] =
     "  --kernel PATH        kernel image (default: kernel.elf next to sysgate)\n"
     "  --initrd PATH        default userland archive (default: initramfs.cpio next to sysgate)\n"
     "  --qemu PATH          QEMU binary (default: $SYSGATE_QEMU, else qemu-system-x86_64)\n"
-    "  --verbose            print the QEMU command line; the kernel logs more\n"
+    "  --verbose            print the QEMU command line and the hypervisor console;\n"
+    "                       the kernel logs more\n"
+    "  --hv-console FILE    write the hypervisor console to FILE (`shell` shows it)\n"
     "  -h, --help           show this help\n"
     "      --version        show the version\n"
     "\n"
@@ -278,6 +280,10 @@ void parse_command_line(int argc, char **argv, struct options *options)
             options->initrd_path = value;
         } else if ((value = option_value("--qemu", argc, argv, &index))) {
             options->qemu_path = value;
+        } else if ((value = option_value("--hv-console", argc, argv, &index))) {
+            if (!*value)
+                usage_error("--hv-console needs a file name");
+            options->hv_console_path = value;
         } else {
             usage_error("unknown option '%s'", argument);
         }

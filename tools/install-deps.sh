@@ -3,7 +3,7 @@
 # installs the missing ones when run as root, and otherwise prints the one
 # apt-get line to run.
 set -eu
-packages="gcc make binutils libc6-dev gcc-multilib musl-tools qemu-system-x86 busybox-static cpio"
+packages="gcc make binutils libc6-dev gcc-multilib musl-tools qemu-system-x86 busybox-static cpio libxen-dev"
 missing=""
 for package in $packages; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
