@@ -112,10 +112,10 @@ $(BUILD)/tests/glibc/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) $(USER_INCLUDES) -static -pthread -o $@ $<
-$(BUILD)/tests/musl/%: tests/progs/%.c $(USER_HEADERS)
+$(BUILD)/tests/musl/%: tests/progs/%.c $(USER_HEADERS) | $(MUSL_XEN_INCLUDE)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
-	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
+	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -isystem $(MUSL_XEN_INCLUDE) -static -o $@ $<
 $(BUILD)/tests/glibc-pie/%: tests/progs/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -137,10 +137,10 @@ $(BUILD)/bench/%32: bench/progs/%.c $(USER_HEADERS) bench/progs/poweroff.h bench
 	@echo "  CC -m32 $@"
 	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -static -fno-pie -no-pie -o $@ $<
 
-$(BUILD)/user/%: user/%.c $(USER_HEADERS)
+$(BUILD)/user/%: user/%.c $(USER_HEADERS) | $(MUSL_XEN_INCLUDE)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
-	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
+	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -isystem $(MUSL_XEN_INCLUDE) -static -o $@ $<
 $(USER_PROGRAMS_32): $(BUILD)/user/%32: user/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC -m32 $@"
@@ -231,7 +231,8 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/kernel.ld
 
 # What xen_version's compile_info and changeset report.
 HV_BUILD_FACTS := -DSYSGATE_CHANGESET='"$(shell git describe --always --dirty 2>/dev/null || echo unknown)"' \
-	-DSYSGATE_COMPILE_BY='"$(shell id -un)"' -DSYSGATE_COMPILE_DOMAIN='"$(shell hostname -d 2>/dev/null)"'
+	-DSYSGATE_COMPILE_BY='"$(shell id -un)"' -DSYSGATE_COMPILE_DOMAIN='"$(shell hostname -d 2>/dev/null)"' \
+	-DSYSGATE_COMPILER='"$(shell $(CC) --version | head -n 1)"' -DSYSGATE_COMPILE_DATE='"$(shell date)"'
 $(BUILD)/sysgate: $(HV_C) $(wildcard hv/*.h) | $(XEN_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(HOST_CFLAGS) $(HV_BUILD_FACTS) -o $@ $(HV_C)

@@ -27,6 +27,12 @@
 #ifndef SYSGATE_COMPILE_DOMAIN
 #define SYSGATE_COMPILE_DOMAIN ""
 #endif
+#ifndef SYSGATE_COMPILER
+#define SYSGATE_COMPILER "gcc " __VERSION__
+#endif
+#ifndef SYSGATE_COMPILE_DATE
+#define SYSGATE_COMPILE_DATE __DATE__ " " __TIME__
+#endif
 
 static struct guest_address_space caller_space(const struct hypervisor *hypervisor,
                                                const struct hypercall_request *request)
@@ -75,10 +81,10 @@ static int64_t xen_version(struct hypervisor *hypervisor, const struct hypercall
     case XENVER_compile_info: {
         xen_compile_info_t info;
         memset(&info, 0, sizeof info);
-        snprintf(info.compiler, sizeof info.compiler, "gcc (%s)", __VERSION__);
+        snprintf(info.compiler, sizeof info.compiler, "%s", SYSGATE_COMPILER);
         snprintf(info.compile_by, sizeof info.compile_by, "%s", SYSGATE_COMPILE_BY);
         snprintf(info.compile_domain, sizeof info.compile_domain, "%s", SYSGATE_COMPILE_DOMAIN);
-        snprintf(info.compile_date, sizeof info.compile_date, "%s %s", __DATE__, __TIME__);
+        snprintf(info.compile_date, sizeof info.compile_date, "%s", SYSGATE_COMPILE_DATE);
         return copy_out(hypervisor, request, argument, &info, sizeof info);
     }
     case XENVER_capabilities:
