@@ -44,7 +44,8 @@ BUSYBOX := /bin/busybox
 EXIT42_64 := syscall64 int80_64
 EXIT42_32 := int80_32 sysenter vsyscall
 EXIT42 := $(EXIT42_64:%=$(BUILD)/user/exit42-%) $(EXIT42_32:%=$(BUILD)/user/exit42-%)
-USER_HEADERS := $(wildcard include/sysgate/*.h) $(BUILD)/include/sysgate/unistd_64.h $(BUILD)/include/sysgate/unistd_32.h
+USER_HEADERS := $(wildcard include/sysgate/*.h) $(BUILD)/include/sysgate/unistd_64.h $(BUILD)/include/sysgate/unistd_32.h \
+	$(BUILD)/include/sysgate/unistd_32_ia32.h
 
 # ---- user programs: the tests' and the benchmarks' ----
 TEST_SOURCES := $(wildcard tests/progs/*.c)
@@ -191,6 +192,10 @@ $(BUILD)/gen/syscall_table_64.h $(BUILD)/include/sysgate/unistd_64.h &: kernel/e
 $(BUILD)/gen/syscall_table_32.h $(BUILD)/include/sysgate/unistd_32.h &: kernel/entry/syscall_32.tbl tools/gen-syscalls.sh
 	@mkdir -p $(BUILD)/gen $(BUILD)/include/sysgate
 	tools/gen-syscalls.sh $< 32 __NR_ $(BUILD)/gen/syscall_table_32.h $(BUILD)/include/sysgate/unistd_32.h
+# The i386 numbers under their own names, for the i386 gates in 64-bit programs (Linux's unistd_32_ia32.h).
+$(BUILD)/include/sysgate/unistd_32_ia32.h: kernel/entry/syscall_32.tbl tools/gen-syscalls.sh
+	@mkdir -p $(BUILD)/include/sysgate
+	tools/gen-syscalls.sh $< 32 __NR_ia32_ /dev/null $@
 
 # ---- the vDSOs: user code, built as shared objects and carried in the kernel ----
 VDSO_LDFLAGS := -nostdlib -shared -Wl,--hash-style=both -Wl,-z,max-page-size=4096 -Wl,--no-undefined -Wl,--build-id=none

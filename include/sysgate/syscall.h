@@ -13,8 +13,11 @@
  * 64-bit code it reaches the i386 table with 32-bit arguments, as on Linux),
  * `sysenter` and `vsyscall` (i386 only; vsyscall calls the vDSO's
  * __kernel_vsyscall found through AT_SYSINFO, see vsyscall.h). Numbers come
- * from <sysgate/unistd_64.h> or <sysgate/unistd_32.h>, generated from the
- * kernel's tables; this header includes the one for the ABI being compiled.
+ * from <sysgate/unistd_64.h> (__NR_name) and <sysgate/unistd_32_ia32.h>
+ * (__NR_ia32_name), generated from the kernel's tables; an i386 program also
+ * has <sysgate/unistd_32.h>'s __NR_name. The _syscallN macros of each gate take
+ * the number of the table that gate reaches: the i386 one for int $0x80,
+ * sysenter and vsyscall even in a 64-bit program.
  *
  * Programs built with it run on Linux too, where sysgate's own calls (iam,
  * whoami, kstack_size) give ENOSYS.
@@ -24,6 +27,7 @@
 
 #include <errno.h>
 
+#include <sysgate/unistd_32_ia32.h>
 #if defined(__x86_64__)
 #include <sysgate/unistd_64.h>
 #elif defined(__i386__)
@@ -163,9 +167,15 @@ static inline long sg_raw_vsyscall(long nr, long a1, long a2, long a3, long a4, 
 #define sg_syscall_vsyscall(...) sg_errno(SG_PADDED(sg_raw_vsyscall, __VA_ARGS__))
 #endif
 
-/* The classic macros, one family per gate. */
+/* The classic macros, one family per gate, each with its table's numbers. */
+#define SG_NR_syscall64(name) __NR_##name
+#define SG_NR_int80(name) __NR_ia32_##name
+#define SG_NR_sysenter(name) __NR_ia32_##name
+#define SG_NR_vsyscall(name) __NR_ia32_##name
+#define SG_NR(gate, name) SG_NR_##gate(name)
+#define SG_NR_(gate, name) SG_NR(gate, name)
 #define SG_DEFINE(gate, type, name, params, ...)                                      \
-    type name params { return (type)sg_errno(SG_PADDED(SG_GATE_FN_(gate), __NR_##name, ##__VA_ARGS__)); }
+    type name params { return (type)sg_errno(SG_PADDED(SG_GATE_FN_(gate), SG_NR_(gate, name), ##__VA_ARGS__)); }
 
 #define _syscall0_on(gate, type, name) SG_DEFINE(gate, type, name, (void))
 #define _syscall1_on(gate, type, name, t1, a1) SG_DEFINE(gate, type, name, (t1 a1), (long)(a1))

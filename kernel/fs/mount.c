@@ -16,6 +16,7 @@
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
+#include "seq_buf.h"
 #include "uaccess.h"
 
 
@@ -152,22 +153,21 @@ void mount_boot(const char *path, const char *source, const char *fstype)
     mounts[mount_count - 1].kernel_made = true;
 }
 
-int mounts_text(char *buf, size_t size)
+void mounts_show(struct seq_buf *s)
 {
-    int n = snprintf(buf, size, "rootfs / rootfs rw 0 0\n");
+    seq_printf(s, "rootfs / rootfs rw 0 0\n");
     char *path = kmalloc(PATH_MAX);
     if (!path)
-        return n;
-    for (int i = 0; i < mount_count && (size_t)n < size; i++) {
+        return;
+    for (int i = 0; i < mount_count && !s->overflow; i++) {
         struct mount *m = &mounts[i];
         if (inode_full_path(m->mountpoint, path, PATH_MAX) < 0)
             continue;
-        n += snprintf(buf + n, size - (size_t)n, "%s %s %s rw%s%s%s 0 0\n", m->source, path, m->fstype,
-                      m->flags & MS_NOSUID ? ",nosuid" : "", m->flags & MS_NODEV ? ",nodev" : "",
-                      m->flags & MS_NOATIME ? ",noatime" : m->flags & MS_STRICTATIME ? "" : ",relatime");
+        seq_printf(s, "%s %s %s rw%s%s%s 0 0\n", m->source, path, m->fstype, m->flags & MS_NOSUID ? ",nosuid" : "",
+                   m->flags & MS_NODEV ? ",nodev" : "",
+                   m->flags & MS_NOATIME ? ",noatime" : m->flags & MS_STRICTATIME ? "" : ",relatime");
     }
     kfree(path);
-    return n;
 }
 
 /* The root of a new mount of `fstype`: the superblock its type gives. */

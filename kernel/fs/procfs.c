@@ -1,48 +1,53 @@
 /*
  * procfs: a file system whose entries are made when they are looked up,
- * from what the kernel knows at that moment, in Linux's formats: meminfo,
- * uptime, cpuinfo, mounts and self at the root, and a directory per process
- * (/proc/PID with exe, cmdline, comm, stat and status), there because the
- * process exists (until it is reaped). Nothing is made when a process is:
- * lookup and readdir ask the task list. An inode a lookup made is kept while
- * its process lives (so st_ino stays the same, and a look-up's uncounted
- * result stays valid), and dropped once nothing holds it and the process
- * is gone. File contents are generated on each read.
+ * from what the kernel knows at that moment, in Linux's formats. Its shape
+ * is data: each directory is a table of entries (a file with the function
+ * that shows it, a link, or a directory with its own table), and the root
+ * also holds a directory per process, there because the process exists
+ * (until it is reaped): lookup and readdir ask the task list, nothing is
+ * made when a process is. An inode a lookup made is kept while its process
+ * lives (so st_ino stays the same, and a look-up's uncounted result stays
+ * valid), and dropped once nothing holds it and the process is gone. A
+ * file's text is generated on each read, into a buffer that grows until it
+ * fits (Linux's seq_file).
  */
 #include "apic.h"
 #include "errno.h"
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
+#include "net.h"
 #include "proc.h"
+#include "seq_buf.h"
 #include "time.h"
 #include "signal.h"
 #include "stat.h"
 #include "uaccess.h"
 #include "x86.h"
 
-#define TEXT_MAX 4096
+#define TEXT_FIRST_SIZE 4096
+#define TEXT_MAX_SIZE (1u << 20) /* a longer text is cut there */
 
-static int gen_meminfo(struct task *t, char *buf, size_t size)
+static void show_meminfo(struct task *t, struct seq_buf *s)
 {
     (void)t;
     u64 total = pmm_total_pages() * (PAGE_SIZE / 1024);
     u64 free = pmm_free_pages() * (PAGE_SIZE / 1024);
-    return snprintf(buf, size,
-                    "MemTotal:       %8lu kB\n"
-                    "MemFree:        %8lu kB\n"
-                    "MemAvailable:   %8lu kB\n",
-                    total, free, free);
+    seq_printf(s,
+               "MemTotal:       %8lu kB\n"
+               "MemFree:        %8lu kB\n"
+               "MemAvailable:   %8lu kB\n",
+               total, free, free);
 }
 
-static int gen_uptime(struct task *t, char *buf, size_t size)
+static void show_uptime(struct task *t, struct seq_buf *s)
 {
     (void)t;
     u64 centis = monotonic_ns() / 10000000;
-    return snprintf(buf, size, "%lu.%02lu 0.00\n", centis / 100, centis % 100);
+    seq_printf(s, "%lu.%02lu 0.00\n", centis / 100, centis % 100);
 }
 
-static int gen_cpuinfo(struct task *t, char *buf, size_t size)
+static void show_cpuinfo(struct task *t, struct seq_buf *s)
 {
     (void)t;
     u32 regs[12], a, b, c, d;
@@ -54,20 +59,20 @@ static int gen_cpuinfo(struct task *t, char *buf, size_t size)
     memcpy(model, regs, 48);
     model[48] = 0;
     cpuid(1, 0, &a, &b, &c, &d);
-    return snprintf(buf, size,
-                    "processor\t: 0\n"
-                    "vendor_id\t: %s\n"
-                    "cpu family\t: %u\n"
-                    "model\t\t: %u\n"
-                    "model name\t: %s\n"
-                    "stepping\t: %u\n\n",
-                    (char *)vendor, (a >> 8) & 0xf, (a >> 4) & 0xf, model, a & 0xf);
+    seq_printf(s,
+               "processor\t: 0\n"
+               "vendor_id\t: %s\n"
+               "cpu family\t: %u\n"
+               "model\t\t: %u\n"
+               "model name\t: %s\n"
+               "stepping\t: %u\n\n",
+               (char *)vendor, (a >> 8) & 0xf, (a >> 4) & 0xf, model, a & 0xf);
 }
 
-static int gen_mounts(struct task *t, char *buf, size_t size)
+static void show_mounts(struct task *t, struct seq_buf *s)
 {
     (void)t;
-    return mounts_text(buf, size);
+    mounts_show(s);
 }
 
 /* ---- /proc/PID ---- */
@@ -75,15 +80,17 @@ static int gen_mounts(struct task *t, char *buf, size_t size)
 static const char state_letters[] = {[TASK_RUNNABLE] = 'R', [TASK_SLEEPING] = 'S', [TASK_STOPPED] = 'T',
                                      [TASK_ZOMBIE] = 'Z', [TASK_DEAD] = 'X'};
 
-static int gen_comm(struct task *t, char *buf, size_t size) { return snprintf(buf, size, "%s\n", t->comm); }
+static void show_comm(struct task *t, struct seq_buf *s) { seq_printf(s, "%s\n", t->comm); }
 
 /* argv as the process has it, NUL-separated, read from its own memory. */
-static int gen_cmdline(struct task *t, char *buf, size_t size)
+static void show_cmdline(struct task *t, struct seq_buf *s)
 {
     if (!t->mm || !t->mm->arg_end)
-        return 0;
-    size_t n = MIN((size_t)(t->mm->arg_end - t->mm->arg_start), size);
-    return copy_from_mm(t->mm, buf, t->mm->arg_start, n) ? 0 : (int)n;
+        return;
+    size_t n = (size_t)(t->mm->arg_end - t->mm->arg_start);
+    char *room = seq_room(s, n);
+    if (room && copy_from_mm(t->mm, room, t->mm->arg_start, n))
+        s->len -= n; /* unreadable: nothing, as Linux shows */
 }
 
 /* Mapped bytes and resident pages of an address space. */
@@ -102,7 +109,7 @@ static void memory_use(struct mm *mm, u64 *virtual_bytes, u64 *resident_pages)
 
 /* Linux's 52 fields, in its order; counters sysgate does not keep (page
  * faults, start time, code and data bounds) are 0. */
-static int gen_stat(struct task *t, char *buf, size_t size)
+static void show_stat(struct task *t, struct seq_buf *s)
 {
     struct task *parent = t->parent;
     u64 vsize, rss;
@@ -115,43 +122,59 @@ static int gen_stat(struct task *t, char *buf, size_t size)
         else if (handler > 1)
             caught |= 1ull << (sig - 1);
     }
-    return snprintf(buf, size,
-                    "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 0 %lu %lu "
-                    "18446744073709551615 0 0 0 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-                    t->pid, t->comm, state_letters[t->state], parent ? parent->tgid : 0, t->pgid, t->sid,
-                    t->user_ns / NS_PER_CLOCK_TICK, t->system_ns / NS_PER_CLOCK_TICK,
-                    t->children_user_ns / NS_PER_CLOCK_TICK, t->children_system_ns / NS_PER_CLOCK_TICK, t->live_threads,
-                    vsize, rss, t->pending_signals & 0x7fffffff, t->blocked_signals & 0x7fffffff,
-                    ignored & 0x7fffffff, caught & 0x7fffffff);
+    seq_printf(s,
+               "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 0 %lu %lu "
+               "18446744073709551615 0 0 0 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+               t->pid, t->comm, state_letters[t->state], parent ? parent->tgid : 0, t->pgid, t->sid,
+               t->user_ns / NS_PER_CLOCK_TICK, t->system_ns / NS_PER_CLOCK_TICK,
+               t->children_user_ns / NS_PER_CLOCK_TICK, t->children_system_ns / NS_PER_CLOCK_TICK, t->live_threads,
+               vsize, rss, t->pending_signals & 0x7fffffff, t->blocked_signals & 0x7fffffff,
+               ignored & 0x7fffffff, caught & 0x7fffffff);
 }
 
-static int gen_status(struct task *t, char *buf, size_t size)
+static void show_status(struct task *t, struct seq_buf *s)
 {
     static const char *const names[] = {[TASK_RUNNABLE] = "R (running)", [TASK_SLEEPING] = "S (sleeping)",
-                                        [TASK_STOPPED] = "T (stopped)", [TASK_ZOMBIE] = "Z (zombie)",
-                                        [TASK_DEAD] = "X (dead)"};
+                                   [TASK_STOPPED] = "T (stopped)", [TASK_ZOMBIE] = "Z (zombie)",
+                                   [TASK_DEAD] = "X (dead)"};
     struct task *parent = t->parent;
-    return snprintf(buf, size,
-                    "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
-                    "Threads:\t%d\nSigPnd:\t%016lx\nSigBlk:\t%016lx\n",
-                    t->comm, names[t->state], t->tgid, t->pid, parent ? parent->tgid : 0, t->live_threads,
-                    t->pending_signals, t->blocked_signals);
+    seq_printf(s,
+               "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
+               "Threads:\t%d\nSigPnd:\t%016lx\nSigBlk:\t%016lx\n",
+               t->comm, names[t->state], t->tgid, t->pid, parent ? parent->tgid : 0, t->live_threads,
+               t->pending_signals, t->blocked_signals);
 }
 
 /* ---- the entries ---- */
 
 #define PROC_SUPER_MAGIC 0x9fa0
 #define PROC_ROOT_INO 1
-/* /proc/PID's inodes: numbered from the pid, so that they are the same each time they are made. */
-#define PID_INO(pid, entry) (((u64)(pid) << 8) | (u64)(entry)) /* pids from 1: above the root's numbers */
-#define PID_DIR_ENTRY 0xff
+#define FIRST_ENTRY_POS 2 /* readdir positions 0 and 1 are . and .. */
+
+struct proc_dir;
 
 struct proc_entry {
     const char *name;
     u32 mode;
-    int (*generate)(struct task *t, char *buf, size_t size); /* files */
-    size_t (*get_link)(struct task *t, char *buf, size_t size); /* links */
+    void (*show)(struct task *t, struct seq_buf *s);            /* a file: its text */
+    size_t (*get_link)(struct task *t, char *buf, size_t size); /* a link: its target */
+    const struct proc_dir *dir;                                 /* a directory: its entries */
 };
+
+/* A directory's entries; `id` keeps its entries' inode numbers apart from
+ * those of the other directories. */
+struct proc_dir {
+    u8 id;
+    const struct proc_entry *entries;
+    size_t count;
+};
+#define PROC_DIR(dir_id, table) {.id = (dir_id), .entries = (table), .count = ARRAY_SIZE(table)}
+
+/* Inode numbers come from the process (0 for none), the directory and the
+ * place in it, so that an entry has the same number each time it is made. */
+#define PROC_INO(pid, dir_id, pos) (((u64)(pid) << 16) | ((u64)(dir_id) << 8) | (u64)(pos))
+#define PID_DIR_POS 0xff /* /proc/PID itself, in the root directory */
+enum { ROOT_DIR_ID, PID_DIR_ID, NET_DIR_ID };
 
 static size_t link_self(struct task *t, char *buf, size_t size)
 {
@@ -159,31 +182,47 @@ static size_t link_self(struct task *t, char *buf, size_t size)
     return (size_t)snprintf(buf, size, "%d", current_task()->tgid);
 }
 
+/* /proc/net is the process's network, as on Linux (there is one). */
+static size_t link_self_net(struct task *t, char *buf, size_t size)
+{
+    (void)t;
+    return strlcpy(buf, "self/net", size);
+}
+
 static size_t link_exe(struct task *t, char *buf, size_t size) { return strlcpy(buf, t->exe_path, size); }
 
-static const struct proc_entry root_entries[] = {
-    {"meminfo", S_IFREG | 0444, gen_meminfo, NULL},
-    {"uptime", S_IFREG | 0444, gen_uptime, NULL},
-    {"cpuinfo", S_IFREG | 0444, gen_cpuinfo, NULL},
-    {"mounts", S_IFREG | 0444, gen_mounts, NULL},
-    {"self", S_IFLNK | 0777, NULL, link_self},
+static const struct proc_entry net_entries[] = {
 };
+static const struct proc_dir net_dir = PROC_DIR(NET_DIR_ID, net_entries);
+
+static const struct proc_entry root_entries[] = {
+    {"meminfo", S_IFREG | 0444, .show = show_meminfo},
+    {"uptime", S_IFREG | 0444, .show = show_uptime},
+    {"cpuinfo", S_IFREG | 0444, .show = show_cpuinfo},
+    {"mounts", S_IFREG | 0444, .show = show_mounts},
+    {"self", S_IFLNK | 0777, .get_link = link_self},
+    {"net", S_IFLNK | 0777, .get_link = link_self_net},
+};
+static const struct proc_dir root_dir = PROC_DIR(ROOT_DIR_ID, root_entries);
 
 static const struct proc_entry pid_entries[] = {
-    {"cmdline", S_IFREG | 0444, gen_cmdline, NULL},
-    {"comm", S_IFREG | 0444, gen_comm, NULL},
-    {"stat", S_IFREG | 0444, gen_stat, NULL},
-    {"status", S_IFREG | 0444, gen_status, NULL},
-    {"exe", S_IFLNK | 0777, NULL, link_exe},
+    {"cmdline", S_IFREG | 0444, .show = show_cmdline},
+    {"comm", S_IFREG | 0444, .show = show_comm},
+    {"stat", S_IFREG | 0444, .show = show_stat},
+    {"status", S_IFREG | 0444, .show = show_status},
+    {"exe", S_IFLNK | 0777, .get_link = link_exe},
+    {"net", S_IFDIR | 0555, .dir = &net_dir},
 };
+static const struct proc_dir pid_dir = PROC_DIR(PID_DIR_ID, pid_entries);
 
-/* Readdir positions: the root's entries from 2, then each process at its pid past them. */
-#define FIRST_PID_POS (2 + ARRAY_SIZE(root_entries))
+/* Readdir positions in the root: its entries from FIRST_ENTRY_POS, then each process at its pid past them. */
+#define FIRST_PID_POS (FIRST_ENTRY_POS + ARRAY_SIZE(root_entries))
 
 struct proc_inode {
     struct inode vfs;
     const struct proc_entry *entry; /* NULL: the root or a /proc/PID directory */
-    pid_t pid;                      /* 0: the root's own entries */
+    const struct proc_dir *dir;     /* a directory's entries */
+    pid_t pid;                      /* 0: not a process's */
     struct proc_inode *next;        /* the inodes procfs keeps */
 };
 
@@ -252,12 +291,16 @@ static void prune(void)
     }
 }
 
-static const struct inode_operations proc_root_iops, proc_pid_iops, proc_link_iops;
-static const struct file_ops proc_root_fops, proc_pid_fops, proc_file_fops, proc_entry_fops;
+static const struct inode_operations proc_dir_iops, proc_link_iops;
+static const struct file_ops proc_dir_fops, proc_file_fops, proc_entry_fops;
 
-/* The inode for an entry, the one kept if there is one. */
-static struct inode *proc_inode(struct inode *dir, const struct proc_entry *entry, pid_t pid, u64 ino)
+/* The inode for an entry of `dir` (for /proc/PID itself, entry NULL and dir
+ * the root), the one kept if there is one. */
+static struct inode *proc_inode(struct inode *parent, const struct proc_dir *dir, const struct proc_entry *entry,
+                                pid_t pid)
 {
+    u64 ino = entry ? PROC_INO(pid, dir->id, (u64)(entry - dir->entries) + FIRST_ENTRY_POS)
+                    : PROC_INO(pid, ROOT_DIR_ID, PID_DIR_POS);
     prune();
     for (struct proc_inode *pi = kept; pi; pi = pi->next)
         if (pi->vfs.ino == ino)
@@ -271,22 +314,24 @@ static struct inode *proc_inode(struct inode *dir, const struct proc_entry *entr
     pi->pid = pid;
     inode->ino = ino;
     if (S_ISDIR(mode)) {
-        inode->iops = &proc_pid_iops;
-        inode->fops = &proc_pid_fops;
+        pi->dir = entry ? entry->dir : &pid_dir;
+        inode->iops = &proc_dir_iops;
+        inode->fops = &proc_dir_fops;
     } else if (S_ISLNK(mode)) {
         inode->iops = &proc_link_iops;
     } else {
-        inode->fops = pid ? &proc_file_fops : &proc_entry_fops; /* the size stays 0, as Linux reports */
+        /* the size stays 0, as Linux reports */
+        inode->fops = dir == &pid_dir ? &proc_file_fops : &proc_entry_fops;
     }
-    inode_set_parent(inode, dir);
+    inode_set_parent(inode, parent);
     return inode;
 }
 
-static const struct proc_entry *entry_named(const struct proc_entry *table, size_t count, const char *name, size_t len)
+static const struct proc_entry *entry_named(const struct proc_dir *dir, const char *name, size_t len)
 {
-    for (size_t i = 0; i < count; i++)
-        if (strlen(table[i].name) == len && !memcmp(table[i].name, name, len))
-            return &table[i];
+    for (size_t i = 0; i < dir->count; i++)
+        if (strlen(dir->entries[i].name) == len && !memcmp(dir->entries[i].name, name, len))
+            return &dir->entries[i];
     return NULL;
 }
 
@@ -303,40 +348,25 @@ static pid_t pid_named(const char *name, size_t len)
     return pid;
 }
 
-static struct inode *proc_root_lookup(struct inode *dir, const char *name, size_t len)
+/* A directory's entries, and in the root the processes too. */
+static struct inode *proc_dir_lookup(struct inode *dir, const char *name, size_t len)
 {
-    const struct proc_entry *e = entry_named(root_entries, ARRAY_SIZE(root_entries), name, len);
+    struct proc_inode *pi = PROC_I(dir);
+    if (pi->pid && !proc_task(pi->pid))
+        return NULL;
+    const struct proc_entry *e = entry_named(pi->dir, name, len);
     if (e)
-        return proc_inode(dir, e, 0, (u64)(e - root_entries) + 2);
-    pid_t pid = pid_named(name, len);
+        return proc_inode(dir, pi->dir, e, pi->pid);
+    pid_t pid = pi->dir == &root_dir ? pid_named(name, len) : 0;
     if (!pid || !proc_task(pid))
         return NULL;
-    return proc_inode(dir, NULL, pid, PID_INO(pid, PID_DIR_ENTRY));
+    return proc_inode(dir, &root_dir, NULL, pid);
 }
 
-static struct inode *proc_pid_lookup(struct inode *dir, const char *name, size_t len)
+/* The processes, in order of pid (positions past FIRST_PID_POS are pids, so
+ * a walk resumes right as processes come and go). */
+static int proc_iterate_pids(struct dir_context *ctx)
 {
-    pid_t pid = PROC_I(dir)->pid;
-    const struct proc_entry *e = entry_named(pid_entries, ARRAY_SIZE(pid_entries), name, len);
-    if (!e || !proc_task(pid))
-        return NULL;
-    return proc_inode(dir, e, pid, PID_INO(pid, e - pid_entries));
-}
-
-/* The root's entries, then the processes in order of pid (positions past
- * FIRST_PID_POS are pids, so a walk resumes right as processes come and go). */
-static int proc_root_iterate(struct inode *dir, struct dir_context *ctx)
-{
-    (void)dir;
-    prune();
-    for (u64 i = 0; i < ARRAY_SIZE(root_entries); i++) {
-        if (i + 2 < ctx->pos)
-            continue;
-        ctx->pos = i + 2;
-        if (!ctx->emit(ctx, root_entries[i].name, strlen(root_entries[i].name), i + 2, root_entries[i].mode))
-            return 0;
-        ctx->pos = i + 3;
-    }
     for (;;) {
         pid_t from = (pid_t)(ctx->pos - FIRST_PID_POS), next = 0;
         for (struct task *t = task_first(); t; t = t->next_task)
@@ -347,26 +377,30 @@ static int proc_root_iterate(struct inode *dir, struct dir_context *ctx)
         char name[16];
         int len = snprintf(name, sizeof(name), "%d", next);
         ctx->pos = FIRST_PID_POS + (u64)next;
-        if (!ctx->emit(ctx, name, (size_t)len, PID_INO(next, PID_DIR_ENTRY), S_IFDIR | 0555))
+        if (!ctx->emit(ctx, name, (size_t)len, PROC_INO(next, ROOT_DIR_ID, PID_DIR_POS), S_IFDIR | 0555))
             return 0;
         ctx->pos++;
     }
 }
 
-static int proc_pid_iterate(struct inode *dir, struct dir_context *ctx)
+static int proc_dir_iterate(struct inode *dir, struct dir_context *ctx)
 {
-    pid_t pid = PROC_I(dir)->pid;
-    if (!proc_task(pid))
+    struct proc_inode *pi = PROC_I(dir);
+    if (pi->pid && !proc_task(pi->pid))
         return -ENOENT;
-    for (u64 i = 0; i < ARRAY_SIZE(pid_entries); i++) {
-        if (i + 2 < ctx->pos)
+    prune();
+    const struct proc_dir *d = pi->dir;
+    for (u64 i = 0; i < d->count; i++) {
+        u64 pos = i + FIRST_ENTRY_POS;
+        if (pos < ctx->pos)
             continue;
-        ctx->pos = i + 2;
-        if (!ctx->emit(ctx, pid_entries[i].name, strlen(pid_entries[i].name), PID_INO(pid, i), pid_entries[i].mode))
+        ctx->pos = pos;
+        const struct proc_entry *e = &d->entries[i];
+        if (!ctx->emit(ctx, e->name, strlen(e->name), PROC_INO(pi->pid, d->id, pos), e->mode))
             return 0;
-        ctx->pos = i + 3;
+        ctx->pos = pos + 1;
     }
-    return 0;
+    return d == &root_dir ? proc_iterate_pids(ctx) : 0;
 }
 
 static size_t proc_get_link(struct inode *link, char *buf, size_t size)
@@ -382,20 +416,35 @@ static size_t proc_get_link(struct inode *link, char *buf, size_t size)
 
 /* ---- reading ---- */
 
+/* The entry's text, generated again into a larger buffer until it fits. */
+static char *proc_generate(const struct proc_entry *entry, struct task *t, size_t *len)
+{
+    for (size_t size = TEXT_FIRST_SIZE;; size *= 2) {
+        struct seq_buf s = {.buf = kmalloc(size), .size = size};
+        if (!s.buf)
+            return NULL;
+        entry->show(t, &s);
+        if (!s.overflow || size >= TEXT_MAX_SIZE) {
+            *len = s.len;
+            return s.buf;
+        }
+        kfree(s.buf);
+    }
+}
+
 static ssize_t proc_read(struct file *f, char __user *ubuf, size_t len, u64 *pos)
 {
     struct proc_inode *pi = PROC_I(f->inode);
     struct task *t = pi->pid ? proc_task(pi->pid) : NULL;
     if (pi->pid && !t)
         return -ESRCH; /* the process was reaped, as Linux says */
-    char *text = kmalloc(TEXT_MAX);
+    size_t text_len;
+    char *text = proc_generate(pi->entry, t, &text_len);
     if (!text)
         return -ENOMEM;
-    int n = pi->entry->generate(t, text, TEXT_MAX);
-    n = MIN(n, TEXT_MAX - 1);
     ssize_t result = 0;
-    if (*pos < (u64)n) {
-        size_t count = MIN(len, (size_t)n - *pos);
+    if (*pos < text_len) {
+        size_t count = MIN(len, text_len - *pos);
         result = copy_to_user(ubuf, text + *pos, count) ? -EFAULT : (ssize_t)count;
         if (result > 0)
             *pos += (u64)result;
@@ -410,7 +459,7 @@ static ssize_t proc_dir_read(struct file *f, char __user *buf, size_t len, u64 *
     return -EISDIR;
 }
 
-/* The root's files are Linux's proc_dir_entry files, which refuse mmap with
+/* The files outside /proc/PID are Linux's proc_dir_entry files, which refuse mmap with
  * EIO; /proc/PID's have no mmap at all (ENODEV, the VFS's default). */
 static int proc_entry_mmap(struct file *f)
 {
@@ -418,13 +467,10 @@ static int proc_entry_mmap(struct file *f)
     return -EIO;
 }
 
-static const struct inode_operations proc_root_iops = {.lookup = proc_root_lookup};
-static const struct inode_operations proc_pid_iops = {.lookup = proc_pid_lookup};
+static const struct inode_operations proc_dir_iops = {.lookup = proc_dir_lookup};
 static const struct inode_operations proc_link_iops = {.get_link = proc_get_link};
-static const struct file_ops proc_root_fops = {.read = proc_dir_read, .llseek = generic_file_llseek,
-                                               .iterate = proc_root_iterate};
-static const struct file_ops proc_pid_fops = {.read = proc_dir_read, .llseek = generic_file_llseek,
-                                              .iterate = proc_pid_iterate};
+static const struct file_ops proc_dir_fops = {.read = proc_dir_read, .llseek = generic_file_llseek,
+                                              .iterate = proc_dir_iterate};
 static const struct file_ops proc_file_fops = {.read = proc_read, .llseek = generic_file_llseek};
 static const struct file_ops proc_entry_fops = {.read = proc_read, .llseek = generic_file_llseek,
                                                 .mmap = proc_entry_mmap};
@@ -446,8 +492,9 @@ void procfs_init(void)
     if (!root)
         panic("cannot create /proc");
     root->ino = PROC_ROOT_INO;
-    root->iops = &proc_root_iops;
-    root->fops = &proc_root_fops;
+    PROC_I(root)->dir = &root_dir;
+    root->iops = &proc_dir_iops;
+    root->fops = &proc_dir_fops;
     root->parent = root;
     proc_sb->root = root;
     register_filesystem(&proc_type);

@@ -301,7 +301,8 @@ int path_lookup_covered(const char *path, bool follow_last, struct inode **out);
 struct inode *mount_parent(struct inode *dir);
 struct inode *mount_point_of(struct inode *root);
 void mount_boot(const char *path, const char *source, const char *fstype);
-int mounts_text(char *buf, size_t size);
+struct seq_buf;
+void mounts_show(struct seq_buf *s); /* /proc/mounts */
 /* The object behind a MAP_SHARED anonymous (or /dev/zero) mapping: an
  * unnamed inode of `size` bytes whose page cache is its only copy. */
 struct inode *shmem_inode_create(u64 size);

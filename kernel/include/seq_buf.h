@@ -17,5 +17,8 @@ struct seq_buf {
 
 void seq_printf(struct seq_buf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void seq_write(struct seq_buf *s, const void *data, size_t len);
+/* Room for `len` bytes at the end of the text, counted in it (the caller
+ * fills it, or gives it back by lowering len); NULL when it does not fit. */
+void *seq_room(struct seq_buf *s, size_t len);
 
 #endif

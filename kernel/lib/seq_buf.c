@@ -16,12 +16,19 @@ void seq_printf(struct seq_buf *s, const char *fmt, ...)
         s->len += (size_t)n;
 }
 
-void seq_write(struct seq_buf *s, const void *data, size_t len)
+void *seq_room(struct seq_buf *s, size_t len)
 {
     if (s->overflow || s->len + len > s->size) {
         s->overflow = true;
-        return;
+        return NULL;
     }
-    memcpy(s->buf + s->len, data, len);
     s->len += len;
+    return s->buf + s->len - len;
+}
+
+void seq_write(struct seq_buf *s, const void *data, size_t len)
+{
+    void *room = seq_room(s, len);
+    if (room)
+        memcpy(room, data, len);
 }

@@ -11,8 +11,9 @@
  *       (1L<<40)|1        with (fd 1, "...", n) is write(2): writes a line;
  *       0x100000000+39    is getpid(2): equals getpid via number 39.
  * Prints "nr=N -> RESULT" lines (never the pid itself), exits 0.
- * Numbers 335-337 are sysgate's (and some patched kernels') custom calls and
- * are deliberately not probed.
+ * Not probed: 335 and 336 (Linux's uretprobe and uprobe, which kill a caller
+ * outside a probe) and 387-389 (sysgate's custom calls, which some patched
+ * kernels use for their own).
  */
 #include <stdio.h>
 #include <string.h>
