@@ -73,6 +73,7 @@ I386_TESTS := \
 	mmapfile \
 	mounts \
 	mremap \
+	privcmd \
 	procs \
 	resources \
 	restart \

@@ -14,6 +14,7 @@
 #include "apic.h"
 #include "errno.h"
 #include "fs.h"
+#include "hypervisor.h"
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
@@ -159,6 +160,8 @@ struct proc_entry {
     void (*show)(struct task *t, struct seq_buf *s);            /* a file: its text */
     size_t (*get_link)(struct task *t, char *buf, size_t size); /* a link: its target */
     const struct proc_dir *dir;                                 /* a directory: its entries */
+    const struct file_ops *fops;   /* a file that is a driver's (/proc/xen/privcmd), not a text */
+    bool (*exists)(void);          /* NULL: always there */
 };
 
 /* A directory's entries; `id` keeps its entries' inode numbers apart from
@@ -174,7 +177,7 @@ struct proc_dir {
  * place in it, so that an entry has the same number each time it is made. */
 #define PROC_INO(pid, dir_id, pos) (((u64)(pid) << 16) | ((u64)(dir_id) << 8) | (u64)(pos))
 #define PID_DIR_POS 0xff /* /proc/PID itself, in the root directory */
-enum { ROOT_DIR_ID, PID_DIR_ID, NET_DIR_ID };
+enum { ROOT_DIR_ID, PID_DIR_ID, NET_DIR_ID, XEN_DIR_ID };
 
 static size_t link_self(struct task *t, char *buf, size_t size)
 {
@@ -195,6 +198,19 @@ static const struct proc_entry net_entries[] = {
 };
 static const struct proc_dir net_dir = PROC_DIR(NET_DIR_ID, net_entries);
 
+/* /proc/xen, Linux's xenfs: there when the kernel runs on the hypervisor. */
+static void show_xen_capabilities(struct task *t, struct seq_buf *s)
+{
+    (void)t;
+    seq_printf(s, "control_d\n"); /* the hypervisor's control domain, as Linux's dom0 says */
+}
+
+static const struct proc_entry xen_entries[] = {
+    {"capabilities", S_IFREG | 0444, .show = show_xen_capabilities},
+    {"privcmd", S_IFREG | 0600, .fops = &privcmd_ops},
+};
+static const struct proc_dir xen_dir = PROC_DIR(XEN_DIR_ID, xen_entries);
+
 static const struct proc_entry root_entries[] = {
     {"meminfo", S_IFREG | 0444, .show = show_meminfo},
     {"uptime", S_IFREG | 0444, .show = show_uptime},
@@ -202,6 +218,7 @@ static const struct proc_entry root_entries[] = {
     {"mounts", S_IFREG | 0444, .show = show_mounts},
     {"self", S_IFLNK | 0777, .get_link = link_self},
     {"net", S_IFLNK | 0777, .get_link = link_self_net},
+    {"xen", S_IFDIR | 0555, .dir = &xen_dir, .exists = hypervisor_present},
 };
 static const struct proc_dir root_dir = PROC_DIR(ROOT_DIR_ID, root_entries);
 
@@ -321,7 +338,7 @@ static struct inode *proc_inode(struct inode *parent, const struct proc_dir *dir
         inode->iops = &proc_link_iops;
     } else {
         /* the size stays 0, as Linux reports */
-        inode->fops = dir == &pid_dir ? &proc_file_fops : &proc_entry_fops;
+        inode->fops = entry->fops ? entry->fops : dir == &pid_dir ? &proc_file_fops : &proc_entry_fops;
     }
     inode_set_parent(inode, parent);
     return inode;
@@ -330,7 +347,8 @@ static struct inode *proc_inode(struct inode *parent, const struct proc_dir *dir
 static const struct proc_entry *entry_named(const struct proc_dir *dir, const char *name, size_t len)
 {
     for (size_t i = 0; i < dir->count; i++)
-        if (strlen(dir->entries[i].name) == len && !memcmp(dir->entries[i].name, name, len))
+        if (strlen(dir->entries[i].name) == len && !memcmp(dir->entries[i].name, name, len) &&
+            (!dir->entries[i].exists || dir->entries[i].exists()))
             return &dir->entries[i];
     return NULL;
 }
@@ -396,6 +414,10 @@ static int proc_dir_iterate(struct inode *dir, struct dir_context *ctx)
             continue;
         ctx->pos = pos;
         const struct proc_entry *e = &d->entries[i];
+        if (e->exists && !e->exists()) {
+            ctx->pos = pos + 1;
+            continue;
+        }
         if (!ctx->emit(ctx, e->name, strlen(e->name), PROC_INO(pi->pid, d->id, pos), e->mode))
             return 0;
         ctx->pos = pos + 1;
