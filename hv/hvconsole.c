@@ -147,6 +147,37 @@ void hv_console_consume_input(struct hv_console *console, size_t count)
     console->input_consumer += (uint32_t)count;
 }
 
+/* Xen's serial_rx: switch keys are eaten in threes; fewer, followed by another key, go
+   on as typed. */
+size_t hv_console_route_input(struct hv_console *console, const uint8_t *bytes, size_t count,
+                              uint8_t *for_guest)
+{
+    static const uint8_t switch_key = HV_CONSOLE_SWITCH_KEY;
+    size_t out = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (bytes[i] == HV_CONSOLE_SWITCH_KEY) {
+            if (++console->switch_keys_held == HV_CONSOLE_SWITCH_PRESSES) {
+                console->switch_keys_held = 0;
+                console->input_to_hypervisor = !console->input_to_hypervisor;
+                hv_console_log(console, "*** Serial input to %s (type 'CTRL-a' three times to switch input)",
+                               console->input_to_hypervisor ? "Xen" : "DOM0");
+            }
+            continue;
+        }
+        for (; console->switch_keys_held; console->switch_keys_held--) {
+            if (console->input_to_hypervisor)
+                hv_console_input(console, &switch_key, 1);
+            else
+                for_guest[out++] = switch_key;
+        }
+        if (console->input_to_hypervisor)
+            hv_console_input(console, &bytes[i], 1);
+        else
+            for_guest[out++] = bytes[i];
+    }
+    return out;
+}
+
 void hv_console_show_tail(const struct hv_console *console, struct byte_queue *queue, size_t max)
 {
     static char tail[HV_CONSOLE_RING_SIZE];

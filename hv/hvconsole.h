@@ -33,6 +33,8 @@ struct hv_console {
 
     uint8_t input[HV_CONSOLE_INPUT_SIZE];
     uint32_t input_producer, input_consumer;
+    bool input_to_hypervisor;  /* switched with ^A three times, as on Xen's serial console */
+    unsigned switch_keys_held; /* ^A bytes seen in a row, held back (fewer than 3) */
 };
 
 void hv_console_init(struct hv_console *console, struct byte_queue *echo, int echo_file);
@@ -66,6 +68,16 @@ void hv_console_input(struct hv_console *console, const uint8_t *bytes, size_t c
    the guest faults loses nothing). */
 size_t hv_console_peek_input(const struct hv_console *console, uint8_t *out, size_t max);
 void hv_console_consume_input(struct hv_console *console, size_t count);
+
+/* The switch key, as Xen's serial console has it: ^A three times in a row moves the
+   terminal's input between the guest and the hypervisor (CONSOLEIO_read), with a line
+   on the console that says where it goes. */
+#define HV_CONSOLE_SWITCH_KEY 0x01
+#define HV_CONSOLE_SWITCH_PRESSES 3
+/* Routes terminal input: writes to `for_guest` (room for count + 2 bytes) what goes to
+   the guest and returns its length; the rest becomes console input for the hypervisor. */
+size_t hv_console_route_input(struct hv_console *console, const uint8_t *bytes, size_t count,
+                              uint8_t *for_guest);
 
 /* The newest lines of the ring (at most `max` bytes, from a line start), each prefixed
    for the host: what a panic leaves behind when the console was not shown. */

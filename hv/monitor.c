@@ -219,7 +219,13 @@ static void read_user_input(struct monitor *monitor, short revents)
     unsigned char bytes[4096];
     ssize_t got = read(STDIN_FILENO, bytes, sizeof bytes);
     if (got > 0) {
-        encode_stdin(monitor->stdio, &monitor->to_guest, bytes, (size_t)got);
+        /* a terminal's ^A ^A ^A switches its input to the hypervisor and back */
+        unsigned char for_guest[sizeof bytes + HV_CONSOLE_SWITCH_PRESSES];
+        size_t count = monitor->stdio->stdin_is_terminal
+                           ? hv_console_route_input(&monitor->hypervisor->console, bytes, (size_t)got, for_guest)
+                           : (size_t)got;
+        encode_stdin(monitor->stdio, &monitor->to_guest,
+                     monitor->stdio->stdin_is_terminal ? for_guest : bytes, count);
         return;
     }
     if (got < 0 && (errno == EAGAIN || errno == EINTR))

@@ -6,7 +6,10 @@
  * has no hypervisor). Prints "ok NAME" or "FAIL NAME ..." per check and a
  * last line with the counts; exits 1 when a check failed.
  *
- *   privcmd MARKER   also puts MARKER on the console with print_string
+ *   privcmd MARKER         also puts MARKER on the console with print_string
+ *   privcmd read-console   waits (up to 20 s) for console input sent to the
+ *                          hypervisor (^A three times at `sysgate shell`) and
+ *                          prints it, read with CONSOLEIO_read
  */
 #define _GNU_SOURCE
 #define __XEN_TOOLS__ 1 /* sysctl.h is for toolstacks */
@@ -285,8 +288,32 @@ static void garbage(void)
     check("still answering afterwards", call(__HYPERVISOR_xen_version, XENVER_version, 0, 0), 0x10000);
 }
 
+/* CONSOLEIO_read never blocks: poll for a line for a while. */
+static int read_console(void)
+{
+    fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+    char line[128];
+    memset(line, 0, sizeof line);
+    size_t length = 0;
+    for (int tries = 0; tries < 2000 && (length == 0 || !strpbrk(line, "\r\n")); tries++) {
+        long got = call(__HYPERVISOR_console_io, CONSOLEIO_read, sizeof line - 1 - length, address(line + length));
+        if (got < 0) {
+            printf("console_io read: %s\n", strerror((int)-got));
+            return 1;
+        }
+        length += (size_t)got;
+        if (got == 0)
+            usleep(10000);
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    printf("console input: [%s]\n", line);
+    return length ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "read-console") == 0)
+        return read_console();
     const char *marker = argc > 1 ? argv[1] : "privcmd: print_string from user space";
     setvbuf(stdout, NULL, _IOLBF, 0);
     opening();
