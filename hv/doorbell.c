@@ -20,7 +20,8 @@ void hypervisor_init(struct hypervisor *hypervisor, const struct guest_memory *m
     hypervisor->memory = memory;
     hypervisor->host_stderr = host_stderr;
     hypervisor->verbose = options->verbose;
-    hypervisor->console_shown_on_stderr = options->command == COMMAND_SHELL || options->verbose;
+    /* --trace asks for the kernel's trace, which the kernel writes to the console */
+    hypervisor->console_shown_on_stderr = options->command == COMMAND_SHELL || options->verbose || options->trace;
     int console_file = -1;
     if (options->hv_console_path) {
         console_file = open(options->hv_console_path,

@@ -40,7 +40,7 @@ struct hypervisor {
     const struct guest_memory *memory;
     struct byte_queue *host_stderr; /* diagnostics (and the console when shown) go here */
     bool verbose;
-    bool console_shown_on_stderr;   /* `sysgate shell` or --verbose */
+    bool console_shown_on_stderr;   /* `sysgate shell`, --verbose or --trace */
 
     /* doorbell byte stream: 'R' + 8 address bytes, 'C', anything else is garbage */
     bool reading_address;
@@ -58,7 +58,7 @@ struct hypervisor {
     char end_message[256];
 };
 
-/* The console is shown on `host_stderr` for `sysgate shell` and --verbose, and written to
+/* The console is shown on `host_stderr` for `sysgate shell`, --verbose and --trace, and written to
    --hv-console FILE when given (exits 125 when FILE cannot be opened). */
 void hypervisor_init(struct hypervisor *hypervisor, const struct guest_memory *memory,
                      struct byte_queue *host_stderr, const struct options *options);

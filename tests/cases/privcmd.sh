@@ -76,3 +76,21 @@ test_hv_console_not_on_stderr() {
     expect_status 0 || return 1
     [ "$(cat "$T/err.program")" = "to stderr" ] || { show_run; fail "stderr is not the program's own"; }
 }
+
+# Booted without the sysgate hypervisor (plain `qemu -kernel`, no sysgate.hv=
+# word), the kernel has no /proc/xen and no /dev/xen, as Linux without Xen.
+# The program's output then goes to COM1, QEMU's stdio; the end of PID 1 is a
+# triple fault, which ends QEMU (-no-reboot).
+test_no_xen_without_hypervisor() {
+    mkdir -p "$T/root/etc/sysgate"
+    printf '/bin/sh\0003\000sh\000-c\000ls /proc/xen /dev/xen; echo BOOTED-WITHOUT-HV\0000\000' \
+        >"$T/root/etc/sysgate/init.args"
+    (cd "$T/root" && find . -mindepth 1 | cpio --quiet -o -H newc -R 0:0) >"$T/second.cpio"
+    cp build/initramfs.cpio "$T/initrd.cpio" && truncate -s %4 "$T/initrd.cpio" && cat "$T/second.cpio" >>"$T/initrd.cpio"
+    timeout "$RUN_TIMEOUT" "${SYSGATE_QEMU:-qemu-system-x86_64}" -M microvm -nodefaults -no-user-config \
+        -display none -no-reboot -accel tcg -cpu max -m 256M -kernel build/kernel.elf \
+        -initrd "$T/initrd.cpio" -serial stdio </dev/null >"$T/out" 2>"$T/err"
+    grep -q 'BOOTED-WITHOUT-HV' "$T/out" || { show_run; fail "the program did not run"; return 1; }
+    grep -q '/proc/xen: No such file or directory' "$T/out" || { show_run; fail "/proc/xen exists"; return 1; }
+    grep -q '/dev/xen: No such file or directory' "$T/out" || { show_run; fail "/dev/xen exists"; }
+}
