@@ -222,7 +222,7 @@ $(BUILD)/gen/vdso64_offsets.h: $(BUILD)/vdso/vdso64.so
 $(BUILD)/kernel/vdso/image.S.o: $(BUILD)/vdso/vdso64.so $(BUILD)/vdso/vdso32.so
 GEN_HEADERS += $(BUILD)/gen/vdso32_offsets.h $(BUILD)/gen/vdso64_offsets.h
 
-$(BUILD)/kernel/%.c.o: kernel/%.c | $(GEN_HEADERS)
+$(BUILD)/kernel/%.c.o: kernel/%.c | $(GEN_HEADERS) $(XEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
