@@ -70,10 +70,12 @@ I386_TESTS := \
 	iamtest \
 	jobstop \
 	malloc_stress \
+	memory \
 	mmapfile \
 	mounts \
 	mremap \
 	privcmd \
+	procfs \
 	procs \
 	resources \
 	restart \

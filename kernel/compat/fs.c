@@ -1,4 +1,4 @@
-/* The i386 layouts of the file calls: iovecs, split 64-bit offsets, stat64. */
+/* The i386 layouts of the file calls: split 64-bit offsets, stat64 (iovecs: read_write.c). */
 #include "compat.h"
 #include "errno.h"
 #include "fs.h"
@@ -6,37 +6,6 @@
 #include "rw.h"
 #include "stat.h"
 #include "uaccess.h"
-
-struct compat_iovec {
-    compat_uptr_t base;
-    u32 len;
-};
-
-static long compat_vector_io(int fd, const struct compat_iovec __user *uvec, int count, bool writing)
-{
-    if (count < 0 || count > IOV_MAX)
-        return -EINVAL;
-    struct compat_iovec cvec[count ? count : 1];
-    struct iovec vec[count ? count : 1];
-    if (copy_from_user(cvec, uvec, count * sizeof(*cvec)))
-        return -EFAULT;
-    for (int i = 0; i < count; i++) {
-        if ((s32)cvec[i].len < 0)
-            return -EINVAL;
-        vec[i] = (struct iovec){cvec[i].base, cvec[i].len};
-    }
-    return vector_io(fd, vec, count, writing);
-}
-
-long compat_sys_readv(int fd, const struct compat_iovec __user *vec, int count)
-{
-    return compat_vector_io(fd, vec, count, false);
-}
-
-long compat_sys_writev(int fd, const struct compat_iovec __user *vec, int count)
-{
-    return compat_vector_io(fd, vec, count, true);
-}
 
 long compat_sys_lseek(int fd, s32 offset, unsigned whence)
 {

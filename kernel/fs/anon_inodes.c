@@ -50,8 +50,6 @@ static struct inode *shared_anon_inode(void)
 
 struct file *anon_inode_getfile(const char *name, const struct file_ops *fops, void *private, u32 flags)
 {
-    /* sysgate has no /proc/PID/fd to show the name in yet. */
-    (void)name;
     struct inode *inode = shared_anon_inode();
     if (!inode)
         return NULL;
@@ -60,6 +58,7 @@ struct file *anon_inode_getfile(const char *name, const struct file_ops *fops, v
         return NULL;
     f->ops = fops;
     f->private = private;
+    f->anon_name = name;
     return f;
 }
 

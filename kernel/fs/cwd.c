@@ -143,6 +143,22 @@ long inode_full_path(struct inode *inode, char *out, size_t size)
     return inode_path(inode->parent, name, out, size);
 }
 
+long file_path(struct file *f, char *out, size_t size)
+{
+    struct inode *inode = f->inode;
+    const char *fs_name = inode->sb->type->name;
+    int n;
+    if (f->anon_name)
+        n = snprintf(out, size, "anon_inode:%s", f->anon_name);
+    else if (!strcmp(fs_name, "pipefs"))
+        n = snprintf(out, size, "pipe:[%lu]", inode->ino);
+    else if (!strcmp(fs_name, "sockfs"))
+        n = snprintf(out, size, "socket:[%lu]", inode->ino);
+    else
+        return inode_full_path(inode, out, size);
+    return (size_t)n < size ? n + 1 : -ENAMETOOLONG;
+}
+
 long sys_getcwd(char __user *buf, u64 size)
 {
     char path[PATH_MAX];

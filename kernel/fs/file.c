@@ -21,7 +21,9 @@ struct file *file_open_inode(struct inode *inode, u32 flags)
     if (!f)
         return NULL;
     f->inode = inode;
-    f->flags = flags & ~O_CLOEXEC;
+    /* The flags that act only at the open are not the file's (Linux's do_dentry_open):
+     * F_GETFL and fdinfo never show them. */
+    f->flags = flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC);
     refcount_set(&f->refs, 1);
     f->ops = inode->fops;
     inode_get(inode);

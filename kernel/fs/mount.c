@@ -170,6 +170,53 @@ void mounts_show(struct seq_buf *s)
     kfree(path);
 }
 
+/* Mount ids as Linux numbers them from its first mount: the root file system 1, then each mount. */
+#define ROOT_MOUNT_ID 1
+static int mount_id(int index) { return ROOT_MOUNT_ID + 1 + index; }
+
+int mount_id_of(struct super_block *sb)
+{
+    if (sb == root_inode->sb)
+        return ROOT_MOUNT_ID;
+    for (int i = 0; i < mount_count; i++)
+        if (mounts[i].sb == sb)
+            return mount_id(i);
+    return 0;
+}
+
+/* The mount a directory lies in: the latest one whose tree holds it. */
+static int mount_id_containing(struct inode *dir)
+{
+    for (int hops = 0; hops < 4096; hops++, dir = dir->parent) {
+        for (int i = mount_count - 1; i >= 0; i--)
+            if (mounts[i].root == dir)
+                return mount_id(i);
+        if (dir == root_inode || dir->parent == dir)
+            break;
+    }
+    return ROOT_MOUNT_ID;
+}
+
+void mountinfo_show(struct seq_buf *s)
+{
+    seq_printf(s, "%d %d %u:%u / / rw - rootfs rootfs rw\n", ROOT_MOUNT_ID, ROOT_MOUNT_ID,
+               MAJOR(root_inode->sb->dev), MINOR(root_inode->sb->dev));
+    char *path = kmalloc(PATH_MAX);
+    if (!path)
+        return;
+    for (int i = 0; i < mount_count && !s->overflow; i++) {
+        struct mount *m = &mounts[i];
+        if (inode_full_path(m->mountpoint, path, PATH_MAX) < 0)
+            continue;
+        seq_printf(s, "%d %d %u:%u / %s rw%s%s%s - %s %s rw\n", mount_id(i), mount_id_containing(m->mountpoint),
+                   MAJOR(m->sb->dev), MINOR(m->sb->dev), path, m->flags & MS_NOSUID ? ",nosuid" : "",
+                   m->flags & MS_NODEV ? ",nodev" : "",
+                   m->flags & MS_NOATIME ? ",noatime" : m->flags & MS_STRICTATIME ? "" : ",relatime", m->fstype,
+                   m->source);
+    }
+    kfree(path);
+}
+
 /* The root of a new mount of `fstype`: the superblock its type gives. */
 static struct inode *fs_root(const char *fstype, const char *options, long *err)
 {

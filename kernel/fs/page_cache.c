@@ -57,6 +57,11 @@ static phys_addr_t cache_get(struct inode *inode, u64 index)
     return *slot;
 }
 
+bool page_cache_has(struct inode *inode, u64 index)
+{
+    return index < inode->mapping.slots && inode->mapping.pages[index];
+}
+
 phys_addr_t file_page(struct inode *inode, u64 index)
 {
     if (index >= pages_for(inode->size))

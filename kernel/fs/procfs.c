@@ -2,16 +2,17 @@
  * procfs: a file system whose entries are made when they are looked up,
  * from what the kernel knows at that moment, in Linux's formats. Its shape
  * is data: each directory is a table of entries (a file with the function
- * that shows it, a link, or a directory with its own table), and the root
- * also holds a directory per process, there because the process exists
- * (until it is reaped): lookup and readdir ask the task list, nothing is
- * made when a process is. An inode a lookup made is kept while its process
- * lives (so st_ino stays the same, and a look-up's uncounted result stays
- * valid), and dropped once nothing holds it and the process is gone. A
- * file's text is generated on each read, into a buffer that grows until it
- * fits (Linux's seq_file).
+ * that shows it, a link, or a directory with a table of its own), and some
+ * directories also hold entries named by numbers that come and go (the
+ * processes in the root, a process's descriptors in fd/ and fdinfo/, its
+ * threads in task/): lookup and readdir ask the kernel, nothing is made
+ * when a process or a descriptor is. An inode a lookup made is kept while
+ * its process lives (so st_ino stays the same, and a look-up's uncounted
+ * result stays valid), and dropped once nothing holds it and the process
+ * is gone. A file's text is generated on each read, into a buffer that
+ * grows until it fits (Linux's seq_file). What the files show is in
+ * proc_pid.c (a process) and proc_system.c (the system).
  */
-#include "apic.h"
 #include "errno.h"
 #include "fs.h"
 #include "hypervisor.h"
@@ -19,170 +20,64 @@
 #include "mm.h"
 #include "net.h"
 #include "proc.h"
-#include "seq_buf.h"
-#include "time.h"
-#include "signal.h"
+#include "proc_internal.h"
 #include "stat.h"
 #include "uaccess.h"
-#include "x86.h"
 
 #define TEXT_FIRST_SIZE 4096
 #define TEXT_MAX_SIZE (1u << 20) /* a longer text is cut there */
-
-static void show_meminfo(struct task *t, struct seq_buf *s)
-{
-    (void)t;
-    u64 total = pmm_total_pages() * (PAGE_SIZE / 1024);
-    u64 free = pmm_free_pages() * (PAGE_SIZE / 1024);
-    seq_printf(s,
-               "MemTotal:       %8lu kB\n"
-               "MemFree:        %8lu kB\n"
-               "MemAvailable:   %8lu kB\n",
-               total, free, free);
-}
-
-static void show_uptime(struct task *t, struct seq_buf *s)
-{
-    (void)t;
-    u64 centis = monotonic_ns() / 10000000;
-    seq_printf(s, "%lu.%02lu 0.00\n", centis / 100, centis % 100);
-}
-
-static void show_cpuinfo(struct task *t, struct seq_buf *s)
-{
-    (void)t;
-    u32 regs[12], a, b, c, d;
-    cpuid(0, 0, &a, &b, &c, &d);
-    u32 vendor[4] = {b, d, c, 0};
-    for (u32 i = 0; i < 3; i++)
-        cpuid(0x80000002 + i, 0, &regs[i * 4], &regs[i * 4 + 1], &regs[i * 4 + 2], &regs[i * 4 + 3]);
-    char model[49];
-    memcpy(model, regs, 48);
-    model[48] = 0;
-    cpuid(1, 0, &a, &b, &c, &d);
-    seq_printf(s,
-               "processor\t: 0\n"
-               "vendor_id\t: %s\n"
-               "cpu family\t: %u\n"
-               "model\t\t: %u\n"
-               "model name\t: %s\n"
-               "stepping\t: %u\n\n",
-               (char *)vendor, (a >> 8) & 0xf, (a >> 4) & 0xf, model, a & 0xf);
-}
-
-static void show_mounts(struct task *t, struct seq_buf *s)
-{
-    (void)t;
-    mounts_show(s);
-}
-
-/* ---- /proc/PID ---- */
-
-static const char state_letters[] = {[TASK_RUNNABLE] = 'R', [TASK_SLEEPING] = 'S', [TASK_STOPPED] = 'T',
-                                     [TASK_ZOMBIE] = 'Z', [TASK_DEAD] = 'X'};
-
-static void show_comm(struct task *t, struct seq_buf *s) { seq_printf(s, "%s\n", t->comm); }
-
-/* argv as the process has it, NUL-separated, read from its own memory. */
-static void show_cmdline(struct task *t, struct seq_buf *s)
-{
-    if (!t->mm || !t->mm->arg_end)
-        return;
-    size_t n = (size_t)(t->mm->arg_end - t->mm->arg_start);
-    char *room = seq_room(s, n);
-    if (room && copy_from_mm(t->mm, room, t->mm->arg_start, n))
-        s->len -= n; /* unreadable: nothing, as Linux shows */
-}
-
-/* Mapped bytes and resident pages of an address space. */
-static void memory_use(struct mm *mm, u64 *virtual_bytes, u64 *resident_pages)
-{
-    *virtual_bytes = *resident_pages = 0;
-    for (struct vma *v = mm ? mm->vmas : NULL; v; v = v->next) {
-        *virtual_bytes += v->end - v->start;
-        u64 va = v->start;
-        while (pte_next_present(mm->pml4, &va, v->end)) {
-            (*resident_pages)++;
-            va += PAGE_SIZE;
-        }
-    }
-}
-
-/* Linux's 52 fields, in its order; counters sysgate does not keep (page
- * faults, start time, code and data bounds) are 0. */
-static void show_stat(struct task *t, struct seq_buf *s)
-{
-    struct task *parent = t->parent;
-    u64 vsize, rss;
-    memory_use(t->mm, &vsize, &rss);
-    u64 ignored = 0, caught = 0;
-    for (int sig = 1; sig <= 64 && t->sighand; sig++) {
-        u64 handler = t->sighand->action[sig - 1].handler;
-        if (handler == 1 /* SIG_IGN */)
-            ignored |= 1ull << (sig - 1);
-        else if (handler > 1)
-            caught |= 1ull << (sig - 1);
-    }
-    seq_printf(s,
-               "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 0 %lu %lu "
-               "18446744073709551615 0 0 0 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-               t->pid, t->comm, state_letters[t->state], parent ? parent->tgid : 0, t->pgid, t->sid,
-               t->user_ns / NS_PER_CLOCK_TICK, t->system_ns / NS_PER_CLOCK_TICK,
-               t->children_user_ns / NS_PER_CLOCK_TICK, t->children_system_ns / NS_PER_CLOCK_TICK, t->live_threads,
-               vsize, rss, t->pending_signals & 0x7fffffff, t->blocked_signals & 0x7fffffff,
-               ignored & 0x7fffffff, caught & 0x7fffffff);
-}
-
-static void show_status(struct task *t, struct seq_buf *s)
-{
-    static const char *const names[] = {[TASK_RUNNABLE] = "R (running)", [TASK_SLEEPING] = "S (sleeping)",
-                                   [TASK_STOPPED] = "T (stopped)", [TASK_ZOMBIE] = "Z (zombie)",
-                                   [TASK_DEAD] = "X (dead)"};
-    struct task *parent = t->parent;
-    seq_printf(s,
-               "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
-               "Threads:\t%d\nSigPnd:\t%016lx\nSigBlk:\t%016lx\n",
-               t->comm, names[t->state], t->tgid, t->pid, parent ? parent->tgid : 0, t->live_threads,
-               t->pending_signals, t->blocked_signals);
-}
-
-/* ---- the entries ---- */
-
 #define PROC_SUPER_MAGIC 0x9fa0
-#define PROC_ROOT_INO 1
 #define FIRST_ENTRY_POS 2 /* readdir positions 0 and 1 are . and .. */
+#define FD_LINK_SIZE 64   /* what stat says of /proc/PID/fd/N, as on Linux */
 
 struct proc_dir;
 
 struct proc_entry {
     const char *name;
     u32 mode;
-    void (*show)(struct task *t, struct seq_buf *s);            /* a file: its text */
-    size_t (*get_link)(struct task *t, char *buf, size_t size); /* a link: its target */
-    const struct proc_dir *dir;                                 /* a directory: its entries */
-    const struct file_ops *fops;   /* a file that is a driver's (/proc/xen/privcmd), not a text */
-    bool (*exists)(void);          /* NULL: always there */
+    proc_show_fn *show;         /* a file: its text */
+    proc_link_fn *get_link;     /* a link: its target */
+    const struct proc_dir *dir; /* a directory: its entries */
+    const struct file_ops *fops; /* a file that is a driver's (/proc/xen/privcmd), not a text */
+    bool (*exists)(void);        /* NULL: always there */
 };
 
-/* A directory's entries; `id` keeps its entries' inode numbers apart from
- * those of the other directories. */
+/* Entries named by numbers: the first one from `from` on that exists now
+ * (-1: none), and what each is. A directory entry's process is its number
+ * (the root's /PID, task/TID); any other entry's is its directory's. */
+struct proc_numbered {
+    long (*next)(struct task *t, long from);
+    u32 mode;
+    u32 (*mode_of)(struct task *t, long n); /* when each has its own (fd/N: as the file was opened) */
+    proc_show_nr_fn *show;
+    proc_link_nr_fn *get_link;
+    const struct proc_dir *dir;
+};
+
 struct proc_dir {
-    u8 id;
     const struct proc_entry *entries;
     size_t count;
+    const struct proc_numbered *numbered; /* NULL: none */
 };
-#define PROC_DIR(dir_id, table) {.id = (dir_id), .entries = (table), .count = ARRAY_SIZE(table)}
-
-/* Inode numbers come from the process (0 for none), the directory and the
- * place in it, so that an entry has the same number each time it is made. */
-#define PROC_INO(pid, dir_id, pos) (((u64)(pid) << 16) | ((u64)(dir_id) << 8) | (u64)(pos))
-#define PID_DIR_POS 0xff /* /proc/PID itself, in the root directory */
-enum { ROOT_DIR_ID, PID_DIR_ID, NET_DIR_ID, XEN_DIR_ID };
+#define PROC_DIR(table, ...) {.entries = (table), .count = ARRAY_SIZE(table), __VA_ARGS__}
 
 static size_t link_self(struct task *t, char *buf, size_t size)
 {
     (void)t;
     return (size_t)snprintf(buf, size, "%d", current_task()->tgid);
+}
+
+static size_t link_thread_self(struct task *t, char *buf, size_t size)
+{
+    (void)t;
+    struct task *me = current_task();
+    return (size_t)snprintf(buf, size, "%d/task/%d", me->tgid, me->pid);
+}
+
+static size_t link_self_mounts(struct task *t, char *buf, size_t size)
+{
+    (void)t;
+    return strlcpy(buf, "self/mounts", size);
 }
 
 /* /proc/net is the process's network, as on Linux (there is one). */
@@ -192,11 +87,128 @@ static size_t link_self_net(struct task *t, char *buf, size_t size)
     return strlcpy(buf, "self/net", size);
 }
 
-static size_t link_exe(struct task *t, char *buf, size_t size) { return strlcpy(buf, t->exe_path, size); }
+/* The processes in the root: thread-group leaders (a thread's /proc/TID
+ * can be looked up, as on Linux, but readdir lists only processes). */
+static long next_pid(struct task *t, long from)
+{
+    (void)t;
+    pid_t next = 0;
+    for (struct task *p = task_first(); p; p = p->next_task)
+        if (p->group_leader == p && p->state != TASK_DEAD && p->pid >= from && (!next || p->pid < next))
+            next = p->pid;
+    return next ? next : -1;
+}
+
+/* ---- the tree ---- */
 
 static const struct proc_entry net_entries[] = {
 };
-static const struct proc_dir net_dir = PROC_DIR(NET_DIR_ID, net_entries);
+static const struct proc_dir net_dir = PROC_DIR(net_entries);
+
+static const struct proc_numbered fd_numbered = {.next = proc_next_fd, .mode = S_IFLNK | 0700,
+                                                 .mode_of = proc_pid_fd_mode, .get_link = proc_pid_fd_link};
+static const struct proc_entry no_entries[] = {};
+static const struct proc_dir fd_dir = PROC_DIR(no_entries, .numbered = &fd_numbered);
+static const struct proc_numbered fdinfo_numbered = {.next = proc_next_fd, .mode = S_IFREG | 0400,
+                                                     .show = proc_pid_fdinfo};
+static const struct proc_dir fdinfo_dir = PROC_DIR(no_entries, .numbered = &fdinfo_numbered);
+
+/* What /proc/PID/task/TID shows of one thread. */
+static const struct proc_entry thread_entries[] = {
+    {"cmdline", S_IFREG | 0444, .show = proc_pid_cmdline},
+    {"comm", S_IFREG | 0644, .show = proc_pid_comm},
+    {"cwd", S_IFLNK | 0777, .get_link = proc_pid_cwd},
+    {"environ", S_IFREG | 0400, .show = proc_pid_environ},
+    {"exe", S_IFLNK | 0777, .get_link = proc_pid_exe},
+    {"fd", S_IFDIR | 0500, .dir = &fd_dir},
+    {"fdinfo", S_IFDIR | 0500, .dir = &fdinfo_dir},
+    {"limits", S_IFREG | 0444, .show = proc_pid_limits},
+    {"maps", S_IFREG | 0444, .show = proc_pid_maps},
+    {"mountinfo", S_IFREG | 0444, .show = proc_pid_mountinfo},
+    {"mounts", S_IFREG | 0444, .show = proc_mounts},
+    {"root", S_IFLNK | 0777, .get_link = proc_pid_root},
+    {"stat", S_IFREG | 0444, .show = proc_pid_stat},
+    {"status", S_IFREG | 0444, .show = proc_pid_status},
+};
+static const struct proc_dir thread_dir = PROC_DIR(thread_entries);
+static const struct proc_numbered task_numbered = {.next = proc_next_thread, .mode = S_IFDIR | 0555,
+                                                   .dir = &thread_dir};
+static const struct proc_dir task_dir = PROC_DIR(no_entries, .numbered = &task_numbered);
+
+static const struct proc_entry pid_entries[] = {
+    {"cmdline", S_IFREG | 0444, .show = proc_pid_cmdline},
+    {"comm", S_IFREG | 0644, .show = proc_pid_comm},
+    {"cwd", S_IFLNK | 0777, .get_link = proc_pid_cwd},
+    {"environ", S_IFREG | 0400, .show = proc_pid_environ},
+    {"exe", S_IFLNK | 0777, .get_link = proc_pid_exe},
+    {"fd", S_IFDIR | 0500, .dir = &fd_dir},
+    {"fdinfo", S_IFDIR | 0500, .dir = &fdinfo_dir},
+    {"limits", S_IFREG | 0444, .show = proc_pid_limits},
+    {"maps", S_IFREG | 0444, .show = proc_pid_maps},
+    {"mountinfo", S_IFREG | 0444, .show = proc_pid_mountinfo},
+    {"mounts", S_IFREG | 0444, .show = proc_mounts},
+    {"net", S_IFDIR | 0555, .dir = &net_dir},
+    {"root", S_IFLNK | 0777, .get_link = proc_pid_root},
+    {"stat", S_IFREG | 0444, .show = proc_pid_stat},
+    {"status", S_IFREG | 0444, .show = proc_pid_status},
+    {"task", S_IFDIR | 0555, .dir = &task_dir},
+};
+static const struct proc_dir pid_dir = PROC_DIR(pid_entries);
+
+static const struct proc_entry sys_kernel_random_entries[] = {
+    {"boot_id", S_IFREG | 0444, .show = proc_sys_boot_id},
+    {"uuid", S_IFREG | 0444, .show = proc_sys_uuid},
+};
+static const struct proc_dir sys_kernel_random_dir = PROC_DIR(sys_kernel_random_entries);
+
+static const struct proc_entry sys_kernel_entries[] = {
+    {"cap_last_cap", S_IFREG | 0444, .show = proc_sys_cap_last_cap},
+    {"domainname", S_IFREG | 0644, .show = proc_sys_domainname},
+    {"hostname", S_IFREG | 0644, .show = proc_sys_hostname},
+    {"ngroups_max", S_IFREG | 0444, .show = proc_sys_ngroups_max},
+    {"osrelease", S_IFREG | 0444, .show = proc_sys_osrelease},
+    {"ostype", S_IFREG | 0444, .show = proc_sys_ostype},
+    {"pid_max", S_IFREG | 0644, .show = proc_sys_pid_max},
+    {"random", S_IFDIR | 0555, .dir = &sys_kernel_random_dir},
+    {"tainted", S_IFREG | 0644, .show = proc_sys_tainted},
+    {"threads-max", S_IFREG | 0644, .show = proc_sys_threads_max},
+    {"version", S_IFREG | 0444, .show = proc_sys_version},
+};
+static const struct proc_dir sys_kernel_dir = PROC_DIR(sys_kernel_entries);
+
+static const struct proc_entry sys_fs_entries[] = {
+    {"file-max", S_IFREG | 0644, .show = proc_sys_file_max},
+    {"nr_open", S_IFREG | 0644, .show = proc_sys_nr_open},
+    {"pipe-max-size", S_IFREG | 0644, .show = proc_sys_pipe_max_size},
+};
+static const struct proc_dir sys_fs_dir = PROC_DIR(sys_fs_entries);
+
+static const struct proc_entry sys_vm_entries[] = {
+    {"overcommit_memory", S_IFREG | 0644, .show = proc_sys_overcommit_memory},
+};
+static const struct proc_dir sys_vm_dir = PROC_DIR(sys_vm_entries);
+
+static const struct proc_entry sys_net_core_entries[] = {
+    {"somaxconn", S_IFREG | 0644, .show = proc_sys_somaxconn},
+};
+static const struct proc_dir sys_net_core_dir = PROC_DIR(sys_net_core_entries);
+static const struct proc_entry sys_net_ipv4_entries[] = {
+    {"ip_local_port_range", S_IFREG | 0644, .show = proc_sys_ip_local_port_range},
+};
+static const struct proc_dir sys_net_ipv4_dir = PROC_DIR(sys_net_ipv4_entries);
+static const struct proc_entry sys_net_entries[] = {
+    {"core", S_IFDIR | 0555, .dir = &sys_net_core_dir},
+    {"ipv4", S_IFDIR | 0555, .dir = &sys_net_ipv4_dir},
+};
+static const struct proc_dir sys_net_dir = PROC_DIR(sys_net_entries);
+
+static const struct proc_entry sys_entries[] = {
+    {"fs", S_IFDIR | 0555, .dir = &sys_fs_dir},
+    {"kernel", S_IFDIR | 0555, .dir = &sys_kernel_dir},
+    {"net", S_IFDIR | 0555, .dir = &sys_net_dir},
+    {"vm", S_IFDIR | 0555, .dir = &sys_vm_dir},
+};
+static const struct proc_dir sys_dir = PROC_DIR(sys_entries);
 
 /* /proc/xen, Linux's xenfs: there when the kernel runs on the hypervisor. */
 static void show_xen_capabilities(struct task *t, struct seq_buf *s)
@@ -209,37 +221,37 @@ static const struct proc_entry xen_entries[] = {
     {"capabilities", S_IFREG | 0444, .show = show_xen_capabilities},
     {"privcmd", S_IFREG | 0600, .fops = &privcmd_ops},
 };
-static const struct proc_dir xen_dir = PROC_DIR(XEN_DIR_ID, xen_entries);
+static const struct proc_dir xen_dir = PROC_DIR(xen_entries);
 
 static const struct proc_entry root_entries[] = {
-    {"meminfo", S_IFREG | 0444, .show = show_meminfo},
-    {"uptime", S_IFREG | 0444, .show = show_uptime},
-    {"cpuinfo", S_IFREG | 0444, .show = show_cpuinfo},
-    {"mounts", S_IFREG | 0444, .show = show_mounts},
-    {"self", S_IFLNK | 0777, .get_link = link_self},
+    {"cmdline", S_IFREG | 0444, .show = proc_cmdline},
+    {"cpuinfo", S_IFREG | 0444, .show = proc_cpuinfo},
+    {"filesystems", S_IFREG | 0444, .show = proc_filesystems},
+    {"loadavg", S_IFREG | 0444, .show = proc_loadavg},
+    {"meminfo", S_IFREG | 0444, .show = proc_meminfo},
+    {"mounts", S_IFLNK | 0777, .get_link = link_self_mounts},
     {"net", S_IFLNK | 0777, .get_link = link_self_net},
+    {"self", S_IFLNK | 0777, .get_link = link_self},
+    {"stat", S_IFREG | 0444, .show = proc_stat},
+    {"swaps", S_IFREG | 0444, .show = proc_swaps},
+    {"sys", S_IFDIR | 0555, .dir = &sys_dir},
+    {"thread-self", S_IFLNK | 0777, .get_link = link_thread_self},
+    {"uptime", S_IFREG | 0444, .show = proc_uptime},
+    {"version", S_IFREG | 0444, .show = proc_version},
     {"xen", S_IFDIR | 0555, .dir = &xen_dir, .exists = hypervisor_present},
 };
-static const struct proc_dir root_dir = PROC_DIR(ROOT_DIR_ID, root_entries);
+static const struct proc_numbered pid_numbered = {.next = next_pid, .mode = S_IFDIR | 0555, .dir = &pid_dir};
+static const struct proc_dir root_dir = PROC_DIR(root_entries, .numbered = &pid_numbered);
 
-static const struct proc_entry pid_entries[] = {
-    {"cmdline", S_IFREG | 0444, .show = show_cmdline},
-    {"comm", S_IFREG | 0444, .show = show_comm},
-    {"stat", S_IFREG | 0444, .show = show_stat},
-    {"status", S_IFREG | 0444, .show = show_status},
-    {"exe", S_IFLNK | 0777, .get_link = link_exe},
-    {"net", S_IFDIR | 0555, .dir = &net_dir},
-};
-static const struct proc_dir pid_dir = PROC_DIR(PID_DIR_ID, pid_entries);
-
-/* Readdir positions in the root: its entries from FIRST_ENTRY_POS, then each process at its pid past them. */
-#define FIRST_PID_POS (FIRST_ENTRY_POS + ARRAY_SIZE(root_entries))
+/* ---- inodes ---- */
 
 struct proc_inode {
     struct inode vfs;
-    const struct proc_entry *entry; /* NULL: the root or a /proc/PID directory */
-    const struct proc_dir *dir;     /* a directory's entries */
-    pid_t pid;                      /* 0: not a process's */
+    pid_t pid;                      /* the process (or thread) it shows; 0: none */
+    const struct proc_dir *in;      /* the directory listing it; NULL for the root */
+    const struct proc_entry *entry; /* its line in that directory's table; NULL: a numbered entry */
+    long number;                    /* a numbered entry's */
+    const struct proc_dir *dir;     /* a directory's own entries */
     struct proc_inode *next;        /* the inodes procfs keeps */
 };
 
@@ -248,11 +260,17 @@ static struct proc_inode *PROC_I(struct inode *inode) { return container_of(inod
 static struct super_block *proc_sb;
 static struct proc_inode *kept; /* every live procfs inode */
 
-/* The process a /proc/PID inode shows, or NULL once it was reaped. */
+/* The task a /proc/PID (or task/TID) inode shows, or NULL once it is gone. */
 static struct task *proc_task(pid_t pid)
 {
     struct task *t = task_find(pid);
-    return t && t->group_leader == t ? t : NULL;
+    return t && t->state != TASK_DEAD ? t : NULL;
+}
+
+/* Whether a numbered entry still exists (a descriptor still open...). */
+static bool numbered_exists(const struct proc_dir *dir, struct task *t, long n)
+{
+    return n >= 0 && dir->numbered->next(t, n) == n;
 }
 
 static struct inode *proc_alloc_inode(struct super_block *sb)
@@ -278,12 +296,20 @@ static void proc_destroy_inode(struct inode *inode)
     kfree(pi);
 }
 
-/* The root's entries stay; a process's go with the process. */
-static bool proc_drop_inode(struct inode *inode)
+/* Whether what an inode shows is gone: its process, or its descriptor
+ * (a numbered entry that is no process's own directory). */
+static bool proc_inode_stale(struct proc_inode *pi)
 {
-    pid_t pid = PROC_I(inode)->pid;
-    return pid && !proc_task(pid);
+    if (!pi->pid)
+        return false; /* the system's entries stay */
+    struct task *t = proc_task(pi->pid);
+    if (!t)
+        return true;
+    bool numbered_file = !pi->entry && pi->in && !pi->in->numbered->dir;
+    return numbered_file && !numbered_exists(pi->in, t, pi->number);
 }
+
+static bool proc_drop_inode(struct inode *inode) { return proc_inode_stale(PROC_I(inode)); }
 
 static const struct super_operations proc_super_ops = {
     .alloc_inode = proc_alloc_inode,
@@ -292,14 +318,14 @@ static const struct super_operations proc_super_ops = {
     .statfs = statfs_ram,
 };
 
-/* Frees the inodes of reaped processes that nothing holds. Only those: any
- * other may be a look-up's uncounted result the caller is still using. */
+/* Frees the stale inodes that nothing holds. Only those: any other may be a
+ * look-up's uncounted result the caller is still using. */
 static void prune(void)
 {
     for (bool freed = true; freed;) {
         freed = false;
         for (struct proc_inode *pi = kept; pi; pi = pi->next) {
-            if (pi->pid && use_count_read(&pi->vfs.refs) == 0 && !proc_task(pi->pid)) {
+            if (use_count_read(&pi->vfs.refs) == 0 && proc_inode_stale(pi)) {
                 inode_release(&pi->vfs);
                 freed = true; /* the list changed */
                 break;
@@ -311,34 +337,42 @@ static void prune(void)
 static const struct inode_operations proc_dir_iops, proc_link_iops;
 static const struct file_ops proc_dir_fops, proc_file_fops, proc_entry_fops;
 
-/* The inode for an entry of `dir` (for /proc/PID itself, entry NULL and dir
- * the root), the one kept if there is one. */
-static struct inode *proc_inode(struct inode *parent, const struct proc_dir *dir, const struct proc_entry *entry,
-                                pid_t pid)
+/* The inode of an entry of `in` (a table's line, or the numbered entry
+ * `number` when `entry` is NULL), the one kept if there is one. `pid` is
+ * the directory's process. */
+static struct inode *proc_inode(struct inode *parent, const struct proc_dir *in, const struct proc_entry *entry,
+                                long number, pid_t pid)
 {
-    u64 ino = entry ? PROC_INO(pid, dir->id, (u64)(entry - dir->entries) + FIRST_ENTRY_POS)
-                    : PROC_INO(pid, ROOT_DIR_ID, PID_DIR_POS);
+    const struct proc_numbered *numbered = entry ? NULL : in->numbered;
+    if (numbered && numbered->dir)
+        pid = (pid_t)number; /* /proc/PID, task/TID */
     prune();
     for (struct proc_inode *pi = kept; pi; pi = pi->next)
-        if (pi->vfs.ino == ino)
+        if (pi->in == in && pi->entry == entry && pi->pid == pid && (entry || pi->number == number))
             return &pi->vfs;
-    u32 mode = entry ? entry->mode : S_IFDIR | 0555;
+    u32 mode = entry ? entry->mode : numbered->mode;
+    struct task *t = numbered && numbered->mode_of ? proc_task(pid) : NULL;
+    if (t)
+        mode = numbered->mode_of(t, number);
     struct inode *inode = inode_alloc(proc_sb, mode);
     if (!inode)
         return NULL;
     struct proc_inode *pi = PROC_I(inode);
-    pi->entry = entry;
     pi->pid = pid;
-    inode->ino = ino;
+    pi->in = in;
+    pi->entry = entry;
+    pi->number = number;
     if (S_ISDIR(mode)) {
-        pi->dir = entry ? entry->dir : &pid_dir;
+        pi->dir = entry ? entry->dir : numbered->dir;
         inode->iops = &proc_dir_iops;
         inode->fops = &proc_dir_fops;
     } else if (S_ISLNK(mode)) {
         inode->iops = &proc_link_iops;
+        if (numbered)
+            inode->size = FD_LINK_SIZE;
     } else {
-        /* the size stays 0, as Linux reports */
-        inode->fops = entry->fops ? entry->fops : dir == &pid_dir ? &proc_file_fops : &proc_entry_fops;
+        /* the size stays 0, as Linux reports; a process's files have no mmap (ENODEV), the others refuse it */
+        inode->fops = entry && entry->fops ? entry->fops : pid ? &proc_file_fops : &proc_entry_fops;
     }
     inode_set_parent(inode, parent);
     return inode;
@@ -353,58 +387,46 @@ static const struct proc_entry *entry_named(const struct proc_dir *dir, const ch
     return NULL;
 }
 
-static pid_t pid_named(const char *name, size_t len)
+/* A name that is a number as Linux writes them (no sign, no leading zero), or -1. */
+static long number_named(const char *name, size_t len)
 {
-    pid_t pid = 0;
-    if (len == 0 || len > 9 || name[0] == '0')
-        return 0;
+    long n = 0;
+    if (len == 0 || len > 9 || (name[0] == '0' && len > 1))
+        return -1;
     for (size_t i = 0; i < len; i++) {
         if (name[i] < '0' || name[i] > '9')
-            return 0;
-        pid = pid * 10 + (name[i] - '0');
+            return -1;
+        n = n * 10 + (name[i] - '0');
     }
-    return pid;
+    return n;
 }
 
-/* A directory's entries, and in the root the processes too. */
 static struct inode *proc_dir_lookup(struct inode *dir, const char *name, size_t len)
 {
     struct proc_inode *pi = PROC_I(dir);
-    if (pi->pid && !proc_task(pi->pid))
+    struct task *t = pi->pid ? proc_task(pi->pid) : NULL;
+    if (pi->pid && !t)
         return NULL;
     const struct proc_entry *e = entry_named(pi->dir, name, len);
     if (e)
-        return proc_inode(dir, pi->dir, e, pi->pid);
-    pid_t pid = pi->dir == &root_dir ? pid_named(name, len) : 0;
-    if (!pid || !proc_task(pid))
+        return proc_inode(dir, pi->dir, e, 0, pi->pid);
+    const struct proc_numbered *numbered = pi->dir->numbered;
+    long n = numbered ? number_named(name, len) : -1;
+    if (n < 0)
         return NULL;
-    return proc_inode(dir, &root_dir, NULL, pid);
+    /* The root finds any thread by its id; readdir lists only processes. */
+    bool exists = pi->dir == &root_dir ? n > 0 && proc_task((pid_t)n) : numbered_exists(pi->dir, t, n);
+    return exists ? proc_inode(dir, pi->dir, NULL, n, pi->pid) : NULL;
 }
 
-/* The processes, in order of pid (positions past FIRST_PID_POS are pids, so
- * a walk resumes right as processes come and go). */
-static int proc_iterate_pids(struct dir_context *ctx)
-{
-    for (;;) {
-        pid_t from = (pid_t)(ctx->pos - FIRST_PID_POS), next = 0;
-        for (struct task *t = task_first(); t; t = t->next_task)
-            if (t->group_leader == t && t->state != TASK_DEAD && t->pid >= from && (!next || t->pid < next))
-                next = t->pid;
-        if (!next)
-            return 0;
-        char name[16];
-        int len = snprintf(name, sizeof(name), "%d", next);
-        ctx->pos = FIRST_PID_POS + (u64)next;
-        if (!ctx->emit(ctx, name, (size_t)len, PROC_INO(next, ROOT_DIR_ID, PID_DIR_POS), S_IFDIR | 0555))
-            return 0;
-        ctx->pos++;
-    }
-}
-
+/* Readdir positions: the table's entries from FIRST_ENTRY_POS, then each
+ * numbered entry at its number past them, so that a walk resumes right as
+ * entries come and go. */
 static int proc_dir_iterate(struct inode *dir, struct dir_context *ctx)
 {
     struct proc_inode *pi = PROC_I(dir);
-    if (pi->pid && !proc_task(pi->pid))
+    struct task *t = pi->pid ? proc_task(pi->pid) : NULL;
+    if (pi->pid && !t)
         return -ENOENT;
     prune();
     const struct proc_dir *d = pi->dir;
@@ -418,34 +440,57 @@ static int proc_dir_iterate(struct inode *dir, struct dir_context *ctx)
             ctx->pos = pos + 1;
             continue;
         }
-        if (!ctx->emit(ctx, e->name, strlen(e->name), PROC_INO(pi->pid, d->id, pos), e->mode))
+        struct inode *inode = proc_inode(dir, d, e, 0, pi->pid);
+        if (!inode)
+            return -ENOMEM;
+        if (!ctx->emit(ctx, e->name, strlen(e->name), inode->ino, e->mode))
             return 0;
         ctx->pos = pos + 1;
     }
-    return d == &root_dir ? proc_iterate_pids(ctx) : 0;
+    if (!d->numbered)
+        return 0;
+    u64 first = FIRST_ENTRY_POS + d->count;
+    for (;;) {
+        long n = d->numbered->next(t, ctx->pos < first ? 0 : (long)(ctx->pos - first));
+        if (n < 0)
+            return 0;
+        ctx->pos = first + (u64)n;
+        struct inode *inode = proc_inode(dir, d, NULL, n, pi->pid);
+        if (!inode)
+            return -ENOMEM;
+        char name[16];
+        int len = snprintf(name, sizeof(name), "%ld", n);
+        if (!ctx->emit(ctx, name, (size_t)len, inode->ino, d->numbered->mode))
+            return 0;
+        ctx->pos++;
+    }
 }
 
 static size_t proc_get_link(struct inode *link, char *buf, size_t size)
 {
     struct proc_inode *pi = PROC_I(link);
     struct task *t = pi->pid ? proc_task(pi->pid) : NULL;
-    if (pi->pid && !t) {
+    size_t len = 0;
+    if (!pi->pid || t)
+        len = pi->entry ? pi->entry->get_link(t, buf, size) : pi->in->numbered->get_link(t, pi->number, buf, size);
+    if (!len)
         buf[0] = 0;
-        return 0;
-    }
-    return pi->entry->get_link(t, buf, size);
+    return len;
 }
 
 /* ---- reading ---- */
 
 /* The entry's text, generated again into a larger buffer until it fits. */
-static char *proc_generate(const struct proc_entry *entry, struct task *t, size_t *len)
+static char *proc_generate(struct proc_inode *pi, struct task *t, size_t *len)
 {
     for (size_t size = TEXT_FIRST_SIZE;; size *= 2) {
         struct seq_buf s = {.buf = kmalloc(size), .size = size};
         if (!s.buf)
             return NULL;
-        entry->show(t, &s);
+        if (pi->entry)
+            pi->entry->show(t, &s);
+        else
+            pi->in->numbered->show(t, pi->number, &s);
         if (!s.overflow || size >= TEXT_MAX_SIZE) {
             *len = s.len;
             return s.buf;
@@ -460,8 +505,10 @@ static ssize_t proc_read(struct file *f, char __user *ubuf, size_t len, u64 *pos
     struct task *t = pi->pid ? proc_task(pi->pid) : NULL;
     if (pi->pid && !t)
         return -ESRCH; /* the process was reaped, as Linux says */
+    if (proc_inode_stale(pi))
+        return -ENOENT; /* the descriptor was closed */
     size_t text_len;
-    char *text = proc_generate(pi->entry, t, &text_len);
+    char *text = proc_generate(pi, t, &text_len);
     if (!text)
         return -ENOMEM;
     ssize_t result = 0;
@@ -481,8 +528,8 @@ static ssize_t proc_dir_read(struct file *f, char __user *buf, size_t len, u64 *
     return -EISDIR;
 }
 
-/* The files outside /proc/PID are Linux's proc_dir_entry files, which refuse mmap with
- * EIO; /proc/PID's have no mmap at all (ENODEV, the VFS's default). */
+/* The files outside /proc/PID are Linux's proc_dir_entry files, which refuse
+ * mmap with EIO; /proc/PID's have no mmap at all (ENODEV, the VFS's default). */
 static int proc_entry_mmap(struct file *f)
 {
     (void)f;
@@ -513,7 +560,7 @@ void procfs_init(void)
     struct inode *root = proc_sb ? inode_alloc(proc_sb, S_IFDIR | 0555) : NULL;
     if (!root)
         panic("cannot create /proc");
-    root->ino = PROC_ROOT_INO;
+    proc_sb->stores_nothing = true;
     PROC_I(root)->dir = &root_dir;
     root->iops = &proc_dir_iops;
     root->fops = &proc_dir_fops;

@@ -1,4 +1,5 @@
 /* read, write and their vector and positioned forms; lseek; sendfile. */
+#include "compat.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -117,18 +118,41 @@ long vector_io(int fd, const struct iovec *vec, int count, bool writing)
     return done;
 }
 
-static long do_vector_io(int fd, const struct iovec __user *uvec, int count, bool writing)
+struct compat_iovec {
+    u32 base;
+    u32 len;
+};
+
+int iovecs_from_user(const void __user *uvec, int count, struct iovec *vec)
+{
+    if (count < 0 || count > IOV_MAX)
+        return -EINVAL;
+    if (!in_compat_syscall())
+        return copy_from_user(vec, uvec, count * sizeof(struct iovec)) ? -EFAULT : 0;
+    const struct compat_iovec __user *cvec = uvec;
+    for (int i = 0; i < count; i++) {
+        struct compat_iovec c;
+        if (copy_from_user(&c, &cvec[i], sizeof(c)))
+            return -EFAULT;
+        if ((s32)c.len < 0)
+            return -EINVAL;
+        vec[i] = (struct iovec){c.base, c.len};
+    }
+    return 0;
+}
+
+static long do_vector_io(int fd, const void __user *uvec, int count, bool writing)
 {
     if (count < 0 || count > IOV_MAX)
         return -EINVAL;
     struct iovec vec[count ? count : 1];
-    if (copy_from_user(vec, uvec, count * sizeof(struct iovec)))
-        return -EFAULT;
-    return vector_io(fd, vec, count, writing);
+    int err = iovecs_from_user(uvec, count, vec);
+    return err ? err : vector_io(fd, vec, count, writing);
 }
 
-long sys_readv(int fd, const struct iovec __user *vec, int count) { return do_vector_io(fd, vec, count, false); }
-long sys_writev(int fd, const struct iovec __user *vec, int count) { return do_vector_io(fd, vec, count, true); }
+/* Both ABIs' (the iovecs' layout follows in_compat_syscall()). */
+long sys_readv(int fd, const void __user *vec, int count) { return do_vector_io(fd, vec, count, false); }
+long sys_writev(int fd, const void __user *vec, int count) { return do_vector_io(fd, vec, count, true); }
 
 /* The file system's llseek; without one, what Linux does for such a file:
  * a device ignores seeks, anything else without a position refuses them. */

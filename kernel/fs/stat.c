@@ -25,7 +25,7 @@ void kstat_fill(const struct inode *inode, struct kstat *st)
         .rdev = device ? inode->rdev : 0,
         .size = device ? 0 : inode->size,
         .blksize = 4096,
-        .blocks = device ? 0 : ALIGN_UP(inode->size, 4096) / 512,
+        .blocks = device || inode->sb->stores_nothing ? 0 : ALIGN_UP(inode->size, 4096) / 512,
         .atime = inode->atime,
         .mtime = inode->mtime,
         .ctime = inode->ctime,

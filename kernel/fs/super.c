@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
+#include "seq_buf.h"
 #include "stat.h"
 #include "time.h"
 
@@ -28,6 +29,17 @@ struct file_system_type *find_filesystem(const char *name)
             return t;
     return NULL;
 }
+
+/* /proc/filesystems: in the order registered, none backed by a device. */
+static void show_filesystems_from(struct seq_buf *s, struct file_system_type *t)
+{
+    if (!t)
+        return;
+    show_filesystems_from(s, t->next);
+    seq_printf(s, "nodev\t%s\n", t->name);
+}
+
+void filesystems_show(struct seq_buf *s) { show_filesystems_from(s, filesystems); }
 
 struct super_block *super_create(struct file_system_type *type, const struct super_operations *ops, u64 magic)
 {

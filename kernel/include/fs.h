@@ -175,6 +175,7 @@ struct super_block {
     u32 mounts;        /* mounts showing it */
     u64 inodes;        /* inodes alive in it */
     bool retired;      /* unmounted for good: freed with its last inode */
+    bool stores_nothing; /* its sizes are not storage (procfs): st_blocks is 0 */
 };
 
 struct inode {
@@ -206,6 +207,7 @@ struct file {
     refcount_t refs; /* descriptors naming it, calls using it (fdget), flock waiters */
     void *private; /* the driver's (a pipe's buffer) */
     struct epitem *epitems; /* epoll items watching it, which go with it (fs/eventpoll.c) */
+    const char *anon_name;  /* an anon_inodefs file's kind, as /proc/PID/fd shows it ("[eventfd]") */
 };
 
 #define O_LARGEFILE 0100000
@@ -262,6 +264,7 @@ int inode_set_size(struct inode *inode, u64 size);
 /* The page cache (fs/page_cache.c). */
 /* The cached page at `index` of a file, read in if absent; 0 past the end of file or when out of memory. */
 phys_addr_t file_page(struct inode *inode, u64 index);
+bool page_cache_has(struct inode *inode, u64 index); /* without reading it in */
 ssize_t page_cache_read(struct inode *inode, char __user *buf, size_t len, u64 *pos);
 ssize_t page_cache_write(struct inode *inode, const char __user *buf, size_t len, u64 *pos);
 /* Into the kernel: bytes read (short at the end of file), or a negative errno. */
@@ -274,6 +277,9 @@ s64 generic_file_llseek(struct file *f, s64 offset, unsigned whence);
 u32 current_umask(void);
 long inode_path(struct inode *dir, const char *file_name, char *out, size_t size);
 long inode_full_path(struct inode *inode, char *out, size_t size);
+/* What /proc/PID/fd shows for an open file: its path, or "pipe:[INO]",
+ * "socket:[INO]", "anon_inode:[eventfd]". The length with its NUL, or -errno. */
+long file_path(struct file *f, char *out, size_t size);
 int copy_path_from_user(char *dst, const char __user *src);
 struct timespec_k;
 long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *times, int flags);
@@ -302,7 +308,11 @@ struct inode *mount_parent(struct inode *dir);
 struct inode *mount_point_of(struct inode *root);
 void mount_boot(const char *path, const char *source, const char *fstype);
 struct seq_buf;
-void mounts_show(struct seq_buf *s); /* /proc/mounts */
+void mounts_show(struct seq_buf *s);    /* /proc/mounts */
+void mountinfo_show(struct seq_buf *s); /* /proc/PID/mountinfo */
+void filesystems_show(struct seq_buf *s); /* /proc/filesystems */
+/* The id /proc/PID/mountinfo gives the mount of a superblock (0: mounted nowhere). */
+int mount_id_of(struct super_block *sb);
 /* The object behind a MAP_SHARED anonymous (or /dev/zero) mapping: an
  * unnamed inode of `size` bytes whose page cache is its only copy. */
 struct inode *shmem_inode_create(u64 size);
@@ -330,5 +340,7 @@ extern const struct file_ops chrdev_file_ops;
 extern const struct file_ops fifo_file_ops;
 
 #define MKDEV(major, minor) (((major) << 8) | (minor))
+#define MAJOR(dev) ((u32)(dev) >> 8)
+#define MINOR(dev) ((u32)(dev) & 0xff)
 
 #endif

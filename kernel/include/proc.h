@@ -27,6 +27,9 @@ struct vma {
 #define VMA_BRK (1u << 29)
 #define VMA_FILE_READ_ONLY (1u << 27) /* mapped from a file opened without write access */
 #define VMA_SPECIAL (1u << 28) /* kernel pages mapped at exec (the vDSO): never faulted in */
+#define VMA_LOCKED (1u << 26)  /* mlock: its pages stay in memory (counted in VmLck) */
+#define VMA_LOCK_ONFAULT (1u << 25) /* locked as they are faulted in, not all at once */
+#define VMA_GROWSDOWN (1u << 24) /* MAP_GROWSDOWN: a fault just below grows it */
 
 struct mm {
     phys_addr_t pml4;
@@ -35,6 +38,8 @@ struct mm {
     u64 mmap_base;          /* next address for mmap without a hint (grows down) */
     u64 stack_top;
     u64 arg_start, arg_end;  /* where execve put argv's strings (/proc/PID/cmdline) */
+    u64 env_start, env_end;  /* and envp's (/proc/PID/environ) */
+    u32 lock_future;         /* mlockall(MCL_FUTURE): VMA_LOCKED (and VMA_LOCK_ONFAULT) for new mappings */
     refcount_t users;        /* tasks running in it (mm_get/mm_put) */
 };
 
@@ -113,6 +118,7 @@ struct task {
     u64 fault_vector, fault_address; /* the last fault's, for the signal frame */
     u64 fault_rip;          /* and where it happened, for the kernel's log */
     u64 user_ns, system_ns; /* CPU time, sampled (time/cputime.c) */
+    u64 start_ns;           /* monotonic time of its creation (/proc/PID/stat starttime) */
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */
     struct timer alarm_timer;           /* leader: fires at alarm_deadline */
     struct wait_queue child_events;     /* leader: a child exited, stopped or continued (wait4) */
@@ -201,7 +207,8 @@ void fs_info_put(struct fs_info *fs);
 
 struct mm *mm_create(void);
 struct mm *mm_copy(struct mm *parent); /* copy-on-write */
-/* Reads another address space's memory (faulting nothing in). 0 or -EFAULT. */
+/* Reads another address space's memory as its own user would (faulting
+ * pages in). 0 or -EFAULT. */
 int copy_from_mm(struct mm *mm, void *dst, u64 va, size_t len);
 /* Writes another address space's memory as its own user would (faulting
  * pages in, copying a copy-on-write page for it). 0 or -EFAULT. */
@@ -219,9 +226,23 @@ int vma_move(struct mm *mm, u64 addr, u64 old_size, u64 new_addr, u64 new_size);
 /* Handles a user page fault; returns 0 when the access may be retried,
  * -EIO for a page past the end of a mapped file (SIGBUS), else an errno (SIGSEGV). */
 int handle_user_fault(struct mm *mm, u64 addr, u64 error_code);
+#define PF_PRESENT (1u << 0) /* the page-fault error code's bits */
+#define PF_WRITE (1u << 1)
+#define PF_INSTRUCTION (1u << 4)
+/* Faults in every page of [start, end) as its mapping allows (MAP_POPULATE, mlock). */
+void vma_populate(struct mm *mm, u64 start, u64 end);
+/* Sets `set` and clears `clear` in the flags of the mappings of [start, end),
+ * splitting them at its edges; -ENOMEM when part of it is not mapped. */
+int vma_change_flags(struct mm *mm, u64 start, u64 end, u32 set, u32 clear);
+#define RLIMIT_STACK 3
 
 int exec_program(struct task *t, struct regs *r, const char *path, char *const argv[], char *const envp[]);
 struct task *task_find(pid_t pid);
+pid_t last_pid(void);
+u64 sched_context_switches(void); /* since boot, every CPU's */
+#define RLIM_NLIMITS 16
+/* A process's limit `resource` (< RLIM_NLIMITS), soft and hard. */
+void task_rlimit(struct task *t, unsigned resource, u64 *cur, u64 *max);
 struct task *init_task(void);
 void fpu_reset(struct task *t);
 

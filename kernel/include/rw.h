@@ -12,6 +12,8 @@ struct iovec {
 };
 
 long vector_io(int fd, const struct iovec *vec, int count, bool writing);
+/* `count` iovecs of the caller's ABI into the kernel's layout: 0, -EINVAL or -EFAULT. */
+int iovecs_from_user(const void __user *uvec, int count, struct iovec *vec);
 long do_lseek(int fd, s64 offset, unsigned whence);
 long sys_pread64(int fd, char __user *buf, size_t len, s64 offset);
 long sys_pwrite64(int fd, const char __user *buf, size_t len, s64 offset);

@@ -181,4 +181,6 @@ int siginfo_to_user(void __user *uinfo, const struct ksiginfo *info, bool compat
 void signal_deliver(struct regs *r);
 #endif
 
+#define MAX_QUEUED_SIGNALS 4096 /* per thread: a bound on kernel memory (/proc/PID/status SigQ) */
+
 #endif

@@ -31,6 +31,8 @@ void time_slice_start(void);
 void alarm_cancel(struct task *leader);
 void cpu_idle_enter(void);
 void cpu_idle_exit(void);
+/* The CPU time spent since boot in user mode, in the kernel and idle (/proc/stat). */
+void cpu_times(u64 *user_ns, u64 *system_ns, u64 *idle_ns);
 s64 realtime_seconds(void);
 u64 realtime_ns(void);
 

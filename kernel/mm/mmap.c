@@ -99,12 +99,20 @@ static long map_region(struct mm *mm, u64 addr, u64 size, u64 prot, u64 flags, u
             return -ENOMEM;
         offset = 0;
     }
+    if (flags & MAP_GROWSDOWN)
+        vma_flags |= VMA_GROWSDOWN;
+    if (flags & MAP_LOCKED)
+        vma_flags |= VMA_LOCKED;
+    vma_flags |= mm->lock_future;
     int err = vma_insert(mm, start, start + size, (u32)prot, vma_flags | (u32)(flags & MAP_ANONYMOUS), file, offset);
     if (err) {
         if (shmem)
             inode_release(shmem);
         return err;
     }
+    bool locked = (vma_flags & VMA_LOCKED) && !(vma_flags & VMA_LOCK_ONFAULT);
+    if (((flags & MAP_POPULATE) && !(flags & MAP_NONBLOCK)) || locked)
+        vma_populate(mm, start, start + size);
     return (long)start;
 }
 
@@ -136,6 +144,11 @@ static int mapped_file(struct file *f, u32 type, u64 prot, u64 *flags, u32 *vma_
     return 0;
 }
 
+/* The flags every kernel has accepted without checking (Linux's LEGACY_MAP_MASK). */
+#define LEGACY_MAP_MASK                                                                                        \
+    (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | \
+     MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)
+
 long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
 {
     if (len == 0 || (offset & (PAGE_SIZE - 1)))
@@ -148,13 +161,23 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 offset)
     u64 size = ALIGN_UP(len, PAGE_SIZE);
     if (size < len || size > USER_TOP)
         return -ENOMEM;
-    /* MAP_SHARED_VALIDATE is MAP_SHARED once its flags are checked (none is supported). */
+    /* MAP_SHARED_VALIDATE is MAP_SHARED once its flags are checked: only the
+     * old ones (MAP_SYNC needs a DAX file, which sysgate has not). */
     u32 vma_flags = type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED;
-    if (flags & MAP_ANONYMOUS)
+    if (flags & MAP_ANONYMOUS) {
+        if (type == MAP_SHARED_VALIDATE)
+            return -EINVAL; /* as Linux's anonymous mappings answer any type but the two */
+        if (type == MAP_SHARED && (flags & MAP_GROWSDOWN))
+            return -EINVAL;
         return map_region(current_mm(), addr, size, prot, flags, vma_flags, NULL, offset);
+    }
     struct file *f = fdget(fd);
     if (!f)
         return -EBADF;
+    if (type == MAP_SHARED_VALIDATE && (flags & ~LEGACY_MAP_MASK)) {
+        fdput(f);
+        return -EOPNOTSUPP;
+    }
     struct inode *file = NULL;
     /* The mapping takes its own reference on the inode before the file's is dropped. */
     long ret = mapped_file(f, type, prot, &flags, &vma_flags, &file);

@@ -273,6 +273,37 @@ static u64 pte_flags_for(u32 prot)
     return flags;
 }
 
+int vma_change_flags(struct mm *mm, u64 start, u64 end, u32 set, u32 clear)
+{
+    for (u64 a = start; a < end;) {
+        struct vma *v = vma_find(mm, a);
+        if (!v)
+            return -ENOMEM;
+        a = v->end;
+    }
+    int err = vma_isolate(mm, start, end);
+    if (err)
+        return err;
+    for (struct vma *v = vma_find(mm, start); v && v->start < end; v = v->next)
+        v->flags = (v->flags & ~clear) | set;
+    return 0;
+}
+
+void vma_populate(struct mm *mm, u64 start, u64 end)
+{
+    for (u64 va = start; va < end; va += PAGE_SIZE) {
+        struct vma *v = vma_find(mm, va);
+        if (!v || (v->flags & VMA_SPECIAL) || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+            continue;
+        u64 *pte = pte_lookup(mm->pml4, va, false);
+        if (pte && (*pte & PTE_PRESENT))
+            continue;
+        /* a writable private page is made private now, as Linux's populate does */
+        bool write = (v->prot & PROT_WRITE) && (v->flags & MAP_TYPE) == MAP_PRIVATE;
+        handle_user_fault(mm, va, write ? PF_WRITE : 0);
+    }
+}
+
 int vma_protect(struct mm *mm, u64 start, u64 end, u32 prot)
 {
     for (u64 a = start; a < end;) {
@@ -327,13 +358,38 @@ static int break_cow(u64 *pte, u64 va, const struct vma *v)
     return 0;
 }
 
-#define PF_PRESENT (1u << 0)
-#define PF_WRITE (1u << 1)
-#define PF_INSTRUCTION (1u << 4)
+/* Linux's stack_guard_gap: a MAP_GROWSDOWN mapping stops growing this far
+ * above an accessible mapping below it. */
+#define STACK_GUARD_GAP (256 * PAGE_SIZE)
+
+/* A fault below a MAP_GROWSDOWN mapping grows it down to the faulting page
+ * (Linux's expand_stack), within the stack limit and the guard gap. */
+static struct vma *grow_down_to(struct mm *mm, u64 addr)
+{
+    struct vma *below = NULL, *v = mm->vmas;
+    while (v && v->end <= addr) {
+        below = v;
+        v = v->next;
+    }
+    if (!v || !(v->flags & VMA_GROWSDOWN) || addr >= v->start)
+        return NULL;
+    u64 page_va = ALIGN_DOWN(addr, PAGE_SIZE);
+    if (below && (below->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) && !(below->flags & VMA_GROWSDOWN) &&
+        page_va - below->end < STACK_GUARD_GAP)
+        return NULL;
+    u64 stack_limit, hard;
+    task_rlimit(current_task(), RLIMIT_STACK, &stack_limit, &hard);
+    if (v->end - page_va > stack_limit)
+        return NULL;
+    v->start = page_va;
+    return v;
+}
 
 int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
 {
     struct vma *v = vma_find(mm, addr);
+    if (!v)
+        v = grow_down_to(mm, addr);
     if (!v || (v->flags & VMA_SPECIAL))
         return -EFAULT;
     if ((error_code & PF_WRITE) && !(v->prot & PROT_WRITE))
@@ -423,6 +479,8 @@ int copy_from_mm(struct mm *mm, void *dst, u64 va, size_t len)
     u8 *d = dst;
     while (len) {
         u64 *pte = pte_lookup(mm->pml4, va, false);
+        if ((!pte || !(*pte & PTE_PRESENT)) && handle_user_fault(mm, va, 0) == 0)
+            pte = pte_lookup(mm->pml4, va, false);
         if (!pte || !(*pte & PTE_PRESENT))
             return -EFAULT;
         size_t n = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));

@@ -188,6 +188,8 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const char
     }
     mm->arg_start = sp;
     mm->arg_end = args_end;
+    mm->env_start = args_end;
+    mm->env_end = execfn_addr;
     const char *platform = img->is32 ? "i686" : "x86_64";
     err = err ?: push_bytes(mm, &sp, platform, strlen(platform) + 1);
     u64 platform_addr = sp;

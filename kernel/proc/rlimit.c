@@ -7,7 +7,6 @@
 
 #define RLIMIT_STACK 3
 #define RLIMIT_NOFILE 7
-#define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ul)
 
 struct rlimit {
@@ -35,6 +34,13 @@ static const struct rlimit limits[RLIM_NLIMITS] = {
     {0, 0},                      /* RLIMIT_RTPRIO */
     UNLIMITED,                   /* RLIMIT_RTTIME */
 };
+
+void task_rlimit(struct task *t, unsigned resource, u64 *cur, u64 *max)
+{
+    (void)t; /* one table for every process, for now */
+    *cur = limits[resource].cur;
+    *max = limits[resource].max;
+}
 
 long sys_prlimit64(int pid, unsigned resource, const struct rlimit __user *new_limit, struct rlimit __user *old_limit)
 {

@@ -83,11 +83,15 @@ extern void switch_stacks(u64 *save_rsp, u64 new_rsp);
 /* The task's state that is not on its kernel stack: FPU, segment bases and
  * selectors, address space, TLS descriptors. The call in progress and its
  * work are in the task already and need nothing here. */
+static u64 context_switches;
+u64 sched_context_switches(void) { return context_switches; }
+
 static void switch_to(struct cpu *cpu, struct task *next)
 {
     struct task *prev = cpu->current;
     if (prev == next)
         return;
+    context_switches++;
     __asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
     __asm__ volatile("fxrstor64 %0" ::"m"(next->fpu));
     /* The user's %fs and %gs: selectors (32-bit programs point them at their

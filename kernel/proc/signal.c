@@ -116,7 +116,6 @@ bool process_group_orphaned(pid_t pgrp)
 
 /* ---- the queue of pending instances ---- */
 
-#define MAX_QUEUED_SIGNALS 4096 /* per thread: a bound on kernel memory */
 #define SYNCHRONOUS_SIGNALS \
     (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
 

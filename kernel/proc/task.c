@@ -1,4 +1,5 @@
 /* Creating tasks and ending them. */
+#include "apic.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -81,6 +82,9 @@ static void kstack_release(u64 base, u64 mapped)
     kstack_used[(base - KSTACK_BASE) / KSTACK_SLOT] = 0;
 }
 
+/* The last pid handed out: pids are not reused, so also the tasks ever created (/proc/stat's processes). */
+pid_t last_pid(void) { return next_pid - 1; }
+
 /* A task that will start in user space with the registers in task_regs(). */
 struct task *task_create(void)
 {
@@ -94,6 +98,7 @@ struct task *task_create(void)
         return NULL;
     }
     t->pid = t->tgid = next_pid++;
+    t->start_ns = monotonic_ns();
     t->state = TASK_RUNNABLE;
     t->group_leader = t;
     t->live_threads = 1;

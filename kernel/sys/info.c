@@ -1,5 +1,6 @@
 /* What the system says about itself: uname, the host and domain names, getrandom. */
 #include "errno.h"
+#include "kernel.h"
 #include "lib.h"
 #include "random.h"
 #include "uaccess.h"
@@ -19,10 +20,10 @@ long sys_uname(struct utsname __user *buf)
 {
     struct utsname u;
     memset(&u, 0, sizeof(u));
-    strlcpy(u.sysname, "Linux", sizeof(u.sysname));
+    strlcpy(u.sysname, UTS_SYSNAME, sizeof(u.sysname));
     strlcpy(u.nodename, host_name, sizeof(u.nodename));
-    strlcpy(u.release, "6.1.0-sysgate", sizeof(u.release));
-    strlcpy(u.version, "#1 SMP sysgate", sizeof(u.version));
+    strlcpy(u.release, UTS_RELEASE, sizeof(u.release));
+    strlcpy(u.version, UTS_VERSION, sizeof(u.version));
     strlcpy(u.machine, "x86_64", sizeof(u.machine));
     strlcpy(u.domainname, domain_name, sizeof(u.domainname));
     return copy_to_user(buf, &u, sizeof(u)) ? -EFAULT : 0;
@@ -39,6 +40,9 @@ static long set_name(char *name, const char __user *new_name, int len)
     memcpy(name, buf, (size_t)len + 1);
     return 0;
 }
+
+const char *uts_host_name(void) { return host_name; }
+const char *uts_domain_name(void) { return domain_name; }
 
 long sys_sethostname(const char __user *name, int len) { return set_name(host_name, name, len); }
 long sys_setdomainname(const char __user *name, int len) { return set_name(domain_name, name, len); }

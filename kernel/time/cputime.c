@@ -18,6 +18,7 @@
 #include "timer.h"
 
 static u64 last_sample_ns;
+static u64 total_user_ns, total_system_ns, total_idle_ns; /* every task's, and nobody's */
 static struct timer slice_timer;
 
 static void charge_cpu_itimers(struct task *t, u64 elapsed, bool user)
@@ -46,10 +47,13 @@ static void charge(struct task *t, bool user)
     last_sample_ns = now;
     if (!t->pid)
         return; /* idle */
-    if (user)
+    if (user) {
         t->user_ns += elapsed;
-    else
+        total_user_ns += elapsed;
+    } else {
         t->system_ns += elapsed;
+        total_system_ns += elapsed;
+    }
     charge_cpu_itimers(t, elapsed, user);
 }
 
@@ -81,6 +85,15 @@ void cpu_idle_enter(void) { timer_cancel(&slice_timer); }
 /* Idle time is nobody's; the vDSO's copy of the time may be old. */
 void cpu_idle_exit(void)
 {
-    last_sample_ns = monotonic_ns();
+    u64 now = monotonic_ns();
+    total_idle_ns += now - last_sample_ns;
+    last_sample_ns = now;
     clock_tick();
+}
+
+void cpu_times(u64 *user_ns, u64 *system_ns, u64 *idle_ns)
+{
+    *user_ns = total_user_ns;
+    *system_ns = total_system_ns;
+    *idle_ns = total_idle_ns;
 }
