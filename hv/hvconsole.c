@@ -77,11 +77,11 @@ void hv_console_log(struct hv_console *console, const char *format, ...)
     memcpy(line, HV_CONSOLE_PREFIX, prefix);
     va_list args;
     va_start(args, format);
-    int length = vsnprintf(line + prefix, sizeof line - prefix - 1, format, args);
+    size_t room = sizeof line - prefix - 1; /* the newline's byte stays free */
+    int length = vsnprintf(line + prefix, room, format, args);
     va_end(args);
-    size_t total = prefix + (length < 0 ? 0 : (size_t)length < sizeof line - prefix - 1
-                                                   ? (size_t)length
-                                                   : sizeof line - prefix - 2);
+    size_t text = length < 0 ? 0 : (size_t)length < room ? (size_t)length : room - 1; /* cut */
+    size_t total = prefix + text;
     line[total++] = '\n';
     if (console->ring_mid_line)
         ring_put(console, "\n", 1);
