@@ -68,15 +68,20 @@ I386_TESTS := \
 	gates \
 	hello \
 	iamtest \
+	inet \
 	jobstop \
+	klog \
 	malloc_stress \
 	memory \
 	mmapfile \
 	mounts \
 	mremap \
+	msr \
+	netdev \
 	privcmd \
 	procfs \
 	procs \
+	reclocks \
 	resources \
 	restart \
 	robust \

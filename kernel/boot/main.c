@@ -14,7 +14,9 @@
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
+#include "netdev.h"
 #include "proc.h"
+#include "printk.h"
 #include "pvh.h"
 #include "random.h"
 #include "serial.h"
@@ -31,6 +33,7 @@ char kernel_cmdline[1024];
 u64 ram_top;
 
 void mem_devices_init(void);
+void msr_devices_init(void);
 void procfs_init(void);
 
 #define MAX_RANGES 32
@@ -107,6 +110,9 @@ static void cpu_features_enable(void)
         cr4 |= CR4_SMAP;
     write_cr4(cr4);
     uaccess_init(cpu->has_smap);
+    static const char *const vendor_names[] = {[VENDOR_OTHER] = "other", [VENDOR_INTEL] = "Intel", [VENDOR_AMD] = "AMD"};
+    kprintf(KERN_INFO "x86/cpu: vendor %s, SMEP %s, SMAP %s\n", vendor_names[cpu->vendor], cpu->has_smep ? "on" : "off",
+            cpu->has_smap ? "on" : "off");
 }
 
 extern void entry_syscall_64(void), entry_syscall_32(void), entry_sysenter_32(void);
@@ -131,6 +137,8 @@ void syscall_gate_init(void)
     this_cpu()->vdso32_landing_pad = vdso32_landing_pad();
     if (kernel_trace)
         syscall_64_fast_limit = syscall_32_fast_limit = 0; /* every call takes the full path, which traces */
+    kprintf(KERN_INFO "gates: syscall at %p (LSTAR), 32-bit syscall at %p (CSTAR), sysenter at %p, int 0x80\n",
+            (void *)entry_syscall_64, (void *)entry_syscall_32, (void *)entry_sysenter_32);
 }
 
 static int open_on(int fd, const char *path, u32 flags)
@@ -241,6 +249,7 @@ static void start_init(void)
     open_stdio();
     int err;
     if (read_init_args(&path, &argv, &envp)) {
+        kprintf(KERN_INFO "Run %s as init process\n", path);
         err = exec_program(t, task_regs(t), path, argv, envp);
         if (err) {
             kprintf(KERN_ERR "sysgate: cannot execute %s: error %d\n", path, -err);
@@ -251,6 +260,7 @@ static void start_init(void)
         err = -ENOENT;
         for (size_t i = 0; i < ARRAY_SIZE(candidates) && err; i++) {
             char *args[] = {(char *)candidates[i], NULL};
+            kprintf(KERN_INFO "Run %s as init process\n", candidates[i]);
             err = exec_program(t, task_regs(t), candidates[i], args, default_env);
         }
         if (err)
@@ -269,6 +279,7 @@ void kmain(u64 start_info_phys)
     read_boot_info(start_info_phys);
     kernel_verbose = cmdline_option("sysgate.verbose") != NULL;
     kernel_trace = cmdline_option("sysgate.trace") != NULL;
+    printk_init();
 
     struct memory_range reserved[] = {
         {0, 0x100000},                              /* real-mode area, BIOS, boot information */
@@ -293,12 +304,16 @@ void kmain(u64 start_info_phys)
             panic("the initramfs is malformed (error %d)", err);
         /* Its pages stay reserved: the files' contents live there. */
         pmm_account_in_use(ALIGN_UP(initrd.size, PAGE_SIZE) / PAGE_SIZE);
+        kprintf(KERN_INFO "Unpacked the initramfs: %lu KiB\n", initrd.size >> 10);
     }
     mem_devices_init();
+    msr_devices_init();
     console_devices_init();
     devices_init();
     procfs_init();
     af_unix_init();
+    inet_init();
+    netdev_init();
     mount_boot("/dev", "devtmpfs", "devtmpfs");
     mount_boot("/proc", "proc", "proc");
     syscall_gate_init();

@@ -102,6 +102,8 @@ u32 apic_timer_count(void) { return apic_read(APIC_TIMER_CURRENT); }
 /* Before the TSC is calibrated: boot ticks and the count within the current one. */
 u64 apic_monotonic_ns(void)
 {
+    if (!apic)
+        return 0; /* before the timer runs (the kernel log's first messages), as Linux's early ones */
     u64 flags = irq_save();
     u64 t = boot_ticks;
     u32 current = apic_read(APIC_TIMER_CURRENT);

@@ -1,7 +1,9 @@
-/* /dev/null, /dev/zero, /dev/full, /dev/random and /dev/urandom. */
+/* /dev/null, /dev/zero, /dev/full, /dev/random and /dev/urandom (and the
+ * number of /dev/kmsg, whose driver is drivers/kmsg.c). */
 #include "errno.h"
 #include "fs.h"
 #include "lib.h"
+#include "printk.h"
 #include "random.h"
 #include "tty.h"
 #include "uaccess.h"
@@ -48,4 +50,5 @@ void mem_devices_init(void)
     char_device_register(DEV_FULL, &full_ops);
     char_device_register(DEV_RANDOM, &random_ops);
     char_device_register(DEV_URANDOM, &random_ops);
+    char_device_register(DEV_KMSG, &devkmsg_ops); /* Linux's mem driver has /dev/kmsg too */
 }

@@ -9,6 +9,7 @@
 #include "kernel.h"
 #include "lib.h"
 #include "mm.h"
+#include "printk.h"
 #include "proc.h"
 #include "signal.h"
 #include "uaccess.h"
@@ -107,6 +108,7 @@ static bool apply_fixup(struct regs *r)
 static noreturn void kernel_oops(struct regs *r)
 {
     const char *name = r->nr < 32 && exception_names[r->nr] ? exception_names[r->nr] : "interrupt";
+    console_verbose();
     kprintf(KERN_ERR "Oops: %s (vector %lu) in kernel mode\n", name, r->nr);
     dump_regs(r);
     dump_backtrace(r->rbp);

@@ -193,7 +193,7 @@ long statfs_path(const char __user *path, struct statfs_k *out)
 
 long statfs_fd(int fd, struct statfs_k *out)
 {
-    struct file *f = fdget(fd);
+    struct file *f = fdget_raw(fd);
     if (!f)
         return -EBADF;
     statfs_fill(f->inode, out);

@@ -50,7 +50,7 @@ long sys_chdir(const char __user *upath)
 
 long sys_fchdir(int fd)
 {
-    struct file *f = fdget(fd);
+    struct file *f = fdget_raw(fd);
     if (!f)
         return -EBADF;
     long err = change_dir(f->inode);

@@ -21,17 +21,14 @@ void char_device_register(u32 rdev, const struct file_ops *ops)
     char_device_count++;
 }
 
-static ssize_t no_such_device_io(struct file *f, char __user *buf, size_t len, u64 *pos)
+static int no_such_device_open(struct inode *inode, struct file *f)
 {
-    (void)f, (void)buf, (void)len, (void)pos;
+    (void)inode, (void)f;
     return -ENXIO;
 }
 
-/* A node whose number no driver claims behaves as on Linux: ENXIO. */
-static const struct file_ops missing_device_ops = {
-    .read = no_such_device_io,
-    .write = (ssize_t(*)(struct file *, const char __user *, size_t, u64 *))no_such_device_io,
-};
+/* A node whose number no driver claims does not open, as on Linux: ENXIO. */
+static const struct file_ops missing_device_ops = {.open = no_such_device_open};
 
 const struct file_ops *char_device_ops(u32 rdev)
 {
@@ -51,6 +48,8 @@ static int chrdev_open(struct inode *inode, struct file *f)
 }
 
 const struct file_ops chrdev_file_ops = {.open = chrdev_open};
+/* sysgate has no block devices: a block node never opens. */
+const struct file_ops blkdev_file_ops = {.open = no_such_device_open};
 
 /* ---- devtmpfs: one instance of ramfs, holding the kernel's device nodes ---- */
 
@@ -88,6 +87,12 @@ void devices_init(void)
     make_node(dev, "tty", S_IFCHR | 0666, DEV_TTY);
     make_node(dev, "console", S_IFCHR | 0600, DEV_CONSOLE);
     make_node(dev, "ttyS0", S_IFCHR | 0660, DEV_TTYS0);
+    make_node(dev, "kmsg", S_IFCHR | 0644, DEV_KMSG);
+    struct inode *cpu = inode_create(dev, "cpu", S_IFDIR | 0755);
+    struct inode *cpu0 = cpu ? inode_create(cpu, "0", S_IFDIR | 0755) : NULL;
+    if (!cpu0)
+        panic("out of memory creating /dev");
+    make_node(cpu0, "msr", S_IFCHR | 0600, MKDEV(MSR_MAJOR, 0));
     struct inode *host = inode_create(dev, "sysgate", S_IFDIR | 0755);
     if (!host)
         panic("out of memory creating /dev");

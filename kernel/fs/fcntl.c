@@ -1,7 +1,9 @@
 /* dup, dup2, dup3 and fcntl. */
+#include "compat.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
+#include "posix_lock.h"
 #include "proc.h"
 
 /* A new descriptor for f at min_fd or above, with a reference of its own. */
@@ -16,7 +18,7 @@ static long dup_at_least(struct file *f, int min_fd, bool cloexec)
 
 long sys_dup(int oldfd)
 {
-    struct file *f = fdget(oldfd);
+    struct file *f = fdget_raw(oldfd);
     if (!f)
         return -EBADF;
     long fd = dup_at_least(f, 0, false);
@@ -28,7 +30,7 @@ static long do_dup3(int oldfd, int newfd, int flags)
 {
     if (flags & ~O_CLOEXEC)
         return -EINVAL;
-    struct file *f = fdget(oldfd);
+    struct file *f = fdget_raw(oldfd);
     if (!f)
         return -EBADF;
     long fd = -EBADF;
@@ -50,7 +52,7 @@ long sys_dup3(int oldfd, int newfd, int flags)
 long sys_dup2(int oldfd, int newfd)
 {
     if (oldfd == newfd) {
-        struct file *f = fdget(oldfd);
+        struct file *f = fdget_raw(oldfd);
         fdput(f);
         return f ? newfd : -EBADF;
     }
@@ -62,7 +64,18 @@ long sys_dup2(int oldfd, int newfd)
 #define F_SETFD 2
 #define F_GETFL 3
 #define F_SETFL 4
+#define F_GETLK 5
+#define F_SETLK 6
+#define F_SETLKW 7
+#define F_GETLK64 12 /* i386's fcntl64: a struct flock64 */
+#define F_SETLK64 13
+#define F_SETLKW64 14
+#define F_OFD_GETLK 36
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 /* The status flags F_SETFL may change; the access mode and creation flags stay. */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | 040000 /* O_DIRECT */ | 01000000 /* O_NOATIME */ | 020000 /* O_ASYNC */)
@@ -85,17 +98,58 @@ static long fcntl_file(struct file *f, int fd, unsigned cmd, u64 arg)
     case F_SETFL:
         f->flags = (f->flags & ~SETFL_MASK) | ((u32)arg & SETFL_MASK);
         return 0;
+    case F_GETLK:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_POSIX_GET, false);
+    case F_SETLK:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_POSIX_SET, false);
+    case F_SETLKW:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_POSIX_SETW, false);
+    case F_GETLK64:
+    case F_SETLK64:
+    case F_SETLKW64:
+        if (!in_compat_syscall())
+            return -EINVAL; /* 32-bit programs' commands */
+        return fcntl_lock(f, cmd, (void __user *)arg,
+                          cmd == F_GETLK64 ? LOCK_POSIX_GET : cmd == F_SETLK64 ? LOCK_POSIX_SET : LOCK_POSIX_SETW, true);
+    case F_SETPIPE_SZ:
+    case F_GETPIPE_SZ:
+        return pipe_fcntl(f, cmd, (u32)arg);
+    case F_OFD_GETLK:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_OFD_GET, true);
+    case F_OFD_SETLK:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_OFD_SET, true);
+    case F_OFD_SETLKW:
+        return fcntl_lock(f, cmd, (void __user *)arg, LOCK_OFD_SETW, true);
     default:
         return -EINVAL;
     }
 }
 
+/* What an O_PATH descriptor allows (Linux's check_fcntl_cmd). */
+static bool fcntl_allowed_on_path(unsigned cmd)
+{
+    return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_GETFD || cmd == F_SETFD || cmd == F_GETFL;
+}
+
 long sys_fcntl(int fd, unsigned cmd, u64 arg)
 {
-    struct file *f = fdget(fd);
+    struct file *f = fdget_raw(fd);
     if (!f)
         return -EBADF;
+    if ((f->flags & O_PATH) && !fcntl_allowed_on_path(cmd)) {
+        fdput(f);
+        return -EBADF;
+    }
     long ret = fcntl_file(f, fd, cmd, arg);
     fdput(f);
     return ret;
+}
+
+/* i386's old fcntl (55): the struct flock64 commands are fcntl64's only. */
+long compat_sys_fcntl(int fd, unsigned cmd, u32 arg)
+{
+    if (cmd == F_GETLK64 || cmd == F_SETLK64 || cmd == F_SETLKW64 || cmd == F_OFD_GETLK || cmd == F_OFD_SETLK ||
+        cmd == F_OFD_SETLKW)
+        return -EINVAL;
+    return sys_fcntl(fd, cmd, arg);
 }

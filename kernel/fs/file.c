@@ -11,15 +11,16 @@
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
+#include "posix_lock.h"
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
 
-struct file *file_open_inode(struct inode *inode, u32 flags)
+int file_open(struct inode *inode, u32 flags, struct file **out)
 {
     struct file *f = kzalloc(sizeof(*f));
     if (!f)
-        return NULL;
+        return -ENOMEM;
     f->inode = inode;
     /* The flags that act only at the open are not the file's (Linux's do_dentry_open):
      * F_GETFL and fdinfo never show them. */
@@ -27,11 +28,19 @@ struct file *file_open_inode(struct inode *inode, u32 flags)
     refcount_set(&f->refs, 1);
     f->ops = inode->fops;
     inode_get(inode);
-    if (f->ops && f->ops->open && f->ops->open(inode, f)) {
+    int err = f->ops && f->ops->open ? f->ops->open(inode, f) : 0;
+    if (err) {
         file_put(f);
-        return NULL;
+        return err;
     }
-    return f;
+    *out = f;
+    return 0;
+}
+
+struct file *file_open_inode(struct inode *inode, u32 flags)
+{
+    struct file *f;
+    return file_open(inode, flags, &f) ? NULL : f;
 }
 
 void file_get(struct file *f) { refcount_get(&f->refs); }
@@ -42,6 +51,7 @@ void file_put(struct file *f)
         return;
     if (f->inode->flocks)
         flock_release(f);
+    ofd_locks_remove(f);
     if (f->epitems)
         eventpoll_release_file(f);
     if (f->ops && f->ops->release)
@@ -50,7 +60,7 @@ void file_put(struct file *f)
     kfree(f);
 }
 
-struct file *fdget(int fd)
+struct file *fdget_raw(int fd)
 {
     struct files *files = current_task()->files;
     if (fd < 0 || fd >= MAX_FDS || !files)
@@ -60,6 +70,18 @@ struct file *fdget(int fd)
     if (f)
         file_get(f);
     spin_unlock_irqrestore(&files->lock, flags);
+    return f;
+}
+
+/* An O_PATH descriptor names a file without opening it: only the calls
+ * that take fdget_raw accept one; the others answer EBADF, as Linux's fdget. */
+struct file *fdget(int fd)
+{
+    struct file *f = fdget_raw(fd);
+    if (f && (f->flags & O_PATH)) {
+        file_put(f);
+        return NULL;
+    }
     return f;
 }
 
@@ -93,6 +115,14 @@ int fd_install(struct file *f, int min_fd, bool cloexec)
     return -EMFILE;
 }
 
+/* A descriptor of `files` let go of f: the process's record locks on the file
+ * go with any of its descriptors (POSIX's rule), then the descriptor's reference. */
+static void descriptor_closed(struct files *files, struct file *f)
+{
+    posix_locks_remove(f->inode, files);
+    file_put(f);
+}
+
 int fd_close(int fd)
 {
     struct files *files = current_task()->files;
@@ -104,7 +134,7 @@ int fd_close(int fd)
     spin_unlock_irqrestore(&files->lock, flags);
     if (!f)
         return -EBADF;
-    file_put(f); /* the descriptor's reference; calls using the file hold their own */
+    descriptor_closed(files, f); /* calls using the file hold their own references */
     return 0;
 }
 
@@ -126,7 +156,7 @@ void files_put(struct files *files)
         return;
     for (int fd = 0; fd < MAX_FDS; fd++)
         if (files->fd[fd])
-            file_put(files->fd[fd]);
+            descriptor_closed(files, files->fd[fd]);
     kfree(files);
 }
 
@@ -160,7 +190,7 @@ void files_close_on_exec(struct files *files)
         }
         spin_unlock_irqrestore(&files->lock, flags);
         if (f)
-            file_put(f);
+            descriptor_closed(files, f);
     }
     memset(files->cloexec, 0, sizeof(files->cloexec));
 }
@@ -192,6 +222,6 @@ int fd_install_at(struct file *f, int fd, bool cloexec)
     set_cloexec_locked(files, fd, cloexec);
     spin_unlock_irqrestore(&files->lock, flags);
     if (old)
-        file_put(old);
+        descriptor_closed(files, old);
     return fd;
 }

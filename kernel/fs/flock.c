@@ -54,8 +54,6 @@ static bool conflicts(struct inode *inode, struct file *f, bool exclusive)
 
 static long flock_file(struct file *f, unsigned op)
 {
-    if (f->flags & O_PATH)
-        return -EBADF;
     unsigned kind = op & ~LOCK_NB;
     if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN)
         return -EINVAL;

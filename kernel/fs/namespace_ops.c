@@ -64,12 +64,20 @@ long sys_mkdirat(int dirfd, const char __user *upath, u32 mode)
 
 long sys_mkdir(const char __user *path, u32 mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
 
+/* The user's dev_t (Linux's new_encode_dev: 12 bits of major, 20 of minor) in the kernel's form. */
+static u32 dev_from_user(u32 dev)
+{
+    u32 major = (dev >> 8) & 0xfff, minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+    return MKDEV(major, minor);
+}
+
 long sys_mknodat(int dirfd, const char __user *upath, u32 mode, u32 dev)
 {
-    (void)dev;
     u32 type = mode & S_IFMT;
-    if (type != S_IFIFO && type != S_IFREG && type != 0)
-        return -EPERM; /* device nodes are the kernel's to make */
+    if (type == S_IFDIR)
+        return -EPERM;
+    if (type != S_IFIFO && type != S_IFREG && type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK && type != 0)
+        return -EINVAL;
     char path[PATH_MAX];
     struct inode *dir;
     const char *last;
@@ -80,7 +88,9 @@ long sys_mknodat(int dirfd, const char __user *upath, u32 mode, u32 dev)
         return -ENOENT;
     if (dir_lookup(dir, last))
         return -EEXIST;
-    return vfs_create(dir, last, (type ? type : S_IFREG) | (mode & 07777 & ~current_umask()), 0, NULL);
+    bool device = type == S_IFCHR || type == S_IFBLK;
+    return vfs_create(dir, last, (type ? type : S_IFREG) | (mode & 07777 & ~current_umask()),
+                      device ? dev_from_user(dev) : 0, NULL);
 }
 
 long sys_mknod(const char __user *path, u32 mode, u32 dev) { return sys_mknodat(AT_FDCWD, path, mode, dev); }

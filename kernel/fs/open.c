@@ -27,7 +27,7 @@ int dirfd_base(int dirfd, const char *path, struct inode **base)
     *base = fs ? fs->cwd : NULL;
     if (path[0] == '/' || dirfd == AT_FDCWD)
         return 0;
-    struct file *f = fdget(dirfd);
+    struct file *f = fdget_raw(dirfd);
     if (!f)
         return -EBADF;
     int err = S_ISDIR(f->inode->mode) ? 0 : -ENOTDIR;
@@ -78,9 +78,10 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
         inode_set_size(inode, 0);
     if (!in_compat_syscall())
         flags |= O_LARGEFILE; /* as Linux forces for 64-bit callers */
-    struct file *f = file_open_inode(inode, flags);
-    if (!f)
-        return -ENOMEM;
+    struct file *f;
+    err = file_open(inode, flags, &f);
+    if (err)
+        return err;
     if (S_ISFIFO(inode->mode) && !(flags & O_PATH)) {
         err = fifo_open(f);
         if (err) {

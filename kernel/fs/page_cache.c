@@ -164,6 +164,27 @@ void page_cache_release(struct inode *inode)
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+
+/* SEEK_DATA and SEEK_HOLE: the next page that holds data (is in the page
+ * cache) or not, from `offset` on; a file without a page cache is all data.
+ * Past the end there is neither (ENXIO); the end is a hole. */
+static s64 seek_data_or_hole(struct inode *inode, s64 offset, bool data)
+{
+    s64 size = (s64)inode->size;
+    if (offset < 0 || offset >= size)
+        return -ENXIO;
+    if (!inode->mapping.ops)
+        return data ? offset : size;
+    for (u64 index = (u64)offset / PAGE_SIZE; index < pages_for((u64)size); index++) {
+        if (page_cache_has(inode, index) == data) {
+            s64 start = (s64)(index * PAGE_SIZE);
+            return MAX(start, offset);
+        }
+    }
+    return data ? -ENXIO : size;
+}
 
 /* Positions anywhere from 0 on, past the end too (a later write leaves a hole). */
 s64 generic_file_llseek(struct file *f, s64 offset, unsigned whence)
@@ -173,6 +194,13 @@ s64 generic_file_llseek(struct file *f, s64 offset, unsigned whence)
     case SEEK_SET: base = 0; break;
     case SEEK_CUR: base = (s64)f->pos; break;
     case SEEK_END: base = (s64)f->inode->size; break;
+    case SEEK_DATA:
+    case SEEK_HOLE: {
+        s64 pos = seek_data_or_hole(f->inode, offset, whence == SEEK_DATA);
+        if (pos >= 0)
+            f->pos = (u64)pos;
+        return pos;
+    }
     default: return -EINVAL;
     }
     s64 pos = base + offset;

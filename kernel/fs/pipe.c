@@ -1,6 +1,6 @@
 /*
- * Pipes: a 64 KiB ring buffer between a read end and a write end, with
- * Linux's rules: reads wait for data unless no writer is left (end of file),
+ * Pipes: a ring buffer (64 KiB until F_SETPIPE_SZ resizes it) between a read
+ * end and a write end, with Linux's rules: reads wait for data unless no writer is left (end of file),
  * writes wait for room unless no reader is left (EPIPE and SIGPIPE), writes
  * of at most PIPE_BUF bytes are never split, and O_NONBLOCK gives EAGAIN
  * instead of waiting. A FIFO is the same pipe reached by name: opening it
@@ -21,12 +21,15 @@
 #include "uaccess.h"
 #include "x86.h"
 
-#define PIPE_SIZE 65536
+#define PIPE_DEFAULT_SIZE 65536 /* 16 pages, Linux's */
 #define PIPE_BUF 4096
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
 
 struct pipe {
     struct spinlock lock; /* everything below */
     u8 *buffer;
+    u32 size;        /* the buffer's: F_SETPIPE_SZ changes it */
     u32 head, count; /* bytes at buffer[head ...], wrapping */
     use_count_t readers, writers; /* open files of each end */
     u32 reader_opens, writer_opens; /* counts that a waiting open watches */
@@ -64,13 +67,13 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
     }
     size_t done = 0;
     while (done < len && p->count) {
-        size_t chunk = MIN(MIN(len - done, (size_t)p->count), (size_t)(PIPE_SIZE - p->head));
+        size_t chunk = MIN(MIN(len - done, (size_t)p->count), (size_t)(p->size - p->head));
         if (copy_to_user(buf + done, p->buffer + p->head, chunk)) {
             if (!done)
                 done = (size_t)-EFAULT;
             break;
         }
-        p->head = (p->head + chunk) % PIPE_SIZE;
+        p->head = (p->head + chunk) % p->size;
         p->count -= (u32)chunk;
         done += chunk;
     }
@@ -91,7 +94,7 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
             signal_send_from_current(current_task(), SIGPIPE);
             return done ? (ssize_t)done : -EPIPE;
         }
-        size_t room = PIPE_SIZE - p->count;
+        size_t room = p->size - p->count;
         /* Up to PIPE_BUF bytes go in one piece, or not at all yet. */
         bool must_wait = room == 0 || (len - done <= PIPE_BUF && room < len - done);
         if (must_wait) {
@@ -106,8 +109,8 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
             }
             continue;
         }
-        size_t tail = (p->head + p->count) % PIPE_SIZE;
-        size_t chunk = MIN(MIN(len - done, room), (size_t)(PIPE_SIZE - tail));
+        size_t tail = (p->head + p->count) % p->size;
+        size_t chunk = MIN(MIN(len - done, room), (size_t)(p->size - tail));
         if (copy_from_user(p->buffer + tail, buf + done, chunk)) {
             spin_unlock_irqrestore(&p->lock, flags);
             return done ? (ssize_t)done : -EFAULT;
@@ -161,7 +164,7 @@ static unsigned pipe_poll(struct file *f, struct poll_table *table)
             events |= POLLHUP;
     }
     if (writes(f)) {
-        if (p->count < PIPE_SIZE)
+        if (p->count < p->size)
             events |= POLLOUT | POLLWRNORM;
         if (use_count_read(&p->readers) == 0)
             events |= POLLERR;
@@ -180,16 +183,60 @@ static const struct file_ops pipe_ops = {
 static struct pipe *pipe_create(struct inode *inode)
 {
     struct pipe *p = kzalloc(sizeof(*p));
-    u8 *buffer = kmalloc(PIPE_SIZE);
+    u8 *buffer = kmalloc(PIPE_DEFAULT_SIZE);
     if (!p || !buffer) {
         kfree(p);
         kfree(buffer);
         return NULL;
     }
     p->buffer = buffer;
+    p->size = PIPE_DEFAULT_SIZE;
     p->inode = inode;
     inode->pipe = p;
     return p;
+}
+
+/* F_SETPIPE_SZ's size: a power of two of pages, at least one; 0 for a request too large to round. */
+static u32 round_pipe_size(u32 requested)
+{
+    if (requested > (1u << 31))
+        return 0;
+    u32 size = PAGE_SIZE;
+    while (size < requested)
+        size *= 2;
+    return size;
+}
+
+long pipe_fcntl(struct file *f, unsigned cmd, u32 arg)
+{
+    if (f->ops != &pipe_ops)
+        return -EBADF;
+    struct pipe *p = f->private;
+    if (cmd == F_GETPIPE_SZ)
+        return p->size;
+    u32 size = round_pipe_size(arg);
+    if (!size)
+        return -EINVAL;
+    u8 *buffer = kmalloc(size);
+    if (!buffer)
+        return -ENOMEM;
+    u64 flags = spin_lock_irqsave(&p->lock);
+    if (p->count > size) {
+        spin_unlock_irqrestore(&p->lock, flags);
+        kfree(buffer);
+        return -EBUSY; /* what it holds would not fit */
+    }
+    u32 first = MIN(p->count, p->size - p->head);
+    memcpy(buffer, p->buffer + p->head, first);
+    memcpy(buffer + first, p->buffer, p->count - first);
+    u8 *old = p->buffer;
+    p->buffer = buffer;
+    p->size = size;
+    p->head = 0;
+    wake_up_all(&p->write_wait);
+    spin_unlock_irqrestore(&p->lock, flags);
+    kfree(old);
+    return size;
 }
 
 /* Opening a FIFO by name (or an anonymous pipe through /proc/PID/fd): a

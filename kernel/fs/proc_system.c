@@ -5,6 +5,7 @@
  */
 #include "apic.h"
 #include "fs.h"
+#include "inet.h"
 #include "kernel.h"
 #include "lib.h"
 #include "mm.h"
@@ -185,8 +186,6 @@ void proc_swaps(struct task *t, struct seq_buf *s)
 #define FILE_MAX 9223372036854775807ul /* fs.file-max as Debian's systemd sets it: no limit */
 #define NGROUPS_MAX 65536
 #define CAP_LAST_CAP 40           /* CAP_CHECKPOINT_RESTORE, Linux 6.1's last */
-#define EPHEMERAL_PORT_FIRST 32768
-#define EPHEMERAL_PORT_LAST 60999
 
 static void show_number(struct seq_buf *s, u64 n) { seq_printf(s, "%lu\n", n); }
 
@@ -208,7 +207,7 @@ void proc_sys_somaxconn(struct task *t, struct seq_buf *s) { (void)t, show_numbe
 void proc_sys_ip_local_port_range(struct task *t, struct seq_buf *s)
 {
     (void)t;
-    seq_printf(s, "%d\t%d\n", EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST);
+    seq_printf(s, "%d\t%d\n", INET_EPHEMERAL_FIRST, INET_EPHEMERAL_LAST);
 }
 
 /* Linux's estimate: the threads whose kernel stacks would take an eighth of memory. */

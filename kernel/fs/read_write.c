@@ -14,7 +14,7 @@
 
 static ssize_t do_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 {
-    if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
         return -EBADF;
     if (!f->ops || !f->ops->read)
         return -EINVAL;
@@ -25,7 +25,7 @@ static ssize_t do_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 
 static ssize_t do_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
 {
-    if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+    if ((f->flags & O_ACCMODE) == O_RDONLY)
         return -EBADF;
     if (!f->ops || !f->ops->write)
         return -EINVAL;
@@ -54,7 +54,12 @@ long sys_write(int fd, const char __user *buf, size_t len)
     return n;
 }
 
-static bool seekable(struct file *f) { return S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode); }
+/* What pread and pwrite accept: files with a position, and devices that are
+ * not streams (Linux's FMODE_PREAD: /dev/zero, /dev/cpu/N/msr; not a tty). */
+static bool seekable(struct file *f)
+{
+    return S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode) || (S_ISCHR(f->inode->mode) && !f->ops->stream);
+}
 
 /* pread64 and pwrite64: at an offset, leaving the file position alone. */
 static long positioned_io(int fd, char __user *buf, size_t len, s64 offset, bool writing)
@@ -208,9 +213,9 @@ static long sendfile_window(struct file *in, struct file *out, u64 *pos, u64 chu
  * `offset` NULL: from and advancing the source's own position. */
 static long sendfile_files(struct file *in, struct file *out, s64 *offset, u64 count)
 {
-    if ((in->flags & O_ACCMODE) == O_WRONLY || (in->flags & O_PATH))
+    if ((in->flags & O_ACCMODE) == O_WRONLY)
         return -EBADF;
-    if ((out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_PATH))
+    if ((out->flags & O_ACCMODE) == O_RDONLY)
         return -EBADF;
     if (!S_ISREG(in->inode->mode) || (out->flags & O_APPEND))
         return -EINVAL;

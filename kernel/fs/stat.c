@@ -14,7 +14,7 @@ int dirfd_base(int dirfd, const char *path, struct inode **base);
 
 void kstat_fill(const struct inode *inode, struct kstat *st)
 {
-    bool device = S_ISCHR(inode->mode);
+    bool device = S_ISCHR(inode->mode) || S_ISBLK(inode->mode);
     *st = (struct kstat){
         .dev = inode->sb->dev,
         .ino = inode->ino,
@@ -47,7 +47,7 @@ int resolve_stat_target(int dirfd, const char __user *upath, int flags, struct i
             *out = root_inode;
             return 0;
         }
-        struct file *f = fdget(dirfd); /* the inode, uncounted like a look-up's (dirfd_base) */
+        struct file *f = fdget_raw(dirfd); /* the inode, uncounted like a look-up's (dirfd_base) */
         if (!f)
             return -EBADF;
         *out = f->inode;
@@ -61,7 +61,7 @@ int resolve_stat_target(int dirfd, const char __user *upath, int flags, struct i
 
 int fd_stat(int fd, struct kstat *st)
 {
-    struct file *f = fdget(fd);
+    struct file *f = fdget_raw(fd);
     if (!f)
         return -EBADF;
     kstat_fill(f->inode, st);

@@ -82,8 +82,8 @@ void inode_set_parent(struct inode *inode, struct inode *parent)
 /* Device nodes and FIFOs open the same way on every file system, as Linux's init_special_inode. */
 void init_special_inode(struct inode *inode, u32 mode, u32 rdev)
 {
-    if (S_ISCHR(mode)) {
-        inode->fops = &chrdev_file_ops;
+    if (S_ISCHR(mode) || S_ISBLK(mode)) {
+        inode->fops = S_ISCHR(mode) ? &chrdev_file_ops : &blkdev_file_ops;
         inode->rdev = rdev;
     } else if (S_ISFIFO(mode)) {
         inode->fops = &fifo_file_ops;

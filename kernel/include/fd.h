@@ -12,6 +12,8 @@ struct task;
  * its fdput (on every return path); NULL for a descriptor not open. Another
  * thread may close the descriptor meanwhile: the file stays until the fdput. */
 struct file *fdget(int fd);
+/* The same, O_PATH descriptors included: fstat, fchdir, dup, fcntl's few, a dirfd, fstatfs. */
+struct file *fdget_raw(int fd);
 void fdput(struct file *f); /* NULL is ignored */
 /* Puts f at the lowest free descriptor >= min_fd; takes over the caller's reference. */
 int fd_install(struct file *f, int min_fd, bool cloexec);

@@ -19,6 +19,7 @@
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 #define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
+#define S_ISBLK(m) (((m) & S_IFMT) == S_IFBLK)
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
 
 #define O_ACCMODE 3
@@ -196,6 +197,8 @@ struct inode {
     struct pipe *pipe;         /* a FIFO's while it is open; an anonymous pipe's */
     struct flock_holder *flocks; /* flock(2) holders (fs/flock.c) */
     struct wait_queue flock_waiters;
+    struct file_lock *posix_locks; /* fcntl record and OFD locks (fs/posix_lock.c) */
+    struct wait_queue posix_waiters;
     use_count_t refs;          /* open files and mappings of it, mounts on or of it, current directories, children */
 };
 
@@ -285,6 +288,8 @@ struct timespec_k;
 long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *times, int flags);
 long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count);
 int fifo_open(struct file *f);
+/* F_GETPIPE_SZ and F_SETPIPE_SZ: EBADF for a file that is not a pipe. */
+long pipe_fcntl(struct file *f, unsigned cmd, u32 arg);
 void flock_release(struct file *f);
 
 /* poll and select with the timeout already read (fs/poll.c): 0 waits for
@@ -326,6 +331,9 @@ size_t symlink_target(struct inode *link, char *buf, size_t size);
 
 /* A new open file with one reference, the caller's. */
 struct file *file_open_inode(struct inode *inode, u32 flags);
+/* The same, saying why not: 0, -ENOMEM, or the error of the driver's open
+ * (ENXIO for a device no driver claims). */
+int file_open(struct inode *inode, u32 flags, struct file **out);
 /* The last put releases the file: its flocks, its driver's state (a pipe end
  * closes here, not when a descriptor does), its inode reference. */
 void file_put(struct file *f);
@@ -336,7 +344,7 @@ void file_get(struct file *f);
 void char_device_register(u32 rdev, const struct file_ops *ops);
 const struct file_ops *char_device_ops(u32 rdev);
 void devices_init(void);
-extern const struct file_ops chrdev_file_ops;
+extern const struct file_ops chrdev_file_ops, blkdev_file_ops;
 extern const struct file_ops fifo_file_ops;
 
 #define MKDEV(major, minor) (((major) << 8) | (minor))

@@ -77,6 +77,10 @@
 #define SOCK_MAX_BUF 212992     /* net.core.wmem_max, rmem_max */
 #define SOMAXCONN 4096
 
+/* The kernel's own errno, never returned to a program: a family's ioctl does
+ * not know the command, which then goes to the interface ioctls (netdev_ioctl). */
+#define ENOIOCTLCMD 515
+
 enum socket_state { SS_UNCONNECTED, SS_CONNECTING, SS_CONNECTED, SS_DISCONNECTING };
 
 struct ucred {
@@ -156,6 +160,28 @@ struct socket {
 typedef int (*net_family_create)(struct socket *sock, int protocol);
 void net_family_register(int family, net_family_create create);
 void af_unix_init(void);
+void inet_init(void); /* AF_INET and AF_INET6: net/inet.c */
+/* ICMP sockets (net/icmp.c): AF_INET's and AF_INET6's create call it for
+ * SOCK_RAW (of the family's ICMP only: EPROTONOSUPPORT for other protocols)
+ * and for SOCK_DGRAM with the family's ICMP protocol (ping sockets). */
+#define IPPROTO_ICMP 1
+#define IPPROTO_ICMPV6 58
+static inline int icmp_protocol(int family) { return family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP; }
+int icmp_create(struct socket *sock, int type, int protocol);
+struct seq_buf;
+struct task;
+/* /proc/net/raw and raw6: the raw sockets, in Linux's format. */
+void raw_proc_show(struct task *t, struct seq_buf *s);
+void raw6_proc_show(struct task *t, struct seq_buf *s);
+/* /proc/sys/net/ipv4/ping_group_range: who may make ping sockets (everyone). */
+void ping_group_range_show(struct task *t, struct seq_buf *s);
+/* /proc/net/tcp, tcp6, udp and udp6 in Linux's format (net/tcp.c, net/udp.c). */
+void tcp4_proc_show(struct task *t, struct seq_buf *s);
+void tcp6_proc_show(struct task *t, struct seq_buf *s);
+void udp4_proc_show(struct task *t, struct seq_buf *s);
+void udp6_proc_show(struct task *t, struct seq_buf *s);
+/* /proc/net/unix: every AF_UNIX socket, in Linux's format. */
+void unix_proc_show(struct task *t, struct seq_buf *s);
 
 /* A new socket with its file (file_flags: O_NONBLOCK), or NULL and *err. */
 struct socket *socket_create_file(int family, int type, int protocol, u32 file_flags, int *err);

@@ -73,6 +73,8 @@ struct winsize {
 #define DEV_FULL MKDEV(1, 7)
 #define DEV_RANDOM MKDEV(1, 8)
 #define DEV_URANDOM MKDEV(1, 9)
+#define DEV_KMSG MKDEV(1, 11)
+#define MSR_MAJOR 202 /* /dev/cpu/N/msr: minor N */
 #define DEV_TTY MKDEV(5, 0)
 #define DEV_CONSOLE MKDEV(5, 1)
 #define DEV_TTYS0 MKDEV(4, 64)

@@ -22,6 +22,7 @@
 #include "net.h"
 #include "proc.h"
 #include "random.h"
+#include "seq_buf.h"
 #include "signal.h"
 #include "uaccess.h"
 
@@ -79,10 +80,12 @@ struct unix_sock {
     u32 accept_count;
     struct ucred peercred;     /* SO_PEERCRED: the peer's at connect, listen or socketpair */
     struct wait_queue wait;
+    struct unix_sock *all_prev, *all_next; /* every socket not yet released, for /proc/net/unix */
 };
 
 static struct spinlock unix_lock;
 static struct unix_sock *bound_sockets;
+static struct unix_sock *all_sockets;
 static u32 autobind_next;
 
 static struct unix_sock *unix_sk(struct socket *sock) { return sock->sk; }
@@ -95,7 +98,25 @@ static struct unix_sock *unix_sock_alloc(int type)
     refcount_set(&u->refs, 1);
     u->type = type;
     u->peercred = (struct ucred){0, (u32)-1, (u32)-1};
+    u64 flags = spin_lock_irqsave(&unix_lock);
+    u->all_next = all_sockets;
+    if (all_sockets)
+        all_sockets->all_prev = u;
+    all_sockets = u;
+    spin_unlock_irqrestore(&unix_lock, flags);
     return u;
+}
+
+/* Called with unix_lock held, as the socket is released. */
+static void unlist_locked(struct unix_sock *u)
+{
+    if (u->all_prev)
+        u->all_prev->all_next = u->all_next;
+    else if (all_sockets == u)
+        all_sockets = u->all_next;
+    if (u->all_next)
+        u->all_next->all_prev = u->all_prev;
+    u->all_prev = u->all_next = NULL;
 }
 
 static void unix_sock_get(struct unix_sock *u) { refcount_get(&u->refs); }
@@ -625,6 +646,7 @@ static void release_sock(struct unix_sock *u)
         }
     }
     struct inode *inode = u->inode;
+    unlist_locked(u);
     u->inode = NULL;
     u->dead = true;
     u->sock = NULL;
@@ -1108,7 +1130,7 @@ static long unix_ioctl(struct socket *sock, unsigned cmd, u64 arg)
 {
     struct unix_sock *u = unix_sk(sock);
     if (cmd != SIOCINQ && cmd != SIOCOUTQ)
-        return -ENOTTY;
+        return -ENOIOCTLCMD;
     u64 irq = spin_lock_irqsave(&unix_lock);
     int amount;
     long err = 0;
@@ -1165,6 +1187,56 @@ static int unix_create(struct socket *sock, int protocol)
     sock->sk = u;
     sock->ops = &unix_ops;
     return 0;
+}
+
+/* ---- /proc/net/unix ---- */
+
+#define SO_ACCEPTCON_FLAG 0x10000 /* Linux's __SO_ACCEPTCON: the socket listens */
+/* The St column: Linux's socket_state numbers (SS_FREE is 0). */
+enum { PROC_SS_UNCONNECTED = 1, PROC_SS_CONNECTING, PROC_SS_CONNECTED, PROC_SS_DISCONNECTING };
+
+/* Linux's unix_seq_show: one line per socket. The kernel address Linux
+ * shows first is zeros, as Linux shows it to readers without CAP_SYSLOG;
+ * the reference count is Linux's (one for the socket, one for its place in
+ * the table of sockets, one per peer pointing at it). */
+void unix_proc_show(struct task *t, struct seq_buf *s)
+{
+    (void)t;
+    seq_printf(s, "Num       RefCount Protocol Flags    Type St Inode Path\n");
+    u64 irq = spin_lock_irqsave(&unix_lock);
+    for (struct unix_sock *u = all_sockets; u; u = u->all_next) {
+        u32 refs = 2;
+        for (struct unix_sock *other = all_sockets; other; other = other->all_next)
+            refs += other->peer == u;
+        /* A connection not yet accepted has no socket: Linux shows it connecting. */
+        int state;
+        if (u->sock)
+            state = u->state == UNIX_CONNECTED ? PROC_SS_CONNECTED : PROC_SS_UNCONNECTED;
+        else
+            state = u->state == UNIX_CONNECTED ? PROC_SS_CONNECTING : PROC_SS_DISCONNECTING;
+        u64 ino = u->sock && u->sock->file ? u->sock->file->inode->ino : 0;
+        seq_printf(s, "%016lx: %08X %08X %08X %04X %02X %5lu", 0ul, refs, 0u,
+                   u->state == UNIX_LISTENING ? SO_ACCEPTCON_FLAG : 0u, (u32)u->type, (u32)state, ino);
+        if (u->addr.len) {
+            const u8 *path = u->addr.bytes + SUN_PATH_OFFSET;
+            int len = u->addr.len - SUN_PATH_OFFSET;
+            char line[SOCKADDR_UN_SIZE + 2];
+            int n = 0;
+            line[n++] = ' ';
+            int i = 0;
+            if (path[0]) {
+                len--; /* the NUL the length counts */
+            } else {
+                line[n++] = '@';
+                i++;
+            }
+            for (; i < len; i++)
+                line[n++] = path[i] ? (char)path[i] : '@';
+            seq_write(s, line, (size_t)n);
+        }
+        seq_write(s, "\n", 1);
+    }
+    spin_unlock_irqrestore(&unix_lock, irq);
 }
 
 void af_unix_init(void) { net_family_register(AF_UNIX, unix_create); }

@@ -372,7 +372,7 @@ int sock_getsockopt_common(struct socket *sock, int name, void *value, u32 *len)
     return 0;
 }
 
-#define OPTION_MAX 64 /* the largest option value any family takes */
+#define OPTION_MAX 320 /* the largest option value any family takes (TCP_INFO's 280 bytes) */
 
 long sys_setsockopt(int fd, int level, int name, const void __user *uvalue, int len)
 {

@@ -9,6 +9,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
+#include "netdev.h"
 #include "signal.h"
 
 #define SOCKFS_MAGIC 0x534f434b
@@ -53,6 +54,8 @@ void socket_put(struct socket *sock)
 static ssize_t socket_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 {
     (void)pos;
+    if (!len)
+        return 0; /* before the family, as Linux's sock_read_iter (a recv of 0 bytes may wait) */
     struct socket *sock = f->private;
     struct iovec iov = {.base = (u64)buf, .len = len};
     struct kmsg msg = {.iov = &iov, .iovlen = 1};
@@ -74,10 +77,12 @@ static unsigned socket_poll(struct file *f, struct poll_table *table)
     return sock->ops->poll(sock, f, table);
 }
 
+/* The family's commands first, then the interfaces' (Linux's sock_do_ioctl). */
 static long socket_ioctl(struct file *f, unsigned cmd, u64 arg)
 {
     struct socket *sock = f->private;
-    return sock->ops->ioctl ? sock->ops->ioctl(sock, cmd, arg) : -ENOTTY;
+    long err = sock->ops->ioctl ? sock->ops->ioctl(sock, cmd, arg) : -ENOIOCTLCMD;
+    return err == -ENOIOCTLCMD ? netdev_ioctl(sock, cmd, arg) : err;
 }
 
 static void socket_release(struct file *f)
