@@ -60,6 +60,7 @@ I386_TESTS := \
 	exitcode \
 	faults \
 	fdshare \
+	fileops \
 	fifo \
 	flock \
 	futex \
@@ -104,7 +105,7 @@ TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/
 BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c)) $(BUILD)/bench/nullcall32
 USER_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
 
-.PHONY: all kernel test run shell bench clean deps test-programs userland
+.PHONY: all kernel test run shell bench clean deps test-programs userland fuzz fuzz-deps
 all: $(BUILD)/kernel.elf $(BUILD)/sysgate $(BUILD)/initramfs.cpio test-programs
 
 deps:
@@ -249,6 +250,31 @@ HV_BUILD_FACTS := -DSYSGATE_CHANGESET='"$(shell git describe --always --dirty 2>
 $(BUILD)/sysgate: $(HV_C) $(wildcard hv/*.h) | $(XEN_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(HOST_CFLAGS) $(HV_BUILD_FACTS) -o $@ $(HV_C)
+
+# ---- fuzzing the monitor's parsers of guest and user data (not part of `make test`) ----
+# libFuzzer with AddressSanitizer and UBSan; each target runs FUZZ_SECONDS (tests/fuzz/README.md).
+FUZZ_TARGETS := elfcheck initramfs doorbell pagewalk stdioring
+FUZZ_SECONDS ?= 30
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_HV_OBJS := $(patsubst hv/%.c,$(BUILD)/fuzz/obj/%.o,$(filter-out hv/main.c,$(HV_C)))
+.SECONDARY: $(FUZZ_HV_OBJS)
+# util.c's fail() and report() give way to the targets' own (tests/fuzz/fuzz.c)
+$(BUILD)/fuzz/obj/util.o: FUZZ_RENAME := -Dfail=util_fail_replaced -Dreport=util_report_replaced
+$(BUILD)/fuzz/obj/%.o: hv/%.c $(wildcard hv/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_RENAME) -c $< -o $@
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h $(FUZZ_HV_OBJS)
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz.c $(FUZZ_HV_OBJS)
+
+fuzz-deps:
+	@tools/install-deps.sh --fuzz
+
+fuzz: fuzz-deps $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 -include $(KERNEL_OBJS:.o=.d)
 

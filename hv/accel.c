@@ -49,10 +49,12 @@ static int probe_dev_kvm(void)
     return version == KVM_API_VERSION ? 0 : ENOTSUP;
 }
 
-enum accelerator choose_accelerator(enum accel_request request)
+enum accelerator choose_accelerator(enum accel_request request, bool verbose)
 {
+    /* SPEC 2: --verbose names the engine; otherwise a program's stderr is its own */
     if (request == ACCEL_TCG) {
-        report("using TCG (--accel tcg)"); /* SPEC 2: the engine is named when it is not KVM */
+        if (verbose)
+            report("using TCG (--accel tcg)");
         return ACCELERATOR_TCG;
     }
     if (request == ACCEL_KVM) {
@@ -65,16 +67,22 @@ enum accelerator choose_accelerator(enum accel_request request)
         if (!host_has_hardware_virtualization())
             report("warning: --accel kvm on a host without vmx/svm in /proc/cpuinfo; "
                    "the guest may not boot");
+        if (verbose)
+            report("using KVM (--accel kvm)");
         return ACCELERATOR_KVM;
     }
     if (!host_has_hardware_virtualization()) {
-        report("using TCG (no hardware virtualization: no vmx/svm in /proc/cpuinfo)");
+        if (verbose)
+            report("using TCG (no hardware virtualization: no vmx/svm in /proc/cpuinfo)");
         return ACCELERATOR_TCG;
     }
     int error = probe_dev_kvm();
     if (error) {
-        report("using TCG (/dev/kvm: %s)", error == ENOTSUP ? "wrong API version" : strerror(error));
+        if (verbose)
+            report("using TCG (/dev/kvm: %s)", error == ENOTSUP ? "wrong API version" : strerror(error));
         return ACCELERATOR_TCG;
     }
+    if (verbose)
+        report("using KVM");
     return ACCELERATOR_KVM;
 }

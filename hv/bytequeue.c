@@ -1,9 +1,11 @@
 /* A growable FIFO of bytes. The monitor bounds every queue itself (it stops reading a
    source while the queue in front of a slow destination is long), so growth here only
    absorbs bursts such as one 64 KiB hypervisor-console write. */
+#define _GNU_SOURCE
 #include "bytequeue.h"
 
 #include <stdlib.h>
+#include <sys/uio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,9 +31,19 @@ static void reserve(struct byte_queue *queue, size_t count)
 
 void byte_queue_append(struct byte_queue *queue, const void *bytes, size_t count)
 {
+    if (count == 0)
+        return; /* an empty queue has no buffer yet: no pointer arithmetic on NULL */
     reserve(queue, count);
     memcpy(queue->data + queue->start + queue->length, bytes, count);
     queue->length += count;
+}
+
+void byte_queue_consume(struct byte_queue *queue, size_t count)
+{
+    queue->start += count;
+    queue->length -= count;
+    if (queue->length == 0)
+        queue->start = 0;
 }
 
 void byte_queue_discard(struct byte_queue *queue)
@@ -59,11 +71,17 @@ ssize_t byte_queue_write_to(struct byte_queue *queue, int fd, size_t max)
 {
     size_t count = queue->length < max ? queue->length : max;
     ssize_t written = write(fd, queue->data + queue->start, count);
-    if (written > 0) {
-        queue->start += (size_t)written;
-        queue->length -= (size_t)written;
-        if (queue->length == 0)
-            queue->start = 0;
-    }
+    if (written > 0)
+        byte_queue_consume(queue, (size_t)written);
+    return written;
+}
+
+ssize_t byte_queue_write_nowait(struct byte_queue *queue, int fd, size_t max)
+{
+    size_t count = queue->length < max ? queue->length : max;
+    struct iovec piece = {queue->data + queue->start, count};
+    ssize_t written = pwritev2(fd, &piece, 1, -1, RWF_NOWAIT);
+    if (written > 0)
+        byte_queue_consume(queue, (size_t)written);
     return written;
 }

@@ -13,6 +13,8 @@ struct byte_queue {
 };
 
 void byte_queue_append(struct byte_queue *queue, const void *bytes, size_t count);
+/* Drops the first `count` queued bytes (at most `length`): they have been used. */
+void byte_queue_consume(struct byte_queue *queue, size_t count);
 void byte_queue_discard(struct byte_queue *queue);
 void byte_queue_free(struct byte_queue *queue);
 
@@ -22,5 +24,10 @@ ssize_t byte_queue_read_from(struct byte_queue *queue, int fd, size_t max);
 /* One write(2) of at most `max` queued bytes; written bytes leave the queue. Returns what
    write returned. */
 ssize_t byte_queue_write_to(struct byte_queue *queue, int fd, size_t max);
+
+/* The same without ever blocking, even on a descriptor the monitor must not make
+   non-blocking (it shares it with the shell): pwritev2 with RWF_NOWAIT, which pipes accept
+   since Linux 5.x; EAGAIN when nothing fits, EOPNOTSUPP where it is not supported. */
+ssize_t byte_queue_write_nowait(struct byte_queue *queue, int fd, size_t max);
 
 #endif

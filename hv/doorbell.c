@@ -1,6 +1,7 @@
 /* The doorbell protocol (docs/hypervisor-interface.md, "Hypercall set-up"): the guest's
    byte stream on the debugcon port. 'R' + 8 little-endian bytes registers the 8 KiB
-   hypercall area; 'C' means a hypercall waits in the mailbox. The stream is parsed a byte
+   hypercall area; 'C' means a hypercall waits in the mailbox; 'S' + 8 bytes registers the
+   stdio rings and 'I' says one of them changed (stdioring.c). The stream is parsed a byte
    at a time because one read(2) may hold half a registration or several events. */
 #include <errno.h>
 #include <fcntl.h>
@@ -82,6 +83,18 @@ static void register_area(struct hypervisor *hypervisor, uint64_t area)
     hv_console_log(&hypervisor->console, "sysgate hypervisor %d.%d: hypercall page at 0x%llx, "
                    "doorbell at port 0x%x", SYSGATE_VERSION_MAJOR, SYSGATE_VERSION_MINOR,
                    (unsigned long long)area, DOORBELL_PORT);
+}
+
+static void register_stdio_rings(struct hypervisor *hypervisor, uint64_t area)
+{
+    uint8_t *host = guest_physical_range(hypervisor->memory, area, STDIO_AREA_SIZE);
+    const char *problem = stdio_rings_register(&hypervisor->stdio, host, area,
+                                               hypervisor->stdio_cpu_fence_is_enough);
+    if (problem) {
+        hypervisor->end = GUEST_BAD_REGISTRATION;
+        snprintf(hypervisor->end_message, sizeof hypervisor->end_message,
+                 "guest registered a bad stdio ring area at 0x%llx: %s", (unsigned long long)area, problem);
+    }
 }
 
 static uint64_t load64(const uint8_t *mailbox, unsigned offset)
@@ -177,10 +190,14 @@ void doorbell_feed(struct hypervisor *hypervisor, const uint8_t *bytes, size_t c
             hypervisor->address_being_read |= (uint64_t)byte << (8 * hypervisor->address_bytes_seen);
             if (++hypervisor->address_bytes_seen == 8) {
                 hypervisor->reading_address = false;
-                register_area(hypervisor, hypervisor->address_being_read);
+                if (hypervisor->address_for == DOORBELL_REGISTER_STDIO)
+                    register_stdio_rings(hypervisor, hypervisor->address_being_read);
+                else
+                    register_area(hypervisor, hypervisor->address_being_read);
             }
-        } else if (byte == 'R') {
+        } else if (byte == 'R' || byte == DOORBELL_REGISTER_STDIO) {
             hypervisor->reading_address = true;
+            hypervisor->address_for = byte;
             hypervisor->address_bytes_seen = 0;
             hypervisor->address_being_read = 0;
         } else if (byte == 'C' && hypervisor->registered) {
@@ -188,6 +205,8 @@ void doorbell_feed(struct hypervisor *hypervisor, const uint8_t *bytes, size_t c
                 serve_call(hypervisor);
                 watch_for_calls(hypervisor);
             }
+        } else if (byte == DOORBELL_STDIO_NOTIFY && hypervisor->stdio.area) {
+            /* nothing to do here: the event loop looks at the rings after every wake-up */
         } else {
             report_garbage(hypervisor, byte);
         }

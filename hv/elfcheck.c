@@ -167,7 +167,8 @@ static struct note_position find_note(const unsigned char *notes, uint64_t size,
         }
         uint64_t next = qemu_layout ? descriptor + align_up(descriptor_size, align)
                                     : align_up(descriptor + descriptor_size, align);
-        if (qemu_layout ? next - offset > size : next > size)
+        /* a wild p_align can wrap the sums: no progress means no more notes */
+        if (next <= offset || (qemu_layout ? next - offset > size : next > size))
             break;
         offset = next;
     }
@@ -250,72 +251,87 @@ static bool has_multiboot_header(int fd)
     return false;
 }
 
-void check_kernel_image(const char *path, uint64_t memory_bytes)
+/* The kernel checks on an open file; NULL, or the problem (in `problem` when it needs
+   formatting). */
+const char *kernel_image_problem(int fd, uint64_t memory_bytes, char *problem, size_t problem_size)
 {
-    struct elf_file elf = {0};
-    elf.fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (elf.fd < 0)
-        fail(EXIT_SYSGATE_ERROR, "kernel %s: %s", path, strerror(errno));
+    struct elf_file elf = {.fd = fd};
     struct stat status;
-    if (fstat(elf.fd, &status) != 0 || !S_ISREG(status.st_mode))
-        fail(EXIT_SYSGATE_ERROR, "kernel %s: not a regular file", path);
+    if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode))
+        return "not a regular file";
     elf.size = (uint64_t)status.st_size;
 
     unsigned char header[sizeof(Elf64_Ehdr)] = {0};
-    ssize_t got = pread(elf.fd, header, sizeof header, 0);
-    if (got < 0)
-        fail(EXIT_SYSGATE_ERROR, "kernel %s: %s", path, strerror(errno));
-    const char *problem = parse_elf(&elf, header, (size_t)got);
-    if (problem)
-        fail(EXIT_SYSGATE_ERROR, "kernel %s: %s", path, problem);
-    if (elf.machine != EM_X86_64 && elf.machine != EM_386)
-        fail(EXIT_SYSGATE_ERROR, "kernel %s: not an x86 ELF file (e_machine %u)", path, elf.machine);
-    if (elf.type != ET_EXEC && elf.type != ET_DYN)
-        fail(EXIT_SYSGATE_ERROR, "kernel %s: not an executable ELF file (e_type %u)", path, elf.type);
+    ssize_t got = pread(fd, header, sizeof header, 0);
+    if (got < 0) {
+        snprintf(problem, problem_size, "%s", strerror(errno));
+        return problem;
+    }
+    const char *found_problem = parse_elf(&elf, header, (size_t)got);
+    if (!found_problem && elf.machine != EM_X86_64 && elf.machine != EM_386) {
+        snprintf(problem, problem_size, "not an x86 ELF file (e_machine %u)", elf.machine);
+        found_problem = problem;
+    } else if (!found_problem && elf.type != ET_EXEC && elf.type != ET_DYN) {
+        snprintf(problem, problem_size, "not an executable ELF file (e_type %u)", elf.type);
+        found_problem = problem;
+    }
 
     uint64_t entry = 0;
-    for (unsigned i = 0; i < elf.segment_count; i++) {
+    for (unsigned i = 0; !found_problem && i < elf.segment_count; i++) {
         if (elf.segments[i].p_type != PT_NOTE)
             continue;
         uint64_t found;
-        char detail[512];
-        problem = find_pvh_entry_in_segment(&elf, &elf.segments[i], &found, detail, sizeof detail);
-        if (problem)
-            fail(EXIT_SYSGATE_ERROR, "kernel %s: %s", path, problem);
+        found_problem = find_pvh_entry_in_segment(&elf, &elf.segments[i], &found, problem, problem_size);
         if (found)
             entry = found; /* QEMU keeps the last one it finds */
     }
-    if (!entry)
-        fail(EXIT_SYSGATE_ERROR,
-             "kernel %s: no PVH entry (ELF note \"Xen\" of type 18, XEN_ELFNOTE_PHYS32_ENTRY, "
-             "in a PT_NOTE segment); QEMU cannot boot it", path);
-    if (entry >> 32)
-        fail(EXIT_SYSGATE_ERROR, "kernel %s: PVH entry 0x%llx is not a 32-bit physical address",
-             path, (unsigned long long)entry);
+    if (!found_problem && !entry)
+        found_problem = "no PVH entry (ELF note \"Xen\" of type 18, XEN_ELFNOTE_PHYS32_ENTRY, "
+                        "in a PT_NOTE segment); QEMU cannot boot it";
+    if (!found_problem && entry >> 32) {
+        snprintf(problem, problem_size, "PVH entry 0x%llx is not a 32-bit physical address",
+                 (unsigned long long)entry);
+        found_problem = problem;
+    }
 
     bool entry_loaded = false;
-    for (unsigned i = 0; i < elf.segment_count; i++) {
+    for (unsigned i = 0; !found_problem && i < elf.segment_count; i++) {
         const Elf64_Phdr *segment = &elf.segments[i];
         if (segment->p_type != PT_LOAD || segment->p_memsz == 0)
             continue;
-        if (segment->p_paddr > memory_bytes || segment->p_memsz > memory_bytes - segment->p_paddr)
-            fail(EXIT_SYSGATE_ERROR,
-                 "kernel %s: a segment loads at physical 0x%llx-0x%llx, outside %llu MiB of "
-                 "guest RAM (is p_paddr a physical address?)", path,
-                 (unsigned long long)segment->p_paddr,
-                 (unsigned long long)(segment->p_paddr + segment->p_memsz),
-                 (unsigned long long)(memory_bytes >> 20));
+        if (segment->p_paddr > memory_bytes || segment->p_memsz > memory_bytes - segment->p_paddr) {
+            snprintf(problem, problem_size,
+                     "a segment loads at physical 0x%llx-0x%llx, outside %llu MiB of guest RAM "
+                     "(is p_paddr a physical address?)",
+                     (unsigned long long)segment->p_paddr,
+                     (unsigned long long)(segment->p_paddr + segment->p_memsz),
+                     (unsigned long long)(memory_bytes >> 20));
+            found_problem = problem;
+        }
         if (entry >= segment->p_paddr && entry - segment->p_paddr < segment->p_memsz)
             entry_loaded = true;
     }
-    if (!entry_loaded)
-        fail(EXIT_SYSGATE_ERROR, "kernel %s: PVH entry 0x%llx is not inside a loadable segment",
-             path, (unsigned long long)entry);
-    if (has_multiboot_header(elf.fd))
-        fail(EXIT_SYSGATE_ERROR,
-             "kernel %s: has a multiboot header, so QEMU would boot it as multiboot, not PVH", path);
+    if (!found_problem && !entry_loaded) {
+        snprintf(problem, problem_size, "PVH entry 0x%llx is not inside a loadable segment",
+                 (unsigned long long)entry);
+        found_problem = problem;
+    }
+    if (!found_problem && has_multiboot_header(fd))
+        found_problem = "has a multiboot header, so QEMU would boot it as multiboot, not PVH";
     free(elf.segments);
-    close(elf.fd);
+    return found_problem;
+}
+
+void check_kernel_image(const char *path, uint64_t memory_bytes)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        fail(EXIT_SYSGATE_ERROR, "kernel %s: %s", path, strerror(errno));
+    char problem[512];
+    const char *found = kernel_image_problem(fd, memory_bytes, problem, sizeof problem);
+    if (found)
+        fail(EXIT_SYSGATE_ERROR, "kernel %s: %s", path, found);
+    close(fd);
 }
 
 static const char *machine_name(uint16_t machine)
@@ -334,9 +350,62 @@ static const char *machine_name(uint16_t machine)
     }
 }
 
-void check_program(const char *path, struct program_info *info)
+const char *program_problem(int fd, uint64_t file_size, struct program_info *info, char *problem,
+                            size_t problem_size)
 {
     memset(info, 0, sizeof *info);
+    unsigned char header[sizeof(Elf64_Ehdr)] = {0};
+    ssize_t got = pread(fd, header, sizeof header, 0);
+    if (got < 0) {
+        snprintf(problem, problem_size, "cannot read it: %s", strerror(errno));
+        return problem;
+    }
+    if (got >= 2 && header[0] == '#' && header[1] == '!') {
+        info->is_script = true;
+        return NULL;
+    }
+    struct elf_file elf = {.fd = fd, .size = file_size};
+    const char *found = parse_elf(&elf, header, (size_t)got);
+    if (found && strcmp(found, "not an ELF file") == 0)
+        return "cannot execute: not an ELF executable or #! script";
+    if (found) {
+        snprintf(problem, problem_size, "cannot execute: %s", found);
+        return problem;
+    }
+    bool x86 = (elf.is64 && elf.machine == EM_X86_64) || (!elf.is64 && elf.machine == EM_386);
+    const char *name = machine_name(elf.machine);
+    if (!x86 && !elf.is64 && elf.machine == EM_X86_64)
+        found = "cannot execute: x32 ELF files are not supported";
+    else if (!x86 && name)
+        found = snprintf(problem, problem_size, "cannot execute: an ELF file for %s, not x86", name) >= 0
+                    ? problem : "cannot execute: not x86";
+    else if (!x86)
+        found = snprintf(problem, problem_size, "cannot execute: an ELF file for machine %u, not x86",
+                         elf.machine) >= 0 ? problem : "cannot execute: not x86";
+    else if (elf.type != ET_EXEC && elf.type != ET_DYN)
+        found = elf.type == ET_REL ? "cannot execute: not an executable ELF file (an object file)"
+                : elf.type == ET_CORE ? "cannot execute: not an executable ELF file (a core dump)"
+                                      : "cannot execute: not an executable ELF file (bad e_type)";
+    for (unsigned i = 0; !found && i < elf.segment_count; i++) {
+        const Elf64_Phdr *segment = &elf.segments[i];
+        if (segment->p_type != PT_INTERP || segment->p_filesz == 0 || segment->p_filesz > 4096 ||
+            segment->p_offset > elf.size || segment->p_filesz > elf.size - segment->p_offset ||
+            info->interpreter)
+            continue;
+        char *interpreter = xmalloc((size_t)segment->p_filesz + 1);
+        if (read_exactly(fd, interpreter, (size_t)segment->p_filesz, segment->p_offset)) {
+            interpreter[segment->p_filesz] = '\0';
+            info->interpreter = interpreter;
+        } else {
+            free(interpreter);
+        }
+    }
+    free(elf.segments);
+    return found;
+}
+
+void check_program(const char *path, struct program_info *info)
+{
     struct stat status;
     if (stat(path, &status) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
@@ -352,48 +421,9 @@ void check_program(const char *path, struct program_info *info)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         fail(EXIT_NOT_EXECUTABLE, "%s: cannot read it: %s", path, strerror(errno));
-
-    unsigned char header[sizeof(Elf64_Ehdr)] = {0};
-    ssize_t got = pread(fd, header, sizeof header, 0);
-    if (got < 0)
-        fail(EXIT_NOT_EXECUTABLE, "%s: cannot read it: %s", path, strerror(errno));
-    if (got >= 2 && header[0] == '#' && header[1] == '!') {
-        info->is_script = true;
-        close(fd);
-        return;
-    }
-    struct elf_file elf = {.fd = fd, .size = (uint64_t)status.st_size};
-    const char *problem = parse_elf(&elf, header, (size_t)got);
-    if (problem && strcmp(problem, "not an ELF file") == 0)
-        fail(EXIT_NOT_EXECUTABLE, "%s: cannot execute: not an ELF executable or #! script", path);
-    if (problem)
-        fail(EXIT_NOT_EXECUTABLE, "%s: cannot execute: %s", path, problem);
-    bool x86 = (elf.is64 && elf.machine == EM_X86_64) || (!elf.is64 && elf.machine == EM_386);
-    if (!x86) {
-        const char *name = machine_name(elf.machine);
-        if (!elf.is64 && elf.machine == EM_X86_64)
-            fail(EXIT_NOT_EXECUTABLE, "%s: cannot execute: x32 ELF files are not supported", path);
-        if (name)
-            fail(EXIT_NOT_EXECUTABLE, "%s: cannot execute: an ELF file for %s, not x86", path, name);
-        fail(EXIT_NOT_EXECUTABLE, "%s: cannot execute: an ELF file for machine %u, not x86",
-             path, elf.machine);
-    }
-    if (elf.type != ET_EXEC && elf.type != ET_DYN)
-        fail(EXIT_NOT_EXECUTABLE, "%s: cannot execute: not an executable ELF file (%s)", path,
-             elf.type == ET_REL ? "an object file" : elf.type == ET_CORE ? "a core dump" : "bad e_type");
-    for (unsigned i = 0; i < elf.segment_count; i++) {
-        const Elf64_Phdr *segment = &elf.segments[i];
-        if (segment->p_type != PT_INTERP || segment->p_filesz == 0 || segment->p_filesz > 4096 ||
-            segment->p_offset > elf.size || segment->p_filesz > elf.size - segment->p_offset)
-            continue;
-        char *interpreter = xmalloc((size_t)segment->p_filesz + 1);
-        if (read_exactly(fd, interpreter, (size_t)segment->p_filesz, segment->p_offset)) {
-            interpreter[segment->p_filesz] = '\0';
-            info->interpreter = interpreter;
-        } else {
-            free(interpreter);
-        }
-    }
-    free(elf.segments);
+    char problem[256];
+    const char *found = program_problem(fd, (uint64_t)status.st_size, info, problem, sizeof problem);
+    if (found)
+        fail(EXIT_NOT_EXECUTABLE, "%s: %s", path, found);
     close(fd);
 }

@@ -3,6 +3,7 @@
 #define SYSGATE_ELFCHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Checks that `path` is an x86 ELF kernel that QEMU 7.2 boots through the PVH entry: the
@@ -10,6 +11,8 @@
    entry inside a loadable segment, every segment inside guest RAM of `memory_bytes`, and
    no multiboot header (QEMU would prefer it). Exits 125 with one line otherwise. */
 void check_kernel_image(const char *path, uint64_t memory_bytes);
+/* The same checks on an open file: NULL, or what is wrong (possibly in `problem`). */
+const char *kernel_image_problem(int fd, uint64_t memory_bytes, char *problem, size_t problem_size);
 
 struct program_info {
     bool is_script;      /* starts with "#!": the guest kernel runs its interpreter */
@@ -20,5 +23,9 @@ struct program_info {
    file with an execute bit, or neither an x86 ELF executable (ELF64 EM_X86_64, ELF32
    EM_386; ET_EXEC or ET_DYN) nor a #! script. Prints one line and exits on failure. */
 void check_program(const char *path, struct program_info *info);
+/* Its content checks on an open file of `file_size` bytes: NULL, or why it cannot run
+   (126), possibly in `problem`. Fills `info`; the caller frees info->interpreter. */
+const char *program_problem(int fd, uint64_t file_size, struct program_info *info, char *problem,
+                            size_t problem_size);
 
 #endif

@@ -1,8 +1,9 @@
 /* The host's standard streams as the guest sees them. A program run by `sysgate run`
    should see what it would see on the host: a terminal where the host has one, a pipe
-   where it does not (so it buffers its output the same way). Streams travel over the
-   serial ports, which have no end-of-file, so a stream stdin carries its own: 0xff 0x00
-   ends it and a data byte 0xff is doubled. */
+   where it does not (so it buffers its output the same way). Streams travel through the
+   stdio rings (stdioring.c), which have an end-of-file flag; to a guest without rings a
+   stream stdin goes over COM1, which has none, so it carries its own: 0xff 0x00 ends it
+   and a data byte 0xff is doubled. */
 #include "hoststdio.h"
 
 #include <stdio.h>

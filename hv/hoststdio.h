@@ -1,5 +1,6 @@
 /* How the host's stdin, stdout and stderr map onto the guest's (sysgate.stdio=XYZ), and
-   how stdin bytes are encoded on their way to COM1. */
+   how stdin bytes are encoded on their way to COM1 (the terminal, or a guest without
+   stdio rings). */
 #ifndef SYSGATE_HOSTSTDIO_H
 #define SYSGATE_HOSTSTDIO_H
 

@@ -14,6 +14,8 @@ struct code {
 
 static void emit(struct code *code, const uint8_t *bytes, unsigned count)
 {
+    if (count == 0)
+        return; /* no immediate: `bytes` is NULL, which memcpy must not be given */
     memcpy(code->bytes + code->position, bytes, count);
     code->position += count;
 }

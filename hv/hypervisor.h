@@ -10,6 +10,7 @@
 #include "guestmem.h"
 #include "hvconsole.h"
 #include "options.h"
+#include "stdioring.h"
 
 /* The doorbell: QEMU's isa-debugcon at this port; every byte the guest writes reaches the
    monitor through a pipe before the guest's `out` instruction completes. */
@@ -24,6 +25,7 @@ enum guest_end {
     GUEST_RUNNING,
     GUEST_SHUT_DOWN,         /* sched_op shutdown: see shutdown_reason / shutdown_status */
     GUEST_BAD_REGISTRATION,  /* see end_message */
+    GUEST_BROKE_STDIO_RING,  /* see end_message: an index that cannot be */
 };
 
 /* Xen's shutdown reasons (xen/include/public/sched.h). */
@@ -42,8 +44,10 @@ struct hypervisor {
     bool verbose;
     bool console_shown_on_stderr;   /* `sysgate shell`, --verbose or --trace */
 
-    /* doorbell byte stream: 'R' + 8 address bytes, 'C', anything else is garbage */
+    /* doorbell byte stream: 'R' or 'S' + 8 address bytes, 'C', 'I', anything else is
+       garbage */
     bool reading_address;
+    uint8_t address_for;            /* 'R' or 'S' */
     unsigned address_bytes_seen;
     uint64_t address_being_read;
     bool registered;
@@ -51,6 +55,9 @@ struct hypervisor {
     bool garbage_reported;          /* garbage is reported once per run */
 
     struct hv_console console;
+
+    struct stdio_rings stdio;       /* registered with 'S' */
+    bool stdio_cpu_fence_is_enough; /* KVM: the guest's mfence is a barrier for the monitor */
 
     enum guest_end end;
     uint32_t shutdown_reason;

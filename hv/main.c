@@ -92,7 +92,7 @@ static int boot(const struct options *options)
     check_kernel_image(kernel_path, options->memory_bytes);
     char *initrd_path = default_file(options->initrd_path, "initramfs.cpio", "initramfs", "--initrd");
     char *qemu_binary = find_qemu_binary(options->qemu_path);
-    enum accelerator accelerator = choose_accelerator(options->accel);
+    enum accelerator accelerator = choose_accelerator(options->accel, options->verbose);
 
     int initramfs_fd = build_initramfs(initrd_path, options);
     struct guest_memory memory;
@@ -123,7 +123,7 @@ static int boot(const struct options *options)
        the guest's stdin is the console: the host's gets out of its way. */
     if (options->command == COMMAND_SHELL || stdio.word[0] == '\0' || !stdio.stdin_is_stream)
         terminal_raw_begin();
-    return monitor_run(options, &stdio, &qemu, &memory, signal_fd);
+    return monitor_run(options, &stdio, &qemu, &memory, accelerator, signal_fd);
 }
 
 int main(int argc, char **argv)

@@ -1,11 +1,14 @@
 /* The monitor's event loop. One poll(2) over every descriptor, so nothing can block the
-   monitor forever: the guest's output (COM1 to stdout, COM2 to stderr), the user's input
-   (stdin to COM1), the doorbell, QEMU's own stderr, the signalfd (SIGCHLD, SIGINT,
-   SIGTERM, SIGHUP) and the --timeout deadline as poll's timeout.
+   monitor forever: the guest's console output (COM1 to stdout, COM2 to stderr), the user's
+   input, the doorbell, QEMU's own stderr, the signalfd (SIGCHLD, SIGINT, SIGTERM, SIGHUP)
+   and the --timeout deadline as poll's timeout. After every wake-up it serves the stdio
+   rings in guest RAM (stdioring.c): the program's stdout and stderr to the host's, the
+   host's stdin to the program; the guest rings the doorbell when it adds bytes the monitor
+   waits for, and the monitor kicks the guest through COM2 when a guest sleeper waits.
 
    Flow control: a source is read only while the queue in front of its destination is
    shorter than QUEUE_LIMIT, so a slow reader of sysgate's stdout slows the guest down
-   (QEMU's pipe fills, its serial port stops accepting bytes) instead of growing memory.
+   (its ring fills and its writer sleeps) instead of growing memory.
 
    The end: once the outcome is known (shutdown hypercall, bad registration, timeout,
    signal, or QEMU exiting), QEMU is killed and reaped, and the loop goes on until its
@@ -33,8 +36,15 @@
 
 #define QUEUE_LIMIT (1u << 20)   /* stop reading a source while its queue holds this much */
 #define READ_CHUNK (64u * 1024u)
+#define NOWAIT_WRITE_MAX (1u << 20)
+#define KICK_BYTE 'K'            /* any byte: COM2's receive interrupt is the event */
 #define DOORBELL_CHUNK 64u       /* the guest waits after each 'C'; a burst is garbage */
 #define QEMU_STDERR_TAIL 4096u   /* how much of QEMU's own stderr is kept to show */
+
+/* Where the host's stdin goes: the guest's stdin ring when it registered one before its
+   hypercall area and its stdin is a stream, COM1 (the console, or a guest without rings)
+   otherwise. */
+enum stdin_route { STDIN_UNDECIDED, STDIN_TO_RING, STDIN_TO_CONSOLE };
 
 enum outcome {
     OUTCOME_NONE,
@@ -56,6 +66,7 @@ struct sink {
     int fd;
     bool broken;        /* EPIPE or another error: discard from now on */
     size_t write_chunk; /* PIPE_BUF for pipes and terminals (never blocks after POLLOUT) */
+    bool nowait_writes; /* a pipe that takes RWF_NOWAIT writes: any size, never blocking */
     struct byte_queue queue;
 };
 
@@ -74,6 +85,8 @@ struct monitor {
     struct source user_input;      /* the monitor's stdin */
     int console_input;             /* QEMU's stdin; -1 once closed */
     struct byte_queue to_guest;
+    enum stdin_route stdin_route;  /* decided once the guest has registered */
+    bool rings_drained;            /* the output rings were emptied after QEMU ended */
     struct sink out, err;
 
     char qemu_stderr_tail[QEMU_STDERR_TAIL];
@@ -108,7 +121,9 @@ static void init_sink(struct sink *sink, int fd)
     struct stat status;
     sink->fd = fd;
     sink->broken = false;
-    sink->write_chunk = fstat(fd, &status) == 0 && S_ISREG(status.st_mode) ? READ_CHUNK : PIPE_BUF;
+    bool have_status = fstat(fd, &status) == 0;
+    sink->write_chunk = have_status && S_ISREG(status.st_mode) ? READ_CHUNK : PIPE_BUF;
+    sink->nowait_writes = have_status && S_ISFIFO(status.st_mode);
     sink->queue = (struct byte_queue){0};
 }
 
@@ -194,9 +209,11 @@ static void read_qemu_stderr(struct monitor *monitor)
 
 static void serve_doorbell(struct monitor *monitor)
 {
-    /* COM2 bytes written before the doorbell rang go out before the hypercall's
+    /* stderr bytes written before the doorbell rang go out before the hypercall's
        console echo: both end on stderr, and their order must be the guest's. */
     drain_source(&monitor->serial2_output, &monitor->err.queue);
+    stdio_ring_take(&monitor->hypervisor->stdio, STDIO_STDERR,
+                    monitor->err.broken ? NULL : &monitor->err.queue, SIZE_MAX);
     unsigned char bytes[DOORBELL_CHUNK];
     ssize_t got = read(monitor->doorbell.fd, bytes, sizeof bytes);
     if (got < 0 && (errno == EAGAIN || errno == EINTR))
@@ -214,6 +231,18 @@ static void read_user_input(struct monitor *monitor, short revents)
 {
     if (revents & POLLNVAL) {
         monitor->user_input.open = false;
+        return;
+    }
+    if (monitor->stdin_route == STDIN_UNDECIDED)
+        monitor->stdin_route = monitor->stdio->stdin_is_stream && monitor->hypervisor->stdio.area
+                                   ? STDIN_TO_RING : STDIN_TO_CONSOLE;
+    if (monitor->stdin_route == STDIN_TO_RING) {
+        /* the ring carries bytes as they are, and its end as a flag (service_rings) */
+        ssize_t got = byte_queue_read_from(&monitor->to_guest, STDIN_FILENO, READ_CHUNK);
+        if (got < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        if (got <= 0)
+            monitor->user_input.open = false;
         return;
     }
     unsigned char bytes[4096];
@@ -242,9 +271,25 @@ static void read_user_input(struct monitor *monitor, short revents)
 
 /* --- writing ------------------------------------------------------------------------- */
 
-static void write_sink(struct sink *sink)
+static void write_sink(struct sink *sink, short revents)
 {
-    ssize_t written = byte_queue_write_to(&sink->queue, sink->fd, sink->write_chunk);
+    if (!(revents & POLLOUT)) {
+        if (revents & (POLLERR | POLLHUP | POLLNVAL)) {
+            sink->broken = true;
+            byte_queue_discard(&sink->queue);
+        }
+        return;
+    }
+    ssize_t written;
+    if (sink->nowait_writes) {
+        written = byte_queue_write_nowait(&sink->queue, sink->fd, NOWAIT_WRITE_MAX);
+        if (written < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+            sink->nowait_writes = false; /* an older kernel: PIPE_BUF at a time */
+            return;
+        }
+    } else {
+        written = byte_queue_write_to(&sink->queue, sink->fd, sink->write_chunk);
+    }
     if (written < 0 && errno != EAGAIN && errno != EINTR) {
         sink->broken = true; /* e.g. `sysgate run prog | head -1` */
         byte_queue_discard(&sink->queue);
@@ -258,6 +303,58 @@ static void write_guest_input(struct monitor *monitor)
         close(monitor->console_input); /* QEMU is gone */
         monitor->console_input = -1;
         byte_queue_discard(&monitor->to_guest);
+    }
+}
+
+/* --- the stdio rings ----------------------------------------------------------------- */
+
+static void kick_guest(struct monitor *monitor)
+{
+    /* the socket's buffer full means kicks are already waiting: one more adds nothing */
+    if (monitor->serial2_output.open)
+        (void)!write(monitor->serial2_output.fd, (const char[]){KICK_BYTE}, 1);
+}
+
+static void serve_output_ring(struct stdio_rings *rings, enum stdio_ring_index ring, struct sink *sink)
+{
+    if (sink->broken) {
+        /* the program learns it (EPIPE, SIGPIPE), and its bytes are dropped, as the
+           sink's queue is */
+        stdio_ring_close(rings, ring);
+        stdio_ring_take(rings, ring, NULL, SIZE_MAX);
+    } else if (sink->queue.length < QUEUE_LIMIT) {
+        stdio_ring_take(rings, ring, &sink->queue, QUEUE_LIMIT - sink->queue.length);
+    }
+}
+
+static void service_rings(struct monitor *monitor)
+{
+    struct hypervisor *hypervisor = monitor->hypervisor;
+    struct stdio_rings *rings = &hypervisor->stdio;
+    if (!rings->area)
+        return;
+    if (monitor->outcome == OUTCOME_NONE) {
+        serve_output_ring(rings, STDIO_STDOUT, &monitor->out);
+        serve_output_ring(rings, STDIO_STDERR, &monitor->err);
+        if (monitor->stdin_route == STDIN_TO_RING) {
+            stdio_ring_give(rings, &monitor->to_guest);
+            if (!monitor->user_input.open && monitor->to_guest.length == 0)
+                stdio_ring_close(rings, STDIO_STDIN);
+        }
+    } else if (!monitor->qemu_running && !monitor->rings_drained) {
+        /* the guest is gone: what it wrote before is all there, whatever the limits */
+        monitor->rings_drained = true;
+        stdio_ring_take(rings, STDIO_STDOUT, monitor->out.broken ? NULL : &monitor->out.queue, SIZE_MAX);
+        stdio_ring_take(rings, STDIO_STDERR, monitor->err.broken ? NULL : &monitor->err.queue, SIZE_MAX);
+    }
+    if (rings->problem[0] && hypervisor->end == GUEST_RUNNING) {
+        hypervisor->end = GUEST_BROKE_STDIO_RING;
+        snprintf(hypervisor->end_message, sizeof hypervisor->end_message, "%s", rings->problem);
+        decide(monitor, OUTCOME_GUEST_ENDED);
+    }
+    if (rings->kick) {
+        rings->kick = false;
+        kick_guest(monitor);
     }
 }
 
@@ -303,6 +400,7 @@ static bool finished(const struct monitor *monitor)
     if (monitor->abandon_output && !monitor->qemu_running)
         return true;
     return monitor->outcome != OUTCOME_NONE && !monitor->qemu_running &&
+           (monitor->rings_drained || !monitor->hypervisor->stdio.area) &&
            !monitor->console_output.open && !monitor->serial2_output.open &&
            !monitor->diagnostics.open &&
            (monitor->out.queue.length == 0 || monitor->out.broken) &&
@@ -353,18 +451,23 @@ static void run_loop(struct monitor *monitor)
             watch(slots, SLOT_QEMU_STDERR, monitor->diagnostics.fd, POLLIN);
         if (going_on && monitor->doorbell.open && monitor->err.queue.length < QUEUE_LIMIT)
             watch(slots, SLOT_DOORBELL, monitor->doorbell.fd, POLLIN);
-        if (going_on && monitor->user_input.open && monitor->to_guest.length < QUEUE_LIMIT)
-            watch(slots, SLOT_USER_INPUT, STDIN_FILENO, POLLIN);
         /* Input waits for the guest's registration: QEMU's 16550 throws away what it has
            received whenever the guest switches the UART's FIFO on, which its driver does
-           at start-up, and the kernel registers only after that. */
-        if (monitor->console_input >= 0 && monitor->to_guest.length > 0 &&
+           at start-up, and the kernel registers only after that; and only then is it known
+           whether the guest has a stdin ring. */
+        if (going_on && monitor->user_input.open && monitor->to_guest.length < QUEUE_LIMIT &&
             monitor->hypervisor->registered)
+            watch(slots, SLOT_USER_INPUT, STDIN_FILENO, POLLIN);
+        if (monitor->console_input >= 0 && monitor->to_guest.length > 0 &&
+            monitor->stdin_route == STDIN_TO_CONSOLE)
             watch(slots, SLOT_CONSOLE_INPUT, monitor->console_input, POLLOUT);
-        if (monitor->out.queue.length > 0 && !monitor->out.broken)
-            watch(slots, SLOT_STDOUT, monitor->out.fd, POLLOUT);
-        if (monitor->err.queue.length > 0 && !monitor->err.broken)
-            watch(slots, SLOT_STDERR, monitor->err.fd, POLLOUT);
+        /* An empty queue is watched too (for no event), so that a reader who goes away
+           (POLLERR on a pipe) is noticed before the next write: the program's next write
+           fails then, as on Linux. */
+        if (!monitor->out.broken)
+            watch(slots, SLOT_STDOUT, monitor->out.fd, monitor->out.queue.length > 0 ? POLLOUT : 0);
+        if (!monitor->err.broken)
+            watch(slots, SLOT_STDERR, monitor->err.fd, monitor->err.queue.length > 0 ? POLLOUT : 0);
 
         int ready = poll(slots, SLOT_COUNT, poll_timeout(monitor));
         if (ready < 0) {
@@ -391,15 +494,17 @@ static void run_loop(struct monitor *monitor)
         if (slots[SLOT_CONSOLE_INPUT].revents)
             write_guest_input(monitor);
         if (slots[SLOT_STDOUT].revents)
-            write_sink(&monitor->out);
+            write_sink(&monitor->out, slots[SLOT_STDOUT].revents);
         if (slots[SLOT_STDERR].revents)
-            write_sink(&monitor->err);
+            write_sink(&monitor->err, slots[SLOT_STDERR].revents);
         /* nobody reads a broken sink: keep consuming the guest's output, so that the guest
            never stalls on a full pipe, and drop it */
         if (monitor->out.broken)
             byte_queue_discard(&monitor->out.queue);
         if (monitor->err.broken)
             byte_queue_discard(&monitor->err.queue);
+
+        service_rings(monitor);
 
         if (monitor->outcome == OUTCOME_NONE && monitor->deadline_ms >= 0 &&
             monotonic_ms() >= monitor->deadline_ms)
@@ -444,7 +549,7 @@ static int exit_status(const struct monitor *monitor)
     const struct hypervisor *hypervisor = monitor->hypervisor;
     switch (monitor->outcome) {
     case OUTCOME_GUEST_ENDED:
-        if (hypervisor->end == GUEST_BAD_REGISTRATION) {
+        if (hypervisor->end == GUEST_BAD_REGISTRATION || hypervisor->end == GUEST_BROKE_STDIO_RING) {
             report("%s", hypervisor->end_message);
             return EXIT_SYSGATE_ERROR;
         }
@@ -487,7 +592,8 @@ static int exit_status(const struct monitor *monitor)
 }
 
 int monitor_run(const struct options *options, const struct stdio_plan *stdio,
-                struct qemu_process *qemu, const struct guest_memory *memory, int signal_fd)
+                struct qemu_process *qemu, const struct guest_memory *memory,
+                enum accelerator accelerator, int signal_fd)
 {
     struct monitor *monitor = xmalloc(sizeof *monitor);
     memset(monitor, 0, sizeof *monitor);
@@ -497,7 +603,7 @@ int monitor_run(const struct options *options, const struct stdio_plan *stdio,
     monitor->signal_fd = signal_fd;
     monitor->qemu_running = true;
     monitor->console_output = (struct source){qemu->console_output, true};
-    monitor->serial2_output = (struct source){qemu->serial2_output, true};
+    monitor->serial2_output = (struct source){qemu->serial2, true};
     monitor->doorbell = (struct source){qemu->doorbell, true};
     monitor->diagnostics = (struct source){qemu->diagnostics, true};
     monitor->user_input = (struct source){STDIN_FILENO, true};
@@ -509,6 +615,7 @@ int monitor_run(const struct options *options, const struct stdio_plan *stdio,
                                : -1;
     monitor->hypervisor = xmalloc(sizeof *monitor->hypervisor);
     hypervisor_init(monitor->hypervisor, memory, &monitor->err.queue, options);
+    monitor->hypervisor->stdio_cpu_fence_is_enough = accelerator == ACCELERATOR_KVM;
 
     run_loop(monitor);
 

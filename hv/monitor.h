@@ -2,6 +2,7 @@
 #ifndef SYSGATE_MONITOR_H
 #define SYSGATE_MONITOR_H
 
+#include "accel.h"
 #include "guestmem.h"
 #include "hoststdio.h"
 #include "options.h"
@@ -14,6 +15,7 @@ int monitor_block_signals(void);
    QEMU is gone and every byte it wrote has been relayed when this returns the exit status
    of `sysgate run` (or shell). */
 int monitor_run(const struct options *options, const struct stdio_plan *stdio,
-                struct qemu_process *qemu, const struct guest_memory *memory, int signal_fd);
+                struct qemu_process *qemu, const struct guest_memory *memory,
+                enum accelerator accelerator, int signal_fd);
 
 #endif

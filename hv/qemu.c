@@ -1,7 +1,7 @@
 /* QEMU's command line and process. The machine is built from options verified against
    QEMU 7.2 (docs/monitor.md): guest RAM is the monitor's memfd as a shared
    memory-backend-file, the initramfs is another memfd, COM1 is the stdio chardev on pipes,
-   COM2 and the doorbell are `file` chardevs on pipes; all reach QEMU as /proc/self/fd/N,
+   COM2 a socket chardev on a socket pair, the doorbell a `file` chardev on a pipe; all reach QEMU as /proc/self/fd/N,
    the descriptors being inherited. Nothing goes through the file system. */
 #define _GNU_SOURCE
 #include "qemu.h"
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,9 +149,10 @@ static char **build_qemu_argv(const struct qemu_launch *launch, int serial2_fd, 
     add(&list, "stdio,id=console,signal=off");
     add(&list, "-serial");
     add(&list, "chardev:console");
-    /* COM2 (0x2f8, IRQ 3): PID 1's stderr */
+    /* COM2 (0x2f8, IRQ 3): the monitor's kicks for the stdio rings come in as received
+       bytes (its interrupt wakes the guest); what a guest writes there reaches stderr */
     add(&list, "-chardev");
-    add_format(&list, "file,id=serial2,path=/proc/self/fd/%d", serial2_fd);
+    add_format(&list, "socket,id=serial2,fd=%d", serial2_fd);
     add(&list, "-device");
     add(&list, "isa-serial,chardev=serial2,index=1");
     /* the doorbell: each byte the guest writes is written to the pipe synchronously */
@@ -251,7 +253,8 @@ void qemu_start(const struct qemu_launch *launch, struct qemu_process *process)
     int console_input[2], console_output[2], serial2[2], doorbell[2], diagnostics[2], exec_error[2];
     make_pipe(console_input);
     make_pipe(console_output);
-    make_pipe(serial2);
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, serial2) != 0)
+        fail(EXIT_SYSGATE_ERROR, "socketpair: %s", strerror(errno));
     make_pipe(doorbell);
     make_pipe(diagnostics);
     make_pipe(exec_error);
@@ -295,10 +298,10 @@ void qemu_start(const struct qemu_launch *launch, struct qemu_process *process)
     process->pid = pid;
     process->console_input = console_input[1];
     process->console_output = console_output[0];
-    process->serial2_output = serial2[0];
+    process->serial2 = serial2[0];
     process->doorbell = doorbell[0];
     process->diagnostics = diagnostics[0];
-    int ends[] = {process->console_input, process->console_output, process->serial2_output,
+    int ends[] = {process->console_input, process->console_output, process->serial2,
                   process->doorbell, process->diagnostics};
     for (size_t i = 0; i < ARRAY_SIZE(ends); i++)
         set_nonblocking(ends[i], true);

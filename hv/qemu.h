@@ -32,7 +32,7 @@ struct qemu_process {
     pid_t pid;
     int console_input;   /* write: bytes for COM1 (QEMU's stdin, stdio chardev) */
     int console_output;  /* read: COM1 output (QEMU's stdout) */
-    int serial2_output;  /* read: COM2 output (file chardev on a pipe) */
+    int serial2;         /* COM2 (socket chardev): read its output, write kicks to the guest */
     int doorbell;        /* read: the debugcon doorbell (file chardev on a pipe) */
     int diagnostics;     /* read: QEMU's own stderr */
 };

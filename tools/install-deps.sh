@@ -1,9 +1,13 @@
 #!/bin/sh
 # Makes sure the Debian packages sysgate builds and runs with are installed:
 # installs the missing ones when run as root, and otherwise prints the one
-# apt-get line to run.
+# apt-get line to run. With --fuzz: the packages `make fuzz` needs instead (clang with
+# libFuzzer and the sanitizers' runtimes).
 set -eu
 packages="gcc make binutils libc6-dev gcc-multilib musl-tools qemu-system-x86 busybox-static cpio libxen-dev"
+if [ "${1:-}" = --fuzz ]; then
+    packages="clang libclang-rt-dev"
+fi
 missing=""
 for package in $packages; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

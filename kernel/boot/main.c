@@ -10,6 +10,7 @@
 #include "fd.h"
 #include "fs.h"
 #include "hypervisor.h"
+#include "stdio_ring.h"
 #include "kernel.h"
 #include "lib.h"
 #include "mm.h"
@@ -164,7 +165,7 @@ static void open_stdio(void)
         bool stream = mode && strnlen(mode, 3) == 3 && mode[fd] == 's';
         int err = open_on(fd, stream ? streams[fd] : "/dev/console", stream ? flags[fd] : O_RDWR);
         if (err)
-            panic("cannot open standard stream %d: error %d", fd, err);
+            panic("cannot open standard stream %d: %s", fd, errno_text(err));
     }
 }
 
@@ -250,9 +251,9 @@ static void start_init(void)
     int err;
     if (read_init_args(&path, &argv, &envp)) {
         kprintf(KERN_INFO "Run %s as init process\n", path);
-        err = exec_program(t, task_regs(t), path, argv, envp);
+        err = (int)do_execve(task_regs(t), path, argv, envp); /* scripts too, as execve(2) */
         if (err) {
-            kprintf(KERN_ERR "sysgate: cannot execute %s: error %d\n", path, -err);
+            kprintf(KERN_ERR "sysgate: cannot execute %s: %s\n", path, errno_text(err));
             machine_poweroff(exit_status_for_exec_error(err));
         }
     } else {
@@ -290,6 +291,7 @@ void kmain(u64 start_info_phys)
     gdt_init();
     idt_init();
     cpu_features_enable();
+    stdio_rings_register(); /* before the hypercall area: see stdio_ring.h */
     hypervisor_init();
     kprintf(KERN_INFO "sysgate: %lu MiB of RAM, %lu pages free\n", (ram_top >> 20), pmm_free_pages());
 
@@ -301,7 +303,7 @@ void kmain(u64 start_info_phys)
     if (initrd.size) {
         int err = unpack_initramfs(phys_to_virt(initrd.paddr), initrd.size);
         if (err)
-            panic("the initramfs is malformed (error %d)", err);
+            panic("the initramfs is malformed (%s)", errno_text(err));
         /* Its pages stay reserved: the files' contents live there. */
         pmm_account_in_use(ALIGN_UP(initrd.size, PAGE_SIZE) / PAGE_SIZE);
         kprintf(KERN_INFO "Unpacked the initramfs: %lu KiB\n", initrd.size >> 10);

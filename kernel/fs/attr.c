@@ -87,7 +87,10 @@ static long set_length(struct inode *inode, s64 length)
         return -EISDIR;
     if (!S_ISREG(inode->mode))
         return -EINVAL;
-    long err = inode_set_size(inode, (u64)length);
+    long err = seals_allow_resize(inode, (u64)length);
+    if (err)
+        return err;
+    err = inode_set_size(inode, (u64)length);
     if (!err)
         inode->mtime = inode->ctime = realtime_seconds();
     return err == -ENOSPC ? -EFBIG : err;

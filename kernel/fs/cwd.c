@@ -3,6 +3,7 @@
 #include "fd.h"
 #include "fs.h"
 #include "lib.h"
+#include "mm.h"
 #include "proc.h"
 #include "uaccess.h"
 
@@ -154,7 +155,17 @@ long file_path(struct file *f, char *out, size_t size)
         n = snprintf(out, size, "pipe:[%lu]", inode->ino);
     else if (!strcmp(fs_name, "sockfs"))
         n = snprintf(out, size, "socket:[%lu]", inode->ino);
-    else
+    else if (inode->unnamed_path)
+        n = snprintf(out, size, "%s (deleted)", inode->unnamed_path);
+    else if (inode->nlink == 0 && inode->parent && inode->parent != inode) {
+        /* an O_TMPFILE file, or one whose last name went: its directory's path, as Linux shows it */
+        char *dir = kmalloc(PATH_MAX);
+        long len = dir ? inode_full_path(inode->parent, dir, PATH_MAX) : -ENOMEM;
+        n = len < 0 ? 0 : snprintf(out, size, "%s/#%lu (deleted)", !strcmp(dir, "/") ? "" : dir, inode->ino);
+        kfree(dir);
+        if (len < 0)
+            return len;
+    } else
         return inode_full_path(inode, out, size);
     return (size_t)n < size ? n + 1 : -ENAMETOOLONG;
 }

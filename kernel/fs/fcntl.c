@@ -76,6 +76,8 @@ long sys_dup2(int oldfd, int newfd)
 #define F_DUPFD_CLOEXEC 1030
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
 #define FD_CLOEXEC 1
 /* The status flags F_SETFL may change; the access mode and creation flags stay. */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | 040000 /* O_DIRECT */ | 01000000 /* O_NOATIME */ | 020000 /* O_ASYNC */)
@@ -114,6 +116,9 @@ static long fcntl_file(struct file *f, int fd, unsigned cmd, u64 arg)
     case F_SETPIPE_SZ:
     case F_GETPIPE_SZ:
         return pipe_fcntl(f, cmd, (u32)arg);
+    case F_ADD_SEALS:
+    case F_GET_SEALS:
+        return memfd_fcntl(f, cmd, (u32)arg);
     case F_OFD_GETLK:
         return fcntl_lock(f, cmd, (void __user *)arg, LOCK_OFD_GET, true);
     case F_OFD_SETLK:

@@ -35,6 +35,10 @@ static int follow_link(struct inode *dir, struct inode *link, int *links, struct
 {
     if (++*links > MAX_SYMLINKS)
         return -ELOOP;
+    if (link->iops && link->iops->follow_magic) {
+        *out = link->iops->follow_magic(link);
+        return *out ? 0 : -ENOENT;
+    }
     /* On the heap: links nest up to MAX_SYMLINKS deep, and kernel stacks are small. */
     char *target = kmalloc(PATH_MAX);
     if (!target)

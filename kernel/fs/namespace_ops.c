@@ -167,12 +167,22 @@ long sys_linkat(int olddirfd, const char __user *uold, int newdirfd, const char 
     if (err)
         return err;
     struct inode *base, *target;
-    err = dirfd_base(olddirfd, oldpath, &base);
-    err = err ?: path_lookup(base, oldpath, flags & AT_SYMLINK_FOLLOW, &target);
-    if (err)
-        return err;
+    if (!oldpath[0] && (flags & AT_EMPTY_PATH)) {
+        struct file *f = fdget_raw(olddirfd); /* the inode, uncounted like a look-up's */
+        if (!f)
+            return olddirfd == AT_FDCWD ? -ENOENT : -EBADF;
+        target = f->inode;
+        fdput(f);
+    } else {
+        err = dirfd_base(olddirfd, oldpath, &base);
+        err = err ?: path_lookup(base, oldpath, flags & AT_SYMLINK_FOLLOW, &target);
+        if (err)
+            return err;
+    }
     if (S_ISDIR(target->mode))
         return -EPERM;
+    if (target->nlink == 0 && !target->linkable)
+        return -ENOENT; /* a file whose last name went, or an O_EXCL tmpfile */
     struct inode *dir;
     const char *last;
     err = parent_of(newdirfd, unew, newpath, &dir, &last);
@@ -182,7 +192,10 @@ long sys_linkat(int olddirfd, const char __user *uold, int newdirfd, const char 
         return -ENOENT;
     if (dir_lookup(dir, last))
         return -EEXIST;
-    return vfs_link(target, dir, last);
+    err = vfs_link(target, dir, last);
+    if (!err)
+        target->linkable = false;
+    return err;
 }
 
 long sys_link(const char __user *oldpath, const char __user *newpath)

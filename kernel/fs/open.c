@@ -37,8 +37,25 @@ int dirfd_base(int dirfd, const char *path, struct inode **base)
     return err;
 }
 
+/* O_TMPFILE: a new file in the directory `dir`, named by nothing; linkat may
+ * name it later unless O_EXCL. */
+static int open_tmpfile(struct inode *dir, u32 flags, u32 mode, struct inode **out)
+{
+    if (!S_ISDIR(dir->mode))
+        return -ENOTDIR;
+    if (!dir->iops || !dir->iops->tmpfile)
+        return -EOPNOTSUPP;
+    int err = dir->iops->tmpfile(dir, S_IFREG | (mode & 07777 & ~current_umask()), out);
+    if (!err)
+        (*out)->linkable = !(flags & O_EXCL);
+    return err;
+}
+
 static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
 {
+    bool tmpfile = flags & O_TMPFILE_FLAG;
+    if (tmpfile && (!(flags & O_DIRECTORY) || (flags & O_CREAT) || (flags & O_ACCMODE) == O_RDONLY))
+        return -EINVAL; /* O_TMPFILE needs write access, and is not O_CREAT's */
     char path[PATH_MAX];
     int err = copy_path_from_user(path, upath);
     if (err)
@@ -48,7 +65,12 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
     if (err)
         return err;
     err = path_lookup(base, path, !(flags & O_NOFOLLOW), &inode);
-    if (err == -ENOENT && (flags & O_CREAT)) {
+    if (!err && tmpfile) {
+        err = open_tmpfile(inode, flags, mode, &inode);
+        if (err)
+            return err;
+        flags &= ~(O_TMPFILE_FLAG | O_DIRECTORY);
+    } else if (err == -ENOENT && (flags & O_CREAT)) {
         struct inode *dir;
         const char *last;
         err = path_lookup_parent(base, path, &dir, &last);

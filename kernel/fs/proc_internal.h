@@ -16,15 +16,20 @@ typedef void proc_show_fn(struct task *t, struct seq_buf *s);
 typedef size_t proc_link_fn(struct task *t, char *buf, size_t size);
 /* The same for an entry of a directory made of numbers (fd/N, fdinfo/N). */
 typedef void proc_show_nr_fn(struct task *t, long n, struct seq_buf *s);
+/* Where a magic link leads (an inode, uncounted), or NULL when it is gone. */
+typedef struct inode *proc_follow_fn(struct task *t);
+typedef struct inode *proc_follow_nr_fn(struct task *t, long n);
 typedef size_t proc_link_nr_fn(struct task *t, long n, char *buf, size_t size);
 
 /* /proc/PID and /proc/PID/task/TID */
 proc_show_fn proc_pid_cmdline, proc_pid_environ, proc_pid_comm, proc_pid_stat, proc_pid_status, proc_pid_maps,
     proc_pid_limits, proc_pid_mountinfo;
 proc_link_fn proc_pid_exe, proc_pid_cwd, proc_pid_root;
+proc_follow_fn proc_pid_cwd_inode, proc_pid_root_inode;
 /* fd/ and fdinfo/: the descriptors from `from` on (-1: no more), and each one. */
 long proc_next_fd(struct task *t, long from);
 proc_link_nr_fn proc_pid_fd_link;
+proc_follow_nr_fn proc_pid_fd_inode;
 u32 proc_pid_fd_mode(struct task *t, long fd); /* a link readable/writable as the file was opened */
 proc_show_nr_fn proc_pid_fdinfo;
 /* task/: the process's threads, from `from` on. */

@@ -247,6 +247,14 @@ size_t proc_pid_root(struct task *t, char *buf, size_t size)
     return strlcpy(buf, "/", size);
 }
 
+struct inode *proc_pid_cwd_inode(struct task *t) { return t->fs ? t->fs->cwd : NULL; }
+
+struct inode *proc_pid_root_inode(struct task *t)
+{
+    (void)t;
+    return root_inode;
+}
+
 /* ---- fd/, fdinfo/ ---- */
 
 /* The file behind a descriptor of t's, held (file_put when done), or NULL. */
@@ -290,6 +298,17 @@ size_t proc_pid_fd_link(struct task *t, long fd, char *buf, size_t size)
     size_t len = link_to_path(file_path(f, buf, size), buf);
     file_put(f);
     return len;
+}
+
+/* The file's inode: still held by the file, which the descriptor holds. */
+struct inode *proc_pid_fd_inode(struct task *t, long fd)
+{
+    struct file *f = task_file(t, fd);
+    if (!f)
+        return NULL;
+    struct inode *inode = f->inode;
+    file_put(f);
+    return inode;
 }
 
 u32 proc_pid_fd_mode(struct task *t, long fd)

@@ -39,6 +39,7 @@ struct proc_entry {
     u32 mode;
     proc_show_fn *show;         /* a file: its text */
     proc_link_fn *get_link;     /* a link: its target */
+    proc_follow_fn *follow;     /* a magic link: the inode it leads to */
     const struct proc_dir *dir; /* a directory: its entries */
     const struct file_ops *fops; /* a file that is no generated text: its own operations (/proc/kmsg) */
     bool (*exists)(void);        /* NULL: always there (/proc/xen: only on the hypervisor) */
@@ -53,6 +54,7 @@ struct proc_numbered {
     u32 (*mode_of)(struct task *t, long n); /* when each has its own (fd/N: as the file was opened) */
     proc_show_nr_fn *show;
     proc_link_nr_fn *get_link;
+    proc_follow_nr_fn *follow;
     const struct proc_dir *dir;
 };
 
@@ -119,7 +121,8 @@ static const struct proc_entry net_entries[] = {
 static const struct proc_dir net_dir = PROC_DIR(net_entries);
 
 static const struct proc_numbered fd_numbered = {.next = proc_next_fd, .mode = S_IFLNK | 0700,
-                                                 .mode_of = proc_pid_fd_mode, .get_link = proc_pid_fd_link};
+                                                 .mode_of = proc_pid_fd_mode, .get_link = proc_pid_fd_link,
+                                                 .follow = proc_pid_fd_inode};
 static const struct proc_entry no_entries[] = {};
 static const struct proc_dir fd_dir = PROC_DIR(no_entries, .numbered = &fd_numbered);
 static const struct proc_numbered fdinfo_numbered = {.next = proc_next_fd, .mode = S_IFREG | 0400,
@@ -130,7 +133,7 @@ static const struct proc_dir fdinfo_dir = PROC_DIR(no_entries, .numbered = &fdin
 static const struct proc_entry thread_entries[] = {
     {"cmdline", S_IFREG | 0444, .show = proc_pid_cmdline},
     {"comm", S_IFREG | 0644, .show = proc_pid_comm},
-    {"cwd", S_IFLNK | 0777, .get_link = proc_pid_cwd},
+    {"cwd", S_IFLNK | 0777, .get_link = proc_pid_cwd, .follow = proc_pid_cwd_inode},
     {"environ", S_IFREG | 0400, .show = proc_pid_environ},
     {"exe", S_IFLNK | 0777, .get_link = proc_pid_exe},
     {"fd", S_IFDIR | 0500, .dir = &fd_dir},
@@ -139,7 +142,7 @@ static const struct proc_entry thread_entries[] = {
     {"maps", S_IFREG | 0444, .show = proc_pid_maps},
     {"mountinfo", S_IFREG | 0444, .show = proc_pid_mountinfo},
     {"mounts", S_IFREG | 0444, .show = proc_mounts},
-    {"root", S_IFLNK | 0777, .get_link = proc_pid_root},
+    {"root", S_IFLNK | 0777, .get_link = proc_pid_root, .follow = proc_pid_root_inode},
     {"stat", S_IFREG | 0444, .show = proc_pid_stat},
     {"status", S_IFREG | 0444, .show = proc_pid_status},
 };
@@ -151,7 +154,7 @@ static const struct proc_dir task_dir = PROC_DIR(no_entries, .numbered = &task_n
 static const struct proc_entry pid_entries[] = {
     {"cmdline", S_IFREG | 0444, .show = proc_pid_cmdline},
     {"comm", S_IFREG | 0644, .show = proc_pid_comm},
-    {"cwd", S_IFLNK | 0777, .get_link = proc_pid_cwd},
+    {"cwd", S_IFLNK | 0777, .get_link = proc_pid_cwd, .follow = proc_pid_cwd_inode},
     {"environ", S_IFREG | 0400, .show = proc_pid_environ},
     {"exe", S_IFLNK | 0777, .get_link = proc_pid_exe},
     {"fd", S_IFDIR | 0500, .dir = &fd_dir},
@@ -161,7 +164,7 @@ static const struct proc_entry pid_entries[] = {
     {"mountinfo", S_IFREG | 0444, .show = proc_pid_mountinfo},
     {"mounts", S_IFREG | 0444, .show = proc_mounts},
     {"net", S_IFDIR | 0555, .dir = &net_dir},
-    {"root", S_IFLNK | 0777, .get_link = proc_pid_root},
+    {"root", S_IFLNK | 0777, .get_link = proc_pid_root, .follow = proc_pid_root_inode},
     {"stat", S_IFREG | 0444, .show = proc_pid_stat},
     {"status", S_IFREG | 0444, .show = proc_pid_status},
     {"task", S_IFDIR | 0555, .dir = &task_dir},
@@ -349,7 +352,7 @@ static void prune(void)
     }
 }
 
-static const struct inode_operations proc_dir_iops, proc_link_iops;
+static const struct inode_operations proc_dir_iops, proc_link_iops, proc_magic_link_iops;
 static const struct file_ops proc_dir_fops, proc_file_fops, proc_entry_fops;
 
 /* The inode of an entry of `in` (a table's line, or the numbered entry
@@ -382,7 +385,8 @@ static struct inode *proc_inode(struct inode *parent, const struct proc_dir *in,
         inode->iops = &proc_dir_iops;
         inode->fops = &proc_dir_fops;
     } else if (S_ISLNK(mode)) {
-        inode->iops = &proc_link_iops;
+        bool magic = entry ? entry->follow != NULL : numbered->follow != NULL;
+        inode->iops = magic ? &proc_magic_link_iops : &proc_link_iops;
         if (numbered)
             inode->size = FD_LINK_SIZE;
     } else {
@@ -493,6 +497,15 @@ static size_t proc_get_link(struct inode *link, char *buf, size_t size)
     return len;
 }
 
+static struct inode *proc_follow_magic(struct inode *link)
+{
+    struct proc_inode *pi = PROC_I(link);
+    struct task *t = proc_task(pi->pid);
+    if (!t)
+        return NULL;
+    return pi->entry ? pi->entry->follow(t) : pi->in->numbered->follow(t, pi->number);
+}
+
 /* ---- reading ---- */
 
 /* The entry's text, generated again into a larger buffer until it fits. */
@@ -553,6 +566,8 @@ static int proc_entry_mmap(struct file *f)
 
 static const struct inode_operations proc_dir_iops = {.lookup = proc_dir_lookup};
 static const struct inode_operations proc_link_iops = {.get_link = proc_get_link};
+static const struct inode_operations proc_magic_link_iops = {.get_link = proc_get_link,
+                                                             .follow_magic = proc_follow_magic};
 static const struct file_ops proc_dir_fops = {.read = proc_dir_read, .llseek = generic_file_llseek,
                                               .iterate = proc_dir_iterate};
 static const struct file_ops proc_file_fops = {.read = proc_read, .llseek = generic_file_llseek};

@@ -209,6 +209,19 @@ static int ramfs_symlink(struct inode *dir, const char *name, const char *target
     return 0;
 }
 
+/* O_TMPFILE: on the directory's file system, named by nothing; made in dir, so
+ * that /proc/PID/fd shows where it would be. */
+static int ramfs_tmpfile(struct inode *dir, u32 mode, struct inode **out)
+{
+    struct inode *inode = ramfs_new_inode(dir->sb, mode, 0);
+    if (!inode)
+        return -ENOSPC;
+    inode->nlink = 0;
+    inode_set_parent(inode, dir);
+    *out = inode;
+    return 0;
+}
+
 static int ramfs_link(struct inode *inode, struct inode *dir, const char *name)
 {
     int err = add_entry(dir, name, inode);
@@ -326,6 +339,7 @@ static const struct inode_operations ramfs_dir_iops = {
     .create = ramfs_create,
     .mkdir = ramfs_mkdir,
     .mknod = ramfs_mknod,
+    .tmpfile = ramfs_tmpfile,
     .symlink = ramfs_symlink,
     .link = ramfs_link,
     .unlink = ramfs_unlink,
@@ -385,6 +399,9 @@ static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, u
         *pos = inode->size;
     if (*pos + len < *pos)
         return -EINVAL;
+    int sealed = seals_allow_write(inode, *pos, len);
+    if (sealed)
+        return sealed;
     ssize_t n = page_cache_write(inode, buf, len, pos);
     if (n > 0)
         inode->mtime = inode->ctime = realtime_seconds();

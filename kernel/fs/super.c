@@ -131,6 +131,7 @@ void inode_release(struct inode *inode)
     struct super_block *sb = inode->sb;
     struct inode *parent = inode->parent;
     page_cache_release(inode);
+    kfree(inode->unnamed_path);
     sb->ops->destroy_inode(inode);
     sb->inodes--;
     if (parent && parent != inode)

@@ -5,6 +5,7 @@
 
 #define VECTOR_TIMER 32
 #define VECTOR_SERIAL 36
+#define VECTOR_STDIO_KICK 37 /* COM2: the monitor's kick for the stdio rings */
 #define VECTOR_SPURIOUS 255
 
 void apic_init(void);

@@ -33,6 +33,7 @@
 #define O_APPEND 02000
 #define O_NONBLOCK 04000
 #define O_DIRECTORY 0200000
+#define O_TMPFILE_FLAG 020000000 /* Linux's __O_TMPFILE; O_TMPFILE is it with O_DIRECTORY */
 #define O_NOFOLLOW 0400000
 #define O_CLOEXEC 02000000
 #define O_PATH 010000000
@@ -123,6 +124,12 @@ struct inode_operations {
                   unsigned flags);
     /* A symbolic link's target, NUL-terminated in buf; returns its length. */
     size_t (*get_link)(struct inode *link, char *buf, size_t size);
+    /* A "magic" link (/proc/PID/fd/N, cwd, root) leads to an inode, not a
+     * path: following it gives that inode, uncounted, or NULL when it is gone.
+     * Its get_link text is only what readlink shows. */
+    struct inode *(*follow_magic)(struct inode *link);
+    /* O_TMPFILE: a new file of `mode` on dir's file system that no directory names yet. */
+    int (*tmpfile)(struct inode *dir, u32 mode, struct inode **out);
     /* What the VFS cannot change alone (the size: the page cache and the store). */
     int (*setattr)(struct inode *inode, const struct iattr *attr);
 };
@@ -199,6 +206,10 @@ struct inode {
     struct wait_queue flock_waiters;
     struct file_lock *posix_locks; /* fcntl record and OFD locks (fs/posix_lock.c) */
     struct wait_queue posix_waiters;
+    bool linkable;             /* an O_TMPFILE file without O_EXCL: linkat may give it a name (Linux's I_LINKABLE) */
+    bool sealable;             /* a memfd: F_ADD_SEALS and F_GET_SEALS apply (fs/memfd.c) */
+    u32 seals;                 /* F_SEAL_* */
+    char *unnamed_path;        /* owned: what /proc/PID/fd shows of a file no directory names ("/memfd:NAME") */
     use_count_t refs;          /* open files and mappings of it, mounts on or of it, current directories, children */
 };
 
@@ -290,6 +301,20 @@ long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count);
 int fifo_open(struct file *f);
 /* F_GETPIPE_SZ and F_SETPIPE_SZ: EBADF for a file that is not a pipe. */
 long pipe_fcntl(struct file *f, unsigned cmd, u32 arg);
+
+/* Seals (fs/memfd.c). */
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#define F_SEAL_FUTURE_WRITE 0x0010
+#define F_SEAL_EXEC 0x0020
+#define F_SEAL_ALL 0x003f
+/* F_ADD_SEALS and F_GET_SEALS: EINVAL for a file that is not a memfd. */
+long memfd_fcntl(struct file *f, unsigned cmd, u32 seals);
+/* 0, or -EPERM when the inode's seals forbid the write or the new size. */
+int seals_allow_write(struct inode *inode, u64 pos, u64 len);
+int seals_allow_resize(struct inode *inode, u64 size);
 void flock_release(struct file *f);
 
 /* poll and select with the timeout already read (fs/poll.c): 0 waits for

@@ -5,6 +5,7 @@
 #include "types.h"
 
 #define IRQ_COM1 4
+#define IRQ_COM2 3
 
 /* Delivers ISA interrupt `irq` (edge-triggered, active high, as ISA lines are)
  * to `vector` on the boot CPU. */

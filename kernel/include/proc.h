@@ -237,6 +237,8 @@ int vma_change_flags(struct mm *mm, u64 start, u64 end, u32 set, u32 clear);
 #define RLIMIT_STACK 3
 
 int exec_program(struct task *t, struct regs *r, const char *path, char *const argv[], char *const envp[]);
+/* execve(2) for the current task: ELF files and #! scripts. */
+long do_execve(struct regs *r, const char *path, char **argv, char **envp);
 struct task *task_find(pid_t pid);
 pid_t last_pid(void);
 u64 sched_context_switches(void); /* since boot, every CPU's */

@@ -128,6 +128,8 @@ static int mapped_file(struct file *f, u32 type, u64 prot, u64 *flags, u32 *vma_
         return -ENODEV;
     if ((f->flags & O_ACCMODE) == O_WRONLY)
         return -EACCES;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && (f->inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+        return -EPERM;
     if ((f->flags & O_ACCMODE) != O_RDWR) {
         if (type != MAP_PRIVATE && (prot & PROT_WRITE))
             return -EACCES;

@@ -419,7 +419,7 @@ static int parse_shebang(struct inode *file, char *interp, char *arg)
 
 void files_close_on_exec(struct files *files);
 
-static long do_execve(struct regs *r, const char *path, char **argv, char **envp)
+long do_execve(struct regs *r, const char *path, char **argv, char **envp)
 {
     struct task *t = current_task();
     char *interp = kmalloc(PATH_MAX), *interp_arg = kmalloc(PATH_MAX);

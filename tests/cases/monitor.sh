@@ -99,3 +99,114 @@ test_no_qemu_left_behind_signals() {
         ! qemu_with_marker_exists "$marker" || fail "QEMU outlived sysgate killed by SIG$signal"
     done
 }
+
+# ---- the program's stdio through the rings in guest RAM ----
+
+BB=/bin/busybox
+STDIO_BYTES=$((64 << 20))
+
+# 64 MiB into the program and 64 MiB back out, checksummed: the same bytes arrive.
+test_stdio_64mib_each_way_checksummed() {
+    head -c $STDIO_BYTES /dev/urandom >"$T/data"
+    want=$(md5sum <"$T/data" | cut -d' ' -f1)
+    status=0
+    got=$("$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB cat <"$T/data" 2>"$T/err" | md5sum | cut -d' ' -f1) || status=$?
+    expect_status 0
+    [ "$got" = "$want" ] || fail "64 MiB through cat: checksum $got, expected $want"
+    # stdin alone: the guest computes the checksum
+    status=0
+    got=$("$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB md5sum <"$T/data" 2>"$T/err" | cut -d' ' -f1) || status=$?
+    expect_status 0
+    [ "$got" = "$want" ] || fail "64 MiB into md5sum: checksum $got, expected $want"
+}
+
+# stdout alone, generated in the guest: the same bytes as the same program writes on the
+# host (a pattern without a period: each 8-byte word is its own offset).
+test_stdio_64mib_out_matches_host() {
+    want=$(build/bench/stdiobench pattern $STDIO_BYTES | md5sum)
+    got=$("$SYSGATE" run --timeout "$RUN_TIMEOUT" build/bench/stdiobench pattern $STDIO_BYTES </dev/null 2>"$T/err" | md5sum)
+    [ "$got" = "$want" ] || fail "64 MiB from the guest: checksum $got, expected $want"
+}
+
+# A reader slower than the program: the program's writes wait for room in the ring
+# (woken by the monitor's kick) and nothing is lost.
+test_stdio_slow_reader_loses_nothing() {
+    head -c $((8 << 20)) /dev/urandom >"$T/data"
+    want=$(md5sum <"$T/data")
+    got=$("$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB cat <"$T/data" 2>"$T/err" | { sleep 1; md5sum; })
+    [ "$got" = "$want" ] || fail "slow reader: checksum $got, expected $want"
+}
+
+# A reader of stdin that finds the ring empty sleeps until the host's bytes come.
+test_stdio_reader_waits_for_late_input() {
+    got=$( (sleep 1; echo late) | "$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB head -n 1 2>"$T/err")
+    [ "$got" = late ] || fail "got '$got', expected 'late'"
+}
+
+# poll on an empty stdin ring sleeps until the host's bytes come (busybox read -t polls).
+test_stdio_poll_waits_for_late_input() {
+    got=$( (sleep 1; echo late) | "$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB sh -c 'read -t 50 x; echo "got $x"' 2>"$T/err")
+    [ "$got" = "got late" ] || fail "got '$got'"
+}
+
+# The end of the host's stdin is the program's end of file, at once.
+test_stdio_end_of_input() {
+    got=$(printf 'abc' | "$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB wc -c 2>"$T/err")
+    [ "$got" = 3 ] || fail "wc -c saw '$got' bytes, expected 3"
+    got=$("$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB wc -c </dev/null 2>"$T/err")
+    [ "$got" = 0 ] || fail "wc -c of /dev/null saw '$got' bytes"
+}
+
+# `yes | head -2` as on Linux: yes dies of SIGPIPE once head is gone, and the run ends
+# at once with its status, 141.
+test_yes_head_ends_with_sigpipe() {
+    status=0
+    "$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB yes 2>"$T/err" </dev/null | head -2 >"$T/out" || true
+    status=${PIPESTATUS[0]}
+    expect_status 141
+    [ "$(cat "$T/out")" = "$(printf 'y\ny')" ] || fail "head saw: $(head -c 100 "$T/out")"
+}
+
+# With SIGPIPE ignored the write fails with EPIPE instead: the same message and status as
+# the same busybox on the host.
+test_closed_stdout_is_epipe() {
+    host_status=0
+    $BB sh -c 'trap "" PIPE; '$BB' yes' 2>"$T/host.err" </dev/null | head -1 >/dev/null || true
+    host_status=${PIPESTATUS[0]}
+    status=0
+    "$SYSGATE" run --timeout "$RUN_TIMEOUT" $BB sh -c 'trap "" PIPE; yes' 2>"$T/err" </dev/null | head -1 >/dev/null || true
+    status=${PIPESTATUS[0]}
+    expect_status "$host_status"
+    cmp -s "$T/host.err" "$T/err" || { diff "$T/host.err" "$T/err" >&2; fail "stderr differs"; }
+}
+
+# `sysgate run prog 2>err` leaves exactly the program's stderr in err: no accelerator line
+# (only --verbose names it).
+test_stderr_holds_only_the_programs() {
+    host_run $GLIBC/hello
+    sg_run $GLIBC/hello
+    expect_status "$host_status"
+    cmp -s "$T/host.err" "$T/err" || { diff "$T/host.err" "$T/err" >&2; fail "stderr is not the program's own"; }
+    sg_run --verbose $GLIBC/hello
+    expect_stderr_line '^sysgate: using '
+}
+
+# A #! script runs through its interpreter in the guest, as --help says: #!/bin/sh is the
+# guest's busybox sh, with the script's path and arguments.
+test_script_program() {
+    printf '#!/bin/sh\necho "args: $0 $*"\nexit 7\n' >"$T/script.sh"
+    chmod +x "$T/script.sh"
+    sg_run "$T/script.sh" one two
+    expect_status 7
+    [ "$(cat "$T/out")" = "args: /host/script.sh one two" ] || { show_run; fail "script output"; }
+}
+
+# An interpreter the guest does not have: 127 and the error in words.
+test_script_without_interpreter() {
+    printf '#!/no/such/interpreter\n' >"$T/script.sh"
+    chmod +x "$T/script.sh"
+    sg_run "$T/script.sh"
+    expect_status 127
+    expect_stderr_line 'cannot execute /host/script.sh: No such file or directory'
+    ! grep -q 'error [0-9]' "$T/err" || fail "an error number instead of its text"
+}
