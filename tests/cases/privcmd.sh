@@ -74,7 +74,7 @@ test_hv_console_file() {
 test_hv_console_not_on_stderr() {
     sg_run $BUSYBOX sh -c 'hypercall kept off stderr; echo to stderr >&2'
     expect_status 0 || return 1
-    [ "$(cat "$T/err.program")" = "to stderr" ] || { show_run; fail "stderr is not the program's own"; }
+    [ "$(cat "$T/err")" = "to stderr" ] || { show_run; fail "stderr is not the program's own"; }
 }
 
 # Booted without the sysgate hypervisor (plain `qemu -kernel`, no sysgate.hv=
