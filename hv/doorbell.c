@@ -30,8 +30,8 @@ void hypervisor_init(struct hypervisor *hypervisor, const struct guest_memory *m
         if (console_file < 0)
             fail(EXIT_SYSGATE_ERROR, "--hv-console %s: %s", options->hv_console_path, strerror(errno));
     }
-    hv_console_init(&hypervisor->console,
-                    hypervisor->console_shown_on_stderr ? host_stderr : NULL, console_file);
+    hv_console_init(&hypervisor->console, hypervisor->console_shown_on_stderr ? host_stderr : NULL,
+                    console_file, host_stderr);
 }
 
 /* Queues one diagnostic line behind the console output that came before it. */

@@ -15,11 +15,32 @@
 #define INPUT_INDEX(i) ((i) % HV_CONSOLE_INPUT_SIZE)
 #define LOG_LINE_MAX 512
 
-void hv_console_init(struct hv_console *console, struct byte_queue *echo, int echo_file)
+void hv_console_init(struct hv_console *console, struct byte_queue *echo, int echo_file,
+                     struct byte_queue *host_stderr)
 {
     memset(console, 0, sizeof *console);
     console->echo = echo;
     console->echo_file = echo_file;
+    console->user_lines = echo ? NULL : host_stderr;
+}
+
+/* Copies the lines of `text` that start with HV_CONSOLE_USER_LINE to the user's stderr.
+   `at_line_start`: the ring's last line was complete before `text`. */
+static void pass_user_lines(struct hv_console *console, const char *text, size_t count, bool at_line_start)
+{
+    size_t marker = strlen(HV_CONSOLE_USER_LINE);
+    for (size_t i = 0; i < count;) {
+        size_t end = i;
+        while (end < count && text[end] != '\n')
+            end++;
+        size_t length = end < count ? end + 1 - i : end - i; /* the newline included */
+        if (at_line_start)
+            console->in_user_line = length >= marker && memcmp(text + i, HV_CONSOLE_USER_LINE, marker) == 0;
+        if (console->in_user_line)
+            byte_queue_append(console->user_lines, text + i, length);
+        i += length;
+        at_line_start = end < count;
+    }
 }
 
 static void ring_put(struct hv_console *console, const char *text, size_t count)
@@ -66,6 +87,15 @@ static void echo_lines(struct hv_console *console, const char *text, size_t coun
 
 void hv_console_guest_write(struct hv_console *console, const char *text, size_t count)
 {
+    console->in_user_line = false;
+    ring_put(console, text, count);
+    echo_lines(console, text, count);
+}
+
+void hv_console_kernel_write(struct hv_console *console, const char *text, size_t count)
+{
+    if (console->user_lines)
+        pass_user_lines(console, text, count, !console->ring_mid_line);
     ring_put(console, text, count);
     echo_lines(console, text, count);
 }

@@ -30,6 +30,11 @@ struct hv_console {
     struct byte_queue *echo; /* the monitor's stderr queue, or NULL */
     int echo_file;           /* --hv-console FILE, or -1 */
     bool echo_mid_line;      /* the host's copy has an unfinished line */
+    /* The kernel's lines for the user of sysgate ("sysgate: cannot execute PROGRAM: ..."),
+       which start HV_CONSOLE_USER_LINE, go to the monitor's stderr as they are when the
+       console is not shown there: they are sysgate's own errors, not console chatter. */
+    struct byte_queue *user_lines;
+    bool in_user_line;       /* the ring's current line is one of them */
 
     uint8_t input[HV_CONSOLE_INPUT_SIZE];
     uint32_t input_producer, input_consumer;
@@ -37,11 +42,18 @@ struct hv_console {
     unsigned switch_keys_held; /* ^A bytes seen in a row, held back (fewer than 3) */
 };
 
-void hv_console_init(struct hv_console *console, struct byte_queue *echo, int echo_file);
+#define HV_CONSOLE_USER_LINE "sysgate: "
+
+/* `host_stderr` receives the kernel's lines for the user when `echo` is NULL. */
+void hv_console_init(struct hv_console *console, struct byte_queue *echo, int echo_file,
+                     struct byte_queue *host_stderr);
 
 /* Text a guest wrote (console_io, print_string): into the ring as it is, to the host with
    HV_CONSOLE_PREFIX at the start of every line. */
 void hv_console_guest_write(struct hv_console *console, const char *text, size_t count);
+/* The same for the guest kernel's own console_io writes, whose lines for the user (see
+   user_lines) may also go to the monitor's stderr. */
+void hv_console_kernel_write(struct hv_console *console, const char *text, size_t count);
 
 /* One line of the hypervisor's own ("(XEN) " + text + newline), after ending any
    unfinished guest line. */

@@ -120,7 +120,10 @@ static int64_t console_write(struct hypervisor *hypervisor, const struct hyperca
     int error = copy_in(hypervisor, request, buffer, request->args[2], count);
     if (error)
         return error;
-    hv_console_guest_write(&hypervisor->console, buffer, (size_t)count);
+    if (request->flags & HYPERCALL_FLAG_USER)
+        hv_console_guest_write(&hypervisor->console, buffer, (size_t)count);
+    else
+        hv_console_kernel_write(&hypervisor->console, buffer, (size_t)count);
     return (int64_t)count;
 }
 
