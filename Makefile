@@ -56,7 +56,10 @@ I386_TESTS := \
 	alloc64 \
 	compatchild \
 	creat \
+	creds \
+	echo100 \
 	events \
+	execat \
 	exitcode \
 	faults \
 	fdshare \
@@ -85,6 +88,7 @@ I386_TESTS := \
 	reclocks \
 	resources \
 	restart \
+	rlimits \
 	robust \
 	sendfile \
 	shmanon \
@@ -94,6 +98,7 @@ I386_TESTS := \
 	socketcall \
 	sockets \
 	sysmisc \
+	tcpstates \
 	threadexit \
 	threads \
 	vdsotime \
@@ -172,7 +177,8 @@ ROOTFS_FILES := $(wildcard userland/etc/*)
 $(BUILD)/initramfs.cpio: $(ROOTFS_FILES) $(USER_PROGRAMS) $(USER_PROGRAMS_32) $(EXIT42) $(BUILD)/user/init Makefile
 	@echo "  CPIO    $@"
 	@rm -rf $(BUILD)/rootfs && mkdir -p $(BUILD)/rootfs
-	@cd $(BUILD)/rootfs && mkdir -p bin sbin usr/bin usr/sbin etc dev proc tmp host root
+	@cd $(BUILD)/rootfs && mkdir -p bin sbin usr/bin usr/sbin etc dev proc tmp host root home/user \
+		&& chmod 1777 tmp && chmod 0700 root
 	@cp -r userland/etc/. $(BUILD)/rootfs/etc/
 	@cp $(BUSYBOX) $(BUILD)/rootfs/bin/busybox
 	@cd $(BUILD)/rootfs && for applet in $$(bin/busybox --list-full); do \
@@ -180,7 +186,9 @@ $(BUILD)/initramfs.cpio: $(ROOTFS_FILES) $(USER_PROGRAMS) $(USER_PROGRAMS_32) $(
 	@rm -f $(BUILD)/rootfs/usr/bin/whoami $(BUILD)/rootfs/sbin/init
 	@cp $(USER_PROGRAMS) $(USER_PROGRAMS_32) $(EXIT42) $(BUILD)/rootfs/bin/
 	@cp $(BUILD)/user/init $(BUILD)/rootfs/sbin/init
-	@cd $(BUILD)/rootfs && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible >../initramfs.cpio.tmp
+	@cd $(BUILD)/rootfs && find . -mindepth 1 ! -path ./home/user | LC_ALL=C sort \
+		| cpio --quiet -o -H newc -R 0:0 --reproducible >../initramfs.cpio.tmp
+	@cd $(BUILD)/rootfs && echo ./home/user | cpio --quiet -o -H newc -R 1000:1000 --reproducible >>../initramfs.cpio.tmp
 	@mv $(BUILD)/initramfs.cpio.tmp $@
 
 # ---- using it ----

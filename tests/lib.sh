@@ -38,6 +38,17 @@ in_own_mount_namespace() {
     fi
 }
 
+# in_net_namespace CMD...: CMD on the host in network and PID namespaces of
+# its own, whose only interface is a loopback that is up (as sysgate's): fixed
+# ports are free whatever else runs on the host, and the processes CMD leaves
+# behind end with it (it is PID 1 there, as a program run by sysgate is).
+in_net_namespace() {
+    local user=--map-root-user
+    [ "$(id -u)" = 0 ] && user=
+    # shellcheck disable=SC2086
+    unshare $user --net --pid --fork --kill-child /bin/busybox sh -c '/bin/busybox ifconfig lo up && exec "$@"' sh "$@"
+}
+
 expect_status() {
     local want=$1
     [ "$status" = "$want" ] || { show_run; fail "exit status $status, expected $want"; }

@@ -1,10 +1,12 @@
 /* Changing what stat reports: chmod, chown, truncate, utimensat; and the
  * sync family, which has nothing to write back on a RAM file system. */
+#include "cred.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
+#include "proc.h"
 #include "stat.h"
 #include "time.h"
 #include "uaccess.h"
@@ -26,6 +28,11 @@ static long lookup_at(int dirfd, const char __user *upath, bool follow, struct i
 
 static long set_mode(struct inode *inode, u32 mode)
 {
+    if (!inode_owner_or_capable(inode))
+        return -EPERM;
+    /* Only a member of the file's group may make it set-group-ID. */
+    if (!in_group_p(inode->gid) && !capable(CAP_FSETID))
+        mode &= ~S_ISGID;
     inode->mode = (inode->mode & S_IFMT) | (mode & 07777);
     inode->ctime = realtime_seconds();
     return 0;
@@ -46,14 +53,27 @@ long sys_fchmod(int fd, u32 mode)
     return err;
 }
 
+/* Linux's chown_ok and chgrp_ok: the owner may give a file to a group of
+ * its own; anything else needs CAP_CHOWN. */
 static long set_owner(struct inode *inode, u32 uid, u32 gid)
 {
-    if (uid != (u32)-1)
+    const struct cred *c = current_cred();
+    bool owner = c->fsuid == inode->uid;
+    if (uid != NO_ID && !(owner && uid == inode->uid) && !capable(CAP_CHOWN))
+        return -EPERM;
+    if (gid != NO_ID && !(owner && (in_group_p(gid) || gid == inode->gid)) && !capable(CAP_CHOWN))
+        return -EPERM;
+    if (uid != NO_ID)
         inode->uid = uid;
-    if (gid != (u32)-1)
+    if (gid != NO_ID)
         inode->gid = gid;
-    if (!S_ISDIR(inode->mode))
-        inode->mode &= ~06000u; /* chown clears set-user-ID and set-group-ID */
+    /* chown clears set-user-ID, and set-group-ID where it means "run as
+     * the group" (with group execute), even for root. */
+    if (!S_ISDIR(inode->mode)) {
+        inode->mode &= ~S_ISUID;
+        if ((inode->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+            inode->mode &= ~S_ISGID;
+    }
     inode->ctime = realtime_seconds();
     return 0;
 }
@@ -90,6 +110,9 @@ static long set_length(struct inode *inode, s64 length)
     long err = seals_allow_resize(inode, (u64)length);
     if (err)
         return err;
+    /* Growing past RLIMIT_FSIZE: the last byte would be at length - 1. */
+    if ((u64)length > inode->size && rlimit_fsize_check((u64)length - 1, 0) < 0)
+        return -EFBIG;
     err = inode_set_size(inode, (u64)length);
     if (!err)
         inode->mtime = inode->ctime = realtime_seconds();
@@ -98,8 +121,14 @@ static long set_length(struct inode *inode, s64 length)
 
 long sys_truncate(const char __user *path, s64 length)
 {
+    if (length < 0)
+        return -EINVAL;
     struct inode *inode;
     long err = lookup_at(AT_FDCWD, path, true, &inode);
+    if (!err && S_ISDIR(inode->mode))
+        return -EISDIR;
+    if (!err && S_ISREG(inode->mode))
+        err = inode_permission(inode, MAY_WRITE);
     return err ?: set_length(inode, length);
 }
 
@@ -148,6 +177,18 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
         inode = f->inode;
     } else if ((err = resolve_stat_target(dirfd, path, flags, &inode))) {
         return err;
+    }
+    /* Setting the times to now: the owner or whoever may write the file;
+     * setting them to given values: the owner only. */
+    bool touch = !utimes || (t[0].tv_nsec == UTIME_NOW && t[1].tv_nsec == UTIME_NOW);
+    bool explicit = !touch && ((t[0].tv_nsec != UTIME_NOW && t[0].tv_nsec != UTIME_OMIT) ||
+                               (t[1].tv_nsec != UTIME_NOW && t[1].tv_nsec != UTIME_OMIT));
+    if (!inode_owner_or_capable(inode)) {
+        err = explicit ? -EPERM : touch ? inode_permission(inode, MAY_WRITE) : 0;
+        if (err) {
+            fdput(f);
+            return err;
+        }
     }
     s64 now = realtime_seconds();
     s64 *stamps[2] = {&inode->atime, &inode->mtime};

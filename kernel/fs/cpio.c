@@ -110,6 +110,11 @@ int unpack_initramfs(const u8 *archive, u64 size)
         int err = create_node(path, mode, archive + data_off, type == S_IFDIR ? 0 : file_size);
         if (err)
             return err;
+        struct inode *made; /* owned as the archive says (a user's home) */
+        if (!path_lookup(NULL, path, false, &made)) {
+            made->uid = (u32)hex_field(h + 22);
+            made->gid = (u32)hex_field(h + 30);
+        }
     }
     return 0;
 }

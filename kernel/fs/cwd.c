@@ -29,6 +29,9 @@ static long change_dir(struct inode *dir)
 {
     if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
+    int denied = inode_permission(dir, MAY_EXEC); /* one must be able to search it */
+    if (denied)
+        return denied;
     struct fs_info *fs = current_task()->fs;
     inode_get(dir);
     struct inode *old = fs->cwd;

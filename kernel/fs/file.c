@@ -138,7 +138,8 @@ int fd_close(int fd)
     return 0;
 }
 
-int fd_limit(void) { return MAX_FDS; }
+/* RLIMIT_NOFILE, within the table's size. */
+int fd_limit(void) { return (int)MIN(rlimit(RLIMIT_NOFILE), (u64)MAX_FDS); }
 
 struct files *files_create(void)
 {

@@ -6,6 +6,7 @@
  * exists), and adding seals. Only memfds have seals; a memfd made without
  * MFD_ALLOW_SEALING starts with F_SEAL_SEAL.
  */
+#include "cred.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -46,6 +47,8 @@ long sys_memfd_create(const char __user *uname, u32 flags)
     }
     memcpy(display, MFD_PREFIX, sizeof(MFD_PREFIX) - 1);
     memcpy(display + sizeof(MFD_PREFIX) - 1, name, (size_t)len + 1);
+    inode->uid = current_cred()->fsuid;
+    inode->gid = current_cred()->fsgid;
     inode->unnamed_path = display;
     inode->sealable = true;
     inode->seals = flags & MFD_ALLOW_SEALING ? 0 : F_SEAL_SEAL;

@@ -67,6 +67,9 @@ static int walk(struct inode *base, const char *path, bool follow_last, bool cro
             return -ENAMETOOLONG;
         if (!S_ISDIR(cur->mode))
             return -ENOTDIR;
+        int denied = inode_permission(cur, MAY_EXEC); /* searching a directory */
+        if (denied)
+            return denied;
         struct inode *next = dir_find(cur, p, len);
         if (!next)
             return -ENOENT;
@@ -122,7 +125,7 @@ int path_lookup_parent(struct inode *base, const char *path, struct inode **dir,
     *last = path + slash;
     if (slash == 0) {
         *dir = base ? base : root_inode;
-        return 0;
+        return inode_permission(*dir, MAY_EXEC);
     }
     char parent[PATH_MAX];
     if (slash >= sizeof(parent))
@@ -132,5 +135,5 @@ int path_lookup_parent(struct inode *base, const char *path, struct inode **dir,
     int err = path_lookup(base, parent, true, dir);
     if (err)
         return err;
-    return S_ISDIR((*dir)->mode) ? 0 : -ENOTDIR;
+    return S_ISDIR((*dir)->mode) ? inode_permission(*dir, MAY_EXEC) : -ENOTDIR;
 }

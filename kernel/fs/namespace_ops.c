@@ -3,6 +3,7 @@
  * unlink, link, symlink and rename, each with its *at form, and the errors
  * Linux gives for each misuse.
  */
+#include "cred.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -89,6 +90,8 @@ long sys_mknodat(int dirfd, const char __user *upath, u32 mode, u32 dev)
     if (dir_lookup(dir, last))
         return -EEXIST;
     bool device = type == S_IFCHR || type == S_IFBLK;
+    if (device && !capable(CAP_MKNOD))
+        return -EPERM;
     return vfs_create(dir, last, (type ? type : S_IFREG) | (mode & 07777 & ~current_umask()),
                       device ? dev_from_user(dev) : 0, NULL);
 }

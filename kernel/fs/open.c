@@ -1,5 +1,6 @@
 /* open, openat, close, access and readlink. */
 #include "compat.h"
+#include "cred.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -45,9 +46,12 @@ static int open_tmpfile(struct inode *dir, u32 flags, u32 mode, struct inode **o
         return -ENOTDIR;
     if (!dir->iops || !dir->iops->tmpfile)
         return -EOPNOTSUPP;
-    int err = dir->iops->tmpfile(dir, S_IFREG | (mode & 07777 & ~current_umask()), out);
-    if (!err)
+    int err = may_create(dir);
+    err = err ?: dir->iops->tmpfile(dir, S_IFREG | (mode & 07777 & ~current_umask()), out);
+    if (!err) {
+        inode_init_owner(*out, dir);
         (*out)->linkable = !(flags & O_EXCL);
+    }
     return err;
 }
 
@@ -65,12 +69,15 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
     if (err)
         return err;
     err = path_lookup(base, path, !(flags & O_NOFOLLOW), &inode);
+    bool created = false;
     if (!err && tmpfile) {
         err = open_tmpfile(inode, flags, mode, &inode);
         if (err)
             return err;
+        created = true; /* a new file: its mode does not limit this open */
         flags &= ~(O_TMPFILE_FLAG | O_DIRECTORY);
     } else if (err == -ENOENT && (flags & O_CREAT)) {
+        created = true;
         struct inode *dir;
         const char *last;
         err = path_lookup_parent(base, path, &dir, &last);
@@ -94,6 +101,13 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
         return -ENOTDIR;
     if (S_ISDIR(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
         return -EISDIR;
+    /* A file the call itself created is the caller's whatever its mode. */
+    if (!created && !(flags & O_PATH)) {
+        static const int access_for_mode[4] = {MAY_READ, MAY_WRITE, MAY_READ | MAY_WRITE, MAY_READ | MAY_WRITE};
+        err = inode_permission(inode, access_for_mode[flags & O_ACCMODE] | (flags & O_TRUNC ? MAY_WRITE : 0));
+        if (err)
+            return err;
+    }
     if ((inode->mode & S_IFMT) == S_IFSOCK && !(flags & O_PATH))
         return -ENXIO; /* a socket's name is for connect, as Linux's may_open says */
     if ((flags & O_TRUNC) && S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
@@ -122,6 +136,7 @@ long sys_creat(const char __user *path, u32 mode) { return do_open(AT_FDCWD, pat
 long sys_openat(int dirfd, const char __user *path, int flags, u32 mode) { return do_open(dirfd, path, (u32)flags, mode); }
 long sys_close(int fd) { return fd_close(fd); }
 
+#define AT_EACCESS 0x200
 #define F_OK 0
 #define X_OK 1
 #define W_OK 2
@@ -131,21 +146,32 @@ static long do_access(int dirfd, const char __user *upath, int mode, int flags)
 {
     if (mode & ~(R_OK | W_OK | X_OK))
         return -EINVAL;
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */))
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_EACCESS))
         return -EINVAL;
     char path[PATH_MAX];
     int err = copy_path_from_user(path, upath);
     if (err)
         return err;
+    /* access asks about the real ids (and root's capabilities only for a
+     * real root); AT_EACCESS about the effective ones, which open uses. */
+    const struct cred *saved = NULL;
+    if (!(flags & AT_EACCESS)) {
+        struct cred *real = cred_prepare();
+        if (!real)
+            return -ENOMEM;
+        real->fsuid = real->uid;
+        real->fsgid = real->gid;
+        real->cap_effective = real->uid == 0 ? real->cap_permitted : 0;
+        saved = cred_override(real);
+    }
     struct inode *base, *inode;
     err = dirfd_base(dirfd, path, &base);
     err = err ?: path_lookup(base, path, !(flags & AT_SYMLINK_NOFOLLOW), &inode);
-    if (err)
-        return err;
-    /* Everything runs as root: only execute needs some x bit, as on Linux. */
-    if ((mode & X_OK) && !S_ISDIR(inode->mode) && !(inode->mode & 0111))
-        return -EACCES;
-    return 0;
+    if (!err && mode)
+        err = inode_permission(inode, mode); /* R_OK, W_OK and X_OK are MAY_READ, MAY_WRITE and MAY_EXEC */
+    if (!(flags & AT_EACCESS))
+        cred_revert(saved);
+    return err;
 }
 
 long sys_access(const char __user *path, int mode) { return do_access(AT_FDCWD, path, mode, 0); }

@@ -15,6 +15,7 @@
 #include "proc_internal.h"
 #include "signal.h"
 #include "spinlock.h"
+#include "cred.h"
 #include "stat.h"
 #include "time.h"
 
@@ -124,12 +125,15 @@ void proc_pid_status(struct task *t, struct seq_buf *s)
     struct task *parent = leader->parent;
     u64 ignored, caught;
     signal_dispositions(t, &ignored, &caught);
+    const struct cred *c = task_cred(t);
     seq_printf(s,
                "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n"
-               "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\n"
-               "NSsid:\t%d\n",
+               "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
                t->comm, t->fs ? t->fs->umask : 0, names[t->state], t->tgid, t->pid, parent ? parent->tgid : 0,
-               t->files ? MAX_FDS : 0, t->tgid, t->pid, leader->pgid, leader->sid);
+               c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, t->files ? MAX_FDS : 0);
+    for (int i = 0; i < c->ngroups; i++)
+        seq_printf(s, i ? " %u" : "%u", c->groups[i]);
+    seq_printf(s, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid, leader->pgid, leader->sid);
     if (t->mm) {
         struct memory_use use;
         memory_use(t->mm, &use);
@@ -145,11 +149,11 @@ void proc_pid_status(struct task *t, struct seq_buf *s)
     }
     seq_printf(s,
                "Threads:\t%d\nSigQ:\t%d/%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n"
-               "SigCgt:\t%016lx\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n"
-               "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
+               "SigCgt:\t%016lx\nCapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
+               "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\nSeccomp:\t0\n"
                "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n",
                leader->live_threads, t->sigqueue_len, MAX_QUEUED_SIGNALS, t->pending_signals, 0ul, t->blocked_signals,
-               ignored, caught);
+               ignored, caught, c->cap_inheritable, c->cap_permitted, c->cap_effective, c->cap_bset, c->cap_ambient);
 }
 
 /* One line per mapping: Linux's columns, the name padded to column 73. */

@@ -13,6 +13,7 @@
  * grows until it fits (Linux's seq_file). What the files show is in
  * proc_pid.c (a process) and proc_system.c (the system).
  */
+#include "cred.h"
 #include "errno.h"
 #include "fs.h"
 #include "hypervisor.h"
@@ -375,6 +376,11 @@ static struct inode *proc_inode(struct inode *parent, const struct proc_dir *in,
     struct inode *inode = inode_alloc(proc_sb, mode);
     if (!inode)
         return NULL;
+    struct task *owner = pid ? proc_task(pid) : NULL;
+    if (owner) { /* a process's entries are its effective ids' */
+        inode->uid = task_cred(owner)->euid;
+        inode->gid = task_cred(owner)->egid;
+    }
     struct proc_inode *pi = PROC_I(inode);
     pi->pid = pid;
     pi->in = in;

@@ -31,7 +31,14 @@ static ssize_t do_write(struct file *f, const char __user *buf, size_t len, u64 
         return -EINVAL;
     if (!user_range_ok((u64)buf, len))
         return -EFAULT;
-    return f->ops->write(f, buf, MIN(len, (size_t)MAX_RW_COUNT), pos);
+    len = MIN(len, (size_t)MAX_RW_COUNT);
+    if (S_ISREG(f->inode->mode) && len) {
+        long allowed = rlimit_fsize_check(f->flags & O_APPEND ? f->inode->size : *pos, len);
+        if (allowed < 0)
+            return allowed;
+        len = (size_t)allowed;
+    }
+    return f->ops->write(f, buf, len, pos);
 }
 
 long sys_read(int fd, char __user *buf, size_t len)

@@ -17,17 +17,33 @@ struct inode *dir_lookup(struct inode *dir, const char *name)
     return dir->iops->lookup(dir, name, strlen(name));
 }
 
-int vfs_create(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **out)
+static int create_checks(struct inode *dir, const char *name)
+{
+    if (dir_lookup(dir, name))
+        return -EEXIST; /* whatever the directory's permissions, as Linux's lookup finds it first */
+    return may_create(dir);
+}
+
+static int make_node(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **out)
 {
     const struct inode_operations *ops = dir->iops;
-    struct inode *ignored;
-    if (!out)
-        out = &ignored;
     if (S_ISDIR(mode))
         return ops && ops->mkdir ? ops->mkdir(dir, name, mode, out) : -EPERM;
     if (S_ISREG(mode))
         return ops && ops->create ? ops->create(dir, name, mode, out) : -EACCES;
     return ops && ops->mknod ? ops->mknod(dir, name, mode, rdev, out) : -EPERM;
+}
+
+int vfs_create(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **out)
+{
+    struct inode *ignored;
+    if (!out)
+        out = &ignored;
+    int err = create_checks(dir, name);
+    err = err ?: make_node(dir, name, mode, rdev, out);
+    if (!err)
+        inode_init_owner(*out, dir);
+    return err;
 }
 
 struct inode *inode_create(struct inode *dir, const char *name, u32 mode)
@@ -38,23 +54,46 @@ struct inode *inode_create(struct inode *dir, const char *name, u32 mode)
 
 int vfs_symlink(struct inode *dir, const char *name, const char *target)
 {
-    return dir->iops && dir->iops->symlink ? dir->iops->symlink(dir, name, target) : -EPERM;
+    int err = create_checks(dir, name);
+    if (err)
+        return err;
+    err = dir->iops && dir->iops->symlink ? dir->iops->symlink(dir, name, target) : -EPERM;
+    struct inode *link = err ? NULL : dir_lookup(dir, name);
+    if (link)
+        inode_init_owner(link, dir);
+    return err;
 }
 
 int vfs_link(struct inode *inode, struct inode *dir, const char *name)
 {
     if (inode->sb != dir->sb)
         return -EXDEV;
+    int err = create_checks(dir, name);
+    if (err)
+        return err;
     return dir->iops && dir->iops->link ? dir->iops->link(inode, dir, name) : -EPERM;
+}
+
+/* A missing victim is left to the file system, which says ENOENT. */
+static int delete_checks(struct inode *dir, const char *name)
+{
+    struct inode *victim = dir_lookup(dir, name);
+    return victim ? may_delete(dir, victim) : 0;
 }
 
 int vfs_unlink(struct inode *dir, const char *name)
 {
+    int err = delete_checks(dir, name);
+    if (err)
+        return err;
     return dir->iops && dir->iops->unlink ? dir->iops->unlink(dir, name) : -EPERM;
 }
 
 int vfs_rmdir(struct inode *dir, const char *name)
 {
+    int err = delete_checks(dir, name);
+    if (err)
+        return err;
     return dir->iops && dir->iops->rmdir ? dir->iops->rmdir(dir, name) : -EPERM;
 }
 
@@ -62,6 +101,16 @@ int vfs_rename(struct inode *olddir, const char *oldname, struct inode *newdir, 
 {
     if (olddir->sb != newdir->sb)
         return -EXDEV;
+    struct inode *source = dir_lookup(olddir, oldname), *target = dir_lookup(newdir, newname);
+    if (source && source != target) {
+        int err = may_delete(olddir, source);
+        err = err ?: target ? may_delete(newdir, target) : may_create(newdir);
+        /* A directory that moves rewrites its "..". */
+        if (!err && S_ISDIR(source->mode) && olddir != newdir)
+            err = inode_permission(source, MAY_WRITE);
+        if (err)
+            return err;
+    }
     if (!olddir->iops || !olddir->iops->rename)
         return -EPERM;
     return olddir->iops->rename(olddir, oldname, newdir, newname, flags);

@@ -21,6 +21,10 @@
 #define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
 #define S_ISBLK(m) (((m) & S_IFMT) == S_IFBLK)
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_ISUID 04000
+#define S_ISGID 02000
+#define S_ISVTX 01000
+#define S_IXGRP 00010
 
 #define O_ACCMODE 3
 #define O_RDONLY 0
@@ -267,6 +271,16 @@ struct inode *pipe_inode_create(void);
 struct inode *dir_lookup(struct inode *dir, const char *name);
 /* Creates `name` in dir: a regular file, directory, FIFO or device node by mode. */
 struct inode *inode_create(struct inode *dir, const char *name, u32 mode);
+/* Permission checks (fs/permission.c): MAY_* is what the caller wants to
+ * do; each returns 0 or the errno Linux gives. */
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_READ 4
+int inode_permission(const struct inode *inode, int mask);
+bool inode_owner_or_capable(const struct inode *inode);
+int may_create(const struct inode *dir);
+int may_delete(const struct inode *dir, const struct inode *victim);
+void inode_init_owner(struct inode *inode, const struct inode *dir);
 int vfs_create(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **out);
 int vfs_symlink(struct inode *dir, const char *name, const char *target);
 int vfs_link(struct inode *inode, struct inode *dir, const char *name);

@@ -10,8 +10,15 @@
 #include "types.h"
 #include "wait.h"
 
+struct cred;
 struct file;
 struct inode;
+
+/* One resource limit (getrlimit's struct rlimit): soft and hard. */
+struct rlimit_k {
+    u64 cur, max;
+};
+#define RLIM_NLIMITS 16
 
 /* A mapping of user memory, kept in a sorted list per address space. */
 struct vma {
@@ -135,6 +142,9 @@ struct task {
     u64 clear_child_tid;
     struct restart_block restart; /* for restart_syscall (ERESTART_RESTARTBLOCK) */
     u64 robust_list, robust_list_len;
+    const struct cred *cred; /* this thread's ids and capabilities (cred.h), never NULL for a user task */
+    struct rlimit_k rlim[RLIM_NLIMITS]; /* leader: the process's resource limits (rlimit.c) */
+    u64 group_cpu_ns;       /* leader: CPU time of every thread, for RLIMIT_CPU */
     char comm[16];
     char exe_path[256];
     struct task *next_task; /* all tasks */
@@ -242,9 +252,35 @@ long do_execve(struct regs *r, const char *path, char **argv, char **envp);
 struct task *task_find(pid_t pid);
 pid_t last_pid(void);
 u64 sched_context_switches(void); /* since boot, every CPU's */
-#define RLIM_NLIMITS 16
 /* A process's limit `resource` (< RLIM_NLIMITS), soft and hard. */
 void task_rlimit(struct task *t, unsigned resource, u64 *cur, u64 *max);
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIMIT_SIGPENDING 11
+#define RLIM_INFINITY (~0ul)
+/* The current process's soft limit. */
+u64 rlimit(unsigned resource);
+/* A new process's limits: Linux's for its first one (rlimit.c). */
+void rlimit_set_defaults(struct task *t);
+/* fork's RLIMIT_NPROC check: 0 or -EAGAIN. */
+int rlimit_nproc_check(void);
+/* RLIMIT_AS and RLIMIT_DATA for a new mapping of [start, start + size)
+ * (replacing whatever is there): 0 or -ENOMEM. */
+int rlimit_vm_check(struct mm *mm, u64 start, u64 size, u32 prot, u32 flags);
+/* RLIMIT_FSIZE for a write of `len` bytes at `pos` of a regular file: the
+ * bytes that may be written, or -EFBIG (with SIGXFSZ) when none. */
+long rlimit_fsize_check(u64 pos, u64 len);
+/* RLIMIT_CPU after the process's CPU time grew (time/cputime.c). */
+void rlimit_cpu_check(struct task *leader);
+/* RLIMIT_SIGPENDING: may one more signal be queued for `t`? */
+bool rlimit_sigpending_ok(struct task *t);
 struct task *init_task(void);
 void fpu_reset(struct task *t);
 

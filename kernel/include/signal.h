@@ -63,6 +63,7 @@
 #define SA_NOCLDSTOP 0x00000001
 #define SA_NOCLDWAIT 0x00000002
 #define SA_SIGINFO 0x00000004
+#define SA_IA32_ABI 0x02000000 /* the kernel's: registered through a 32-bit gate, so the frame is i386's */
 #define SA_RESTORER 0x04000000
 #define SA_ONSTACK 0x08000000
 #define SA_RESTART 0x10000000

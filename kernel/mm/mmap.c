@@ -33,7 +33,8 @@ long sys_brk(u64 addr)
     if (new_end > USER_STACK_TOP - USER_STACK_MAX || new_end < addr)
         return (long)mm->brk;
     if (new_end > old_end) {
-        if (!range_free(mm, old_end, new_end))
+        if (!range_free(mm, old_end, new_end) ||
+            rlimit_vm_check(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, MAP_PRIVATE))
             return (long)mm->brk;
         if (vma_insert(mm, old_end, new_end, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | VMA_BRK, NULL, 0))
             return (long)mm->brk;
@@ -76,6 +77,8 @@ static long map_region(struct mm *mm, u64 addr, u64 size, u64 prot, u64 flags, u
             return -ENOMEM;
         if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !range_free(mm, addr, addr + size))
             return -EEXIST;
+        if (rlimit_vm_check(mm, addr, size, (u32)prot, vma_flags))
+            return -ENOMEM;
         int err = vma_unmap(mm, addr, addr + size);
         if (err)
             return err;
@@ -87,7 +90,7 @@ static long map_region(struct mm *mm, u64 addr, u64 size, u64 prot, u64 flags, u
             start = addr;
         if (!start)
             start = find_free_range(mm, size, flags);
-        if (!start)
+        if (!start || rlimit_vm_check(mm, start, size, (u32)prot, vma_flags))
             return -ENOMEM;
     }
     /* Shared anonymous memory is one object all its mappings (and fork's

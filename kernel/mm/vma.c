@@ -399,6 +399,9 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
     if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
         return -EFAULT;
     u64 page_va = ALIGN_DOWN(addr, PAGE_SIZE);
+    /* The stack is reserved whole at exec; RLIMIT_STACK says how far it may grow. */
+    if ((v->flags & VMA_STACK) && mm == current_task()->mm && v->end - page_va > rlimit(RLIMIT_STACK))
+        return -EFAULT;
     u64 *pte = pte_lookup(mm->pml4, page_va, true);
     if (!pte)
         return -ENOMEM;

@@ -5,6 +5,7 @@
  * vector, and the strings and random bytes they point to.
  */
 #include "compat.h"
+#include "cred.h"
 #include "elf.h"
 #include "errno.h"
 #include "futex.h"
@@ -159,8 +160,8 @@ static int push_bytes(struct mm *mm, u64 *sp, const void *data, size_t len)
  * argv[], NULL, envp[], NULL, then the auxiliary vector, with the strings,
  * the platform name and 16 random bytes above them. Words are 4 bytes for
  * 32-bit programs and 8 for 64-bit ones. */
-static int build_stack(struct mm *mm, const struct loaded_image *img, const char *execfn, char *const argv[],
-                       char *const envp[], u64 *out_sp)
+static int build_stack(struct mm *mm, const struct loaded_image *img, const struct cred *cred, bool secure,
+                       const char *execfn, char *const argv[], char *const envp[], u64 *out_sp)
 {
     int argc = 0, envc = 0;
     size_t bytes = 0;
@@ -211,11 +212,11 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const char
         {AT_BASE, 0},
         {AT_FLAGS, 0},
         {AT_ENTRY, img->entry},
-        {AT_UID, 0},
-        {AT_EUID, 0},
-        {AT_GID, 0},
-        {AT_EGID, 0},
-        {AT_SECURE, 0},
+        {AT_UID, cred->uid},
+        {AT_EUID, cred->euid},
+        {AT_GID, cred->gid},
+        {AT_EGID, cred->egid},
+        {AT_SECURE, secure},
         {AT_RANDOM, random_addr},
         {AT_HWCAP2, 0},
         {AT_EXECFN, execfn_addr},
@@ -276,13 +277,20 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
     int err = path_lookup(t->fs ? t->fs->cwd : NULL, path, true, &file);
     if (err)
         return err;
-    if (S_ISDIR(file->mode))
+    if (!S_ISREG(file->mode))
         return -EACCES;
-    if (!S_ISREG(file->mode) || !(file->mode & 0111))
-        return -EACCES;
-    struct mm *mm = mm_create();
-    if (!mm)
+    err = inode_permission(file, MAY_EXEC);
+    if (err)
+        return err;
+    bool secure = false;
+    struct cred *cred = cred_for_exec(file, &secure);
+    if (!cred)
         return -ENOMEM;
+    struct mm *mm = mm_create();
+    if (!mm) {
+        cred_put(cred);
+        return -ENOMEM;
+    }
     struct loaded_image img;
     u64 sp = 0;
     err = load_elf(mm, file, &img);
@@ -293,11 +301,14 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
                          MAP_PRIVATE | MAP_ANONYMOUS | VMA_STACK, NULL, 0);
     }
     err = err ?: vdso_map(mm, img.is32, &img.vdso_ehdr, &img.vsyscall);
-    err = err ?: build_stack(mm, &img, path, argv, envp, &sp);
+    err = err ?: build_stack(mm, &img, cred, secure, path, argv, envp, &sp);
     if (err) {
         mm_destroy(mm);
+        cred_put(cred);
         return err;
     }
+    cred_put(t->cred);
+    t->cred = cred;
     mm->brk_start = mm->brk = img.brk;
 
     /* The old image's robust and PI locks end with it, as at exit. */
@@ -433,7 +444,7 @@ long do_execve(struct regs *r, const char *path, char **argv, char **envp)
         err = path_lookup(t->fs ? t->fs->cwd : NULL, current_path, true, &file);
         if (err)
             break;
-        int script = S_ISREG(file->mode) && (file->mode & 0111) ? parse_shebang(file, interp, interp_arg) : 0;
+        int script = S_ISREG(file->mode) && !inode_permission(file, MAY_EXEC) ? parse_shebang(file, interp, interp_arg) : 0;
         if (script < 0) {
             err = script;
             break;
@@ -481,27 +492,75 @@ long do_execve(struct regs *r, const char *path, char **argv, char **envp)
     return err;
 }
 
-long sys_execve(struct regs *r)
+#define AT_FDCWD -100
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EMPTY_PATH 0x1000
+
+/* execve and execveat: the file named by dirfd and path (execveat's flags:
+ * AT_EMPTY_PATH runs the file dirfd is, AT_SYMLINK_NOFOLLOW refuses a
+ * symbolic link), with argv and envp in the caller's ABI. A file named
+ * relative to a descriptor is run through /proc/self/fd, as Linux's
+ * /dev/fd/N names it, so that a script's interpreter can open it. An empty
+ * argv becomes one empty argument, as Linux (5.18 on) gives the program. */
+static long exec_at(struct regs *r, int dirfd, const char __user *upath, const void __user *uargv,
+                    const void __user *uenvp, int flags)
 {
-    u64 a[6];
-    long err = syscall_args(r, a);
-    if (err)
-        return err;
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
     bool wide = !in_compat_syscall();
-    char *path = kmalloc(PATH_MAX);
-    if (!path)
-        return -ENOMEM;
-    long n = strncpy_from_user(path, (const char __user *)a[0], PATH_MAX);
-    err = n < 0 ? n : n == 0 ? -ENOENT : 0;
+    char *given = kmalloc(PATH_MAX), *path = kmalloc(PATH_MAX);
+    long err = given && path ? 0 : -ENOMEM;
+    long n = err ? 0 : strncpy_from_user(given, upath, PATH_MAX);
+    if (!err && n < 0)
+        err = n;
+    else if (!err && n == 0 && !(flags & AT_EMPTY_PATH))
+        err = -ENOENT;
+    if (!err) {
+        if (given[0] == '/' || dirfd == AT_FDCWD)
+            strlcpy(path, n ? given : ".", PATH_MAX);
+        else if (n == 0)
+            snprintf(path, PATH_MAX, "/proc/self/fd/%d", dirfd);
+        else
+            snprintf(path, PATH_MAX, "/proc/self/fd/%d/%s", dirfd, given);
+        struct file *dir = dirfd != AT_FDCWD && given[0] != '/' ? fdget_raw(dirfd) : NULL;
+        if (dirfd != AT_FDCWD && given[0] != '/' && !dir)
+            err = -EBADF;
+        fdput(dir);
+    }
+    if (!err && (flags & AT_SYMLINK_NOFOLLOW)) {
+        struct inode *last;
+        err = path_lookup(current_task()->fs ? current_task()->fs->cwd : NULL, path, false, &last);
+        if (!err && S_ISLNK(last->mode))
+            err = -ELOOP;
+    }
     char **argv = NULL, **envp = NULL;
     if (!err)
-        err = copy_string_array((const void __user *)a[1], wide, &argv);
+        err = copy_string_array(uargv, wide, &argv);
     if (err >= 0)
-        err = copy_string_array((const void __user *)a[2], wide, &envp);
-    if (err >= 0)
-        err = do_execve(r, path, argv, envp);
+        err = copy_string_array(uenvp, wide, &envp);
+    if (err >= 0) {
+        char *empty_argv[] = {"", NULL};
+        err = do_execve(r, path, argv[0] ? argv : empty_argv, envp);
+    }
+    kfree(given);
     kfree(path);
     kfree(argv);
     kfree(envp);
     return err;
+}
+
+long sys_execve(struct regs *r)
+{
+    u64 a[6];
+    long err = syscall_args(r, a);
+    return err ? err : exec_at(r, AT_FDCWD, (const char __user *)a[0], (const void __user *)a[1],
+                               (const void __user *)a[2], 0);
+}
+
+long sys_execveat(struct regs *r)
+{
+    u64 a[6];
+    long err = syscall_args(r, a);
+    return err ? err : exec_at(r, (int)a[0], (const char __user *)a[1], (const void __user *)a[2],
+                               (const void __user *)a[3], (int)a[4]);
 }

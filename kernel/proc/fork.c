@@ -5,6 +5,7 @@
  * copied on write (mm/vma.c).
  */
 #include "compat.h"
+#include "cred.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -69,6 +70,9 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
         return err;
     if (live_tasks >= MAX_TASKS)
         return -EAGAIN;
+    err = rlimit_nproc_check();
+    if (err)
+        return err;
     struct task *child = task_create();
     if (!child)
         return -EAGAIN;
@@ -99,6 +103,10 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     } else if ((child->sighand = sighand_create())) {
         memcpy(child->sighand->action, parent->sighand->action, sizeof(child->sighand->action));
     }
+    cred_put(child->cred);
+    child->cred = cred_get(parent->cred);
+    if (!(flags & CLONE_THREAD))
+        memcpy(child->rlim, parent->group_leader->rlim, sizeof(child->rlim));
     child->blocked_signals = parent->blocked_signals;
     child->altstack_sp = parent->altstack_sp;
     child->altstack_size = parent->altstack_size;

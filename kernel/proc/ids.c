@@ -1,5 +1,4 @@
-/* Process groups and sessions, and the user and group ids (everything runs as
- * root: the ids can be read and set to 0, as root may). */
+/* Process groups and sessions, and prctl (the ids themselves: cred.c). */
 #include "errno.h"
 #include "lib.h"
 #include "proc.h"
@@ -58,40 +57,6 @@ long sys_setsid(void)
         if (o->tgid == me->tgid)
             o->pgid = o->sid = me->pid;
     return me->pid;
-}
-
-/* Root may set any id; sysgate has only root, so only 0 keeps that true. */
-static long only_root(u32 id) { return id == 0 || id == (u32)-1 ? 0 : -EINVAL; }
-
-long sys_setuid(u32 uid) { return only_root(uid); }
-long sys_setgid(u32 gid) { return only_root(gid); }
-long sys_setreuid(u32 r, u32 e) { return only_root(r) ?: only_root(e); }
-long sys_setregid(u32 r, u32 e) { return only_root(r) ?: only_root(e); }
-long sys_setresuid(u32 r, u32 e, u32 s) { return only_root(r) ?: only_root(e) ?: only_root(s); }
-long sys_setresgid(u32 r, u32 e, u32 s) { return only_root(r) ?: only_root(e) ?: only_root(s); }
-long sys_setfsuid(u32 uid) { (void)uid; return 0; /* returns the previous fsuid: 0 */ }
-long sys_setfsgid(u32 gid) { (void)gid; return 0; }
-
-static long three_zeros(u32 __user *a, u32 __user *b, u32 __user *c)
-{
-    return put_user(0u, a) || put_user(0u, b) || put_user(0u, c) ? -EFAULT : 0;
-}
-long sys_getresuid(u32 __user *r, u32 __user *e, u32 __user *s) { return three_zeros(r, e, s); }
-long sys_getresgid(u32 __user *r, u32 __user *e, u32 __user *s) { return three_zeros(r, e, s); }
-
-/* Root's supplementary groups: none (as after setgroups(0, NULL)). */
-long sys_getgroups(int size, u32 __user *list)
-{
-    (void)list;
-    return size < 0 ? -EINVAL : 0;
-}
-
-long sys_setgroups(int size, const u32 __user *list)
-{
-    (void)list;
-    if (size < 0 || size > 65536)
-        return -EINVAL;
-    return size == 0 ? 0 : -EINVAL; /* no group database to keep them in yet */
 }
 
 #define PR_SET_PDEATHSIG 1

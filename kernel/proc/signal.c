@@ -8,6 +8,7 @@
 #include "apic.h"
 #include "compat.h"
 #include "cpu.h"
+#include "cred.h"
 #include "errno.h"
 #include "lib.h"
 #include "mm.h"
@@ -269,7 +270,9 @@ int signal_send_info(struct task *t, const struct ksiginfo *info)
         irq_restore(flags);
         return 0;
     }
-    struct sigqueue *q = t->sigqueue_len < MAX_QUEUED_SIGNALS ? kmalloc(sizeof(*q)) : NULL;
+    /* Kernel-sent and kill's standard signals are queued beyond RLIMIT_SIGPENDING. */
+    bool over_limit = (sig >= SIGRTMIN || info->si_code < 0) && !rlimit_sigpending_ok(t);
+    struct sigqueue *q = t->sigqueue_len < MAX_QUEUED_SIGNALS && !over_limit ? kmalloc(sizeof(*q)) : NULL;
     if (q) {
         q->info = *info;
         q->next = NULL;
@@ -764,7 +767,8 @@ void signal_deliver(struct regs *r)
         restart_or_interrupt(r, a);
         u64 old_mask = t->saved_mask_valid ? t->saved_mask : t->blocked_signals;
         t->saved_mask_valid = false;
-        int err = r->cs == USER32_CS ? setup_frame_32(t, &info, a, r, old_mask) : setup_frame_64(t, &info, a, r, old_mask);
+        int err = a->flags & SA_IA32_ABI ? setup_frame_32(t, &info, a, r, old_mask)
+                                         : setup_frame_64(t, &info, a, r, old_mask);
         if (err) {
             /* No room for the frame: the program dies as on Linux. */
             task_exit_group_by_signal(SIGSEGV);
@@ -814,6 +818,29 @@ long sys_sigreturn(struct regs *r)
     return (long)r->rax;
 }
 
+/* The code and stack segments a 64-bit frame returns to, as Linux's
+ * sigreturn takes them (with the privilege level forced to 3): the frame's
+ * CS, which must be one of the user code segments (a bad selector would
+ * fault on the way out: SIGSEGV), and its SS when the frame says it saved
+ * one, a bad one replaced by the user data segment unless the frame asks
+ * for a strict restore. */
+static long restore_segments_64(struct regs *r, const struct sigcontext_64 *c, u64 uc_flags)
+{
+    u64 cs = c->cs | 3;
+    if (cs != USER_CS && cs != USER32_CS)
+        return -EFAULT;
+    u64 ss = uc_flags & UC_SIGCONTEXT_SS ? (c->ss | 3) : USER_DS;
+    bool ss_ok = ss == USER_DS || (ss == 3 && cs == USER_CS); /* a null SS is fine in 64-bit mode */
+    if (!ss_ok) {
+        if (uc_flags & UC_STRICT_RESTORE_SS)
+            return -EFAULT;
+        ss = USER_DS;
+    }
+    r->cs = cs;
+    r->ss = ss;
+    return 0;
+}
+
 static long restore_sigcontext_64(struct regs *r, const struct sigcontext_64 *c)
 {
     r->r8 = c->r8, r->r9 = c->r9, r->r10 = c->r10, r->r11 = c->r11;
@@ -821,8 +848,6 @@ static long restore_sigcontext_64(struct regs *r, const struct sigcontext_64 *c)
     r->rdi = c->rdi, r->rsi = c->rsi, r->rbp = c->rbp, r->rbx = c->rbx;
     r->rdx = c->rdx, r->rax = c->rax, r->rcx = c->rcx, r->rsp = c->rsp, r->rip = c->rip;
     r->rflags = (r->rflags & ~USER_FLAGS_MASK) | (c->eflags & USER_FLAGS_MASK);
-    r->cs = USER_CS;
-    r->ss = USER_DS;
     r->nr = (u64)-1; /* not a system call: nothing to restart */
     return c->fpstate ? fpu_restore_from_user((const void __user *)c->fpstate) : 0;
 }
@@ -847,7 +872,7 @@ long sys_rt_sigreturn(struct regs *r)
     if (copy_from_user(&f, (const void __user *)frame, sizeof(f)))
         task_exit_group_by_signal(SIGSEGV);
     t->blocked_signals = f.uc.sigmask & ~UNBLOCKABLE;
-    long err = restore_sigcontext_64(r, &f.uc.mcontext);
+    long err = restore_segments_64(r, &f.uc.mcontext, f.uc.uc_flags) ?: restore_sigcontext_64(r, &f.uc.mcontext);
     if (err)
         task_exit_group_by_signal(SIGSEGV);
     update_exit_work(t);
@@ -888,13 +913,18 @@ static long do_sigaction(int sig, const struct k_sigaction *act, struct k_sigact
         return -EINVAL;
     struct task *t = current_task();
     struct k_sigaction *a = &t->sighand->action[sig - 1];
-    if (old)
+    if (old) {
         *old = *a;
+        old->flags &= ~SA_IA32_ABI;
+    }
     if (act) {
         if (sig == SIGKILL || sig == SIGSTOP)
             return -EINVAL;
         *a = *act;
         a->mask &= ~UNBLOCKABLE;
+        /* The handler runs in the ABI it was registered from, whatever code
+         * the signal interrupts (Linux's SA_IA32_ABI). */
+        a->flags = (a->flags & ~SA_IA32_ABI) | (in_compat_syscall() ? SA_IA32_ABI : 0);
         /* POSIX: setting SIG_IGN (or a default that ignores) discards pending instances. */
         if (ignored(t, sig)) {
             u64 flags = irq_save(); /* the timer's signals change queues too */
@@ -1088,8 +1118,24 @@ static void sender_info(struct ksiginfo *info, int sig, int code)
     info->rt.pid = current_task()->tgid;
 }
 
+/* Linux's check_kill_permission: one's own processes (by real or effective
+ * uid against the target's real or saved one), anyone with CAP_KILL, and
+ * SIGCONT within the session. Signal 0 asks the same question. */
+static bool may_signal(struct task *target, int sig)
+{
+    struct task *me = current_task();
+    if (target->tgid == me->tgid || capable(CAP_KILL))
+        return true;
+    const struct cred *c = current_cred(), *tc = task_cred(target);
+    if (c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid || c->uid == tc->uid)
+        return true;
+    return sig == SIGCONT && target->group_leader->sid == me->group_leader->sid;
+}
+
 static long send_checked(struct task *target, const struct ksiginfo *info, bool whole_process)
 {
+    if (!may_signal(target, info->si_signo))
+        return -EPERM;
     if (info->si_signo == 0)
         return 0;
     return whole_process ? signal_send_process_info(target, info) : signal_send_info(target, info);
@@ -1103,21 +1149,28 @@ static long kill_with_info(pid_t pid, const struct ksiginfo *info)
         if (!t || t->group_leader != t)
             return -ESRCH;
         if (!process_alive(t))
-            return 0; /* a zombie takes (and ignores) signals until reaped */
+            return may_signal(t, info->si_signo) ? 0 : -EPERM; /* a zombie takes (and ignores) signals until reaped */
         return send_checked(t, info, true);
     }
     /* 0: my process group; -1: everyone but init and me; < -1: group -pid. */
     pid_t pgid = pid == 0 ? me->pgid : -pid;
-    bool found = false;
+    bool found = false, delivered = false;
+    long err = 0;
     for (struct task *t = task_first(); t; t = task_next(t)) {
         if (t->group_leader != t || !process_alive(t))
             continue;
         if (pid == -1 ? (t->pid == 1 || t->tgid == me->tgid) : t->pgid != pgid)
             continue;
         found = true;
-        send_checked(t, info, true);
+        long one = send_checked(t, info, true);
+        delivered |= !one;
+        /* kill(-1) reports no EPERM; a group reports the last error if none took it */
+        if (one && (pid != -1 || one != -EPERM))
+            err = one;
     }
-    return found ? 0 : -ESRCH;
+    if (!found)
+        return -ESRCH;
+    return delivered && pid != -1 ? 0 : err;
 }
 
 long sys_kill(pid_t pid, int sig)
@@ -1188,7 +1241,7 @@ long sys_rt_sigqueueinfo(pid_t pid, int sig, const void __user *uinfo)
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
     if (!process_alive(t))
-        return 0;
+        return may_signal(t, sig) ? 0 : -EPERM;
     return send_checked(t, &info, true);
 }
 

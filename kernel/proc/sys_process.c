@@ -17,12 +17,6 @@ long sys_getppid(void)
     return parent ? parent->tgid : 0;
 }
 
-/* Everyone is root until users exist. */
-long sys_getuid(void) { return 0; }
-long sys_geteuid(void) { return 0; }
-long sys_getgid(void) { return 0; }
-long sys_getegid(void) { return 0; }
-
 long sys_set_tid_address(int __user *tidptr)
 {
     current_task()->clear_child_tid = (u64)tidptr;

@@ -1,5 +1,6 @@
 /* Creating tasks and ending them. */
 #include "apic.h"
+#include "cred.h"
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
@@ -104,6 +105,8 @@ struct task *task_create(void)
     t->live_threads = 1;
     t->exit_signal = SIGCHLD;
     t->altstack_flags = SS_DISABLE;
+    t->cred = cred_get(root_cred());
+    rlimit_set_defaults(t);
     struct regs *r = task_regs(t);
     memset(r, 0, sizeof(*r));
     r->cs = USER_CS;
@@ -237,6 +240,7 @@ void task_free(struct task *t)
         }
     }
     kstack_release(t->kstack, KERNEL_STACK_SIZE);
+    cred_put(t->cred);
     kfree(t);
 }
 

@@ -27,6 +27,8 @@ static void charge_cpu_itimers(struct task *t, u64 elapsed, bool user)
     struct task *leader = t->group_leader;
     if (!leader || leader->state == TASK_ZOMBIE || leader->state == TASK_DEAD)
         return;
+    leader->group_cpu_ns += elapsed;
+    rlimit_cpu_check(leader);
     for (int index = 0; index < 2; index++) {
         u64 *left = &leader->cpu_timer_left[index];
         if (!*left || (index == 0 && !user))

@@ -18,11 +18,37 @@ menu_differential() {
 test_menu_commands() { menu_differential build/user/menu; }
 test_menu32_commands() { menu_differential build/user/menu32; }
 
-# replyhi and hello over loopback TCP, on Linux: the program itself is right
-# (sysgate's AF_INET, and this test run on it, come with the networking work).
-test_menu_replyhi_hello_on_the_host() {
-    for menu in build/user/menu build/user/menu32; do
-        printf 'replyhi\nhello\nhello\nquit\n' | timeout 20 "$menu" >"$T/host.out" 2>&1 || fail "$menu failed"
-        [ "$(grep -c 'received "hi"' "$T/host.out")" = 2 ] || { cat "$T/host.out" >&2; fail "$menu: no reply"; }
+# replyhi and hello over loopback TCP: a hello before the server runs is
+# refused, a second replyhi finds the first, each hello gets "hi". On the host
+# in a network namespace of its own (tests/lib.sh), where port 5001 is free.
+menu_net_script() { printf 'hello\nreplyhi\nreplyhi\nhello\nhello\nquit\n'; }
+
+menu_replyhi_hello() {
+    menu_net_script | in_net_namespace "$1" >"$T/host.out" 2>&1 || fail "$1 failed on the host"
+    status=0
+    menu_net_script | "$SYSGATE" run --timeout "$RUN_TIMEOUT" "$1" >"$T/out" 2>"$T/err" || status=$?
+    expect_status 0
+    diff -u "$T/host.out" "$T/out" >&2 || fail "menu differs from the host"
+    [ "$(grep -c 'received "hi"' "$T/out")" = 2 ] || { show_run; fail "$1: no reply"; }
+    grep -q '^MenuOS>>hello: Connection refused' "$T/out" || { show_run; fail "$1: a hello without the server was not refused"; }
+}
+test_menu_replyhi_hello() { menu_replyhi_hello build/user/menu; }
+test_menu32_replyhi_hello() { menu_replyhi_hello build/user/menu32; }
+
+# menu32 makes every socket call through socketcall (102), the path the
+# MenuOS lab traces: sysgate's trace of replyhi and hello shows socket, bind,
+# listen, accept, connect, send, recv and setsockopt as socketcall's call
+# numbers, in the menu and in its server, and no direct socket call.
+test_menu32_socket_calls_go_through_socketcall() {
+    status=0
+    printf 'replyhi\nhello\nquit\n' | "$SYSGATE" run --trace --timeout "$RUN_TIMEOUT" build/user/menu32 >"$T/out" 2>"$T/err" || status=$?
+    expect_status 0
+    grep -q 'received "hi"' "$T/out" || { show_run; fail "no reply"; }
+    local call
+    # SYS_SOCKET 1, BIND 2, CONNECT 3, LISTEN 4, ACCEPT 5, SEND 9, RECV 10, SETSOCKOPT 14
+    for call in 0x1 0x2 0x3 0x4 0x5 0x9 0xa 0xe; do
+        grep -q "^(sysgate) [0-9]* socketcall($call, " "$T/err" || fail "no socketcall($call) in the trace"
     done
+    ! grep -E '^\(sysgate\) [0-9]+ (socket|bind|connect|listen|accept4?|send|recv|sendto|recvfrom|setsockopt)\(' "$T/err" >&2 ||
+        fail "a socket call made directly"
 }

@@ -62,3 +62,15 @@ test_siginfo_i386() { differential $I386/siginfo; }
 test_restart_glibc() { differential $GLIBC/restart; }
 test_restart_musl() { differential $MUSL/restart; }
 test_restart_i386() { differential $I386/restart; }
+
+# execveat (relative, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, scripts) and an
+# empty argv (tests/progs/execat.c).
+test_execveat_glibc() { differential $GLIBC/execat; }
+test_execveat_musl() { differential $MUSL/execat; }
+test_execveat_i386() { differential $I386/execat; }
+
+# A 64-bit program's handler runs as 64-bit code when the signal interrupts
+# its 32-bit code, and sigreturn goes back there; a bad CS in the frame is
+# SIGSEGV (tests/progs/sigabi.c; x86-64 builds only).
+test_signal_abi_follows_the_handler_glibc() { differential $GLIBC/sigabi; }
+test_signal_abi_follows_the_handler_musl() { differential $MUSL/sigabi; }

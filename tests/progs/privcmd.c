@@ -89,8 +89,8 @@ static void opening(void)
     close(capabilities);
 }
 
-/* A non-root process may not open privcmd. Today every process is root and
- * setuid to another id is refused; then this is said, not checked. */
+/* A non-root process may not open privcmd. Where setuid to another id is
+ * refused (a kernel with root only), this is said, not checked. */
 static void non_root(void)
 {
     pid_t child = fork();
