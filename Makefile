@@ -18,6 +18,23 @@ GEN_HEADERS := $(BUILD)/gen/syscall_table_64.h $(BUILD)/gen/syscall_table_32.h
 # ---- the monitor ----
 HV_C := $(wildcard hv/*.c)
 
+# ---- Xen's public headers (Debian's libxen-dev) ----
+# The kernel, the monitor and the tools take the interface's numbers and structures from
+# them (docs/hypervisor-interface.md, "Xen's headers"). glibc builds find them in
+# /usr/include; musl-gcc searches only musl's own directory, so musl builds get a
+# directory of links to them and to the Linux UAPI headers <xen/sys/privcmd.h> includes.
+XEN_HEADERS := /usr/include/xen/xen.h /usr/include/xen/sys/privcmd.h
+MUSL_XEN_INCLUDE := $(BUILD)/musl-xen-include
+$(XEN_HEADERS):
+	@echo "sysgate: $@ is missing: run tools/install-deps.sh (Debian's libxen-dev)" >&2; exit 1
+$(MUSL_XEN_INCLUDE)/.stamp: | $(XEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@ln -sfn /usr/include/xen $(dir $@)xen
+	@ln -sfn /usr/include/linux $(dir $@)linux
+	@ln -sfn /usr/include/asm-generic $(dir $@)asm-generic
+	@ln -sfn /usr/include/x86_64-linux-gnu/asm $(dir $@)asm
+	@touch $@
+
 # ---- the project's own programs, in the default userland's /bin ----
 USER_INCLUDES := -Iinclude -I$(BUILD)/include
 USER_PROGRAMS := $(patsubst user/%.c,$(BUILD)/user/%,$(filter-out user/init.c,$(wildcard user/*.c)))
@@ -65,6 +82,7 @@ I386_TESTS := \
 	mremap \
 	msr \
 	netdev \
+	privcmd \
 	procfs \
 	procs \
 	reclocks \
@@ -110,10 +128,10 @@ $(BUILD)/tests/glibc/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) $(USER_INCLUDES) -static -pthread -o $@ $<
-$(BUILD)/tests/musl/%: tests/progs/%.c $(USER_HEADERS)
+$(BUILD)/tests/musl/%: tests/progs/%.c $(USER_HEADERS) | $(MUSL_XEN_INCLUDE)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
-	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
+	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -isystem $(MUSL_XEN_INCLUDE) -static -o $@ $<
 $(BUILD)/tests/glibc-pie/%: tests/progs/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -135,10 +153,10 @@ $(BUILD)/bench/%32: bench/progs/%.c $(USER_HEADERS) bench/progs/poweroff.h bench
 	@echo "  CC -m32 $@"
 	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -static -fno-pie -no-pie -o $@ $<
 
-$(BUILD)/user/%: user/%.c $(USER_HEADERS)
+$(BUILD)/user/%: user/%.c $(USER_HEADERS) | $(MUSL_XEN_INCLUDE)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
-	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -static -o $@ $<
+	@musl-gcc $(USER_CFLAGS) $(USER_INCLUDES) -isystem $(MUSL_XEN_INCLUDE) -static -o $@ $<
 $(USER_PROGRAMS_32): $(BUILD)/user/%32: user/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC -m32 $@"
@@ -221,7 +239,7 @@ $(BUILD)/gen/vdso64_offsets.h: $(BUILD)/vdso/vdso64.so
 $(BUILD)/kernel/vdso/image.S.o: $(BUILD)/vdso/vdso64.so $(BUILD)/vdso/vdso32.so
 GEN_HEADERS += $(BUILD)/gen/vdso32_offsets.h $(BUILD)/gen/vdso64_offsets.h
 
-$(BUILD)/kernel/%.c.o: kernel/%.c | $(GEN_HEADERS)
+$(BUILD)/kernel/%.c.o: kernel/%.c | $(GEN_HEADERS) $(XEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
@@ -234,9 +252,13 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/kernel.ld
 	@echo "  LD      $@"
 	@ld -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments -T kernel/kernel.ld -o $@ $(KERNEL_OBJS)
 
-$(BUILD)/sysgate: $(HV_C) $(wildcard hv/*.h)
+# What xen_version's compile_info and changeset report.
+HV_BUILD_FACTS := -DSYSGATE_CHANGESET='"$(shell git describe --always --dirty 2>/dev/null || echo unknown)"' \
+	-DSYSGATE_COMPILE_BY='"$(shell id -un)"' -DSYSGATE_COMPILE_DOMAIN='"$(shell hostname -d 2>/dev/null)"' \
+	-DSYSGATE_COMPILER='"$(shell $(CC) --version | head -n 1)"' -DSYSGATE_COMPILE_DATE='"$(shell date)"'
+$(BUILD)/sysgate: $(HV_C) $(wildcard hv/*.h) | $(XEN_HEADERS)
 	@mkdir -p $(BUILD)
-	$(CC) $(HOST_CFLAGS) -o $@ $(HV_C)
+	$(CC) $(HOST_CFLAGS) $(HV_BUILD_FACTS) -o $@ $(HV_C)
 
 # ---- fuzzing the monitor's parsers of guest and user data (not part of `make test`) ----
 # libFuzzer with AddressSanitizer and UBSan; each target runs FUZZ_SECONDS (tests/fuzz/README.md).

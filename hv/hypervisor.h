@@ -9,11 +9,16 @@
 #include "bytequeue.h"
 #include "guestmem.h"
 #include "hvconsole.h"
+#include "options.h"
 #include "stdioring.h"
 
 /* The doorbell: QEMU's isa-debugcon at this port; every byte the guest writes reaches the
    monitor through a pipe before the guest's `out` instruction completes. */
 #define DOORBELL_PORT 0x504
+
+/* What xen_version reports: sysgate 1.0. */
+#define SYSGATE_VERSION_MAJOR 1
+#define SYSGATE_VERSION_MINOR 0
 
 /* How the guest ended the run, as far as the hypervisor layer knows. */
 enum guest_end {
@@ -35,8 +40,9 @@ enum shutdown_reason {
 
 struct hypervisor {
     const struct guest_memory *memory;
-    struct byte_queue *host_stderr; /* console echo and diagnostics go here, in order */
+    struct byte_queue *host_stderr; /* diagnostics (and the console when shown) go here */
     bool verbose;
+    bool console_shown_on_stderr;   /* `sysgate shell`, --verbose or --trace */
 
     /* doorbell byte stream: 'R' or 'S' + 8 address bytes, 'C', 'I', anything else is
        garbage */
@@ -59,8 +65,10 @@ struct hypervisor {
     char end_message[256];
 };
 
+/* The console is shown on `host_stderr` for `sysgate shell`, --verbose and --trace, and written to
+   --hv-console FILE when given (exits 125 when FILE cannot be opened). */
 void hypervisor_init(struct hypervisor *hypervisor, const struct guest_memory *memory,
-                     struct byte_queue *host_stderr, bool verbose);
+                     struct byte_queue *host_stderr, const struct options *options);
 
 /* Processes bytes the guest wrote to the doorbell: registrations and hypercalls. Bytes
    after the run has ended (shutdown, bad registration) are ignored. */

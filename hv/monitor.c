@@ -248,7 +248,13 @@ static void read_user_input(struct monitor *monitor, short revents)
     unsigned char bytes[4096];
     ssize_t got = read(STDIN_FILENO, bytes, sizeof bytes);
     if (got > 0) {
-        encode_stdin(monitor->stdio, &monitor->to_guest, bytes, (size_t)got);
+        /* a terminal's ^A ^A ^A switches its input to the hypervisor and back */
+        unsigned char for_guest[sizeof bytes + HV_CONSOLE_SWITCH_PRESSES];
+        size_t count = monitor->stdio->stdin_is_terminal
+                           ? hv_console_route_input(&monitor->hypervisor->console, bytes, (size_t)got, for_guest)
+                           : (size_t)got;
+        encode_stdin(monitor->stdio, &monitor->to_guest,
+                     monitor->stdio->stdin_is_terminal ? for_guest : bytes, count);
         return;
     }
     if (got < 0 && (errno == EAGAIN || errno == EINTR))
@@ -608,7 +614,7 @@ int monitor_run(const struct options *options, const struct stdio_plan *stdio,
                                ? monotonic_ms() + (int64_t)(options->timeout_seconds * 1000.0 + 0.5)
                                : -1;
     monitor->hypervisor = xmalloc(sizeof *monitor->hypervisor);
-    hypervisor_init(monitor->hypervisor, memory, &monitor->err.queue, options->verbose);
+    hypervisor_init(monitor->hypervisor, memory, &monitor->err.queue, options);
     monitor->hypervisor->stdio_cpu_fence_is_enough = accelerator == ACCELERATOR_KVM;
 
     run_loop(monitor);

@@ -39,8 +39,9 @@ static const char usage_text[] =
     "  --kernel PATH        kernel image (default: kernel.elf next to sysgate)\n"
     "  --initrd PATH        default userland archive (default: initramfs.cpio next to sysgate)\n"
     "  --qemu PATH          QEMU binary (default: $SYSGATE_QEMU, else qemu-system-x86_64)\n"
-    "  --verbose            name the accelerator, print the QEMU command line; the kernel\n"
-    "                       logs more\n"
+    "  --verbose            name the accelerator, print the QEMU command line and the\n"
+    "                       hypervisor console; the kernel logs more\n"
+    "  --hv-console FILE    write the hypervisor console to FILE (`shell` shows it)\n"
     "  -h, --help           show this help\n"
     "      --version        show the version\n"
     "\n"
@@ -280,6 +281,10 @@ void parse_command_line(int argc, char **argv, struct options *options)
             options->initrd_path = value;
         } else if ((value = option_value("--qemu", argc, argv, &index))) {
             options->qemu_path = value;
+        } else if ((value = option_value("--hv-console", argc, argv, &index))) {
+            if (!*value)
+                usage_error("--hv-console needs a file name");
+            options->hv_console_path = value;
         } else {
             usage_error("unknown option '%s'", argument);
         }

@@ -41,6 +41,7 @@ struct options {
     const char *kernel_path;    /* NULL: kernel.elf next to the sysgate executable */
     const char *initrd_path;    /* NULL: initramfs.cpio next to the sysgate executable */
     const char *qemu_path;      /* NULL: $SYSGATE_QEMU, else qemu-system-x86_64 from PATH */
+    const char *hv_console_path; /* --hv-console FILE: the hypervisor console goes there */
     const char *program;        /* run: PROGRAM as typed */
     char **program_argv;        /* run: PROGRAM and its arguments, NULL-terminated */
     int program_argc;

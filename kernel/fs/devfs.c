@@ -1,6 +1,7 @@
 /* Character devices by number, how their nodes open, and devtmpfs, the /dev that names them. */
 #include "errno.h"
 #include "fs.h"
+#include "hypervisor.h"
 #include "lib.h"
 #include "tty.h"
 
@@ -100,4 +101,10 @@ void devices_init(void)
     make_node(host, "stderr", S_IFCHR | 0600, DEV_HOST_STDERR);
     if (vfs_symlink(dev, "fd", "/proc/self/fd"))
         panic("out of memory creating /dev");
+    if (hypervisor_present()) {
+        struct inode *xen = inode_create(dev, "xen", S_IFDIR | 0755);
+        if (!xen)
+            panic("out of memory creating /dev");
+        make_node(xen, "privcmd", S_IFCHR | 0600, DEV_XEN_PRIVCMD);
+    }
 }

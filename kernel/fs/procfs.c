@@ -16,6 +16,7 @@
 #include "cred.h"
 #include "errno.h"
 #include "fs.h"
+#include "hypervisor.h"
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
@@ -42,6 +43,7 @@ struct proc_entry {
     proc_follow_fn *follow;     /* a magic link: the inode it leads to */
     const struct proc_dir *dir; /* a directory: its entries */
     const struct file_ops *fops; /* a file that is no generated text: its own operations (/proc/kmsg) */
+    bool (*exists)(void);        /* NULL: always there (/proc/xen: only on the hypervisor) */
 };
 
 /* Entries named by numbers: the first one from `from` on that exists now
@@ -226,6 +228,19 @@ static const struct proc_entry sys_entries[] = {
 };
 static const struct proc_dir sys_dir = PROC_DIR(sys_entries);
 
+/* /proc/xen, Linux's xenfs: there when the kernel runs on the hypervisor. */
+static void show_xen_capabilities(struct task *t, struct seq_buf *s)
+{
+    (void)t;
+    seq_printf(s, "control_d\n"); /* the hypervisor's control domain, as Linux's dom0 says */
+}
+
+static const struct proc_entry xen_entries[] = {
+    {"capabilities", S_IFREG | 0444, .show = show_xen_capabilities},
+    {"privcmd", S_IFREG | 0600, .fops = &privcmd_ops},
+};
+static const struct proc_dir xen_dir = PROC_DIR(xen_entries);
+
 static const struct proc_entry root_entries[] = {
     {"cmdline", S_IFREG | 0444, .show = proc_cmdline},
     {"cpuinfo", S_IFREG | 0444, .show = proc_cpuinfo},
@@ -242,6 +257,7 @@ static const struct proc_entry root_entries[] = {
     {"thread-self", S_IFLNK | 0777, .get_link = link_thread_self},
     {"uptime", S_IFREG | 0444, .show = proc_uptime},
     {"version", S_IFREG | 0444, .show = proc_version},
+    {"xen", S_IFDIR | 0555, .dir = &xen_dir, .exists = hypervisor_present},
 };
 static const struct proc_numbered pid_numbered = {.next = next_pid, .mode = S_IFDIR | 0555, .dir = &pid_dir};
 static const struct proc_dir root_dir = PROC_DIR(root_entries, .numbered = &pid_numbered);
@@ -390,7 +406,8 @@ static struct inode *proc_inode(struct inode *parent, const struct proc_dir *in,
 static const struct proc_entry *entry_named(const struct proc_dir *dir, const char *name, size_t len)
 {
     for (size_t i = 0; i < dir->count; i++)
-        if (strlen(dir->entries[i].name) == len && !memcmp(dir->entries[i].name, name, len))
+        if (strlen(dir->entries[i].name) == len && !memcmp(dir->entries[i].name, name, len) &&
+            (!dir->entries[i].exists || dir->entries[i].exists()))
             return &dir->entries[i];
     return NULL;
 }
@@ -444,6 +461,10 @@ static int proc_dir_iterate(struct inode *dir, struct dir_context *ctx)
             continue;
         ctx->pos = pos;
         const struct proc_entry *e = &d->entries[i];
+        if (e->exists && !e->exists()) {
+            ctx->pos = pos + 1;
+            continue;
+        }
         struct inode *inode = proc_inode(dir, d, e, 0, pi->pid);
         if (!inode)
             return -ENOMEM;

@@ -5,29 +5,47 @@
 
 #include "types.h"
 
-#define HYPERVISOR_xen_version 17
-#define HYPERVISOR_console_io 18
-#define HYPERVISOR_sched_op 29
-#define HYPERVISOR_sysctl 35
-#define HYPERVISOR_print_string 39
+/* The interface's numbers and structures come from Xen's public headers as
+ * Debian's libxen-dev installs them (/usr/include/xen; the kernel's include
+ * path reaches them as <xen/...>). They are freestanding: only <stdint.h>
+ * types. A guest names the interface version it was written for, as
+ * Linux's asm/xen/interface.h does; without one, xen-compat.h would select
+ * version 0 and rename sched_op to its compat number. */
+#define __XEN_INTERFACE_VERSION__ __XEN_LATEST_INTERFACE_VERSION__
+#include <xen/xen.h>
+#include <xen/sched.h>
+#include <xen/version.h>
 
-#define CONSOLEIO_write 0
-#define CONSOLEIO_read 1
-#define SCHEDOP_yield 0
-#define SCHEDOP_shutdown 2
-#define SHUTDOWN_poweroff 0
-#define SHUTDOWN_reboot 1
-#define SHUTDOWN_crash 3
+#define HYPERVISOR_console_io __HYPERVISOR_console_io
+#define HYPERVISOR_sched_op __HYPERVISOR_sched_op
+/* sysgate's own (SPEC section 9): a NUL-terminated string of at most 1 KiB,
+ * the NUL included, onto the hypervisor console. Xen's 39 is argo_op. */
+#define SYSGATE_HYPERVISOR_print_string 39
 
-struct sched_shutdown {
-    u32 reason;
-    u32 exit_status; /* sysgate's extension; Xen reads only reason */
+/* What the hypercall page has entries for: numbers 0-63. */
+#define HYPERCALL_ENTRIES 64
+
+/* Xen's struct sched_shutdown, then sysgate's extension: the run's exit
+ * status (Xen reads only the reason). */
+struct sysgate_sched_shutdown {
+    struct sched_shutdown xen;
+    u32 exit_status;
 };
 
 /* Registers with the hypervisor named on the command line (sysgate.hv=PORT). */
 void hypervisor_init(void);
 bool hypervisor_present(void);
+/* A hypercall of the kernel's own: pointer arguments are kernel addresses. */
 long hypercall(unsigned nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4);
+/* A hypercall on behalf of the running user process (privcmd): the
+ * hypervisor accepts only pointers to memory the process may touch. */
+long hypercall_for_user(unsigned nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4);
+
+/* /dev/xen/privcmd's driver (kernel/xen/privcmd.c); registered by
+ * hypervisor_init when there is a hypervisor. */
+#define DEV_XEN_PRIVCMD MKDEV(10, 60)
+void privcmd_init(void);
+extern const struct file_ops privcmd_ops;
 
 /* Ends the machine: through the hypervisor when there is one, by a triple
  * fault (QEMU runs with -no-reboot) otherwise. */

@@ -5,6 +5,7 @@
  * leaves the guest. Nothing else in the kernel knows how a hypercall travels.
  */
 #include "hypervisor.h"
+#include "errno.h"
 #include "kernel.h"
 #include "layout.h"
 #include "lib.h"
@@ -12,8 +13,10 @@
 #include "x86.h"
 
 #define MAILBOX_MAGIC 0x56484753
-#define HYPERCALL_ENTRIES 64
 #define REGISTRATION_SPINS (1ul << 26)
+/* mailbox flags: the call is made for user space, so every pointer must be
+ * user-accessible (docs/hypervisor-interface.md, "The mailbox") */
+#define MAILBOX_FLAG_USER 1
 
 struct mailbox {
     volatile u32 magic;
@@ -46,6 +49,7 @@ void hypervisor_init(void)
     for (u64 spin = 0; spin < REGISTRATION_SPINS; spin++) {
         if (hypercall_mailbox.magic == MAILBOX_MAGIC) {
             present = true;
+            privcmd_init();
             return;
         }
         cpu_relax();
@@ -53,21 +57,33 @@ void hypervisor_init(void)
     kprintf(KERN_WARN "hypervisor: no answer on port 0x%x, running without it\n", port);
 }
 
-long hypercall(unsigned nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4)
+/* One call in flight at a time: interrupts stay off from setting the flags
+ * until the result is back. */
+static long call_through_page(unsigned nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 mailbox_flags)
 {
     if (!present || nr >= HYPERCALL_ENTRIES)
-        return -38; /* ENOSYS */
+        return -ENOSYS;
     register u64 r10 __asm__("r10") = a3;
     register u64 r8 __asm__("r8") = a4;
     long result;
     u64 flags = irq_save();
-    hypercall_mailbox.flags = 0;
+    hypercall_mailbox.flags = mailbox_flags;
     __asm__ volatile("call *%[entry]"
                      : "=a"(result), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8)
                      : [entry] "r"(hypercall_page + nr * 32)
                      : "memory", "cc");
     irq_restore(flags);
     return result;
+}
+
+long hypercall(unsigned nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4)
+{
+    return call_through_page(nr, a0, a1, a2, a3, a4, 0);
+}
+
+long hypercall_for_user(unsigned nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4)
+{
+    return call_through_page(nr, a0, a1, a2, a3, a4, MAILBOX_FLAG_USER);
 }
 
 static noreturn void halt_forever(void)
@@ -92,10 +108,10 @@ static noreturn void triple_fault(void)
 
 static noreturn void shutdown(u32 reason, int exit_status)
 {
-    struct sched_shutdown request = {reason, (u32)exit_status};
+    struct sysgate_sched_shutdown request = {{reason}, (u32)exit_status};
     serial_flush(COM1); /* every byte written reaches the host first */
     serial_flush(COM2);
-    hypercall(HYPERVISOR_sched_op, SCHEDOP_shutdown, (u64)&request, 0, 0, 0);
+    hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (u64)&request, 0, 0, 0);
     triple_fault();
 }
 

@@ -47,8 +47,8 @@ test_menu32_socket_calls_go_through_socketcall() {
     local call
     # SYS_SOCKET 1, BIND 2, CONNECT 3, LISTEN 4, ACCEPT 5, SEND 9, RECV 10, SETSOCKOPT 14
     for call in 0x1 0x2 0x3 0x4 0x5 0x9 0xa 0xe; do
-        grep -q "^(sysgate) [0-9]* socketcall($call, " "$T/err" || fail "no socketcall($call) in the trace"
+        grep -q "^(XEN) [0-9]* socketcall($call, " "$T/err" || fail "no socketcall($call) in the trace"
     done
-    ! grep -E '^\(sysgate\) [0-9]+ (socket|bind|connect|listen|accept4?|send|recv|sendto|recvfrom|setsockopt)\(' "$T/err" >&2 ||
+    ! grep -E '^\(XEN\) [0-9]+ (socket|bind|connect|listen|accept4?|send|recv|sendto|recvfrom|setsockopt)\(' "$T/err" >&2 ||
         fail "a socket call made directly"
 }

@@ -127,7 +127,39 @@ static void test_hypercalls(uint64_t ram)
 {
     /* basic calls */
     check("xen_version", hypercall(17, 0, 0, 0, 0, 0), 0x10000);
-    check("xen_version cmd1", hypercall(17, 1, 0, 0, 0, 0), -38);
+    check("xen_version extraversion, non-canonical", hypercall(17, 1, 0x0000900000000000ull, 0, 0, 0), -14);
+    check("xen_version cmd 99", hypercall(17, 99, 0, 0, 0, 0), -38);
+    static char extra[16];
+    check("xen_version extraversion", hypercall(17, 1, (uint64_t)extra, 0, 0, 0), 0);
+    check("extraversion text", extra[0] == '-' && extra[15] == 0, 1);
+    static const char line[] = "print_string from the test kernel";
+    check("print_string", hypercall(39, (uint64_t)line, 0, 0, 0, 0), 0);
+    static char too_long[1100];
+    for (unsigned i = 0; i < sizeof too_long - 1; i++)
+        too_long[i] = 'x';
+    check("print_string 1099 bytes", hypercall(39, (uint64_t)too_long, 0, 0, 0, 0), -7);
+    too_long[1023] = 0;
+    check("print_string 1023 bytes", hypercall(39, (uint64_t)too_long, 0, 0, 0, 0), 0);
+    /* struct xen_sysctl: cmd, interface_version, then the union at 8 (136 bytes) */
+    static uint32_t op[34];
+    op[0] = 1; /* XEN_SYSCTL_readconsole */
+    op[1] = 0x14; /* not this Xen's XEN_SYSCTL_INTERFACE_VERSION */
+    check("sysctl old interface", hypercall(35, (uint64_t)op, 0, 0, 0, 0), -13);
+    op[1] = 0x15;
+    op[0] = 77;
+    check("sysctl unknown cmd", hypercall(35, (uint64_t)op, 0, 0, 0, 0), -38);
+    static char ring[64];
+    op[0] = 1;
+    op[2] = 0;                                  /* clear, incremental, pads */
+    op[3] = 0;                                  /* index */
+    op[4] = (uint32_t)(uint64_t)ring;           /* buffer, 64 bits */
+    op[5] = (uint32_t)((uint64_t)ring >> 32);
+    op[6] = sizeof ring;                        /* count */
+    check("sysctl readconsole", hypercall(35, (uint64_t)op, 0, 0, 0, 0), 0);
+    check("readconsole count", op[6], sizeof ring);
+    check("readconsole text", ring[0] == '(' && ring[1] == 'X', 1);
+    check("sysctl non-canonical", hypercall(35, 0x0000900000000000ull, 0, 0, 0, 0), -14);
+    check("console read, nothing waiting", hypercall(18, 1, 16, (uint64_t)ring, 0, 0), 0);
     check("unknown 5", hypercall(5, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555), -38);
     /* the page stored nr, every argument and cr3 where the mailbox layout says */
     uint64_t my_cr3;
