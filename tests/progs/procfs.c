@@ -195,8 +195,10 @@ static void stat_and_status(void)
     printf("status: Pid %s,", atoi(field("Pid")) == getpid() ? "ok" : "wrong");
     printf(" Tgid %s,", atoi(field("Tgid")) == getpid() ? "ok" : "wrong");
     printf(" PPid %s\n", atoi(field("PPid")) == getppid() ? "ok" : "wrong");
-    printf("status: SigBlk %s,", field("SigBlk"));
-    printf(" SigIgn %s\n", field("SigIgn"));
+    /* only the bits this program set: the rest is inherited from whoever runs it */
+    unsigned long long blocked = strtoull(field("SigBlk"), NULL, 16), ignored = strtoull(field("SigIgn"), NULL, 16);
+    printf("status: SigBlk has SIGUSR1 %s, SigIgn has SIGUSR2 %s\n", blocked & (1ull << (SIGUSR1 - 1)) ? "yes" : "no",
+           ignored & (1ull << (SIGUSR2 - 1)) ? "yes" : "no");
     printf("status: VmSize in kB: %s\n", strstr(field("VmSize"), " kB") ? "yes" : "no");
     sigprocmask(SIG_UNBLOCK, &set, NULL);
     umask(022);
