@@ -102,6 +102,7 @@ I386_TESTS := \
 	tcpstates \
 	threadexit \
 	threads \
+	tlsdesc \
 	vdsotime \
 	vfs \
 	waiting \
