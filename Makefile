@@ -103,7 +103,9 @@ I386_TESTS := \
 	threadexit \
 	threads \
 	tlsdesc \
+	vdsogetres \
 	vdsotime \
+	vdsounwind \
 	vfs \
 	waiting \
 
@@ -217,18 +219,20 @@ $(BUILD)/include/sysgate/unistd_32_ia32.h: kernel/entry/syscall_32.tbl tools/gen
 	tools/gen-syscalls.sh $< 32 __NR_ia32_ /dev/null $@
 
 # ---- the vDSOs: user code, built as shared objects and carried in the kernel ----
-VDSO_LDFLAGS := -nostdlib -shared -Wl,--hash-style=both -Wl,-z,max-page-size=4096 -Wl,--no-undefined -Wl,--build-id=none
+# Unwind tables and their PT_GNU_EH_FRAME index, so that debuggers and
+# unwinders walk through the vDSO as through Linux's.
+VDSO_LDFLAGS := -nostdlib -shared -Wl,--eh-frame-hdr -Wl,--hash-style=both -Wl,-z,max-page-size=4096 -Wl,--no-undefined -Wl,--build-id=none
 $(BUILD)/vdso/vdso64.so: kernel/vdso/vdso64.c kernel/vdso/vdso64.lds kernel/vdso/vclock.h kernel/include/vdso_data.h
 	@mkdir -p $(dir $@)
 	@echo "  VDSO    $@"
 	@$(CC) -m64 -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -ffreestanding -fno-stack-protector \
-		-fno-asynchronous-unwind-tables -Ikernel/include $(VDSO_LDFLAGS) -Wl,-T,kernel/vdso/vdso64.lds \
+		-fasynchronous-unwind-tables -Ikernel/include $(VDSO_LDFLAGS) -Wl,-T,kernel/vdso/vdso64.lds \
 		-Wl,-soname=linux-vdso.so.1 -o $@ kernel/vdso/vdso64.c
 $(BUILD)/vdso/vdso32.so: kernel/vdso/vdso32.S kernel/vdso/vdso32.c kernel/vdso/vdso32.lds kernel/vdso/vclock.h kernel/include/vdso_data.h
 	@mkdir -p $(dir $@)
 	@echo "  VDSO    $@"
 	@$(CC) -m32 -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -ffreestanding -fno-stack-protector \
-		-fno-asynchronous-unwind-tables -Ikernel/include $(VDSO_LDFLAGS) -Wl,-T,kernel/vdso/vdso32.lds \
+		-fasynchronous-unwind-tables -Ikernel/include $(VDSO_LDFLAGS) -Wl,-T,kernel/vdso/vdso32.lds \
 		-Wl,-soname=linux-gate.so.1 -o $@ kernel/vdso/vdso32.S kernel/vdso/vdso32.c
 # Where the kernel finds the 32-bit vDSO's entry points inside its image.
 $(BUILD)/gen/vdso32_offsets.h: $(BUILD)/vdso/vdso32.so

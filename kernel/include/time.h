@@ -15,7 +15,6 @@ void clock_tick(void);
 
 /* The time slice, and the jiffy of the coarse clocks (Linux at HZ=250). */
 #define TIME_SLICE_NS 4000000ul
-#define COARSE_CLOCK_RESOLUTION_NS TIME_SLICE_NS
 /* clock_t, as times() and /proc report CPU time: USER_HZ = 100. */
 #define NS_PER_CLOCK_TICK 10000000ul
 

@@ -19,6 +19,12 @@
 #define VDSO_CLOCK_SHIFT 32
 #define NSEC_PER_SEC 1000000000u
 
+/* What clock_getres gives, the system call (time/clock.c) and the vDSOs
+ * alike: 1 ns for the high-resolution clocks, a jiffy for the coarse ones
+ * (Linux at HZ=250). */
+#define HRES_CLOCK_RESOLUTION_NS 1u
+#define COARSE_CLOCK_RESOLUTION_NS 4000000u
+
 struct vdso_data {
     volatile uint32_t seq;  /* odd while the kernel writes */
     uint32_t unused;

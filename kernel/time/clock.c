@@ -102,7 +102,8 @@ long clock_resolution(int clock, u64 *ns)
     if (err)
         return err;
     bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
-    *ns = coarse ? COARSE_CLOCK_RESOLUTION_NS : 1;
+    _Static_assert(COARSE_CLOCK_RESOLUTION_NS == TIME_SLICE_NS, "the coarse clocks move at each time slice");
+    *ns = coarse ? COARSE_CLOCK_RESOLUTION_NS : HRES_CLOCK_RESOLUTION_NS;
     return 0;
 }
 

@@ -75,4 +75,24 @@ static inline int vclock_read(int clock, struct vclock_time *t)
     }
 }
 
+/* 0 and the resolution clock_getres gives, or -1 for a clock the vDSO does
+ * not serve (the same clocks as vclock_read). */
+static inline int vclock_resolution(int clock, uint32_t *ns)
+{
+    switch (clock) {
+    case CLOCK_REALTIME:
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_BOOTTIME:
+        *ns = HRES_CLOCK_RESOLUTION_NS;
+        return 0;
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_MONOTONIC_COARSE:
+        *ns = COARSE_CLOCK_RESOLUTION_NS;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
 #endif

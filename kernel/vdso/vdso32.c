@@ -1,6 +1,7 @@
 /*
- * The 32-bit vDSO's clocks: clock_gettime (32-bit and 64-bit time),
- * gettimeofday and time without entering the kernel, for i386 programs. The
+ * The 32-bit vDSO's clocks: clock_gettime and clock_getres (32-bit and
+ * 64-bit time), gettimeofday, time and getcpu without entering the kernel,
+ * for i386 programs. The
  * arithmetic is vclock.h's, shared with the 64-bit vDSO; the fallback is
  * int $0x80 (the vDSO's own __kernel_vsyscall is in vdso32.S).
  */
@@ -19,18 +20,23 @@ struct timeval32 {
 #define NR_time 13
 #define NR_gettimeofday 78
 #define NR_clock_gettime 265
+#define NR_clock_getres 266
+#define NR_getcpu 318
+#define NR_clock_getres_time64 406
 #define NR_clock_gettime64 403
 
-static long int80_2(long nr, long a, long b)
+static long int80_3(long nr, long a, long b, long c)
 {
     long ret;
     /* ebx may be the PIC register: swapped in and out by hand. */
     __asm__ volatile("xchgl %%ebx, %k2\n\tint $0x80\n\txchgl %%ebx, %k2"
                      : "=a"(ret)
-                     : "a"(nr), "r"(a), "c"(b)
+                     : "a"(nr), "r"(a), "c"(b), "d"(c)
                      : "memory");
     return ret;
 }
+
+static long int80_2(long nr, long a, long b) { return int80_3(nr, a, b, 0); }
 
 int vdso_clock_gettime64_syscall(int clock, struct timespec64 *ts)
 {
@@ -86,4 +92,49 @@ long __vdso_time(int32_t *t)
     if (t)
         *t = seconds;
     return seconds;
+}
+
+int vdso_clock_getres_syscall(int clock, struct timespec32 *res)
+{
+    return (int)int80_2(NR_clock_getres, clock, (long)res);
+}
+int vdso_clock_getres_time64_syscall(int clock, struct timespec64 *res)
+{
+    return (int)int80_2(NR_clock_getres_time64, clock, (long)res);
+}
+
+int __vdso_clock_getres(int clock, struct timespec32 *res)
+{
+    uint32_t ns;
+    if (vclock_resolution(clock, &ns))
+        return vdso_clock_getres_syscall(clock, res);
+    if (res) {
+        res->tv_sec = 0;
+        res->tv_nsec = (int32_t)ns;
+    }
+    return 0;
+}
+
+int __vdso_clock_getres_time64(int clock, struct timespec64 *res)
+{
+    uint32_t ns;
+    if (vclock_resolution(clock, &ns))
+        return vdso_clock_getres_time64_syscall(clock, res);
+    if (res) {
+        res->tv_sec = 0;
+        res->tv_nsec = ns;
+    }
+    return 0;
+}
+
+/* One CPU, one node; still the real call when asked for the unused cache. */
+long __vdso_getcpu(unsigned *cpu, unsigned *node, void *cache)
+{
+    if (cache)
+        return int80_3(NR_getcpu, (long)cpu, (long)node, (long)cache);
+    if (cpu)
+        *cpu = 0;
+    if (node)
+        *node = 0;
+    return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * The 64-bit vDSO: clock_gettime, gettimeofday, time and getcpu without
+ * The 64-bit vDSO: clock_gettime, clock_getres, gettimeofday, time and getcpu without
  * entering the kernel. Built as a shared object (vdso64.lds), embedded in the
  * kernel, mapped into every 64-bit process and announced by AT_SYSINFO_EHDR.
  * Clocks it cannot serve fall back to the real system call.
@@ -16,6 +16,7 @@ struct timeval {
 #define NR_gettimeofday 96
 #define NR_time 201
 #define NR_clock_gettime 228
+#define NR_clock_getres 229
 #define NR_getcpu 309
 
 static long syscall2(long nr, long a, long b)
@@ -57,6 +58,23 @@ int __vdso_clock_gettime(int clock, struct timespec *ts)
     return 0;
 }
 
+int vdso_clock_getres_syscall(int clock, struct timespec *res)
+{
+    return (int)syscall2(NR_clock_getres, clock, (long)res);
+}
+
+int __vdso_clock_getres(int clock, struct timespec *res)
+{
+    uint32_t ns;
+    if (vclock_resolution(clock, &ns))
+        return vdso_clock_getres_syscall(clock, res);
+    if (res) {
+        res->tv_sec = 0;
+        res->tv_nsec = ns;
+    }
+    return 0;
+}
+
 int __vdso_gettimeofday(struct timeval *tv, void *tz)
 {
     if (tz)
@@ -90,6 +108,7 @@ long __vdso_getcpu(unsigned *cpu, unsigned *node, void *cache)
 }
 
 int clock_gettime(int, struct timespec *) __attribute__((weak, alias("__vdso_clock_gettime")));
+int clock_getres(int, struct timespec *) __attribute__((weak, alias("__vdso_clock_getres")));
 int gettimeofday(struct timeval *, void *) __attribute__((weak, alias("__vdso_gettimeofday")));
 long time(long *) __attribute__((weak, alias("__vdso_time")));
 long getcpu(unsigned *, unsigned *, void *) __attribute__((weak, alias("__vdso_getcpu")));
