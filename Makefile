@@ -82,6 +82,7 @@ I386_TESTS := \
 	mremap \
 	msr \
 	netdev \
+	pagemap \
 	privcmd \
 	procfs \
 	procs \

@@ -16,6 +16,8 @@
 #include "signal.h"
 #include "spinlock.h"
 #include "cred.h"
+#include "compat.h"
+#include "uaccess.h"
 #include "stat.h"
 #include "time.h"
 
@@ -156,42 +158,277 @@ void proc_pid_status(struct task *t, struct seq_buf *s)
                ignored, caught, c->cap_inheritable, c->cap_permitted, c->cap_effective, c->cap_bset, c->cap_ambient);
 }
 
+/* A maps line: Linux's columns, then the name (if any) padded to column 73. */
+static void show_map_prefix(u64 start, u64 end, u32 prot, bool shared, u64 offset, u64 dev, u64 ino,
+                            const char *name, struct seq_buf *s)
+{
+    enum { NAME_COLUMN = 73 };
+    size_t line_start = s->len;
+    seq_printf(s, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", start, end, prot & PROT_READ ? 'r' : '-',
+               prot & PROT_WRITE ? 'w' : '-', prot & PROT_EXEC ? 'x' : '-', shared ? 's' : 'p', offset,
+               MAJOR(dev), MINOR(dev), ino);
+    if (name) {
+        while (s->len - line_start < NAME_COLUMN && !s->overflow)
+            seq_write(s, " ", 1);
+        seq_printf(s, "%s", name);
+    }
+    seq_write(s, "\n", 1);
+}
+
+/* A mapping's /proc/PID/maps line (path: PATH_MAX bytes of room). */
+static void show_vma_line(const struct vma *v, char *path, struct seq_buf *s)
+{
+    struct inode *file = v->file;
+    const char *name = NULL;
+    if (file && inode_full_path(file, path, PATH_MAX) > 0)
+        name = path;
+    else if (file)
+        name = "/memfd: (deleted)";
+    else if (v->flags & VMA_SPECIAL)
+        name = v->prot & PROT_EXEC ? "[vdso]" : "[vvar]";
+    else if (v->flags & VMA_BRK)
+        name = "[heap]";
+    else if (v->flags & VMA_STACK)
+        name = "[stack]";
+    show_map_prefix(v->start, v->end, v->prot, (v->flags & MAP_TYPE) == MAP_SHARED && !(v->flags & VMA_SPECIAL),
+                    file ? v->file_offset : 0, file ? file->sb->dev : 0, file ? file->ino : 0, name, s);
+}
+
 /* One line per mapping: Linux's columns, the name padded to column 73. */
 void proc_pid_maps(struct task *t, struct seq_buf *s)
 {
-    enum { NAME_COLUMN = 73 };
+    struct mm *mm = t->mm;
+    char *path = kmalloc(PATH_MAX);
+    if (!path)
+        return;
+    for (struct vma *v = mm ? mm->vmas : NULL; v && !s->overflow; v = v->next)
+        show_vma_line(v, path, s);
+    kfree(path);
+}
+
+/* ---- smaps, smaps_rollup ---- */
+
+/* Linux's precision for the proportional set size: bytes << PSS_SHIFT. */
+#define PSS_SHIFT 12
+
+/* What smaps counts of a mapping's pages, in bytes (pss: << PSS_SHIFT). */
+struct smaps_counts {
+    u64 resident, shared_clean, shared_dirty, private_clean, private_dirty, referenced, anonymous, locked;
+    u64 pss, pss_dirty, pss_anon, pss_file;
+};
+
+/* How many mappings a page has, as Linux's mapcount: its references, less
+ * the page cache's for a file's page. */
+static unsigned page_mappings(const struct vma *v, u64 pte)
+{
+    unsigned refs = page_refcount(pte & PTE_ADDR_MASK);
+    if (v->file && refs > 1)
+        refs--;
+    return refs ? refs : 1;
+}
+
+/* A page mapped more than once (another process's mapping, a copy-on-write
+ * copy not made yet) is shared, and each mapping's share of it is a part. */
+static void smaps_count(struct mm *mm, const struct vma *v, struct smaps_counts *c)
+{
+    bool anonymous = !v->file && !(v->flags & VMA_SPECIAL);
+    for (u64 va = v->start;; va += PAGE_SIZE) {
+        u64 *pte = pte_next_present(mm->pml4, &va, v->end);
+        if (!pte)
+            break;
+        unsigned mappings = page_mappings(v, *pte);
+        bool dirty = *pte & PTE_DIRTY, shared = mappings > 1;
+        u64 pss = ((u64)PAGE_SIZE << PSS_SHIFT) / mappings;
+        c->resident += PAGE_SIZE;
+        if (shared)
+            *(dirty ? &c->shared_dirty : &c->shared_clean) += PAGE_SIZE;
+        else
+            *(dirty ? &c->private_dirty : &c->private_clean) += PAGE_SIZE;
+        if (*pte & PTE_ACCESSED)
+            c->referenced += PAGE_SIZE;
+        c->pss += pss;
+        if (dirty)
+            c->pss_dirty += pss;
+        if (anonymous) {
+            c->anonymous += PAGE_SIZE;
+            c->pss_anon += pss;
+        } else {
+            c->pss_file += pss;
+        }
+        if (v->flags & VMA_LOCKED)
+            c->locked += pss;
+    }
+}
+
+static void smaps_field(struct seq_buf *s, const char *name, u64 bytes)
+{
+    seq_printf(s, "%-16s%8lu kB\n", name, bytes >> 10);
+}
+
+/* The fields smaps and smaps_rollup share after their first ones; what
+ * sysgate never has (swap, huge pages, KSM, lazily freed pages) is 0. */
+static void smaps_common_fields(const struct smaps_counts *c, struct seq_buf *s)
+{
+    smaps_field(s, "Shared_Clean:", c->shared_clean);
+    smaps_field(s, "Shared_Dirty:", c->shared_dirty);
+    smaps_field(s, "Private_Clean:", c->private_clean);
+    smaps_field(s, "Private_Dirty:", c->private_dirty);
+    smaps_field(s, "Referenced:", c->referenced);
+    smaps_field(s, "Anonymous:", c->anonymous);
+    static const char *const never[] = {"KSM:",           "LazyFree:",       "AnonHugePages:",
+                                        "ShmemPmdMapped:", "FilePmdMapped:",  "Shared_Hugetlb:",
+                                        "Private_Hugetlb:", "Swap:",          "SwapPss:"};
+    for (size_t i = 0; i < ARRAY_SIZE(never); i++)
+        smaps_field(s, never[i], 0);
+    smaps_field(s, "Locked:", c->locked >> PSS_SHIFT);
+}
+
+/* Linux's two-letter names of its VM_* flags, in the order of their bits,
+ * for the ones a sysgate mapping can have. */
+static void show_vm_flags(const struct vma *v, struct seq_buf *s)
+{
+    bool special = v->flags & VMA_SPECIAL, vvar = special && !(v->prot & PROT_EXEC);
+    bool shared = (v->flags & MAP_TYPE) == MAP_SHARED && !special;
+    bool writable = v->prot & PROT_WRITE;
+    const struct {
+        const char *name;
+        bool set;
+    } flags[] = {
+        {"rd", v->prot & PROT_READ}, {"wr", writable},  {"ex", v->prot & PROT_EXEC}, {"sh", shared},
+        {"mr", true},                {"mw", !vvar},     {"me", !vvar},               {"ms", shared},
+        {"gd", v->flags & VMA_STACK}, {"pf", vvar},     {"lo", v->flags & VMA_LOCKED}, {"io", vvar},
+        {"de", special},             {"ac", writable && !shared}, {"dd", vvar},
+    };
+    seq_printf(s, "VmFlags:");
+    for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
+        if (flags[i].set)
+            seq_printf(s, " %s", flags[i].name);
+    seq_write(s, " \n", 2);
+}
+
+void proc_pid_smaps(struct task *t, struct seq_buf *s)
+{
     struct mm *mm = t->mm;
     char *path = kmalloc(PATH_MAX);
     if (!path)
         return;
     for (struct vma *v = mm ? mm->vmas : NULL; v && !s->overflow; v = v->next) {
-        struct inode *file = v->file;
-        size_t start = s->len;
-        seq_printf(s, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", v->start, v->end, v->prot & PROT_READ ? 'r' : '-',
-                   v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
-                   (v->flags & MAP_TYPE) == MAP_SHARED && !(v->flags & VMA_SPECIAL) ? 's' : 'p',
-                   file ? v->file_offset : 0, file ? MAJOR(file->sb->dev) : 0, file ? MINOR(file->sb->dev) : 0,
-                   file ? file->ino : 0);
-        const char *name = NULL;
-        if (file && inode_full_path(file, path, PATH_MAX) > 0)
-            name = path;
-        else if (file)
-            name = "/memfd: (deleted)";
-        else if (v->flags & VMA_SPECIAL)
-            name = v->prot & PROT_EXEC ? "[vdso]" : "[vvar]";
-        else if (v->flags & VMA_BRK)
-            name = "[heap]";
-        else if (v->flags & VMA_STACK)
-            name = "[stack]";
-        if (name) {
-            while (s->len - start < NAME_COLUMN && !s->overflow)
-                seq_write(s, " ", 1);
-            seq_printf(s, "%s", name);
-        }
-        seq_write(s, "\n", 1);
+        struct smaps_counts c = {0};
+        smaps_count(mm, v, &c);
+        show_vma_line(v, path, s);
+        smaps_field(s, "Size:", v->end - v->start);
+        smaps_field(s, "KernelPageSize:", PAGE_SIZE);
+        smaps_field(s, "MMUPageSize:", PAGE_SIZE);
+        smaps_field(s, "Rss:", c.resident);
+        smaps_field(s, "Pss:", c.pss >> PSS_SHIFT);
+        smaps_field(s, "Pss_Dirty:", c.pss_dirty >> PSS_SHIFT);
+        smaps_common_fields(&c, s);
+        seq_printf(s, "%-16s%8d\n", "THPeligible:", 0);
+        show_vm_flags(v, s);
     }
     kfree(path);
 }
+
+/* The sums over every mapping, under a line that spans them all. */
+void proc_pid_smaps_rollup(struct task *t, struct seq_buf *s)
+{
+    struct mm *mm = t->mm;
+    if (!mm || !mm->vmas)
+        return;
+    struct smaps_counts c = {0};
+    u64 end = 0;
+    for (struct vma *v = mm->vmas; v; v = v->next) {
+        smaps_count(mm, v, &c);
+        end = v->end;
+    }
+    show_map_prefix(mm->vmas->start, end, 0, false, 0, 0, 0, "[rollup]", s);
+    smaps_field(s, "Rss:", c.resident);
+    smaps_field(s, "Pss:", c.pss >> PSS_SHIFT);
+    smaps_field(s, "Pss_Dirty:", c.pss_dirty >> PSS_SHIFT);
+    smaps_field(s, "Pss_Anon:", c.pss_anon >> PSS_SHIFT);
+    smaps_field(s, "Pss_File:", c.pss_file >> PSS_SHIFT);
+    smaps_field(s, "Pss_Shmem:", 0);
+    smaps_common_fields(&c, s);
+}
+
+/* ---- pagemap ---- */
+
+/* Linux's pagemap: 8 bytes per page of the address space, at (address /
+ * page size) * 8. The frame number only for whoever opened the file with
+ * CAP_SYS_ADMIN (Linux since 4.2); soft-dirty, swap and the userfaultfd
+ * bits are never set here. */
+#define PAGEMAP_ENTRY_BYTES 8
+#define PM_PRESENT (1ull << 63)
+#define PM_FILE (1ull << 61) /* a file's page or shared memory, not an anonymous page */
+#define PM_MMAP_EXCLUSIVE (1ull << 56)
+#define PM_PFN_MASK ((1ull << 55) - 1)
+#define PAGEMAP_CHUNK (PAGE_SIZE / PAGEMAP_ENTRY_BYTES)
+
+/* Whether the opener could see frame numbers, decided once at open as on Linux. */
+#define PAGEMAP_SHOWS_PFN ((void *)1)
+
+static int pagemap_open(struct inode *inode, struct file *f)
+{
+    (void)inode;
+    f->private = capable(CAP_SYS_ADMIN) ? PAGEMAP_SHOWS_PFN : NULL;
+    return 0;
+}
+
+/* A private mapping's written page is the process's own copy: anonymous. */
+static u64 pagemap_entry(struct mm *mm, u64 va, bool show_pfn)
+{
+    u64 *pte = pte_lookup(mm->pml4, va, false);
+    if (!pte || !(*pte & PTE_PRESENT))
+        return 0;
+    struct vma *v = vma_find(mm, va);
+    if (!v)
+        return 0;
+    u64 entry = PM_PRESENT;
+    if (show_pfn)
+        entry |= ((*pte & PTE_ADDR_MASK) / PAGE_SIZE) & PM_PFN_MASK;
+    bool shared = (v->flags & MAP_TYPE) == MAP_SHARED || (v->flags & VMA_SPECIAL);
+    if (shared || (v->file && !(*pte & PTE_WRITE)))
+        entry |= PM_FILE;
+    if (page_mappings(v, *pte) == 1)
+        entry |= PM_MMAP_EXCLUSIVE;
+    return entry;
+}
+
+static ssize_t pagemap_read(struct file *f, char __user *ubuf, size_t len, u64 *pos)
+{
+    if (*pos % PAGEMAP_ENTRY_BYTES || len % PAGEMAP_ENTRY_BYTES)
+        return -EINVAL;
+    struct task *t = proc_file_task(f);
+    struct mm *mm = t ? t->mm : NULL;
+    if (!mm)
+        return 0; /* the process is gone: nothing, as Linux reads */
+    u64 *chunk = kmalloc(PAGE_SIZE);
+    if (!chunk)
+        return -ENOMEM;
+    mm_get(mm);
+    u64 end = t->compat ? COMPAT_TASK_SIZE : USER_TOP;
+    u64 first = *pos / PAGEMAP_ENTRY_BYTES, last = end / PAGE_SIZE;
+    size_t wanted = len / PAGEMAP_ENTRY_BYTES, done = 0;
+    ssize_t result = 0;
+    while (done < wanted && first + done < last) {
+        size_t n = MIN(MIN(wanted - done, PAGEMAP_CHUNK), last - (first + done));
+        for (size_t i = 0; i < n; i++)
+            chunk[i] = pagemap_entry(mm, (first + done + i) * PAGE_SIZE, f->private == PAGEMAP_SHOWS_PFN);
+        if (copy_to_user(ubuf + done * PAGEMAP_ENTRY_BYTES, chunk, n * PAGEMAP_ENTRY_BYTES)) {
+            result = -EFAULT;
+            break;
+        }
+        done += n;
+    }
+    mm_put(mm);
+    kfree(chunk);
+    if (result)
+        return result;
+    *pos += done * PAGEMAP_ENTRY_BYTES;
+    return (ssize_t)(done * PAGEMAP_ENTRY_BYTES);
+}
+
+const struct file_ops proc_pagemap_ops = {.open = pagemap_open, .read = pagemap_read, .llseek = generic_file_llseek};
 
 void proc_pid_limits(struct task *t, struct seq_buf *s)
 {

@@ -143,7 +143,9 @@ static const struct proc_entry thread_entries[] = {
     {"maps", S_IFREG | 0444, .show = proc_pid_maps},
     {"mountinfo", S_IFREG | 0444, .show = proc_pid_mountinfo},
     {"mounts", S_IFREG | 0444, .show = proc_mounts},
+    {"pagemap", S_IFREG | 0400, .fops = &proc_pagemap_ops},
     {"root", S_IFLNK | 0777, .get_link = proc_pid_root, .follow = proc_pid_root_inode},
+    {"smaps", S_IFREG | 0444, .show = proc_pid_smaps},
     {"stat", S_IFREG | 0444, .show = proc_pid_stat},
     {"status", S_IFREG | 0444, .show = proc_pid_status},
 };
@@ -164,8 +166,11 @@ static const struct proc_entry pid_entries[] = {
     {"maps", S_IFREG | 0444, .show = proc_pid_maps},
     {"mountinfo", S_IFREG | 0444, .show = proc_pid_mountinfo},
     {"mounts", S_IFREG | 0444, .show = proc_mounts},
+    {"pagemap", S_IFREG | 0400, .fops = &proc_pagemap_ops},
     {"net", S_IFDIR | 0555, .dir = &net_dir},
     {"root", S_IFLNK | 0777, .get_link = proc_pid_root, .follow = proc_pid_root_inode},
+    {"smaps", S_IFREG | 0444, .show = proc_pid_smaps},
+    {"smaps_rollup", S_IFREG | 0444, .show = proc_pid_smaps_rollup},
     {"stat", S_IFREG | 0444, .show = proc_pid_stat},
     {"status", S_IFREG | 0444, .show = proc_pid_status},
     {"task", S_IFDIR | 0555, .dir = &task_dir},
@@ -326,6 +331,12 @@ static bool proc_inode_stale(struct proc_inode *pi)
         return true;
     bool numbered_file = !pi->entry && pi->in && !pi->in->numbered->dir;
     return numbered_file && !numbered_exists(pi->in, t, pi->number);
+}
+
+struct task *proc_file_task(struct file *f)
+{
+    struct proc_inode *pi = PROC_I(f->inode);
+    return pi->pid && !proc_inode_stale(pi) ? proc_task(pi->pid) : NULL;
 }
 
 static bool proc_drop_inode(struct inode *inode) { return proc_inode_stale(PROC_I(inode)); }
