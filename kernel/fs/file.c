@@ -9,6 +9,7 @@
  */
 #include "anon_inodes.h"
 #include "errno.h"
+#include "fasync.h"
 #include "fd.h"
 #include "fs.h"
 #include "posix_lock.h"
@@ -54,6 +55,7 @@ void file_put(struct file *f)
     ofd_locks_remove(f);
     if (f->epitems)
         eventpoll_release_file(f);
+    fasync_release(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     inode_put(f->inode);

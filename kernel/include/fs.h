@@ -91,6 +91,7 @@ struct file_ops {
      * that getcwd can search a directory without opening it. */
     int (*iterate)(struct inode *dir, struct dir_context *ctx);
     bool stream; /* no file position: lseek gives ESPIPE (terminals, pipes) */
+    bool fasync; /* announces readiness to O_ASYNC owners (fasync_notify): FIOASYNC takes it */
 };
 
 /* What a directory walk reports each entry to: getdents's buffer, or getcwd's search. */
@@ -226,9 +227,11 @@ struct file {
     void *private; /* the driver's (a pipe's buffer) */
     struct epitem *epitems; /* epoll items watching it, which go with it (fs/eventpoll.c) */
     const char *anon_name;  /* an anon_inodefs file's kind, as /proc/PID/fd shows it ("[eventfd]") */
+    struct fasync *fasync;  /* its O_ASYNC owner and signal (fs/fasync.c), once set */
 };
 
 #define O_LARGEFILE 0100000
+#define O_ASYNC 020000 /* signals the owner when ready (fs/fasync.c) */
 
 #define POLLIN 0x001
 #define POLLPRI 0x002
