@@ -133,6 +133,14 @@ static long set_owner(struct file *f, pid_t pid, enum owner_type type)
     return 0;
 }
 
+int fasync_claim_owner(struct file *f)
+{
+    struct fasync *r = record_of(f);
+    if (!r)
+        return -ENOMEM;
+    return r->owner ? 0 : set_owner(f, current_task()->tgid, F_OWNER_PID);
+}
+
 /* F_GETOWN: a process group as a negative number. */
 static long get_owner(struct file *f)
 {
@@ -250,7 +258,7 @@ static bool may_signal_owner(const struct fasync *r, const struct task *t)
 
 /* Linux's send_sigio_to_task: the F_SETSIG signal with its siginfo, or
  * plain SIGIO (also when that signal cannot be queued). */
-static void signal_owner_task(const struct fasync *r, struct task *t, int reason)
+static void signal_owner_task(const struct fasync *r, struct task *t, int fd, int reason)
 {
     if (!may_signal_owner(r, t))
         return;
@@ -261,7 +269,7 @@ static void signal_owner_task(const struct fasync *r, struct task *t, int reason
         info.si_signo = r->signum;
         info.si_code = reason;
         info.poll.band = reason_band[reason - 1];
-        info.poll.fd = r->fd;
+        info.poll.fd = fd;
         if (!(thread ? signal_send_info(t, &info) : signal_send_process_info(t, &info)))
             return;
     }
@@ -271,17 +279,26 @@ static void signal_owner_task(const struct fasync *r, struct task *t, int reason
         signal_send_process(t, SIGIO);
 }
 
-static void signal_owner(const struct fasync *r, int reason)
+static void signal_owner(const struct fasync *r, int fd, int reason)
 {
     if (r->owner_type == F_OWNER_PGRP) {
         for (struct task *t = task_first(); t; t = task_next(t))
             if (t->pgid == r->owner && is_live_process(t))
-                signal_owner_task(r, t, reason);
+                signal_owner_task(r, t, fd, reason);
         return;
     }
     struct task *t = task_find(r->owner);
     if (r->owner_type == F_OWNER_TID ? t && t->state != TASK_DEAD : is_live_process(t))
-        signal_owner_task(r, t, reason);
+        signal_owner_task(r, t, fd, reason);
+}
+
+void fasync_signal(struct file *f, int fd, int reason)
+{
+    u64 flags = spin_lock_irqsave(&fasync_lock);
+    struct fasync *r = f->fasync;
+    if (r && r->owner)
+        signal_owner(r, fd, reason);
+    spin_unlock_irqrestore(&fasync_lock, flags);
 }
 
 static bool concerns(const struct fasync *r, int reason)
@@ -301,6 +318,6 @@ void fasync_notify(const void *object, int reason)
     u64 flags = spin_lock_irqsave(&fasync_lock);
     for (struct fasync *r = records; r; r = r->next)
         if (r->object == object && (r->file->flags & O_ASYNC) && r->owner && concerns(r, reason))
-            signal_owner(r, reason);
+            signal_owner(r, r->fd, reason);
     spin_unlock_irqrestore(&fasync_lock, flags);
 }

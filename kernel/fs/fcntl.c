@@ -80,6 +80,8 @@ long sys_dup2(int oldfd, int newfd)
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
 #define F_OFD_SETLKW 38
+#define F_SETLEASE 1024
+#define F_GETLEASE 1025
 #define F_DUPFD_CLOEXEC 1030
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
@@ -122,6 +124,9 @@ static long fcntl_file(struct file *f, int fd, unsigned cmd, u64 arg)
     case F_SETOWN_EX:
     case F_GETOWN_EX:
         return fasync_fcntl(f, cmd, arg);
+    case F_SETLEASE:
+    case F_GETLEASE:
+        return lease_fcntl(f, fd, cmd, arg);
     case F_GETLK:
         return fcntl_lock(f, cmd, (void __user *)arg, LOCK_POSIX_GET, false);
     case F_SETLK:

@@ -24,6 +24,10 @@ int fasync_set(struct file *f, int fd, bool on);
 long fasync_ioctl_async(struct file *f, int fd, const int __user *arg);
 /* A socket's FIOSETOWN/SIOCSPGRP and FIOGETOWN/SIOCGPGRP. */
 long fasync_ioctl_owner(struct file *f, bool set, int __user *arg);
+/* A lease set through f makes the setter's process its owner unless it has one (Linux's lease_setup). */
+int fasync_claim_owner(struct file *f);
+/* Signals f's owner whatever O_ASYNC says (a lease break: POLL_MSG), si_fd `fd`. */
+void fasync_signal(struct file *f, int fd, int reason);
 /* The last reference to f is gone (file_put). */
 void fasync_release(struct file *f);
 

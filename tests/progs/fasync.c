@@ -287,6 +287,105 @@ static void inet_sockets(sigset_t *set)
     close(l);
 }
 
+static void one_signal(const char *after, sigset_t *set)
+{
+    siginfo_t si;
+    int sig = sigwaitinfo(set, &si);
+    if (si.si_code == SI_KERNEL)
+        printf("%s: %s SI_KERNEL\n", after, signame(sig));
+    else
+        printf("%s: %s code %d band %#lx fd %d\n", after, signame(sig), si.si_code, (long)si.si_band, si.si_fd);
+}
+
+/* A child that opens the file (blocking unless O_NONBLOCK) and says when its
+ * open returned. It lets go of its copy of the holder's descriptor: the lease
+ * is the open file's, which the holder's close then ends. */
+static pid_t opener(const char *path, int flags, const char *what, int holder)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(holder);
+        int fd = open(path, flags);
+        printf("child's %s returned: %d%s%s\n", what, fd < 0 ? -1 : 0, fd < 0 ? " " : "", fd < 0 ? strerror(errno) : "");
+        _exit(0);
+    }
+    return pid;
+}
+
+static void leases(sigset_t *set)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/sysgate-lease-%d", (int)getpid());
+    close(open(path, O_RDWR | O_CREAT | O_TRUNC, 0644));
+    int h = open(path, O_RDONLY);
+    int p[2];
+    pipe(p);
+    int dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+    show("F_SETLEASE on a pipe", fcntl(p[0], F_SETLEASE, F_RDLCK));
+    show("F_SETLEASE on a directory", fcntl(dir, F_SETLEASE, F_RDLCK));
+    show("F_SETLEASE bad type", fcntl(h, F_SETLEASE, 3));
+    show("F_GETLEASE none", fcntl(h, F_GETLEASE));
+    show("F_SETLEASE F_UNLCK without a lease", fcntl(h, F_SETLEASE, F_UNLCK));
+    close(p[0]);
+    close(p[1]);
+    close(dir);
+    int other = open(path, O_RDONLY);
+    show("F_WRLCK with another reader", fcntl(h, F_SETLEASE, F_WRLCK));
+    show("F_RDLCK with another reader", fcntl(h, F_SETLEASE, F_RDLCK));
+    show("F_UNLCK", fcntl(h, F_SETLEASE, F_UNLCK));
+    close(other);
+    int w = open(path, O_RDWR);
+    show("F_RDLCK on a writable descriptor", fcntl(w, F_SETLEASE, F_RDLCK));
+    show("F_RDLCK with a writer elsewhere", fcntl(h, F_SETLEASE, F_RDLCK));
+    close(w);
+
+    pid_t child = fork();
+    if (child == 0) {
+        setuid(65534);
+        int fd = open(path, O_RDONLY);
+        show("F_SETLEASE by another user", fcntl(fd, F_SETLEASE, F_RDLCK));
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+
+    show("F_WRLCK, the only open", fcntl(h, F_SETLEASE, F_WRLCK));
+    show("F_GETLEASE", fcntl(h, F_GETLEASE));
+    fcntl(h, F_SETSIG, SIG_A);
+    waitpid(opener(path, O_RDONLY | O_NONBLOCK, "non-blocking read open", h), NULL, 0);
+    take_pending("after a non-blocking read open", set);
+    show("F_GETLEASE while broken", fcntl(h, F_GETLEASE));
+    show("downgrade to F_RDLCK", fcntl(h, F_SETLEASE, F_RDLCK));
+    show("F_GETLEASE", fcntl(h, F_GETLEASE));
+    show("back to F_WRLCK", fcntl(h, F_SETLEASE, F_WRLCK));
+
+    /* The opener waits until the holder downgrades: the holder's lines come first. */
+    child = opener(path, O_RDONLY, "read open", h);
+    one_signal("a read open breaks the write lease", set);
+    show("F_GETLEASE while broken", fcntl(h, F_GETLEASE));
+    long r = fcntl(h, F_SETLEASE, F_RDLCK);
+    waitpid(child, NULL, 0); /* its line comes before the result's */
+    show("downgrade to F_RDLCK", r);
+
+    child = opener(path, O_WRONLY, "write open", h);
+    one_signal("a write open breaks the read lease", set);
+    show("F_GETLEASE while broken", fcntl(h, F_GETLEASE));
+    show("another F_RDLCK while broken", fcntl(h, F_SETLEASE, F_RDLCK));
+    r = fcntl(h, F_SETLEASE, F_UNLCK);
+    waitpid(child, NULL, 0);
+    show("F_UNLCK", r);
+    show("F_GETLEASE", fcntl(h, F_GETLEASE));
+
+    /* Closing the holder ends the lease too; plain SIGIO without F_SETSIG. */
+    fcntl(h, F_SETSIG, 0);
+    show("F_RDLCK", fcntl(h, F_SETLEASE, F_RDLCK));
+    child = opener(path, O_RDWR, "read-write open", h);
+    one_signal("a read-write open breaks the read lease", set);
+    close(h);
+    waitpid(child, NULL, 0);
+    take_pending("at the end", set);
+    unlink(path);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -301,5 +400,6 @@ int main(void)
     pipes(&set);
     unix_sockets(&set);
     inet_sockets(&set);
+    leases(&set);
     return 0;
 }
