@@ -141,6 +141,21 @@ int fasync_claim_owner(struct file *f)
     return r->owner ? 0 : set_owner(f, current_task()->tgid, F_OWNER_PID);
 }
 
+void fasync_drop_owner(struct file *f)
+{
+    struct fasync *r = f->fasync;
+    if (!r)
+        return;
+    const struct cred *c = current_cred();
+    u64 flags = spin_lock_irqsave(&fasync_lock);
+    r->owner = 0;
+    r->owner_type = F_OWNER_PID;
+    r->owner_uid = c->uid;
+    r->owner_euid = c->euid;
+    r->signum = 0;
+    spin_unlock_irqrestore(&fasync_lock, flags);
+}
+
 /* F_GETOWN: a process group as a negative number. */
 static long get_owner(struct file *f)
 {

@@ -73,6 +73,7 @@ static void remove_locked(struct inode *inode, struct lease *victim)
     for (struct lease **link = &inode->leases; *link; link = &(*link)->next)
         if (*link == victim) {
             *link = victim->next;
+            fasync_drop_owner(victim->file);
             kfree(victim);
             break;
         }

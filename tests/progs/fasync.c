@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -219,6 +220,24 @@ static void pipes(sigset_t *set)
     close(p[1]);
     close(ready[0]);
     close(ready[1]);
+
+    /* An owner set by an unprivileged user may not signal root's process (sigio_perm). */
+    pipe(p);
+    fcntl(p[0], F_SETFL, O_ASYNC);
+    child = fork();
+    if (child == 0) {
+        if (setuid(65534) == 0)
+            show("unprivileged F_SETOWN of root's process", fcntl(p[0], F_SETOWN, getppid()));
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    write(p[1], "x", 1);
+    take_pending("owner set by another user, write", set);
+    fcntl(p[0], F_SETOWN, getpid());
+    write(p[1], "x", 1);
+    take_pending("owner set by root, write", set);
+    close(p[0]);
+    close(p[1]);
 }
 
 static void unix_sockets(sigset_t *set)
@@ -316,7 +335,9 @@ static void leases(sigset_t *set)
 {
     char path[64];
     snprintf(path, sizeof path, "/tmp/sysgate-lease-%d", (int)getpid());
-    close(open(path, O_RDWR | O_CREAT | O_TRUNC, 0644));
+    int init = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    write(init, "contents", 8);
+    close(init);
     int h = open(path, O_RDONLY);
     int p[2];
     pipe(p);
@@ -351,6 +372,21 @@ static void leases(sigset_t *set)
     show("F_WRLCK, the only open", fcntl(h, F_SETLEASE, F_WRLCK));
     show("F_GETLEASE", fcntl(h, F_GETLEASE));
     fcntl(h, F_SETSIG, SIG_A);
+    show("our own non-blocking write open", open(path, O_WRONLY | O_NONBLOCK)); /* the holder breaks its own lease too */
+    take_pending("after our own non-blocking write open", set);
+    show("F_GETLEASE while broken by us", fcntl(h, F_GETLEASE));
+    show("F_UNLCK", fcntl(h, F_SETLEASE, F_UNLCK));
+    show("F_GETOWN after F_UNLCK", fcntl(h, F_GETOWN));
+    show("F_GETSIG after F_UNLCK", fcntl(h, F_GETSIG));
+    show("F_WRLCK again", fcntl(h, F_SETLEASE, F_WRLCK));
+    printf("the lease made us the owner: %d\n", fcntl(h, F_GETOWN) == getpid());
+    waitpid(opener(path, O_WRONLY | O_TRUNC | O_NONBLOCK, "non-blocking truncating open", h), NULL, 0);
+    take_pending("after a non-blocking truncating open", set);
+    show("F_UNLCK", fcntl(h, F_SETLEASE, F_UNLCK));
+    struct stat st;
+    fstat(h, &st);
+    printf("the refused O_TRUNC left %ld bytes\n", (long)st.st_size);
+    show("F_WRLCK again", fcntl(h, F_SETLEASE, F_WRLCK));
     waitpid(opener(path, O_RDONLY | O_NONBLOCK, "non-blocking read open", h), NULL, 0);
     take_pending("after a non-blocking read open", set);
     show("F_GETLEASE while broken", fcntl(h, F_GETLEASE));
