@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -136,6 +137,9 @@ static void owners_and_errors(void)
     int reg = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     unlink(path);
     show("FIOASYNC on a regular file", ioctl(reg, FIOASYNC, &on));
+    int efd = eventfd(0, 0);
+    show("FIOASYNC on an eventfd (no SIGIO on Linux)", ioctl(efd, FIOASYNC, &on));
+    close(efd);
     show("F_SETFL O_ASYNC on a regular file", fcntl(reg, F_SETFL, O_ASYNC));
     printf("F_GETFL shows O_ASYNC: %d\n", !!(fcntl(reg, F_GETFL) & O_ASYNC));
     show("FIOASYNC on a pipe", ioctl(p[0], FIOASYNC, &on));
