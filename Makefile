@@ -61,6 +61,7 @@ I386_TESTS := \
 	events \
 	execat \
 	exitcode \
+	fasync \
 	faults \
 	fdshare \
 	fileops \

@@ -1,6 +1,7 @@
 /* dup, dup2, dup3 and fcntl. */
 #include "compat.h"
 #include "errno.h"
+#include "fasync.h"
 #include "fd.h"
 #include "fs.h"
 #include "posix_lock.h"
@@ -67,20 +68,29 @@ long sys_dup2(int oldfd, int newfd)
 #define F_GETLK 5
 #define F_SETLK 6
 #define F_SETLKW 7
+#define F_SETOWN 8
+#define F_GETOWN 9
+#define F_SETSIG 10
+#define F_GETSIG 11
+#define F_SETOWN_EX 15
+#define F_GETOWN_EX 16
 #define F_GETLK64 12 /* i386's fcntl64: a struct flock64 */
 #define F_SETLK64 13
 #define F_SETLKW64 14
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
 #define F_OFD_SETLKW 38
+#define F_SETLEASE 1024
+#define F_GETLEASE 1025
 #define F_DUPFD_CLOEXEC 1030
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
 #define F_ADD_SEALS 1033
 #define F_GET_SEALS 1034
 #define FD_CLOEXEC 1
-/* The status flags F_SETFL may change; the access mode and creation flags stay. */
-#define SETFL_MASK (O_APPEND | O_NONBLOCK | 040000 /* O_DIRECT */ | 01000000 /* O_NOATIME */ | 020000 /* O_ASYNC */)
+/* The status flags F_SETFL may change; the access mode and creation flags
+ * stay, and O_ASYNC is fasync_set's, which keeps it only on a file that notifies. */
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | 040000 /* O_DIRECT */ | 01000000 /* O_NOATIME */)
 
 static long fcntl_file(struct file *f, int fd, unsigned cmd, u64 arg)
 {
@@ -97,9 +107,26 @@ static long fcntl_file(struct file *f, int fd, unsigned cmd, u64 arg)
         return 0;
     case F_GETFL:
         return f->flags;
-    case F_SETFL:
+    case F_SETFL: {
+        bool async = arg & O_ASYNC;
+        if (async != !!(f->flags & O_ASYNC)) {
+            int err = fasync_set(f, fd, async);
+            if (err)
+                return err;
+        }
         f->flags = (f->flags & ~SETFL_MASK) | ((u32)arg & SETFL_MASK);
         return 0;
+    }
+    case F_SETOWN:
+    case F_GETOWN:
+    case F_SETSIG:
+    case F_GETSIG:
+    case F_SETOWN_EX:
+    case F_GETOWN_EX:
+        return fasync_fcntl(f, cmd, arg);
+    case F_SETLEASE:
+    case F_GETLEASE:
+        return lease_fcntl(f, fd, cmd, arg);
     case F_GETLK:
         return fcntl_lock(f, cmd, (void __user *)arg, LOCK_POSIX_GET, false);
     case F_SETLK:

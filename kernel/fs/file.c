@@ -9,6 +9,7 @@
  */
 #include "anon_inodes.h"
 #include "errno.h"
+#include "fasync.h"
 #include "fd.h"
 #include "fs.h"
 #include "posix_lock.h"
@@ -28,7 +29,10 @@ int file_open(struct inode *inode, u32 flags, struct file **out)
     refcount_set(&f->refs, 1);
     f->ops = inode->fops;
     inode_get(inode);
-    int err = f->ops && f->ops->open ? f->ops->open(inode, f) : 0;
+    lease_file_opened(f);
+    int err = lease_break_for_open(f);
+    if (!err && f->ops && f->ops->open)
+        err = f->ops->open(inode, f);
     if (err) {
         file_put(f);
         return err;
@@ -54,6 +58,8 @@ void file_put(struct file *f)
     ofd_locks_remove(f);
     if (f->epitems)
         eventpoll_release_file(f);
+    fasync_release(f);
+    lease_file_closed(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     inode_put(f->inode);

@@ -110,14 +110,15 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
     }
     if ((inode->mode & S_IFMT) == S_IFSOCK && !(flags & O_PATH))
         return -ENXIO; /* a socket's name is for connect, as Linux's may_open says */
-    if ((flags & O_TRUNC) && S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
-        inode_set_size(inode, 0);
     if (!in_compat_syscall())
         flags |= O_LARGEFILE; /* as Linux forces for 64-bit callers */
     struct file *f;
     err = file_open(inode, flags, &f);
     if (err)
         return err;
+    /* After the open, which may have waited for a lease's holder to let go of the contents. */
+    if ((flags & O_TRUNC) && S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
+        inode_set_size(inode, 0);
     if (S_ISFIFO(inode->mode) && !(flags & O_PATH)) {
         err = fifo_open(f);
         if (err) {

@@ -12,6 +12,7 @@
  * a read asleep in another thread keeps the read end open.
  */
 #include "errno.h"
+#include "fasync.h"
 #include "fd.h"
 #include "fs.h"
 #include "lib.h"
@@ -43,12 +44,8 @@ struct pipe {
 static bool reads(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
 static bool writes(const struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
 
-static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
+static ssize_t pipe_read_locked(struct pipe *p, struct file *f, char __user *buf, size_t len)
 {
-    (void)pos;
-    struct pipe *p = f->private;
-    if (len == 0)
-        return 0;
     u64 flags = spin_lock_irqsave(&p->lock);
     while (p->count == 0) {
         if (use_count_read(&p->writers) == 0) {
@@ -59,6 +56,7 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
             spin_unlock_irqrestore(&p->lock, flags);
             return -EAGAIN;
         }
+        fasync_notify(p, POLL_OUT);
         int err = wait_sleep(&p->read_wait, &p->lock, WAIT_NO_DEADLINE);
         if (err) {
             spin_unlock_irqrestore(&p->lock, flags);
@@ -82,10 +80,20 @@ static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
     return (ssize_t)done;
 }
 
-static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
+/* As Linux's, every read (even one that finds nothing) tells the O_ASYNC writers there may be room. */
+static ssize_t pipe_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 {
     (void)pos;
     struct pipe *p = f->private;
+    if (len == 0)
+        return 0;
+    ssize_t ret = pipe_read_locked(p, f, buf, len);
+    fasync_notify(p, POLL_OUT);
+    return ret;
+}
+
+static ssize_t pipe_write_locked(struct pipe *p, struct file *f, const char __user *buf, size_t len)
+{
     size_t done = 0;
     u64 flags = spin_lock_irqsave(&p->lock);
     while (done < len) {
@@ -102,6 +110,7 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
                 spin_unlock_irqrestore(&p->lock, flags);
                 return done ? (ssize_t)done : -EAGAIN;
             }
+            fasync_notify(p, POLL_IN);
             int err = wait_sleep(&p->write_wait, &p->lock, WAIT_NO_DEADLINE);
             if (err) {
                 spin_unlock_irqrestore(&p->lock, flags);
@@ -121,6 +130,18 @@ static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u6
     }
     spin_unlock_irqrestore(&p->lock, flags);
     return (ssize_t)done;
+}
+
+/* As Linux's, every write tells the O_ASYNC readers, even one that wrote nothing. */
+static ssize_t pipe_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
+{
+    (void)pos;
+    struct pipe *p = f->private;
+    if (len == 0)
+        return 0;
+    ssize_t ret = pipe_write_locked(p, f, buf, len);
+    fasync_notify(p, POLL_IN);
+    return ret;
 }
 
 /* The pipe goes once no end is open (its FIFO's name, if any, stays). */
@@ -144,7 +165,12 @@ static void pipe_release(struct file *f)
     wake_up_all(&p->read_wait);
     wake_up_all(&p->write_wait);
     bool unused = use_count_read(&p->readers) == 0 && use_count_read(&p->writers) == 0;
+    bool one_side_gone = !use_count_read(&p->readers) != !use_count_read(&p->writers);
     spin_unlock_irqrestore(&p->lock, flags);
+    if (one_side_gone) {
+        fasync_notify(p, POLL_IN);
+        fasync_notify(p, POLL_OUT);
+    }
     if (unused)
         pipe_destroy(p);
 }
@@ -178,6 +204,7 @@ static const struct file_ops pipe_ops = {
     .release = pipe_release,
     .poll = pipe_poll,
     .stream = true,
+    .fasync = true,
 };
 
 static struct pipe *pipe_create(struct inode *inode)

@@ -72,6 +72,10 @@ static void to_signalfd_siginfo(const struct ksiginfo *k, struct signalfd_siginf
         out->ssi_stime = (u64)k->chld.stime;
         break;
     case LAYOUT_FAULT: out->ssi_addr = k->fault.addr; break;
+    case LAYOUT_POLL:
+        out->ssi_band = (u32)k->poll.band;
+        out->ssi_fd = k->poll.fd;
+        break;
     case LAYOUT_TIMER:
         out->ssi_tid = (u32)k->timer.tid;
         out->ssi_overrun = (u32)k->timer.overrun;

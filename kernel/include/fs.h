@@ -91,6 +91,7 @@ struct file_ops {
      * that getcwd can search a directory without opening it. */
     int (*iterate)(struct inode *dir, struct dir_context *ctx);
     bool stream; /* no file position: lseek gives ESPIPE (terminals, pipes) */
+    bool fasync; /* announces readiness to O_ASYNC owners (fasync_notify): FIOASYNC takes it */
 };
 
 /* What a directory walk reports each entry to: getdents's buffer, or getcwd's search. */
@@ -210,6 +211,8 @@ struct inode {
     struct wait_queue flock_waiters;
     struct file_lock *posix_locks; /* fcntl record and OFD locks (fs/posix_lock.c) */
     struct wait_queue posix_waiters;
+    struct lease *leases;      /* F_SETLEASE's (fs/lease.c) */
+    u32 open_readers, open_writers; /* open files of a regular file, for the leases' conflicts */
     bool linkable;             /* an O_TMPFILE file without O_EXCL: linkat may give it a name (Linux's I_LINKABLE) */
     bool sealable;             /* a memfd: F_ADD_SEALS and F_GET_SEALS apply (fs/memfd.c) */
     u32 seals;                 /* F_SEAL_* */
@@ -226,9 +229,11 @@ struct file {
     void *private; /* the driver's (a pipe's buffer) */
     struct epitem *epitems; /* epoll items watching it, which go with it (fs/eventpoll.c) */
     const char *anon_name;  /* an anon_inodefs file's kind, as /proc/PID/fd shows it ("[eventfd]") */
+    struct fasync *fasync;  /* its O_ASYNC owner and signal (fs/fasync.c), once set */
 };
 
 #define O_LARGEFILE 0100000
+#define O_ASYNC 020000 /* signals the owner when ready (fs/fasync.c) */
 
 #define POLLIN 0x001
 #define POLLPRI 0x002
@@ -256,6 +261,15 @@ void inode_release(struct inode *inode);
 void inode_get(struct inode *inode);
 /* Drops a reference; the inode goes once nothing references or names it. */
 void inode_put(struct inode *inode);
+
+/* Leases (fs/lease.c). An open of a regular file is counted (opened,
+ * closed) and breaks the leases it conflicts with, waiting for their holders
+ * unless O_NONBLOCK (-EWOULDBLOCK); closing drops the file's lease. */
+void lease_file_opened(struct file *f);
+int lease_break_for_open(struct file *f);
+void lease_file_closed(struct file *f);
+/* F_SETLEASE and F_GETLEASE; fd is the break signal's si_fd. */
+long lease_fcntl(struct file *f, int fd, unsigned cmd, u64 arg);
 
 /* ramfs and tmpfs (fs/ramfs.c). */
 void ramfs_init(void);

@@ -56,6 +56,13 @@
 #define CLD_DUMPED 3
 #define CLD_STOPPED 5
 #define CLD_CONTINUED 6
+#define POLL_IN 1 /* SIGIO's codes: why the file is ready */
+#define POLL_OUT 2
+#define POLL_MSG 3
+#define POLL_ERR 4
+#define POLL_PRI 5
+#define POLL_HUP 6
+#define NSIGPOLL 6
 
 #define SIG_DFL_VALUE 0ul
 #define SIG_IGN_VALUE 1ul
@@ -111,12 +118,16 @@ struct ksiginfo {
             s32 tid, overrun;
             u64 value;
         } timer;
+        struct {
+            s64 band; /* the poll bits of the event */
+            s32 fd;   /* the descriptor O_ASYNC was set through */
+        } poll;
         u8 bytes[112];
     };
 };
 _Static_assert(sizeof(struct ksiginfo) == 128, "siginfo is 128 bytes");
 
-enum siginfo_layout { LAYOUT_RT, LAYOUT_CHLD, LAYOUT_FAULT, LAYOUT_TIMER };
+enum siginfo_layout { LAYOUT_RT, LAYOUT_CHLD, LAYOUT_FAULT, LAYOUT_TIMER, LAYOUT_POLL };
 /* Which union member of struct ksiginfo a signal's info uses. */
 enum siginfo_layout siginfo_layout(int sig, int code);
 /* Takes the next pending signal of `set` off the current thread's queue

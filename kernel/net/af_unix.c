@@ -16,6 +16,7 @@
  * socket) only with the lock dropped.
  */
 #include "errno.h"
+#include "fasync.h"
 #include "fd.h"
 #include "lib.h"
 #include "mm.h"
@@ -161,6 +162,7 @@ static void skb_enqueue(struct unix_sock *u, struct unix_skb *skb)
     u->rx_count++;
     u->rx_bytes += skb->len;
     wake_up_all(&u->wait);
+    fasync_notify(u->sock, POLL_IN);
 }
 
 static struct unix_skb *skb_dequeue(struct unix_sock *u)
@@ -515,6 +517,7 @@ static int stream_connect(struct socket *sock, const void *addr, int len, u32 fi
             other->accept_count++;
             embryo = NULL;
             wake_up_all(&other->wait);
+            fasync_notify(other->sock, POLL_IN); /* a connection to accept */
         }
         spin_unlock_irqrestore(&unix_lock, flags);
         unix_sock_put(other);

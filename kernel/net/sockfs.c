@@ -103,6 +103,7 @@ static const struct file_ops socket_file_ops = {
     .ioctl = socket_ioctl,
     .release = socket_release,
     .stream = true,
+    .fasync = true,
 };
 
 struct socket *socket_of_file(struct file *f) { return f->ops == &socket_file_ops ? f->private : NULL; }

@@ -24,6 +24,7 @@
  */
 #include "apic.h"
 #include "errno.h"
+#include "fasync.h"
 #include "inet.h"
 #include "lib.h"
 #include "mm.h"
@@ -302,6 +303,7 @@ static void accept_queue_add(struct tcp_sock *l, struct tcp_sock *e)
     l->accept_tail = e;
     l->accept_count++;
     wake_up_all(&l->inet.wait);
+    fasync_notify(l->inet.sock, POLL_IN); /* a connection to accept */
 }
 
 static bool backlog_full(const struct tcp_sock *l) { return l->accept_count > (u32)l->backlog; }
@@ -771,6 +773,7 @@ static void rx_enqueue(struct tcp_sock *p, struct tcp_buf *b)
     p->rx_tail = b;
     p->rx_bytes += b->len;
     wake_up_all(&p->inet.wait);
+    fasync_notify(p->inet.sock, POLL_IN);
 }
 
 static long tcp_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flags)

@@ -8,6 +8,7 @@
  * connected sender sees as ECONNREFUSED on its next call.
  */
 #include "errno.h"
+#include "fasync.h"
 #include "inet.h"
 #include "lib.h"
 #include "mm.h"
@@ -224,6 +225,7 @@ static long udp_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
         r->rmem += d->truesize;
         d = NULL;
         wake_up_all(&r->inet.wait);
+        fasync_notify(r->inet.sock, POLL_IN);
     }
     spin_unlock_irqrestore(&inet_lock, irq);
     kfree(d);

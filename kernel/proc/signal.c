@@ -390,6 +390,10 @@ struct compat_siginfo {
             s32 tid, overrun;
             u32 value;
         } timer;
+        struct {
+            s32 band;
+            s32 fd;
+        } poll;
         u8 bytes[116];
     };
 };
@@ -405,6 +409,9 @@ enum siginfo_layout siginfo_layout(int sig, int code)
             return LAYOUT_CHLD;
         if (SIGBIT(sig) & SYNCHRONOUS_SIGNALS & ~SIGBIT(SIGSYS))
             return LAYOUT_FAULT;
+        /* Any other signal with a POLL_* code carries si_band and si_fd (F_SETSIG's). */
+        if (sig != SIGSYS && code <= NSIGPOLL)
+            return LAYOUT_POLL;
     }
     return LAYOUT_RT;
 }
@@ -424,6 +431,10 @@ static void siginfo_to_compat(const struct ksiginfo *from, struct compat_siginfo
         to->chld.stime = (s32)from->chld.stime;
         break;
     case LAYOUT_FAULT: to->fault.addr = (u32)from->fault.addr; break;
+    case LAYOUT_POLL:
+        to->poll.band = (s32)from->poll.band;
+        to->poll.fd = from->poll.fd;
+        break;
     case LAYOUT_TIMER:
         to->timer.tid = from->timer.tid;
         to->timer.overrun = from->timer.overrun;
@@ -452,6 +463,10 @@ static void siginfo_from_compat(const struct compat_siginfo *from, struct ksigin
         to->chld.stime = from->chld.stime;
         break;
     case LAYOUT_FAULT: to->fault.addr = from->fault.addr; break;
+    case LAYOUT_POLL:
+        to->poll.band = from->poll.band;
+        to->poll.fd = from->poll.fd;
+        break;
     case LAYOUT_TIMER:
         to->timer.tid = from->timer.tid;
         to->timer.overrun = from->timer.overrun;
