@@ -1,0 +1,39 @@
+/* i386's ipc(117): every System V IPC call through one number, as glibc and musl on i386 make them. */
+#include "compat.h"
+#include "errno.h"
+#include "ipc.h"
+#include "uaccess.h"
+
+/* The `call` argument's low half (linux/ipc.h); the high half is a version. */
+#define IPCOP_SHMAT 21
+#define IPCOP_SHMDT 22
+#define IPCOP_SHMGET 23
+#define IPCOP_SHMCTL 24
+#define IPC_CALL_VERSION_SHIFT 16
+#define SHMAT_IBCS2_VERSION 1 /* iBCS2's shmat: Linux refuses it for 32-bit callers */
+
+long compat_sys_ipc(u32 call, int first, int second, u32 third, u32 ptr, u32 fifth)
+{
+    (void)fifth;
+    u32 version = call >> IPC_CALL_VERSION_SHIFT;
+    switch (call & 0xffff) {
+    case IPCOP_SHMAT: {
+        if (version == SHMAT_IBCS2_VERSION)
+            return -EINVAL;
+        u64 attached;
+        long err = do_shmat(first, ptr, second, &attached);
+        if (err)
+            return err;
+        compat_ulong_t result = (compat_ulong_t)attached;
+        return put_user(result, (compat_ulong_t __user *)compat_ptr(third)) ? -EFAULT : 0;
+    }
+    case IPCOP_SHMDT:
+        return sys_shmdt(ptr);
+    case IPCOP_SHMGET:
+        return sys_shmget(first, (u32)second, (int)third);
+    case IPCOP_SHMCTL:
+        return compat_sys_old_shmctl(first, second, ptr);
+    default:
+        return -ENOSYS; /* semaphores and message queues are not implemented */
+    }
+}

@@ -1,0 +1,8 @@
+# System V shared memory (tests/progs/sysvipc.c): shmget's key rules,
+# shmat's placement flags, shmdt, the attach count across fork and
+# mprotect, removal while attached, the shmctl commands and the permission
+# checks as nobody; on the three builds (i386 through ipc() and the direct calls).
+
+test_sysvipc_glibc() { differential $GLIBC/sysvipc; }
+test_sysvipc_musl() { differential $MUSL/sysvipc; }
+test_sysvipc_i386() { differential $I386/sysvipc; }

@@ -1,0 +1,302 @@
+/*
+ * sysvipc.c - System V shared memory with Linux's semantics: shmget's key
+ * rules and errors, shmat's placement flags (SHM_RND, SHM_REMAP,
+ * SHM_RDONLY, SHM_EXEC), shmdt's notion of an attach start, the attach
+ * count across fork, a segment removed while attached, the shmctl
+ * commands in the calling ABI's layouts, and the permission checks as an
+ * unprivileged user. On i386 the same through the direct calls as well as
+ * glibc's ipc(). Prints only what is the same on every run: no ids, times
+ * or pids; keys come from ftok of a fresh temporary file, and everything
+ * made is removed. Exits 0.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SHM_STAT_ANY
+#define SHM_STAT_ANY 15
+#endif
+#ifndef SHM_EXEC
+#define SHM_EXEC 0100000
+#endif
+#ifndef SHM_DEST
+#define SHM_DEST 01000
+#endif
+#ifndef SHM_LOCKED
+#define SHM_LOCKED 02000
+#endif
+
+#define PAGE 4096
+#define NOBODY 65534
+
+static const char *err_name(int e)
+{
+    switch (e) {
+    case 0: return "ok";
+    case EINVAL: return "EINVAL";
+    case EACCES: return "EACCES";
+    case EEXIST: return "EEXIST";
+    case ENOENT: return "ENOENT";
+    case EPERM: return "EPERM";
+    case EIDRM: return "EIDRM";
+    case ENOMEM: return "ENOMEM";
+    case ENOSPC: return "ENOSPC";
+    case EFAULT: return "EFAULT";
+    case ENOSYS: return "ENOSYS";
+    default: return strerror(e);
+    }
+}
+
+static void show(const char *what, long result)
+{
+    printf("%s: %s\n", what, result == -1 ? err_name(errno) : "ok");
+}
+
+static void *attach(int id, const void *addr, int flags)
+{
+    void *p = shmat(id, addr, flags);
+    return p == (void *)-1 ? NULL : p;
+}
+
+static void show_attach(const char *what, void *result)
+{
+    printf("%s: %s\n", what, result == (void *)-1 ? err_name(errno) : "ok");
+}
+
+/* What IPC_STAT says that is the same on every run. */
+static void show_stat(const char *what, int id)
+{
+    struct shmid_ds ds;
+    memset(&ds, 0xa5, sizeof(ds));
+    if (shmctl(id, IPC_STAT, &ds) == -1) {
+        printf("%s: stat %s\n", what, err_name(errno));
+        return;
+    }
+    printf("%s: size %lu mode %o nattch %lu private %d owner-is-me %d creator-is-me %d cpid-is-me %d\n", what,
+           (unsigned long)ds.shm_segsz, (unsigned)ds.shm_perm.mode, (unsigned long)ds.shm_nattch,
+           ds.shm_perm.__key == IPC_PRIVATE, ds.shm_perm.uid == geteuid() && ds.shm_perm.gid == getegid(),
+           ds.shm_perm.cuid == geteuid() && ds.shm_perm.cgid == getegid(), ds.shm_cpid == getpid());
+}
+
+static unsigned long nattch(int id)
+{
+    struct shmid_ds ds;
+    return shmctl(id, IPC_STAT, &ds) == -1 ? 999 : (unsigned long)ds.shm_nattch;
+}
+
+/* A page-aligned address with `pages` free pages there. */
+static char *free_area(size_t pages)
+{
+    char *p = mmap(NULL, pages * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(p, pages * PAGE);
+    return p;
+}
+
+static void attach_and_detach(void)
+{
+    int id = shmget(IPC_PRIVATE, 3 * PAGE - 100, IPC_CREAT | 0600);
+    show("shmget private", id);
+    show_stat("fresh", id);
+    char *a = attach(id, NULL, 0);
+    printf("attach: %s, zeroed %d\n", a ? "ok" : err_name(errno), a && a[0] == 0 && a[3 * PAGE - 101] == 0);
+    strcpy(a, "written through the first attach");
+    char *b = attach(id, NULL, SHM_RDONLY);
+    printf("second attach read-only: %s, sees \"%s\"\n", b ? "ok" : err_name(errno), b ? b : "");
+    printf("nattch with two attaches: %lu\n", nattch(id));
+    show("mprotect PROT_WRITE on the read-only attach", mprotect(b, PAGE, PROT_READ | PROT_WRITE));
+    show("mprotect PROT_READ on the writable attach's middle page", mprotect(a + PAGE, PAGE, PROT_READ));
+    printf("nattch once mprotect split the mapping: %lu\n", nattch(id));
+    show("mprotect back", mprotect(a + PAGE, PAGE, PROT_READ | PROT_WRITE));
+
+    pid_t child = fork();
+    if (child == 0) {
+        printf("child: nattch after fork %lu\n", nattch(id));
+        strcpy(a, "written by the child");
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    printf("parent sees \"%s\", nattch after the child exited %lu\n", a, nattch(id));
+
+    show("shmdt of an address inside the attach", shmdt(a + PAGE));
+    show("shmdt of an unaligned address", shmdt(a + 1));
+    show("shmdt of the read-only attach", shmdt(b));
+    show("shmdt of it again", shmdt(b));
+    printf("nattch: %lu\n", nattch(id));
+    show("munmap of the attach", munmap(a, 3 * PAGE));
+    printf("nattch after munmap: %lu\n", nattch(id));
+
+    char *where = free_area(4);
+    show_attach("shmat unaligned without SHM_RND", shmat(id, where + 123, 0));
+    char *rounded = attach(id, where + 123, SHM_RND);
+    printf("shmat unaligned with SHM_RND: %s, at the rounded address %d\n", rounded ? "ok" : err_name(errno),
+           rounded == where);
+    printf("still holds \"%s\"\n", rounded ? rounded : "");
+    show_attach("shmat over an attach without SHM_REMAP", shmat(id, where, 0));
+    show_attach("shmat over a partly used range without SHM_REMAP", shmat(id, where + 2 * PAGE, 0));
+    char *again = attach(id, where, SHM_REMAP);
+    printf("shmat with SHM_REMAP: %s, same address %d\n", again ? "ok" : err_name(errno), again == where);
+    show_attach("SHM_REMAP without an address", shmat(id, NULL, SHM_REMAP));
+    printf("nattch: %lu\n", nattch(id));
+    char *exec = attach(id, NULL, SHM_EXEC | SHM_RDONLY);
+    printf("SHM_EXEC: %s\n", exec ? "ok" : err_name(errno));
+    show("shmdt", shmdt(where));
+    show("shmdt SHM_EXEC attach", shmdt(exec));
+
+    show("IPC_RMID", shmctl(id, IPC_RMID, NULL));
+    show("IPC_STAT of the removed segment", shmctl(id, IPC_STAT, &(struct shmid_ds){0}));
+}
+
+static void keys(key_t key)
+{
+    show("shmget of an absent key", shmget(key, PAGE, 0600));
+    show("IPC_CREAT with size 0", shmget(key, 0, IPC_CREAT | 0600));
+    int id = shmget(key, 2 * PAGE, IPC_CREAT | IPC_EXCL | 0640);
+    show("IPC_CREAT | IPC_EXCL", id);
+    show_stat("keyed", id);
+    printf("key as given %d\n", ({
+               struct shmid_ds ds;
+               shmctl(id, IPC_STAT, &ds);
+               ds.shm_perm.__key == key;
+           }));
+    show("IPC_CREAT | IPC_EXCL again", shmget(key, 2 * PAGE, IPC_CREAT | IPC_EXCL | 0640));
+    printf("shmget again, same id: %d\n", shmget(key, PAGE, 0) == id);
+    printf("shmget IPC_CREAT again, same id: %d\n", shmget(key, 2 * PAGE, IPC_CREAT | 0600) == id);
+    show("shmget larger than the segment", shmget(key, 3 * PAGE, 0));
+    show("shmget asking for more than mode gives", shmget(key, PAGE, 0777)); /* root: allowed */
+
+    struct shmid_ds ds;
+    shmctl(id, IPC_STAT, &ds);
+    ds.shm_perm.mode = 0400 | 01000;
+    show("IPC_SET mode 0400 (and a bit outside the permissions)", shmctl(id, IPC_SET, &ds));
+    show_stat("after IPC_SET", id);
+    ds.shm_perm.uid = (uid_t)-1;
+    show("IPC_SET uid -1", shmctl(id, IPC_SET, &ds));
+#ifndef __i386__ /* glibc on i386 converts the structure itself: a bad pointer faults in the library */
+    show("IPC_SET bad pointer", shmctl(id, IPC_SET, (struct shmid_ds *)8));
+    show("IPC_STAT bad pointer", shmctl(id, IPC_STAT, (struct shmid_ds *)8));
+#endif
+
+    show("SHM_LOCK", shmctl(id, SHM_LOCK, NULL));
+    shmctl(id, IPC_STAT, &ds);
+    printf("locked mark %d\n", !!(ds.shm_perm.mode & SHM_LOCKED));
+    show("SHM_UNLOCK", shmctl(id, SHM_UNLOCK, NULL));
+    shmctl(id, IPC_STAT, &ds);
+    printf("locked mark %d\n", !!(ds.shm_perm.mode & SHM_LOCKED));
+
+    printf("SHM_STAT gives the id: %d\n", shmctl(id % 32768, SHM_STAT, &ds) == id);
+    printf("SHM_STAT_ANY gives the id: %d\n", shmctl(id % 32768, SHM_STAT_ANY, &ds) == id);
+    show("IPC_STAT of a stale id", shmctl(id + 32768, IPC_STAT, &ds));
+    show("IPC_STAT of id -1", shmctl(-1, IPC_STAT, &ds));
+    show("unknown command", shmctl(id, 99, &ds));
+
+    /* Removed while attached: alive, private, marked; gone with its last attach. */
+    char *p = attach(id, NULL, SHM_RDONLY);
+    show("IPC_RMID while attached", shmctl(id, IPC_RMID, NULL));
+    show_stat("removed while attached", id);
+    show("shmget of its key now", shmget(key, PAGE, 0));
+    char *q = attach(id, NULL, SHM_RDONLY);
+    printf("shmat of the removed segment: %s\n", q ? "ok" : err_name(errno));
+    printf("nattch: %lu\n", nattch(id));
+    show("IPC_RMID again", shmctl(id, IPC_RMID, NULL));
+    shmdt(q);
+    shmdt(p);
+    show("IPC_STAT once the last attach went", shmctl(id, IPC_STAT, &ds));
+    show("shmat once it went", (long)(shmat(id, NULL, 0) == (void *)-1 ? -1 : 0));
+}
+
+static void info(void)
+{
+    int id = shmget(IPC_PRIVATE, PAGE, 0600);
+    struct shminfo limits;
+    memset(&limits, 0, sizeof(limits));
+    int max = shmctl(0, IPC_INFO, (struct shmid_ds *)&limits);
+    printf("IPC_INFO: %s shmmin %lu shmmni %lu shmseg %lu\n", max >= 0 ? "ok" : err_name(errno),
+           (unsigned long)limits.shmmin, (unsigned long)limits.shmmni, (unsigned long)limits.shmseg);
+    struct shm_info usage;
+    memset(&usage, 0, sizeof(usage));
+    max = shmctl(0, SHM_INFO, (struct shmid_ds *)&usage);
+    printf("SHM_INFO: %s used_ids at least one %d max index covers ours %d\n", max >= 0 ? "ok" : err_name(errno),
+           usage.used_ids >= 1, max >= id % 32768);
+    shmctl(id, IPC_RMID, NULL);
+}
+
+/* As nobody: the permission bits decide, and only the owner controls. */
+static void unprivileged(key_t key)
+{
+    int closed = shmget(IPC_PRIVATE, PAGE, 0600);
+    int open_to_all = shmget(key, PAGE, IPC_CREAT | IPC_EXCL | 0604);
+    pid_t child = fork();
+    if (child == 0) {
+        if (setgid(NOBODY) || setuid(NOBODY)) {
+            printf("cannot become nobody\n");
+            _exit(1);
+        }
+        struct shmid_ds ds;
+        show_attach("nobody: shmat of a 0600 segment", shmat(closed, NULL, SHM_RDONLY));
+        show("nobody: IPC_STAT of a 0600 segment", shmctl(closed, IPC_STAT, &ds));
+        show("nobody: SHM_STAT of a 0600 segment", shmctl(closed % 32768, SHM_STAT, &ds));
+        printf("nobody: SHM_STAT_ANY of a 0600 segment: %d\n", shmctl(closed % 32768, SHM_STAT_ANY, &ds) == closed);
+        show("nobody: IPC_RMID of root's segment", shmctl(closed, IPC_RMID, NULL));
+        show("nobody: IPC_SET of root's segment", shmctl(closed, IPC_SET, &ds));
+        show("nobody: SHM_LOCK of root's segment", shmctl(closed, SHM_LOCK, NULL));
+        show("nobody: shmget of a 0604 key for reading", shmget(key, PAGE, 0004));
+        show("nobody: shmget of a 0604 key for writing", shmget(key, PAGE, 0002));
+        show_attach("nobody: read-only shmat of a 0604 segment", shmat(open_to_all, NULL, SHM_RDONLY));
+        show_attach("nobody: writable shmat of a 0604 segment", shmat(open_to_all, NULL, 0));
+        show_attach("nobody: SHM_EXEC shmat of a 0604 segment", shmat(open_to_all, NULL, SHM_RDONLY | SHM_EXEC));
+        _exit(0);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    shmctl(closed, IPC_RMID, NULL);
+    shmctl(open_to_all, IPC_RMID, NULL);
+}
+
+#ifdef __i386__
+/* The direct i386 calls (395-398), beside glibc's ipc(). */
+#define IPC_64_FLAG 0x100
+static void direct_calls(void)
+{
+    int id = syscall(395, IPC_PRIVATE, PAGE, 0600);
+    show("direct shmget", id);
+    char *p = (char *)syscall(397, id, 0, 0);
+    printf("direct shmat: %s\n", p == (char *)-1 ? err_name(errno) : "ok");
+    struct shmid_ds ds;
+    show("direct shmctl IPC_STAT | IPC_64", syscall(396, id, IPC_STAT | IPC_64_FLAG, &ds));
+    show("direct shmctl IPC_STAT", syscall(396, id, IPC_STAT, &ds));
+    printf("direct: size %lu nattch %lu mode %o\n", (unsigned long)ds.shm_segsz, (unsigned long)ds.shm_nattch,
+           (unsigned)ds.shm_perm.mode);
+    show("direct shmdt", syscall(398, p));
+    show("direct shmctl IPC_RMID", syscall(396, id, IPC_RMID, 0));
+}
+#endif
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    char path[] = "/tmp/sysvipc-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        perror("mkstemp");
+        return 1;
+    }
+    key_t key = ftok(path, 'S'), key2 = ftok(path, 'T');
+    attach_and_detach();
+    keys(key);
+    info();
+    unprivileged(key2);
+#ifdef __i386__
+    direct_calls();
+#endif
+    close(fd);
+    unlink(path);
+    return 0;
+}
