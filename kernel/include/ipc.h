@@ -1,6 +1,6 @@
 /*
  * System V IPC (kernel/ipc/), as Linux keeps it: each kind of object (shared
- * memory segments; semaphores and message queues are not implemented) has
+ * memory segments, semaphore sets; message queues are not implemented) has
  * a table of ids, an id being the table index plus the object's sequence
  * number times IPC_ID_SPAN, so a stale id of a reused slot is refused.
  */
@@ -83,6 +83,16 @@ long sys_shmdt(u64 addr);
 long sys_shmctl(int shmid, int cmd, void __user *buf);
 long compat_sys_shmctl(int shmid, int cmd, u32 buf);
 long compat_sys_old_shmctl(int shmid, int cmd, u32 buf); /* ipc()'s: cmd may carry IPC_64 */
+long sys_semget(s32 key, int nsems, int flags);
+long sys_semop(int semid, const void __user *sops, u32 nsops);
+long sys_semtimedop(int semid, const void __user *sops, u32 nsops, const void __user *timeout);
+long compat_sys_semtimedop_time64(int semid, u32 sops, u32 nsops, u32 timeout);
+long compat_semtimedop_time32(int semid, u32 sops, u32 nsops, u32 timeout);
+long sys_semctl(int semid, int semnum, int cmd, u64 arg);
+long compat_sys_semctl(int semid, int semnum, int cmd, u32 arg);
+long compat_sys_old_semctl(int semid, int semnum, int cmd, u32 arg);
+/* The last thread of process `tgid` is leaving: its SEM_UNDO adjustments apply. */
+void sem_exit(pid_t tgid);
 long compat_sys_ipc(u32 call, int first, int second, u32 third, u32 ptr, u32 fifth);
 
 #endif

@@ -5,6 +5,10 @@
 #include "uaccess.h"
 
 /* The `call` argument's low half (linux/ipc.h); the high half is a version. */
+#define IPCOP_SEMOP 1
+#define IPCOP_SEMGET 2
+#define IPCOP_SEMCTL 3
+#define IPCOP_SEMTIMEDOP 4
 #define IPCOP_SHMAT 21
 #define IPCOP_SHMDT 22
 #define IPCOP_SHMGET 23
@@ -14,9 +18,23 @@
 
 long compat_sys_ipc(u32 call, int first, int second, u32 third, u32 ptr, u32 fifth)
 {
-    (void)fifth;
     u32 version = call >> IPC_CALL_VERSION_SHIFT;
     switch (call & 0xffff) {
+    case IPCOP_SEMOP:
+        return compat_semtimedop_time32(first, ptr, (u32)second, 0);
+    case IPCOP_SEMTIMEDOP:
+        return compat_semtimedop_time32(first, ptr, (u32)second, fifth);
+    case IPCOP_SEMGET:
+        return sys_semget(first, second, (int)third);
+    case IPCOP_SEMCTL: {
+        /* ptr points at the union semun, passed by value to semctl itself */
+        u32 arg;
+        if (!ptr)
+            return -EINVAL;
+        if (get_user(arg, (u32 __user *)compat_ptr(ptr)))
+            return -EFAULT;
+        return compat_sys_old_semctl(first, second, (int)third, arg);
+    }
     case IPCOP_SHMAT: {
         if (version == SHMAT_IBCS2_VERSION)
             return -EINVAL;
@@ -34,6 +52,6 @@ long compat_sys_ipc(u32 call, int first, int second, u32 third, u32 ptr, u32 fif
     case IPCOP_SHMCTL:
         return compat_sys_old_shmctl(first, second, ptr);
     default:
-        return -ENOSYS; /* semaphores and message queues are not implemented */
+        return -ENOSYS; /* message queues are not implemented */
     }
 }

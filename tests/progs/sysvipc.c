@@ -4,7 +4,10 @@
  * SHM_RDONLY, SHM_EXEC), shmdt's notion of an attach start, the attach
  * count across fork, a segment removed while attached, the shmctl
  * commands in the calling ABI's layouts, and the permission checks as an
- * unprivileged user. On i386 the same through the direct calls as well as
+ * unprivileged user. Semaphores: semget's rules, SETVAL/SETALL and their
+ * ERANGE, semop's errors, blocking operations woken by a change, by
+ * removal (EIDRM) and by a signal (EINTR), the wait counts, semtimedop's
+ * timeout, SEM_UNDO at exit. On i386 the same through the direct calls as well as
  * glibc's ipc(). Prints only what is the same on every run: no ids, times
  * or pids; keys come from ftok of a fresh temporary file, and everything
  * made is removed. Exits 0.
@@ -16,7 +19,10 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
+#include <signal.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +57,11 @@ static const char *err_name(int e)
     case ENOSPC: return "ENOSPC";
     case EFAULT: return "EFAULT";
     case ENOSYS: return "ENOSYS";
+    case EAGAIN: return "EAGAIN";
+    case ERANGE: return "ERANGE";
+    case E2BIG: return "E2BIG";
+    case EFBIG: return "EFBIG";
+    case EINTR: return "EINTR";
     default: return strerror(e);
     }
 }
@@ -260,6 +271,187 @@ static void unprivileged(key_t key)
     shmctl(open_to_all, IPC_RMID, NULL);
 }
 
+
+union semun {
+    int val;
+    struct semid_ds *buf;
+    unsigned short *array;
+    struct seminfo *__buf;
+};
+
+static int semval(int id, int num) { return semctl(id, num, GETVAL); }
+
+static int semop1(int id, unsigned short num, short op, short flags)
+{
+    struct sembuf sop = {num, op, flags};
+    return semop(id, &sop, 1);
+}
+
+/* Until `count` tasks wait on semaphore `num` (GETNCNT, or GETZCNT): the order the test needs, not a time. */
+static void wait_for_sleepers(int id, int num, int cmd, int count)
+{
+    while (semctl(id, num, cmd) < count)
+        usleep(1000);
+}
+
+static void on_usr1(int sig) { (void)sig; }
+
+static void semaphores(key_t key)
+{
+    show("semget 0 semaphores", semget(IPC_PRIVATE, 0, 0600));
+    show("semget 32001 semaphores", semget(IPC_PRIVATE, 32001, 0600));
+    show("semget -1 semaphores", semget(IPC_PRIVATE, -1, 0600));
+    int id = semget(key, 3, IPC_CREAT | IPC_EXCL | 0600);
+    show("semget keyed", id);
+    show("semget again with more semaphores", semget(key, 4, 0));
+    printf("semget again, fewer, same id: %d\n", semget(key, 2, 0) == id);
+    show("semget IPC_EXCL again", semget(key, 3, IPC_CREAT | IPC_EXCL | 0600));
+    struct semid_ds ds;
+    show("IPC_STAT", semctl(id, 0, IPC_STAT, (union semun){.buf = &ds}));
+    printf("nsems %lu mode %o key as given %d owner-is-me %d\n", (unsigned long)ds.sem_nsems,
+           (unsigned)ds.sem_perm.mode, ds.sem_perm.__key == key, ds.sem_perm.uid == geteuid());
+    printf("fresh values: %d %d %d\n", semval(id, 0), semval(id, 1), semval(id, 2));
+
+    show("SETVAL 5", semctl(id, 0, SETVAL, (union semun){.val = 5}));
+    printf("GETVAL %d\n", semval(id, 0));
+    printf("GETPID is me %d\n", semctl(id, 0, GETPID) == getpid());
+    show("SETVAL 32768", semctl(id, 0, SETVAL, (union semun){.val = 32768}));
+    show("SETVAL -1", semctl(id, 0, SETVAL, (union semun){.val = -1}));
+    show("SETVAL of semaphore 3", semctl(id, 3, SETVAL, (union semun){.val = 1}));
+    show("GETVAL of semaphore -1", semctl(id, -1, GETVAL));
+    unsigned short values[3] = {1, 2, 32767}, back[3] = {0};
+    show("SETALL", semctl(id, 0, SETALL, (union semun){.array = values}));
+    show("GETALL", semctl(id, 0, GETALL, (union semun){.array = back}));
+    printf("values %u %u %u\n", back[0], back[1], back[2]);
+    unsigned short too_big[3] = {1, 40000, 1};
+    show("SETALL 40000", semctl(id, 0, SETALL, (union semun){.array = too_big}));
+    printf("values unchanged: %d %d %d\n", semval(id, 0), semval(id, 1), semval(id, 2));
+    show("unknown command", semctl(id, 0, 99));
+
+    show("semop -1", semop1(id, 0, -1, 0));
+    show("semop -1 IPC_NOWAIT on 0", semop1(id, 0, -1, IPC_NOWAIT));
+    show("semop wait-for-zero IPC_NOWAIT on 2", semop1(id, 1, 0, IPC_NOWAIT));
+    show("semop +1 past 32767", semop1(id, 2, 1, 0));
+    show("semop on semaphore 3", semop1(id, 3, 1, 0));
+    struct sembuf many[501];
+    memset(many, 0, sizeof(many));
+    show("semop of 501 operations", semop(id, many, 501));
+    show("semop of 0 operations", semop(id, many, 0));
+    show("semop of a bad id", semop1(-1, 0, 1, 0));
+    struct sembuf pair[2] = {{1, -2, 0}, {0, 1, IPC_NOWAIT}};
+    show("two operations, both possible", semop(id, pair, 2));
+    printf("values %d %d %d\n", semval(id, 0), semval(id, 1), semval(id, 2));
+    struct sembuf all_or_none[2] = {{0, 1, 0}, {1, -1, IPC_NOWAIT}};
+    show("two operations, the second blocks", semop(id, all_or_none, 2));
+    printf("values unchanged %d %d %d\n", semval(id, 0), semval(id, 1), semval(id, 2));
+    struct timespec short_wait = {0, 1000000}, bad_wait = {0, 1000000000};
+    show("semtimedop times out", semtimedop(id, &(struct sembuf){1, -1, 0}, 1, &short_wait));
+    show("semtimedop bad timeout", semtimedop(id, &(struct sembuf){1, -1, 0}, 1, &bad_wait));
+
+    /* Woken by a change: the child waits for 2 on semaphore 1; two +1s wake it. */
+    pid_t child = fork();
+    if (child == 0) {
+        int r = semop1(id, 1, -2, 0);
+        printf("child: woken, semop %s, value now %d\n", r ? err_name(errno) : "ok", semval(id, 1));
+        _exit(0);
+    }
+    wait_for_sleepers(id, 1, GETNCNT, 1);
+    printf("GETNCNT %d GETZCNT %d\n", semctl(id, 1, GETNCNT), semctl(id, 1, GETZCNT));
+    semop1(id, 1, 1, 0);
+    printf("after one +1: GETNCNT %d value %d\n", semctl(id, 1, GETNCNT), semval(id, 1));
+    semop1(id, 1, 1, 0);
+    waitpid(child, NULL, 0);
+
+    /* Wait-for-zero, woken by SETVAL 0. */
+    semctl(id, 2, SETVAL, (union semun){.val = 4});
+    child = fork();
+    if (child == 0) {
+        int r = semop1(id, 2, 0, 0);
+        printf("child: zero reached, semop %s\n", r ? err_name(errno) : "ok");
+        _exit(0);
+    }
+    wait_for_sleepers(id, 2, GETZCNT, 1);
+    printf("GETZCNT %d\n", semctl(id, 2, GETZCNT));
+    semctl(id, 2, SETVAL, (union semun){.val = 0});
+    waitpid(child, NULL, 0);
+
+    /* A signal ends the wait with EINTR, even with SA_RESTART. */
+    child = fork();
+    if (child == 0) {
+        struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};
+        sigaction(SIGUSR1, &sa, NULL);
+        int r = semop1(id, 1, -1, 0);
+        printf("child: semop interrupted: %s\n", r ? err_name(errno) : "ok");
+        _exit(0);
+    }
+    wait_for_sleepers(id, 1, GETNCNT, 1);
+    kill(child, SIGUSR1);
+    waitpid(child, NULL, 0);
+    printf("GETNCNT after it left %d\n", semctl(id, 1, GETNCNT));
+
+    /* SEM_UNDO: undone when the process exits, within 0..32767. */
+    semctl(id, 0, SETVAL, (union semun){.val = 3});
+    child = fork();
+    if (child == 0) {
+        semop1(id, 0, 2, SEM_UNDO);
+        semop1(id, 0, -4, SEM_UNDO);
+        semop1(id, 0, 1, 0);
+        printf("child: value before exit %d\n", semval(id, 0));
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    printf("after the child's exit: %d\n", semval(id, 0));
+    child = fork();
+    if (child == 0) {
+        semop1(id, 0, -2, SEM_UNDO);
+        semctl(id, 0, SETVAL, (union semun){.val = 1}); /* SETVAL clears the adjustment */
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    printf("after SETVAL cleared the adjustment: %d\n", semval(id, 0));
+    child = fork();
+    if (child == 0) {
+        semop1(id, 0, -1, SEM_UNDO);
+        semctl(id, 0, SETVAL, (union semun){.val = 32767});
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    printf("an adjustment past 32767 stops there: %d\n", semval(id, 0));
+
+    /* Removal wakes sleepers with EIDRM. */
+    semctl(id, 1, SETVAL, (union semun){.val = 0});
+    child = fork();
+    if (child == 0) {
+        int r = semop1(id, 1, -1, 0);
+        printf("child: semop on a removed set: %s\n", r ? err_name(errno) : "ok");
+        _exit(0);
+    }
+    wait_for_sleepers(id, 1, GETNCNT, 1);
+    printf("SEM_STAT gives the id: %d\n", semctl(id % 32768, 0, SEM_STAT, (union semun){.buf = &ds}) == id);
+    show("IPC_RMID", semctl(id, 0, IPC_RMID));
+    waitpid(child, NULL, 0);
+    show("GETVAL of the removed set", semctl(id, 0, GETVAL));
+
+    struct seminfo info;
+    memset(&info, 0, sizeof(info));
+    show("IPC_INFO", semctl(0, 0, IPC_INFO, (union semun){.__buf = &info}) < 0 ? -1 : 0);
+    printf("semmni %d semmsl %d semopm %d semvmx %d semaem %d semume %d semusz %d\n", info.semmni, info.semmsl,
+           info.semopm, info.semvmx, info.semaem, info.semume, info.semusz);
+
+    int closed = semget(IPC_PRIVATE, 1, 0600);
+    child = fork();
+    if (child == 0) {
+        if (setgid(NOBODY) || setuid(NOBODY))
+            _exit(1);
+        show("nobody: semop on a 0600 set", semop1(closed, 0, 1, 0));
+        show("nobody: GETVAL on a 0600 set", semctl(closed, 0, GETVAL));
+        show("nobody: IPC_RMID of root's set", semctl(closed, 0, IPC_RMID));
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    semctl(closed, 0, IPC_RMID);
+}
+
 #ifdef __i386__
 /* The direct i386 calls (395-398), beside glibc's ipc(). */
 #define IPC_64_FLAG 0x100
@@ -288,11 +480,12 @@ int main(void)
         perror("mkstemp");
         return 1;
     }
-    key_t key = ftok(path, 'S'), key2 = ftok(path, 'T');
+    key_t key = ftok(path, 'S'), key2 = ftok(path, 'T'), key3 = ftok(path, 'U');
     attach_and_detach();
     keys(key);
     info();
     unprivileged(key2);
+    semaphores(key3);
 #ifdef __i386__
     direct_calls();
 #endif
