@@ -1,6 +1,6 @@
 /*
  * System V IPC (kernel/ipc/), as Linux keeps it: each kind of object (shared
- * memory segments, semaphore sets; message queues are not implemented) has
+ * memory segments, semaphore sets, message queues) has
  * a table of ids, an id being the table index plus the object's sequence
  * number times IPC_ID_SPAN, so a stale id of a reused slot is refused.
  */
@@ -93,6 +93,14 @@ long compat_sys_semctl(int semid, int semnum, int cmd, u32 arg);
 long compat_sys_old_semctl(int semid, int semnum, int cmd, u32 arg);
 /* The last thread of process `tgid` is leaving: its SEM_UNDO adjustments apply. */
 void sem_exit(pid_t tgid);
+long sys_msgget(s32 key, int flags);
+long sys_msgsnd(int msqid, const void __user *msgp, u64 size, int flags);
+long compat_sys_msgsnd(int msqid, u32 msgp, s32 size, int flags);
+long sys_msgrcv(int msqid, void __user *msgp, u64 size, s64 type, int flags);
+long compat_sys_msgrcv(int msqid, u32 msgp, s32 size, s32 type, int flags);
+long sys_msgctl(int msqid, int cmd, void __user *buf);
+long compat_sys_msgctl(int msqid, int cmd, u32 buf);
+long compat_sys_old_msgctl(int msqid, int cmd, u32 buf);
 long compat_sys_ipc(u32 call, int first, int second, u32 third, u32 ptr, u32 fifth);
 
 #endif

@@ -9,6 +9,10 @@
 #define IPCOP_SEMGET 2
 #define IPCOP_SEMCTL 3
 #define IPCOP_SEMTIMEDOP 4
+#define IPCOP_MSGSND 11
+#define IPCOP_MSGRCV 12
+#define IPCOP_MSGGET 13
+#define IPCOP_MSGCTL 14
 #define IPCOP_SHMAT 21
 #define IPCOP_SHMDT 22
 #define IPCOP_SHMGET 23
@@ -35,6 +39,28 @@ long compat_sys_ipc(u32 call, int first, int second, u32 third, u32 ptr, u32 fif
             return -EFAULT;
         return compat_sys_old_semctl(first, second, (int)third, arg);
     }
+    case IPCOP_MSGSND:
+        return compat_sys_msgsnd(first, ptr, second, (int)third);
+    case IPCOP_MSGRCV: {
+        if (first < 0 || second < 0)
+            return -EINVAL;
+        if (version)
+            return compat_sys_msgrcv(first, ptr, second, (s32)fifth, (int)third);
+        /* version 0: ptr points at the buffer's address and the type (glibc's and musl's way) */
+        struct {
+            compat_uptr_t msgp;
+            s32 msgtyp;
+        } kludge;
+        if (!ptr)
+            return -EINVAL;
+        if (copy_from_user(&kludge, compat_ptr(ptr), sizeof(kludge)))
+            return -EFAULT;
+        return compat_sys_msgrcv(first, kludge.msgp, second, kludge.msgtyp, (int)third);
+    }
+    case IPCOP_MSGGET:
+        return sys_msgget(first, second);
+    case IPCOP_MSGCTL:
+        return compat_sys_old_msgctl(first, second, ptr);
     case IPCOP_SHMAT: {
         if (version == SHMAT_IBCS2_VERSION)
             return -EINVAL;
@@ -52,6 +78,6 @@ long compat_sys_ipc(u32 call, int first, int second, u32 third, u32 ptr, u32 fif
     case IPCOP_SHMCTL:
         return compat_sys_old_shmctl(first, second, ptr);
     default:
-        return -ENOSYS; /* message queues are not implemented */
+        return -ENOSYS;
     }
 }

@@ -3,6 +3,8 @@
 # mprotect, removal while attached, the shmctl commands and the permission
 # checks as nobody; semaphores: SETVAL/SETALL, semop's errors, waits woken
 # by a change, by removal and by a signal, semtimedop, SEM_UNDO at exit;
+# message queues: msgrcv by type, MSG_NOERROR, MSG_COPY, the byte limit,
+# blocked senders and receivers, removal;
 # on the three builds (i386 through ipc() and the direct calls).
 
 test_sysvipc_glibc() { differential $GLIBC/sysvipc; }

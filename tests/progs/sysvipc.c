@@ -7,7 +7,9 @@
  * unprivileged user. Semaphores: semget's rules, SETVAL/SETALL and their
  * ERANGE, semop's errors, blocking operations woken by a change, by
  * removal (EIDRM) and by a signal (EINTR), the wait counts, semtimedop's
- * timeout, SEM_UNDO at exit. On i386 the same through the direct calls as well as
+ * timeout, SEM_UNDO at exit. Message queues: msgrcv's choice by type
+ * (0, >0, <0, MSG_EXCEPT), MSG_NOERROR and E2BIG, MSG_COPY, the byte limit,
+ * blocking senders and receivers, removal. On i386 the same through the direct calls as well as
  * glibc's ipc(). Prints only what is the same on every run: no ids, times
  * or pids; keys come from ftok of a fresh temporary file, and everything
  * made is removed. Exits 0.
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <signal.h>
@@ -62,6 +65,7 @@ static const char *err_name(int e)
     case E2BIG: return "E2BIG";
     case EFBIG: return "EFBIG";
     case EINTR: return "EINTR";
+    case ENOMSG: return "ENOMSG";
     default: return strerror(e);
     }
 }
@@ -428,8 +432,9 @@ static void semaphores(key_t key)
     }
     wait_for_sleepers(id, 1, GETNCNT, 1);
     printf("SEM_STAT gives the id: %d\n", semctl(id % 32768, 0, SEM_STAT, (union semun){.buf = &ds}) == id);
-    show("IPC_RMID", semctl(id, 0, IPC_RMID));
+    int removed = semctl(id, 0, IPC_RMID);
     waitpid(child, NULL, 0);
+    show("IPC_RMID", removed);
     show("GETVAL of the removed set", semctl(id, 0, GETVAL));
 
     struct seminfo info;
@@ -450,6 +455,162 @@ static void semaphores(key_t key)
     }
     waitpid(child, NULL, 0);
     semctl(closed, 0, IPC_RMID);
+}
+
+#ifndef MSG_COPY
+#define MSG_COPY 040000
+#endif
+#ifndef MSG_EXCEPT
+#define MSG_EXCEPT 020000
+#endif
+
+struct message {
+    long mtype;
+    char mtext[64];
+};
+
+static int send_text(int id, long type, const char *text, int flags)
+{
+    struct message m = {.mtype = type};
+    strcpy(m.mtext, text);
+    return msgsnd(id, &m, strlen(text) + 1, flags);
+}
+
+static void show_receive(const char *what, int id, size_t size, long type, int flags)
+{
+    struct message m;
+    memset(&m, 0, sizeof(m));
+    ssize_t n = msgrcv(id, &m, size, type, flags);
+    if (n < 0)
+        printf("%s: %s\n", what, err_name(errno));
+    else
+        printf("%s: type %ld, %zd bytes \"%.*s\"\n", what, m.mtype, n, (int)n, m.mtext);
+}
+
+static void show_queue(const char *what, int id)
+{
+    struct msqid_ds ds;
+    if (msgctl(id, IPC_STAT, &ds) == -1) {
+        printf("%s: stat %s\n", what, err_name(errno));
+        return;
+    }
+    printf("%s: qnum %lu cbytes %lu qbytes %lu mode %o\n", what, (unsigned long)ds.msg_qnum,
+           (unsigned long)ds.__msg_cbytes, (unsigned long)ds.msg_qbytes, (unsigned)ds.msg_perm.mode);
+}
+
+/* Until the child sleeps (in the call the test waits on): an order, not a time. */
+static void wait_asleep(pid_t child)
+{
+    for (;;) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)child);
+        FILE *f = fopen(path, "r");
+        char state = 0;
+        if (f) {
+            if (fscanf(f, "%*d %*s %c", &state) != 1)
+                state = 0;
+            fclose(f);
+        }
+        if (state == 'S')
+            return;
+        usleep(1000);
+    }
+}
+
+static void message_queues(key_t key)
+{
+    int id = msgget(key, IPC_CREAT | IPC_EXCL | 0600);
+    show("msgget keyed", id);
+    show("msgget IPC_EXCL again", msgget(key, IPC_CREAT | IPC_EXCL | 0600));
+    printf("msgget again, same id: %d\n", msgget(key, 0) == id);
+    show("msgget of an absent key", msgget(key + 1 == IPC_PRIVATE ? key + 2 : key + 1, 0));
+    show_queue("fresh", id);
+    show("msgsnd type 0", send_text(id, 0, "x", 0));
+    show("msgsnd of 8193 bytes", msgsnd(id, &(struct message){1, ""}, 8193, 0));
+    send_text(id, 3, "three", 0);
+    send_text(id, 1, "one", 0);
+    send_text(id, 2, "two", 0);
+    send_text(id, 1, "one again", 0);
+    send_text(id, 5, "five", 0);
+    show_queue("five queued", id);
+    show_receive("MSG_COPY 2", id, 64, 2, MSG_COPY | IPC_NOWAIT);
+    show_receive("MSG_COPY 9", id, 64, 9, MSG_COPY | IPC_NOWAIT);
+    show_receive("MSG_COPY without IPC_NOWAIT", id, 64, 0, MSG_COPY);
+    show_receive("MSG_COPY with MSG_EXCEPT", id, 64, 0, MSG_COPY | IPC_NOWAIT | MSG_EXCEPT);
+    show_receive("too small a buffer", id, 2, 0, 0);
+    show_receive("type 2", id, 64, 2, 0);
+    show_receive("type -2 (lowest up to 2)", id, 64, -2, 0);
+    show_receive("MSG_EXCEPT 1", id, 64, 1, MSG_EXCEPT);
+    show_receive("MSG_NOERROR, 3 bytes", id, 3, 0, MSG_NOERROR);
+    show_receive("type 0", id, 64, 0, 0);
+    show_receive("type 4, IPC_NOWAIT", id, 64, 4, IPC_NOWAIT);
+    show_receive("empty, IPC_NOWAIT", id, 64, 0, IPC_NOWAIT);
+    show("msgrcv negative size", msgrcv(id, &(struct message){0}, (size_t)-1, 0, IPC_NOWAIT));
+    show_queue("emptied", id);
+
+    /* The byte limit: a full queue blocks its senders, or EAGAIN. */
+    struct msqid_ds ds;
+    msgctl(id, IPC_STAT, &ds);
+    ds.msg_qbytes = 100;
+    show("IPC_SET msg_qbytes 100", msgctl(id, IPC_SET, &ds));
+    char big[64];
+    memset(big, 'b', sizeof(big));
+    struct message m = {.mtype = 7};
+    memcpy(m.mtext, big, 60);
+    show("msgsnd 60 bytes", msgsnd(id, &m, 60, 0));
+    show("msgsnd 60 more, IPC_NOWAIT", msgsnd(id, &m, 60, IPC_NOWAIT));
+    pid_t child = fork();
+    if (child == 0) {
+        int r = msgsnd(id, &m, 60, 0);
+        printf("child: blocked send %s\n", r ? err_name(errno) : "ok");
+        _exit(0);
+    }
+    /* the child's send waits for room: receive once it is asleep (its message is not queued yet) */
+    wait_asleep(child);
+    ssize_t made_room = msgrcv(id, &m, 64, 0, 0);
+    waitpid(child, NULL, 0);
+    printf("receive to make room: %zd bytes\n", made_room);
+    show_queue("after the blocked send", id);
+    show_receive("its message", id, 64, 0, 0);
+
+    /* A blocked receiver woken by a send of its type, and one woken by removal. */
+    child = fork();
+    if (child == 0) {
+        show_receive("child: blocked receive of type 4", id, 64, 4, 0);
+        show_receive("child: blocked receive on a queue then removed", id, 64, 4, 0);
+        _exit(0);
+    }
+    wait_asleep(child);
+    send_text(id, 2, "not for it", 0);
+    send_text(id, 4, "for the child", 0);
+    do {
+        wait_asleep(child);
+        msgctl(id, IPC_STAT, &ds);
+    } while (ds.msg_qnum != 1);
+    printf("MSG_STAT gives the id: %d\n", msgctl(id % 32768, MSG_STAT, &ds) == id);
+    int removed = msgctl(id, IPC_RMID, NULL);
+    waitpid(child, NULL, 0);
+    show("IPC_RMID", removed);
+    show("msgsnd on the removed queue", send_text(id, 1, "x", 0));
+
+    struct msginfo info;
+    memset(&info, 0, sizeof(info));
+    show("IPC_INFO", msgctl(0, IPC_INFO, (struct msqid_ds *)&info) < 0 ? -1 : 0);
+    printf("msgmax %d msgmnb %d msgmni %d msgssz %d msgseg %u\n", info.msgmax, info.msgmnb, info.msgmni, info.msgssz,
+           (unsigned)info.msgseg);
+
+    int closed = msgget(IPC_PRIVATE, 0600);
+    child = fork();
+    if (child == 0) {
+        if (setgid(NOBODY) || setuid(NOBODY))
+            _exit(1);
+        show("nobody: msgsnd on a 0600 queue", send_text(closed, 1, "x", 0));
+        show_receive("nobody: msgrcv on a 0600 queue", closed, 64, 0, IPC_NOWAIT);
+        show("nobody: IPC_RMID of root's queue", msgctl(closed, IPC_RMID, NULL));
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    msgctl(closed, IPC_RMID, NULL);
 }
 
 #ifdef __i386__
@@ -480,12 +641,13 @@ int main(void)
         perror("mkstemp");
         return 1;
     }
-    key_t key = ftok(path, 'S'), key2 = ftok(path, 'T'), key3 = ftok(path, 'U');
+    key_t key = ftok(path, 'S'), key2 = ftok(path, 'T'), key3 = ftok(path, 'U'), key4 = ftok(path, 'V');
     attach_and_detach();
     keys(key);
     info();
     unprivileged(key2);
     semaphores(key3);
+    message_queues(key4);
 #ifdef __i386__
     direct_calls();
 #endif
