@@ -101,6 +101,13 @@ long compat_sys_msgrcv(int msqid, u32 msgp, s32 size, s32 type, int flags);
 long sys_msgctl(int msqid, int cmd, void __user *buf);
 long compat_sys_msgctl(int msqid, int cmd, u32 buf);
 long compat_sys_old_msgctl(int msqid, int cmd, u32 buf);
+/* /proc/sysvipc/{shm,sem,msg}, in Linux's formats. */
+struct task;
+struct seq_buf;
+void shm_proc_show(struct task *t, struct seq_buf *s);
+void sem_proc_show(struct task *t, struct seq_buf *s);
+void msg_proc_show(struct task *t, struct seq_buf *s);
+
 long compat_sys_ipc(u32 call, int first, int second, u32 third, u32 ptr, u32 fifth);
 
 #endif

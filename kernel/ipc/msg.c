@@ -13,6 +13,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "refcount.h"
+#include "seq_buf.h"
 #include "signal.h"
 #include "time.h"
 #include "uaccess.h"
@@ -396,4 +397,18 @@ long compat_sys_old_msgctl(int msqid, int cmd, u32 buf)
     if (!v64 && cmd != IPC_RMID)
         return -ENOSYS; /* the old layouts with 16-bit ids are not implemented */
     return msg_control(msqid, cmd, compat_ptr(buf));
+}
+
+void msg_proc_show(struct task *t, struct seq_buf *s)
+{
+    (void)t;
+    seq_printf(s, "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      "
+                  "rtime      ctime\n");
+    for (struct ipc_object *o = msg_ids.objects; o; o = o->next) {
+        struct msg_queue *q = queue_of(o);
+        seq_printf(s, "%10d %10d  %4o  %10lu %10lu %5u %5u %5u %5u %5u %5u %10llu %10llu %10llu\n", o->key, ipc_id(o),
+                   o->mode, (unsigned long)q->cbytes, (unsigned long)q->qnum, (unsigned)q->lspid, (unsigned)q->lrpid,
+                   o->uid, o->gid, o->cuid, o->cgid, (unsigned long long)q->stime, (unsigned long long)q->rtime,
+                   (unsigned long long)q->ctime);
+    }
 }

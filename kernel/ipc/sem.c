@@ -16,6 +16,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "refcount.h"
+#include "seq_buf.h"
 #include "time.h"
 #include "uaccess.h"
 #include "wait.h"
@@ -580,5 +581,17 @@ void sem_exit(pid_t tgid)
             complete_waiters(set);
         }
         kfree(u);
+    }
+}
+
+void sem_proc_show(struct task *t, struct seq_buf *s)
+{
+    (void)t;
+    seq_printf(s, "       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime\n");
+    for (struct ipc_object *o = sem_ids.objects; o; o = o->next) {
+        struct sem_set *set = set_of(o);
+        seq_printf(s, "%10d %10d  %4o %10u %5u %5u %5u %5u %10llu %10llu\n", o->key, ipc_id(o), o->mode,
+                   (unsigned)set->nsems, o->uid, o->gid, o->cuid, o->cgid, (unsigned long long)set->otime,
+                   (unsigned long long)set->ctime);
     }
 }

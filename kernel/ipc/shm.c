@@ -17,6 +17,7 @@
 #include "mm.h"
 #include "mman.h"
 #include "proc.h"
+#include "seq_buf.h"
 #include "time.h"
 #include "uaccess.h"
 
@@ -401,4 +402,23 @@ long compat_sys_old_shmctl(int shmid, int cmd, u32 buf)
     if (!v64 && cmd != IPC_RMID && cmd != SHM_LOCK && cmd != SHM_UNLOCK)
         return -ENOSYS;
     return shm_control(shmid, cmd, compat_ptr(buf));
+}
+
+void shm_proc_show(struct task *t, struct seq_buf *s)
+{
+    (void)t;
+    reap_detached();
+    seq_printf(s, "       key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid  cgid      "
+                  "atime      dtime      ctime                   rss                  swap\n");
+    for (struct ipc_object *o = shm_ids.objects; o; o = o->next) {
+        struct shm_segment *seg = segment_of(o);
+        const struct address_space *cache = &seg->inode->mapping;
+        u64 rss = 0;
+        for (u64 i = 0; i < cache->slots; i++)
+            rss += cache->pages[i] != 0;
+        seq_printf(s, "%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10llu %10llu %10llu %21lu %21lu\n", o->key,
+                   ipc_id(o), o->mode, (unsigned long)seg->size, (unsigned)seg->cpid, (unsigned)seg->lpid,
+                   (unsigned long)attach_count(seg), o->uid, o->gid, o->cuid, o->cgid, (unsigned long long)seg->atime,
+                   (unsigned long long)seg->dtime, (unsigned long long)seg->ctime, (unsigned long)(rss * PAGE_SIZE), 0ul);
+    }
 }

@@ -169,6 +169,38 @@ static void attach_and_detach(void)
     show("IPC_STAT of the removed segment", shmctl(id, IPC_STAT, &(struct shmid_ds){0}));
 }
 
+/* /proc/sysvipc/NAME: its header, and the columns of the line with `key` given by `columns` (1-based). */
+static void show_proc_line(const char *name, key_t key, const int *columns, int ncolumns)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof(path), "/proc/sysvipc/%s", name);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("%s: %s\n", path, err_name(errno));
+        return;
+    }
+    if (fgets(line, sizeof(line), f))
+        printf("%s header: %s", path, line);
+    int found = 0;
+    while (fgets(line, sizeof(line), f)) {
+        char copy[512];
+        strcpy(copy, line);
+        char *words[20];
+        int n = 0;
+        for (char *w = strtok(copy, " \n"); w && n < 20; w = strtok(NULL, " \n"))
+            words[n++] = w;
+        if (n < 2 || atoi(words[0]) != key)
+            continue;
+        found++;
+        printf("%s line:", path);
+        for (int i = 0; i < ncolumns; i++)
+            printf(" %s", columns[i] <= n ? words[columns[i] - 1] : "?");
+        printf(" (%d columns)\n", n);
+    }
+    printf("%s lines with the key: %d\n", path, found);
+    fclose(f);
+}
+
 static void keys(key_t key)
 {
     show("shmget of an absent key", shmget(key, PAGE, 0600));
@@ -181,6 +213,7 @@ static void keys(key_t key)
                shmctl(id, IPC_STAT, &ds);
                ds.shm_perm.__key == key;
            }));
+    show_proc_line("shm", key, (const int[]){3, 4, 7}, 3); /* perms, size, nattch */
     show("IPC_CREAT | IPC_EXCL again", shmget(key, 2 * PAGE, IPC_CREAT | IPC_EXCL | 0640));
     printf("shmget again, same id: %d\n", shmget(key, PAGE, 0) == id);
     printf("shmget IPC_CREAT again, same id: %d\n", shmget(key, 2 * PAGE, IPC_CREAT | 0600) == id);
@@ -315,6 +348,7 @@ static void semaphores(key_t key)
     printf("nsems %lu mode %o key as given %d owner-is-me %d\n", (unsigned long)ds.sem_nsems,
            (unsigned)ds.sem_perm.mode, ds.sem_perm.__key == key, ds.sem_perm.uid == geteuid());
     printf("fresh values: %d %d %d\n", semval(id, 0), semval(id, 1), semval(id, 2));
+    show_proc_line("sem", key, (const int[]){3, 4}, 2); /* perms, nsems */
 
     show("SETVAL 5", semctl(id, 0, SETVAL, (union semun){.val = 5}));
     printf("GETVAL %d\n", semval(id, 0));
@@ -533,6 +567,7 @@ static void message_queues(key_t key)
     send_text(id, 1, "one again", 0);
     send_text(id, 5, "five", 0);
     show_queue("five queued", id);
+    show_proc_line("msg", key, (const int[]){3, 4, 5}, 3); /* perms, cbytes, qnum */
     show_receive("MSG_COPY 2", id, 64, 2, MSG_COPY | IPC_NOWAIT);
     show_receive("MSG_COPY 9", id, 64, 9, MSG_COPY | IPC_NOWAIT);
     show_receive("MSG_COPY without IPC_NOWAIT", id, 64, 0, MSG_COPY);
