@@ -95,11 +95,20 @@ static struct shm_segment *segment_of_inode(const struct inode *inode)
 
 static u64 segment_pages(const struct shm_segment *seg) { return ALIGN_UP(seg->size, PAGE_SIZE) / PAGE_SIZE; }
 
+/* Whether a task earlier in the list runs in `mm` (threads, and vfork's child, share one). */
+static bool mm_seen_before(const struct task *t)
+{
+    for (const struct task *other = task_first(); other != t; other = other->next_task)
+        if (other->mm == t->mm)
+            return true;
+    return false;
+}
+
 static u64 attach_count(const struct shm_segment *seg)
 {
     u64 count = 0;
     for (struct task *t = task_first(); t; t = t->next_task) {
-        if (!t->mm || t->group_leader != t)
+        if (!t->mm || mm_seen_before(t))
             continue;
         for (struct vma *v = t->mm->vmas; v; v = v->next)
             count += v->file == seg->inode;
