@@ -649,7 +649,7 @@ static void message_queues(key_t key)
 }
 
 #ifdef __i386__
-/* The direct i386 calls (395-398), beside glibc's ipc(). */
+/* The direct i386 calls (393-402 and semtimedop_time64), beside glibc's ipc(). */
 #define IPC_64_FLAG 0x100
 static void direct_calls(void)
 {
@@ -664,6 +664,29 @@ static void direct_calls(void)
            (unsigned)ds.shm_perm.mode);
     show("direct shmdt", syscall(398, p));
     show("direct shmctl IPC_RMID", syscall(396, id, IPC_RMID, 0));
+
+    int sem = syscall(393, IPC_PRIVATE, 2, 0600);
+    show("direct semget", sem);
+    show("direct semctl SETVAL", syscall(394, sem, 1, SETVAL, 7));
+    printf("direct semctl GETVAL %ld\n", syscall(394, sem, 1, GETVAL, 0));
+    struct sembuf sop = {1, -3, 0};
+    struct { long long sec; long long nsec; } wait64 = {0, 1000000};
+    show("direct semtimedop_time64", syscall(420, sem, &sop, 1, &wait64));
+    sop.sem_op = -5;
+    show("direct semtimedop_time64 times out", syscall(420, sem, &sop, 1, &wait64));
+    printf("value %ld\n", syscall(394, sem, 1, GETVAL, 0));
+    show("direct semctl IPC_RMID", syscall(394, sem, 0, IPC_RMID, 0));
+
+    int q = syscall(399, IPC_PRIVATE, 0600);
+    show("direct msgget", q);
+    struct { int mtype; char mtext[8]; } small = {9, "abc"}, got = {0, ""};
+    show("direct msgsnd (a 4-byte mtype)", syscall(400, q, &small, 4, 0));
+    struct msqid_ds qds;
+    show("direct msgctl IPC_STAT", syscall(402, q, IPC_STAT, &qds));
+    printf("direct: qnum %lu cbytes %lu\n", (unsigned long)qds.msg_qnum, (unsigned long)qds.__msg_cbytes);
+    long n = syscall(401, q, &got, sizeof(got.mtext), 0, 0);
+    printf("direct msgrcv: %ld bytes, type %d \"%s\"\n", n, got.mtype, got.mtext);
+    show("direct msgctl IPC_RMID", syscall(402, q, IPC_RMID, 0));
 }
 #endif
 
