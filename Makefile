@@ -5,7 +5,7 @@ CC := gcc
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 
 # ---- the kernel ----
-KERNEL_DIRS := boot entry mm proc fs net drivers xen lib time sys compat
+KERNEL_DIRS := boot entry mm proc fs net drivers xen lib time sys compat ipc
 KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard kernel/$(d)/*.c))
 KERNEL_S := $(foreach d,$(KERNEL_DIRS),$(wildcard kernel/$(d)/*.S)) kernel/vdso/image.S
 KERNEL_OBJS := $(patsubst kernel/%,$(BUILD)/kernel/%.o,$(KERNEL_C) $(KERNEL_S))
@@ -101,6 +101,7 @@ I386_TESTS := \
 	socketcall \
 	sockets \
 	sysmisc \
+	sysvipc \
 	tcpstates \
 	threadexit \
 	threads \

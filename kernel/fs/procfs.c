@@ -17,6 +17,7 @@
 #include "errno.h"
 #include "fs.h"
 #include "hypervisor.h"
+#include "ipc.h"
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
@@ -246,6 +247,13 @@ static const struct proc_entry xen_entries[] = {
 };
 static const struct proc_dir xen_dir = PROC_DIR(xen_entries);
 
+static const struct proc_entry sysvipc_entries[] = {
+    {"msg", S_IFREG | 0444, .show = msg_proc_show},
+    {"sem", S_IFREG | 0444, .show = sem_proc_show},
+    {"shm", S_IFREG | 0444, .show = shm_proc_show},
+};
+static const struct proc_dir sysvipc_dir = PROC_DIR(sysvipc_entries);
+
 static const struct proc_entry root_entries[] = {
     {"cmdline", S_IFREG | 0444, .show = proc_cmdline},
     {"cpuinfo", S_IFREG | 0444, .show = proc_cpuinfo},
@@ -259,6 +267,7 @@ static const struct proc_entry root_entries[] = {
     {"stat", S_IFREG | 0444, .show = proc_stat},
     {"swaps", S_IFREG | 0444, .show = proc_swaps},
     {"sys", S_IFDIR | 0555, .dir = &sys_dir},
+    {"sysvipc", S_IFDIR | 0555, .dir = &sysvipc_dir},
     {"thread-self", S_IFLNK | 0777, .get_link = link_thread_self},
     {"uptime", S_IFREG | 0444, .show = proc_uptime},
     {"version", S_IFREG | 0444, .show = proc_version},

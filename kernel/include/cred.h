@@ -25,6 +25,8 @@ struct inode;
 #define CAP_SETUID 7
 #define CAP_SETPCAP 8
 #define CAP_LINUX_IMMUTABLE 9
+#define CAP_IPC_LOCK 14
+#define CAP_IPC_OWNER 15
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24

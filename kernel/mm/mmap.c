@@ -119,6 +119,15 @@ static long map_region(struct mm *mm, u64 addr, u64 size, u64 prot, u64 flags, u
     return (long)start;
 }
 
+/* shmat's mapping of a System V segment: at `addr` exactly (replacing what
+ * is there), or where mmap would put it when addr is 0. */
+long map_shared_object(struct inode *object, u64 addr, u64 size, u32 prot, bool read_only)
+{
+    u64 flags = MAP_SHARED | (addr ? MAP_FIXED : 0);
+    u32 vma_flags = MAP_SHARED | (read_only ? VMA_FILE_READ_ONLY : 0);
+    return map_region(current_mm(), addr, size, prot, flags, vma_flags, object, 0);
+}
+
 /* What an open file contributes to a mapping: its inode (NULL for /dev/zero,
  * which maps as anonymous memory) and the read-only mark; or an errno. */
 static int mapped_file(struct file *f, u32 type, u64 prot, u64 *flags, u32 *vma_flags, struct inode **file)

@@ -5,6 +5,7 @@
 #include "fd.h"
 #include "fs.h"
 #include "hypervisor.h"
+#include "ipc.h"
 #include "kernel.h"
 #include "lib.h"
 #include "mm.h"
@@ -183,6 +184,8 @@ noreturn void task_exit(int wait_status)
     if (t->pid == 1)
         machine_poweroff(exit_code_for_host(wait_status));
     futex_exit(t);
+    if (leader->live_threads == 1)
+        sem_exit(t->tgid);
     clear_child_tid(t);
     files_put(t->files);
     t->files = NULL;
