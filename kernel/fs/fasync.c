@@ -13,6 +13,7 @@
 #include "cred.h"
 #include "errno.h"
 #include "fasync.h"
+#include "fcntl.h"
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
@@ -21,12 +22,6 @@
 #include "spinlock.h"
 #include "uaccess.h"
 
-#define F_SETOWN 8
-#define F_GETOWN 9
-#define F_SETSIG 10
-#define F_GETSIG 11
-#define F_SETOWN_EX 15
-#define F_GETOWN_EX 16
 #ifndef INT_MIN
 #define INT_MIN (-2147483647 - 1)
 #endif

@@ -2,6 +2,7 @@
 #include "compat.h"
 #include "errno.h"
 #include "fasync.h"
+#include "fcntl.h"
 #include "fd.h"
 #include "fs.h"
 #include "posix_lock.h"
@@ -60,33 +61,6 @@ long sys_dup2(int oldfd, int newfd)
     return do_dup3(oldfd, newfd, 0);
 }
 
-#define F_DUPFD 0
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define F_GETLK 5
-#define F_SETLK 6
-#define F_SETLKW 7
-#define F_SETOWN 8
-#define F_GETOWN 9
-#define F_SETSIG 10
-#define F_GETSIG 11
-#define F_SETOWN_EX 15
-#define F_GETOWN_EX 16
-#define F_GETLK64 12 /* i386's fcntl64: a struct flock64 */
-#define F_SETLK64 13
-#define F_SETLKW64 14
-#define F_OFD_GETLK 36
-#define F_OFD_SETLK 37
-#define F_OFD_SETLKW 38
-#define F_SETLEASE 1024
-#define F_GETLEASE 1025
-#define F_DUPFD_CLOEXEC 1030
-#define F_SETPIPE_SZ 1031
-#define F_GETPIPE_SZ 1032
-#define F_ADD_SEALS 1033
-#define F_GET_SEALS 1034
 #define FD_CLOEXEC 1
 /* The status flags F_SETFL may change; the access mode and creation flags
  * stay, and O_ASYNC is fasync_set's, which keeps it only on a file that notifies. */

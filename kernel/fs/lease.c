@@ -12,21 +12,16 @@
 #include "cred.h"
 #include "errno.h"
 #include "fasync.h"
+#include "fcntl.h"
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
 #include "spinlock.h"
+#include "time.h"
 #include "wait.h"
 
-#define F_SETLEASE 1024
-#define F_GETLEASE 1025
-#define F_RDLCK 0
-#define F_WRLCK 1
-#define F_UNLCK 2
-#define CAP_LEASE 28
 #define LEASE_BREAK_SECONDS 45 /* Linux's /proc/sys/fs/lease-break-time */
-#define NS_PER_SECOND 1000000000ull
 
 enum lease_break { LEASE_UNBROKEN, LEASE_DOWNGRADING, LEASE_UNLOCKING };
 
@@ -126,7 +121,7 @@ int lease_break_for_open(struct file *f)
         if (l->breaking >= wanted)
             continue; /* already told */
         l->breaking = wanted;
-        l->break_deadline = monotonic_ns() + LEASE_BREAK_SECONDS * NS_PER_SECOND;
+        l->break_deadline = monotonic_ns() + LEASE_BREAK_SECONDS * NSEC_PER_SEC;
         fasync_signal(l->file, l->fd, POLL_MSG);
     }
     int err = 0;

@@ -8,6 +8,7 @@
  */
 #include "cred.h"
 #include "errno.h"
+#include "fcntl.h"
 #include "fd.h"
 #include "fs.h"
 #include "lib.h"
@@ -24,8 +25,6 @@
 #define MFD_NAME_MAX 249 /* NAME_MAX less "memfd:" */
 #define MFD_PREFIX "/memfd:"
 
-#define F_ADD_SEALS 1033
-#define F_GET_SEALS 1034
 
 long sys_memfd_create(const char __user *uname, u32 flags)
 {

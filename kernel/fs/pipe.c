@@ -13,6 +13,7 @@
  */
 #include "errno.h"
 #include "fasync.h"
+#include "fcntl.h"
 #include "fd.h"
 #include "fs.h"
 #include "lib.h"
@@ -24,8 +25,6 @@
 
 #define PIPE_DEFAULT_SIZE 65536 /* 16 pages, Linux's */
 #define PIPE_BUF 4096
-#define F_SETPIPE_SZ 1031
-#define F_GETPIPE_SZ 1032
 
 struct pipe {
     struct spinlock lock; /* everything below */

@@ -14,6 +14,7 @@
  */
 #include "compat.h"
 #include "errno.h"
+#include "fcntl.h"
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
@@ -22,9 +23,6 @@
 #include "spinlock.h"
 #include "uaccess.h"
 
-#define F_RDLCK 0
-#define F_WRLCK 1
-#define F_UNLCK 2
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2

@@ -31,6 +31,7 @@ struct inode;
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
 #define CAP_MKNOD 27
+#define CAP_LEASE 28
 #define CAP_MAC_OVERRIDE 32
 #define CAP_LAST_CAP 40
 #define CAP_FULL_SET ((1ull << (CAP_LAST_CAP + 1)) - 1)
