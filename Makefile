@@ -95,6 +95,7 @@ I386_TESTS := \
 	schedprio \
 	sendfile \
 	shmanon \
+	sigaltfail \
 	siginfo \
 	signals \
 	sleepflags \

@@ -785,8 +785,13 @@ void signal_deliver(struct regs *r)
         int err = a->flags & SA_IA32_ABI ? setup_frame_32(t, &info, a, r, old_mask)
                                          : setup_frame_64(t, &info, a, r, old_mask);
         if (err) {
-            /* No room for the frame: the program dies as on Linux. */
-            task_exit_group_by_signal(SIGSEGV);
+            /* No room for the frame (an alternate stack too small, a stack
+             * unmapped): SIGSEGV instead, as Linux's force_sigsegv, which kills
+             * when the signal that failed was SIGSEGV itself. */
+            if (sig == SIGSEGV)
+                a->handler = SIG_DFL_VALUE;
+            signal_force(SIGSEGV, SI_KERNEL, 0, 0, 0);
+            continue;
         }
         t->blocked_signals |= a->mask & ~UNBLOCKABLE;
         if (!(a->flags & SA_NODEFER))

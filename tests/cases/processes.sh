@@ -80,3 +80,8 @@ test_signal_abi_follows_the_handler_musl() { differential $MUSL/sigabi; }
 test_sched_priorities_glibc() { differential $GLIBC/schedprio; }
 test_sched_priorities_musl() { differential $MUSL/schedprio; }
 test_sched_priorities_i386() { differential $I386/schedprio; }
+
+# A signal whose frame cannot be written becomes SIGSEGV (tests/progs/sigaltfail.c).
+test_signal_frame_failure_glibc() { differential $GLIBC/sigaltfail; }
+test_signal_frame_failure_musl() { differential $MUSL/sigaltfail; }
+test_signal_frame_failure_i386() { differential $I386/sigaltfail; }
