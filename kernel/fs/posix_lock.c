@@ -91,6 +91,15 @@ static struct file_lock *lock_new(const void *owner, bool ofd, pid_t pid, short 
     return l;
 }
 
+/* One of the two locks set_lock allocated before taking the lock list's lock. */
+static struct file_lock *take_spare(struct file_lock **spare)
+{
+    int i = spare[0] ? 0 : 1;
+    struct file_lock *l = spare[i];
+    spare[i] = NULL;
+    return l;
+}
+
 /* Applies a request to the owner's locks: what it covers becomes the new
  * type (nothing for F_UNLCK), the rest of each lock stays, and locks of the
  * same type that touch merge. Uses at most the two spare locks given
@@ -111,11 +120,7 @@ static void apply(struct inode *inode, const void *owner, bool ofd, pid_t pid, s
             r.end = MAX(r.end, l->end);
         } else if (overlap(l, r.start, r.end)) {
             if (l->start < r.start && l->end > r.end) { /* the request splits it */
-                struct file_lock *upper = spare[0] ? spare[0] : spare[1];
-                if (spare[0])
-                    spare[0] = NULL;
-                else
-                    spare[1] = NULL;
+                struct file_lock *upper = take_spare(spare);
                 *upper = *l;
                 upper->start = r.end + 1;
                 upper->next = l->next;
@@ -142,11 +147,7 @@ static void apply(struct inode *inode, const void *owner, bool ofd, pid_t pid, s
         kfree(l);
     }
     if (r.type != F_UNLCK) {
-        struct file_lock *l = spare[0] ? spare[0] : spare[1];
-        if (spare[0])
-            spare[0] = NULL;
-        else
-            spare[1] = NULL;
+        struct file_lock *l = take_spare(spare);
         *l = (struct file_lock){.owner = owner, .ofd = ofd, .pid = pid, .type = r.type, .start = r.start,
                                 .end = r.end};
         l->next = inode->posix_locks;
