@@ -48,6 +48,9 @@
 #   LINUX_CMDLINE="console=ttyS0 panic=-1 quiet cryptomgr.notests" (the base)
 #   LINUX_CMDLINE_EXTRA="..." (appended)
 #   LINUX_INIT_PATH=init (where the program goes; another path adds rdinit=)
+#   LINUX_CPIO_EXTRA="HOST:GUEST ..." (more files for the initramfs, with
+#   their directories; the 9p benchmark's modules)
+#   LINUX_QEMU_EXTRA="..." (more QEMU arguments, split at spaces)
 #   TSC_KHZ=N|none (default: measured with build/bench/timer --tsc-khz, else
 #   read from /proc/cpuinfo; none: no tsc_early_khz=)   TIMER=build/bench/timer
 set -euo pipefail
@@ -158,6 +161,20 @@ write_cpio() {
         hdr "$path" $((0100755)) "$size"
         cat "$prog"
         head -c $(( (4 - size % 4) % 4 )) /dev/zero
+        local extra host guest rest prefix made=" bin dev proc "
+        for extra in ${LINUX_CPIO_EXTRA:-}; do
+            host=${extra%%:*} guest=${extra#*:} rest=${extra#*:} prefix=
+            while [[ $rest == */* ]]; do
+                prefix+=${rest%%/*}
+                rest=${rest#*/}
+                [[ $made == *" $prefix "* ]] || { hdr "$prefix" $((0040755)) 0; made+="$prefix "; }
+                prefix+=/
+            done
+            size=$(stat -L -c %s "$host")
+            hdr "$guest" $((0100644)) "$size"
+            cat "$host"
+            head -c $(( (4 - size % 4) % 4 )) /dev/zero
+        done
         ino=0
         hdr 'TRAILER!!!' 0 0
     } > "$out.tmp"
@@ -169,7 +186,9 @@ initramfs() {
     [ -f "$prog" ] || die "$prog: no such file"
     mkdir -p "$LINUX_WORK"
     local out
-    out="$LINUX_WORK/$(basename "$prog")$(echo "-${LINUX_INIT_PATH:-init}" | tr / _).cpio"
+    out="$LINUX_WORK/$(basename "$prog")$(echo "-${LINUX_INIT_PATH:-init}" | tr / _)"
+    [ -n "${LINUX_CPIO_EXTRA:-}" ] && out+=-$(echo "$LINUX_CPIO_EXTRA" | md5sum | cut -c1-8)
+    out+=.cpio
     if [ ! -s "$out" ] || [ "$prog" -nt "$out" ]; then
         write_cpio "$prog" "$out"
     fi
@@ -206,6 +225,8 @@ qemu_cmd() {
     args+=(-cpu "$BENCH_CPU" -m "$BENCH_MEM" -nodefaults -no-user-config
            -display none -no-reboot -serial stdio
            -kernel "$kernel" -initrd "$initrd" -append "$cmdline")
+    # shellcheck disable=SC2206
+    [ -n "${LINUX_QEMU_EXTRA:-}" ] && args+=($LINUX_QEMU_EXTRA)
     printf '%s\n' "${args[@]}"
 }
 
