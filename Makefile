@@ -57,6 +57,7 @@ I386_TESTS := \
 	compatchild \
 	creat \
 	creds \
+	debuggates \
 	echo100 \
 	events \
 	execat \
