@@ -529,7 +529,11 @@ sg-step-out [MAX]   (MAX instructions at most, 100000 by default)"""
         steps = 0
         with quiet_stops():
             while register("pc") >= USER_TOP and steps < limit:
-                gdb.execute("stepi", to_string=True)
+                try:
+                    gdb.execute("stepi", to_string=True)
+                except gdb.error as error:  # exit and execve of a bad file do not return
+                    raise gdb.GdbError("sg-step-out: the guest ended after %d kernel instructions "
+                                       "(%s)" % (steps, error))
                 steps += 1
         if register("pc") >= USER_TOP:
             raise gdb.GdbError("sg-step-out: still in the kernel after %d instructions, at %s"
