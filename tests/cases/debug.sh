@@ -216,3 +216,14 @@ test_debug_tcp_port() {
         expect_stderr_line "^sysgate: --gdb=$bad: use a TCP port" || return 1
     done
 }
+
+# tools/debug/qemu-log: QEMU's CPU log through --qemu, with the int $0x80 of the program in it.
+test_debug_qemu_log() {
+    QEMU_LOG=$T/qemu.log sg_run --qemu tools/debug/qemu-log build/user/exit42-int80_64
+    expect_status 42 || return 1
+    local address
+    address=$(objdump -d build/user/exit42-int80_64 | awk '$NF == "$0x80" && $(NF-1) == "int" { sub(":", "", $1); print $1 }')
+    [ -n "$address" ] || fail "no int \$0x80 in exit42-int80_64"
+    grep -Eq "v=80 .* cpl=3 IP=0033:0*${address}( |$)" "$T/qemu.log" ||
+        { head -c 3000 "$T/qemu.log" >&2; fail "QEMU's log lacks the int \$0x80 at $address"; }
+}
