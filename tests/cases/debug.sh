@@ -189,12 +189,17 @@ test_debug_trace_every_call() {
 
 # The TCP form, on a port that was free a moment ago, and --gdb's usage errors.
 test_debug_tcp_port() {
-    local port
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    local port tries=0
+    # a port nothing listens on (bash's /dev/tcp cannot connect to it)
+    while port=$((20000 + RANDOM % 40000)) && (: </dev/tcp/127.0.0.1/$port) 2>/dev/null; do
+        tries=$((tries + 1))
+        [ $tries -lt 100 ] || { fail "no free TCP port found"; return 1; }
+    done
     printf 'sg-syscalls on exit\ncontinue\ncontinue\n' >"$T/commands"
     "$SYSGATE" run --timeout "$DEBUG_TIMEOUT" --gdb="$port" build/user/exit42-syscall64 >"$T/out" 2>"$T/err" </dev/null &
-    local monitor=$! tries=0
-    until grep -q "waits for gdb at 127.0.0.1:$port" "$T/err" || [ $tries -ge 600 ]; do
+    local monitor=$!
+    tries=0
+    until grep -q "waits for gdb at 127.0.0.1:$port" "$T/err" || ! kill -0 "$monitor" 2>/dev/null || [ $tries -ge 600 ]; do
         sleep 0.05
         tries=$((tries + 1))
     done

@@ -275,13 +275,19 @@ class LimitsBreakpoint(gdb.Breakpoint):
     space), when `dispatch` was asked for before the kernel ran."""
 
     def __init__(self):
-        super().__init__("*ret_to_user_from_new_task", type=gdb.BP_HARDWARE_BREAKPOINT,
-                         internal=True, temporary=True)
+        super().__init__("*ret_to_user_from_new_task", type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)
 
     def stop(self):
-        close_fast_paths()
-        State.pending_limits = None
+        if State.pending_limits is self:
+            close_fast_paths()
+            State.pending_limits = None
+            gdb.post_event(self.delete)  # not from its own stop()
         return False
+
+
+def delete_breakpoint(breakpoint):
+    if breakpoint is not None and breakpoint.is_valid():  # the user may have deleted it
+        breakpoint.delete()
 
 
 FAST_LIMITS = ("syscall_64_fast_limit", "syscall_32_fast_limit")
@@ -297,9 +303,8 @@ def close_fast_paths():
 
 
 def reopen_fast_paths():
-    if State.pending_limits is not None:
-        State.pending_limits.delete()
-        State.pending_limits = None
+    delete_breakpoint(State.pending_limits)
+    State.pending_limits = None
     if State.saved_limits is None:
         return
     for limit, saved in zip(FAST_LIMITS, State.saved_limits):
@@ -323,7 +328,7 @@ def connected():
 def arm():
     """Puts State into effect: the breakpoints, and the fast paths for `dispatch`."""
     for breakpoint in State.breakpoints:
-        breakpoint.delete()
+        delete_breakpoint(breakpoint)
     State.breakpoints = []
     if State.where != "dispatch" or State.mode == "off":
         reopen_fast_paths()
@@ -402,8 +407,11 @@ Without arguments, shows the settings."""
 
     @staticmethod
     def show():
+        if State.mode == "off":
+            gdb.write("sysgate: system calls are not watched\n")
+            return
         gdb.write("sysgate: system calls %s at the %s of %s%s%s\n" % (
-            {"on": "stop", "trace": "are printed", "off": "are not watched"}[State.mode],
+            {"on": "stop", "trace": "are printed"}[State.mode],
             "entry" if State.where == "entry" else "C dispatcher",
             ", ".join(State.gates),
             "; only " + ", ".join(sorted(State.names)) if State.names else "",
