@@ -130,7 +130,7 @@ static void add_gdb_stub(struct argument_list *list, const struct options *optio
     add(list, "-S");
 }
 
-/* How to attach, once QEMU listens (docs/debugging.md). */
+/* How to attach (docs/debugging.md): QEMU listens moments after its exec. */
 static void print_gdb_hint(const struct options *options)
 {
     char *target = options->gdb_socket ? xstrdup(options->gdb_socket)

@@ -20,9 +20,7 @@ import gdb
 TREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KERNEL_ELF = os.environ.get("SYSGATE_KERNEL", os.path.join(TREE, "build", "kernel.elf"))
 
-# kernel/include/layout.h: user space ends below USER_TOP; the kernel's half starts here.
-USER_TOP = 0x00007FFFFFFFF000
-KERNEL_HALF = 0xFFFF800000000000
+KERNEL_HALF = 0xFFFF800000000000  # the canonical upper half: kernel addresses only
 MASK64 = (1 << 64) - 1
 MASK32 = (1 << 32) - 1
 
@@ -40,6 +38,7 @@ def kernel_constant(header, name, fallback):
     return fallback
 
 
+USER_TOP = kernel_constant("layout.h", "USER_TOP", 0x00007FFFFFFFF000)  # user space is below
 KERNEL_STACK_SIZE = kernel_constant("layout.h", "KERNEL_STACK_SIZE", 32768)
 PAGE_SIZE = kernel_constant("layout.h", "PAGE_SIZE", 4096)
 # Where exec places a static-PIE program and the vDSOs (kernel/proc/exec.c, vdso.c: the
