@@ -81,7 +81,8 @@ debug_gate_check() {
         { show_session; fail "gdb did not stop at the program's $gate instruction"; }
     [ "$(gdb_value after-stepi)" = "0x$(debug_symbol build/kernel.elf "$entry")" ] ||
         { show_session; fail "stepi from the $gate instruction did not reach $entry"; }
-    expect_gdb_line "^pid 1: syscall $write_nr write\\(1, 0x[0-9a-f]+, [0-9]+\\) \\[$line_gate\\]$" || return 1
+    local length=$(( ${#gate} + 13 )) # "debuggates: GATE\n"
+    expect_gdb_line "^pid 1: syscall $write_nr write\\(1, \"debuggates: $gate\\\\n\", $length\\) \\[$line_gate\\]$" || return 1
     expect_gdb_line "^sysgate: back in user mode after [0-9]+ kernel instructions$" || return 1
     local back want
     back=$(gdb_value after-step-out)
@@ -143,7 +144,7 @@ EOF
     local entry
     entry=0x$(debug_symbol build/kernel.elf entry_syscall_32)
     [ "$(gdb_value at-write)" = "$entry" ] || { show_session; fail "no stop at entry_syscall_32"; }
-    expect_gdb_line '^pid 1: syscall 4 write\(1, 0x[0-9a-f]+, 21\) \[syscall32\]$' || return 1
+    expect_gdb_line '^pid 1: syscall 4 write\(1, "debuggates: vsyscall\\n", 21\) \[syscall32\]$' || return 1
     expect_gdb_line '^__kernel_vsyscall \+ [0-9]+ in section \.text of .*vdso32\.so$' || return 1
     expect_gdb_line '^pid 1: syscall 1 exit\(42\) \[syscall32\]$' || return 1
     [ "$(gdb_value at-exit)" = "$entry" ] || { show_session; fail "no stop at entry_syscall_32 for exit"; }
@@ -168,7 +169,7 @@ EOF
     local dispatcher
     dispatcher=0x$(debug_symbol build/kernel.elf syscall_32_dispatch)
     [ "$(gdb_value at-write)" = "$dispatcher" ] || { show_session; fail "no stop at syscall_32_dispatch"; }
-    expect_gdb_line '^pid 1: syscall 4 write\(1, 0x[0-9a-f]+, 18\) \[int80\]$' || return 1
+    expect_gdb_line '^pid 1: syscall 4 write\(1, "debuggates: int80\\n", 18\) \[int80\]$' || return 1
     expect_gdb_line '^sysgate: the struct regs entry_int80 built for syscall_32_dispatch:$' || return 1
     expect_gdb_line 'nr = 0x4, error_code = 0x0, rip = 0x[0-9a-f]+, cs = 0x33' || return 1
     [ "$(gdb_value returned)" = "0x$(debug_symbol $GLIBC/debuggates debug_int80_after | sed 's/^0*//')" ] ||
@@ -182,7 +183,7 @@ test_debug_trace_every_call() {
     debug_session "" $GLIBC/debuggates syscall
     expect_status 42 || { show_session; return 1; }
     expect_gdb_line '^pid 1: syscall [0-9]+ brk\(0\) \[syscall\]$' || return 1
-    expect_gdb_line '^pid 1: syscall 1 write\(1, 0x[0-9a-f]+, 20\) \[syscall\]$' || return 1
+    expect_gdb_line '^pid 1: syscall 1 write\(1, "debuggates: syscall\\n", 20\) \[syscall\]$' || return 1
     expect_gdb_line '^pid 1: syscall 60 exit\(42\) \[syscall\]$' || return 1
     ! grep -q '^Breakpoint ' "$T/gdb.out" || { show_session; fail "trace mode stopped"; }
 }

@@ -176,47 +176,66 @@ class Call:
         return name.string() if int(name) else None
 
     def service(self):
-        """The kernel function serving the call (None for a whole-frame call)."""
+        """The block of the kernel function serving the call (None for a whole-frame call)."""
         table = "syscall_table_64" if self.gate.wide else "syscall_table_32"
         address = value_of("(unsigned long)%s[%d]" % (table, self.nr))
         block = gdb.block_for_pc(address)
         # the innermost block may be a function inlined at the entry point
         while block is not None and block.superblock is not None and not block.superblock.is_static:
             block = block.superblock
-        function = block.function if block else None
-        if function is None or function.name == "ptregs_stub":
+        if block is None or block.function is None or block.function.name == "ptregs_stub":
             return None
-        return function
+        return block
 
     def describe(self):
         name = self.name()
         if name is None:
             return "syscall %d: no such call (-ENOSYS) [%s]" % (self.nr, self.gate.name)
-        function = self.service()
-        parameters = None
-        if function is not None and function.name != "sys_ni_syscall":
-            parameters = [field.type for field in function.type.fields()]
-        elif function is None and name in WHOLE_FRAME_ARGUMENTS:
-            parameters = [None] * WHOLE_FRAME_ARGUMENTS[name]
-        shown = self.args if parameters is None else self.args[:len(parameters)]
-        types = parameters or [None] * len(shown)
-        text = ", ".join(format_argument(value, kind) for value, kind in zip(shown, types))
-        note = " (not implemented: -ENOSYS)" if function is not None and function.name == "sys_ni_syscall" else ""
+        service = self.service()
+        implemented = service is None or service.function.name != "sys_ni_syscall"
+        parameters = None  # (name, type) of each
+        if service is not None and implemented:
+            types = [field.type for field in service.function.type.fields()]
+            names = [symbol.name for symbol in service if symbol.is_argument]
+            parameters = list(zip(names if len(names) == len(types) else [""] * len(types), types))
+        elif service is None and name in WHOLE_FRAME_ARGUMENTS:
+            parameters = [("", None)] * WHOLE_FRAME_ARGUMENTS[name]
+        if parameters is None:
+            parameters = [("", None)] * len(self.args)
+        args = self.args[:len(parameters)]
+        text = ", ".join(format_argument(args, index, parameters) for index in range(len(args)))
+        note = "" if implemented else " (not implemented: -ENOSYS)"
         pid = current_pid()
         prefix = "pid %d: " % pid if pid is not None else ""
         return "%ssyscall %d %s(%s) [%s]%s" % (prefix, self.nr, name, text, self.gate.name, note)
 
 
-def format_argument(value, kind):
-    """A pointer in hex (NULL for 0), an integer as its C type reads it: signed ones in
-    decimal, unsigned ones in decimal while small; without a type, hex."""
+STRING_LIMIT = 32  # bytes shown of a string argument, as strace -s 32
+
+
+def format_argument(args, index, parameters):
+    """An argument as its C type in the kernel reads it: a `const char *` as the string it
+    points to, other pointers in hex (NULL for 0), signed integers in decimal, unsigned ones
+    in decimal while small; without a type, hex."""
+    value, (name, kind) = args[index], parameters[index]
     if value is None:
         return "?"
     if kind is None:
         return hex(value)
     kind = kind.strip_typedefs()
     if kind.code == gdb.TYPE_CODE_PTR:
-        return "NULL" if value == 0 else hex(value)
+        if value == 0:
+            return "NULL"
+        target = kind.target()
+        if target.code == gdb.TYPE_CODE_INT and target.sizeof == 1 and target == target.const():
+            # a buffer with its length next (write's) is that long, a path ends at its NUL
+            length = None
+            if "buf" in name and index + 1 < len(args) and args[index + 1] is not None and \
+                    parameters[index + 1][1] is not None and \
+                    parameters[index + 1][1].strip_typedefs().code == gdb.TYPE_CODE_INT:
+                length = args[index + 1]
+            return format_user_string(value, length)
+        return hex(value)
     bits = 8 * kind.sizeof
     value &= (1 << bits) - 1
     signed = kind.is_signed if hasattr(kind, "is_signed") else not (kind.name or "").startswith("unsigned")
@@ -225,6 +244,28 @@ def format_argument(value, kind):
             value -= 1 << bits
         return str(value)
     return str(value) if value < 0x10000 else hex(value)
+
+
+ESCAPES = {ord("\n"): "\\n", ord("\t"): "\\t", ord("\r"): "\\r", ord('"'): '\\"', ord("\\"): "\\\\"}
+
+
+def format_user_string(address, length):
+    """The user's bytes at address, quoted and escaped like strace's; the address in hex when
+    they cannot be read."""
+    wanted = STRING_LIMIT if length is None else min(length, STRING_LIMIT)
+    data = b""
+    try:
+        for offset in range(wanted):  # byte by byte: the string may end just before a hole
+            byte = bytes(gdb.selected_inferior().read_memory(address + offset, 1))
+            if length is None and byte == b"\0":
+                break
+            data += byte
+    except gdb.MemoryError:
+        if not data:
+            return hex(address)
+    text = "".join(ESCAPES.get(byte, chr(byte) if 32 <= byte < 127 else "\\x%02x" % byte) for byte in data)
+    cut = (length is None and len(data) == STRING_LIMIT) or (length is not None and length > len(data))
+    return '"%s"%s' % (text, "..." if cut else "")
 
 
 class State:
