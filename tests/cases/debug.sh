@@ -63,7 +63,7 @@ printf "after-step-out %#lx\n", (unsigned long)\$pc
 printf "call-returns-to %#lx\n", (unsigned long)\$sg_return
 EOF
     # sysenter returns to the 32-bit vDSO's landing pad, whose symbols sg-attach loads
-    [ "$1" != sysenter ] || echo 'printf "landing-pad %#lx\n", (unsigned long)&int80_landing_pad' >>"$T/commands"
+    [ "$1" != sysenter ] || printf '%s\n' 'printf "landing-pad %#lx\n", (unsigned long)&int80_landing_pad' >>"$T/commands"
     cat >>"$T/commands" <<EOF
 continue
 printf "at-exit %#lx\n", (unsigned long)\$pc

@@ -55,5 +55,6 @@ while [ ! -S "$socket" ]; do
     [ $tries -le $SOCKET_WAIT_TRIES ] || { echo "sysgate: QEMU's gdb stub did not appear at $socket" >&2; exit 1; }
     sleep 0.05
 done
+# shellcheck disable=SC2016 # the backquotes are gdb's text
 gdb -q -nx -x tools/debug/sysgate.gdb -ex "sg-attach $socket $program" \
     -ex 'echo sysgate: the guest is stopped before its first instruction; `continue` runs it to the first system call\n'

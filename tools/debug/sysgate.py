@@ -109,12 +109,11 @@ def current_pid():
 class Call:
     """A system call caught at a gate: number, six raw arguments, and where it returns."""
 
-    def __init__(self, gate, nr, args, return_address, regs=None):
+    def __init__(self, gate, nr, args, return_address):
         self.gate = gate
         self.nr = nr
-        self.args = args
+        self.args = args  # six values; None for one the kernel cannot read either
         self.return_address = return_address
-        self.regs = regs  # the struct regs the dispatcher got, or None at an entry
 
     @classmethod
     def at_entry(cls, gate):
@@ -149,17 +148,17 @@ class Call:
         r = {field.name: int(regs[field.name]) & MASK64 for field in regs.type.fields()}
         if gate.wide:
             return cls(gate, r["nr"] & MASK32,
-                       [r["rdi"], r["rsi"], r["rdx"], r["r10"], r["r8"], r["r9"]], r["rip"], regs)
+                       [r["rdi"], r["rsi"], r["rdx"], r["r10"], r["r8"], r["r9"]], r["rip"])
         narrow = {name: value & MASK32 for name, value in r.items()}
         if gate.name == "int80":
             return cls(gate, narrow["nr"],
                        [narrow["rbx"], narrow["rcx"], narrow["rdx"], narrow["rsi"], narrow["rdi"],
-                        narrow["rbp"]], r["rip"], regs)
+                        narrow["rbp"]], r["rip"])
         landing_pad = value_of("((struct cpu *)%d)->vdso32_landing_pad" % this_cpu())
         second = narrow["rcx"] if gate.name == "sysenter" else narrow["rbp"]
         return cls(gate, narrow["nr"],
                    [narrow["rbx"], second, narrow["rdx"], narrow["rsi"], narrow["rdi"],
-                    Call.user_word(narrow["rsp"])], landing_pad, regs)
+                    Call.user_word(narrow["rsp"])], landing_pad)
 
     @staticmethod
     def user_word(address):
