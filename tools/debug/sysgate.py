@@ -386,6 +386,7 @@ def known_call_names():
     """Read from kernel.elf's read-only data: before the kernel has turned paging on, the
     guest has nothing at those addresses."""
     names = set()
+    trusted = gdb.parameter("trust-readonly-sections")
     gdb.execute("set trust-readonly-sections on")
     try:
         for table, count in (("syscall_names_64", "syscall_count_64"), ("syscall_names_32", "syscall_count_32")):
@@ -394,7 +395,7 @@ def known_call_names():
                 if int(name):
                     names.add(name.string())
     finally:
-        gdb.execute("set trust-readonly-sections off")
+        gdb.execute("set trust-readonly-sections %s" % ("on" if trusted else "off"))
     return names
 
 
