@@ -57,6 +57,7 @@ I386_TESTS := \
 	compatchild \
 	creat \
 	creds \
+	debuggates \
 	echo100 \
 	events \
 	execat \
@@ -210,6 +211,17 @@ bench: deps all
 	@bench/run
 
 kernel: $(BUILD)/kernel.elf
+
+# ---- debugging with gdb (docs/debugging.md) ----
+# make debug [PROGRAM=FILE] [ARGS="..."] [DEBUG_FLAGS="--cpu Haswell ..."]: PROGRAM boots
+# under QEMU's gdb stub and gdb attaches with tools/debug/sysgate.gdb, which stops at
+# every system call. The default is the smallest demonstration: exit(42) through syscall.
+PROGRAM ?= $(BUILD)/user/exit42-syscall64
+ARGS ?=
+DEBUG_FLAGS ?=
+.PHONY: debug
+debug: deps all
+	@tools/debug/debug.sh $(DEBUG_FLAGS) -- $(PROGRAM) $(ARGS)
 
 $(BUILD)/gen/syscall_table_64.h $(BUILD)/include/sysgate/unistd_64.h &: kernel/entry/syscall_64.tbl tools/gen-syscalls.sh
 	@mkdir -p $(BUILD)/gen $(BUILD)/include/sysgate

@@ -42,6 +42,9 @@ static const char usage_text[] =
     "  --verbose            name the accelerator, print the QEMU command line and the\n"
     "                       hypervisor console; the kernel logs more\n"
     "  --hv-console FILE    write the hypervisor console to FILE (`shell` shows it)\n"
+    "  --gdb[=PORT|=PATH]   start the guest stopped, with QEMU's gdb stub on\n"
+    "                       127.0.0.1:PORT (default 1234) or the unix socket PATH\n"
+    "                       (docs/debugging.md)\n"
     "  -h, --help           show this help\n"
     "      --version        show the version\n"
     "\n"
@@ -200,6 +203,29 @@ static const char *option_value(const char *name, int argc, char **argv, int *in
     return argv[++*index];
 }
 
+/* "--gdb", "--gdb=PORT", "--gdb=PATH": a value with a '/' is a unix socket's path. The stub
+   listens on the loopback interface only: whoever reaches it owns the guest. */
+#define GDB_DEFAULT_PORT 1234
+static void parse_gdb_stub(const char *argument, struct options *options)
+{
+    options->gdb = true;
+    options->gdb_port = GDB_DEFAULT_PORT;
+    options->gdb_socket = NULL;
+    if (argument[strlen("--gdb")] == '\0')
+        return;
+    const char *value = argument + strlen("--gdb=");
+    if (strchr(value, '/')) {
+        options->gdb_socket = value;
+        return;
+    }
+    char *end;
+    errno = 0;
+    unsigned long port = strtoul(value, &end, 10);
+    if (errno || value[0] < '0' || value[0] > '9' || *end != '\0' || port == 0 || port > 65535)
+        usage_error("--gdb=%s: use a TCP port (1-65535) or a socket path containing '/'", value);
+    options->gdb_port = (unsigned)port;
+}
+
 static void print_usage_and_exit(void)
 {
     fputs(usage_text, stdout);
@@ -245,6 +271,8 @@ void parse_command_line(int argc, char **argv, struct options *options)
             print_usage_and_exit();
         } else if (strcmp(argument, "--trace") == 0) {
             options->trace = true;
+        } else if (strcmp(argument, "--gdb") == 0 || strncmp(argument, "--gdb=", strlen("--gdb=")) == 0) {
+            parse_gdb_stub(argument, options);
         } else if (strcmp(argument, "--verbose") == 0) {
             options->verbose = true;
         } else if ((value = option_value("--accel", argc, argv, &index))) {

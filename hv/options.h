@@ -42,6 +42,11 @@ struct options {
     const char *initrd_path;    /* NULL: initramfs.cpio next to the sysgate executable */
     const char *qemu_path;      /* NULL: $SYSGATE_QEMU, else qemu-system-x86_64 from PATH */
     const char *hv_console_path; /* --hv-console FILE: the hypervisor console goes there */
+    /* --gdb[=PORT|=PATH]: QEMU's gdb stub on 127.0.0.1:gdb_port or on the unix socket
+       gdb_socket, the guest stopped before its first instruction (docs/debugging.md) */
+    bool gdb;
+    unsigned gdb_port;
+    const char *gdb_socket;     /* NULL: TCP */
     const char *program;        /* run: PROGRAM as typed */
     char **program_argv;        /* run: PROGRAM and its arguments, NULL-terminated */
     int program_argc;

@@ -109,6 +109,38 @@ static void add_format(struct argument_list *list, const char *format, ...)
     list->items[list->count] = NULL;
 }
 
+/* --gdb: QEMU's gdb stub (-gdb), the CPU stopped until gdb lets it go (-S). QEMU's option
+   syntax doubles a ',' inside a value. */
+static void add_gdb_stub(struct argument_list *list, const struct options *options)
+{
+    add(list, "-gdb");
+    if (options->gdb_socket) {
+        char *path = xmalloc(2 * strlen(options->gdb_socket) + 1), *out = path;
+        for (const char *c = options->gdb_socket; *c; c++) {
+            if (*c == ',')
+                *out++ = ',';
+            *out++ = *c;
+        }
+        *out = '\0';
+        add_format(list, "unix:%s,server=on,wait=off", path);
+        free(path);
+    } else {
+        add_format(list, "tcp:127.0.0.1:%u", options->gdb_port);
+    }
+    add(list, "-S");
+}
+
+/* How to attach (docs/debugging.md): QEMU listens moments after its exec. */
+static void print_gdb_hint(const struct options *options)
+{
+    char *target = options->gdb_socket ? xstrdup(options->gdb_socket)
+                                       : xasprintf("127.0.0.1:%u", options->gdb_port);
+    report("the guest waits for gdb at %s; from the source tree: gdb -x tools/debug/sysgate.gdb "
+           "-ex 'sg-attach %s%s%s'", target, target, options->program ? " " : "",
+           options->program ? options->program : "");
+    free(target);
+}
+
 /* The fds named in the command line are the child's fd numbers: they are inherited as
    they are (only stdin, stdout and stderr are moved), so they are the same numbers. */
 static char **build_qemu_argv(const struct qemu_launch *launch, int serial2_fd, int doorbell_fd)
@@ -160,6 +192,8 @@ static char **build_qemu_argv(const struct qemu_launch *launch, int serial2_fd, 
     add_format(&list, "file,id=doorbell,path=/proc/self/fd/%d", doorbell_fd);
     add(&list, "-device");
     add_format(&list, "isa-debugcon,iobase=0x%x,chardev=doorbell", DOORBELL_PORT);
+    if (options->gdb)
+        add_gdb_stub(&list, options);
     return list.items;
 }
 
@@ -294,6 +328,8 @@ void qemu_start(const struct qemu_launch *launch, struct qemu_process *process)
     close(exec_error[0]);
     if (got == (ssize_t)sizeof error)
         fail(EXIT_SYSGATE_ERROR, "cannot run %s: %s", launch->binary, strerror(error));
+    if (launch->options->gdb)
+        print_gdb_hint(launch->options);
 
     process->pid = pid;
     process->console_input = console_input[1];
