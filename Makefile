@@ -76,6 +76,7 @@ I386_TESTS := \
 	inet \
 	jobstop \
 	klog \
+	ldt_modify \
 	malloc_stress \
 	memory \
 	mmapfile \

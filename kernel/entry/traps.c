@@ -219,7 +219,9 @@ void interrupt_dispatch(struct regs *r)
             exit_to_user(r, false);
             return;
         }
-        if (vector == 13 && apply_fixup(r))
+        /* #NP and #SS too: loading a user selector whose descriptor is not
+         * present (ldt.h's load_user_segment). */
+        if ((vector == 13 || vector == 11 || vector == 12) && apply_fixup(r))
             return;
         kernel_oops(r);
     }

@@ -133,6 +133,8 @@ void idt_init(void);
 void syscall_gate_init(void);
 void tss_set_kernel_stack(u64 rsp);
 void gdt_load_tls(const u64 tls[3]);
+void gdt_load_ldt(const u64 *table, u32 entries);
+void gdt_unload_ldt(const u64 *table);
 void cpu_features_init(void);
 
 #endif

@@ -24,6 +24,7 @@
 #define USER_DS 0x2b
 #define USER_CS 0x33
 #define TSS_SELECTOR 0x40
+#define LDT_SELECTOR 0x50 /* the running address space's LDT (modify_ldt), as Linux's GDT_ENTRY_LDT */
 #define GDT_TLS_FIRST 12 /* 0x63, 0x6b, 0x73: set_thread_area */
 #define GDT_ENTRIES 16
 
