@@ -57,6 +57,7 @@ void gdt_init(void)
     wrmsr(MSR_GS_BASE, (u64)cpu);
     /* No LDT until an address space with one runs (gdt_load_ldt). */
     __asm__ volatile("lldt %w0" ::"r"(0));
+    espfix_init();
 }
 
 void gdt_load_tls(const u64 tls[3])

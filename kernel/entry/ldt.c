@@ -100,9 +100,9 @@ static void refresh_ldt_segments(void)
 {
     u64 ds, es;
     __asm__ volatile("mov %%ds, %0; mov %%es, %1" : "=r"(ds), "=r"(es));
-    if (ds & SELECTOR_LDT)
+    if (ds & SELECTOR_LDT_BIT)
         load_user_segment(ds, ds);
-    if (es & SELECTOR_LDT)
+    if (es & SELECTOR_LDT_BIT)
         load_user_segment(es, es);
 }
 

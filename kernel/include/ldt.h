@@ -16,8 +16,6 @@ struct ldt {
 };
 
 #define LDT_ENTRIES 8192 /* the most a 13-bit selector index can name */
-#define SELECTOR_LDT 4   /* the table-indicator bit of a selector */
-#define SELECTOR_RPL_USER 3
 
 int ldt_copy(struct mm *child, const struct mm *parent);
 void ldt_free(struct mm *mm);
