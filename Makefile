@@ -77,6 +77,7 @@ I386_TESTS := \
 	jobstop \
 	klog \
 	ldt_modify \
+	ldt_segments \
 	malloc_stress \
 	memory \
 	mmapfile \
