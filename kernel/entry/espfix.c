@@ -24,7 +24,7 @@
 #include "mm.h"
 #include "x86.h"
 
-#define ESPFIX_SPAN_PDPT_ENTRIES 4 /* 4 GiB: any value of bits 16-31 */
+#define ESPFIX_SPAN_PDPT_ENTRIES (ESPFIX_SPAN >> 30) /* a PDPT entry maps 1 GiB */
 #define ENTRIES_PER_TABLE 512
 #define ESPFIX_SLOT_SIZE 64        /* a saved rax and the five-word iret frame, rounded up */
 #define PML4_INDEX(va) (((va) >> 39) & 511)
@@ -49,7 +49,7 @@ void espfix_init(void)
         }
         u64 pml4e = table_at(kernel_pml4)[PML4_INDEX(ESPFIX_BASE)];
         u64 *pdpt = table_at(pml4e & PTE_ADDR_MASK);
-        for (int i = 0; i < ESPFIX_SPAN_PDPT_ENTRIES; i++)
+        for (u64 i = 0; i < ESPFIX_SPAN_PDPT_ENTRIES; i++)
             pdpt[i] = pd | PTE_PRESENT | PTE_WRITE;
     }
     espfix_page_offset -= ESPFIX_SLOT_SIZE;

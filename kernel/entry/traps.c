@@ -200,8 +200,11 @@ static bool iret_to_user_faulted(struct regs *r)
     struct cpu *cpu = this_cpu();
     u64 *top = (u64 *)cpu->kernel_rsp - IRET_FRAME_WORDS;
     memmove(top, (const void *)r->rsp, IRET_FRAME_WORDS * sizeof(u64));
-    cpu->iret_fault_vector = r->nr;
-    cpu->iret_fault_error = r->error_code;
+    /* From the espfix stack, Linux takes whatever the fault was as a #GP(0)
+     * (its alias is read-only: a double fault it turns into one). */
+    bool on_espfix_stack = r->rsp >= ESPFIX_BASE && r->rsp < ESPFIX_BASE + ESPFIX_SPAN;
+    cpu->iret_fault_vector = on_espfix_stack ? 13 : r->nr;
+    cpu->iret_fault_error = on_espfix_stack ? 0 : r->error_code;
     r->rsp = (u64)top;
     r->rip = (u64)user_iret_fault;
     return true;

@@ -16,7 +16,8 @@
  *     entry number past 8191, conforming code (old mode; new mode unless
  *     not present); EFAULT for bad pointers; ENOSYS for other funcs;
  *   - a 64-bit caller gets the result as an unsigned int (errors come back
- *     as 0xffffffea, not -22), as on Linux.
+ *     as 0xffffffea, not -22), as on Linux;
+ *   - i386: vm86 and vm86old are ENOSYS under a 64-bit kernel.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -167,5 +168,11 @@ int main(void)
         access_rights(i);
     access_rights(300);
     access_rights(301);
+#ifndef __x86_64__
+    /* No vm86 mode under a 64-bit kernel. */
+    errno = 0;
+    show("vm86old", syscall(113, 0));
+    show("vm86", syscall(166, 0, 0));
+#endif
     return 0;
 }

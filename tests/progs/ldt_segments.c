@@ -17,7 +17,8 @@
  *     an int $0x80 (espfix);
  *   - sigreturn to a not-present or missing LDT code segment: SIGBUS or
  *     SIGSEGV;
- *   - fork inherits the table, threads share it, exec clears it.
+ *   - fork inherits the table, threads share it, exec clears it, and a
+ *     process forked before it existed never sees it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -344,25 +345,32 @@ static void sixteen_bit_stack(void)
     printf("pushed through the 16-bit stack: %02x%02x at %#x\n", stack16[SP16 - 1], stack16[SP16 - 2], SP16 - 2);
 }
 
-static volatile unsigned bad_cs;
+static volatile unsigned bad_cs, new_ss;
 
 static void on_usr1(int sig, siginfo_t *info, void *ctx)
 {
     (void)sig, (void)info;
     ucontext_t *uc = ctx;
 #ifdef __x86_64__
-    uc->uc_mcontext.gregs[REG_CSGSFS] = (uc->uc_mcontext.gregs[REG_CSGSFS] & ~0xffffull) | bad_cs;
+    uint64_t csgsfs = (uc->uc_mcontext.gregs[REG_CSGSFS] & ~0xffffull) | bad_cs;
+    if (new_ss)
+        csgsfs = (csgsfs & ~(0xffffull << 48)) | (uint64_t)new_ss << 48;
+    uc->uc_mcontext.gregs[REG_CSGSFS] = csgsfs;
 #else
     uc->uc_mcontext.gregs[REG_CS] = bad_cs;
+    if (new_ss)
+        uc->uc_mcontext.gregs[REG_SS] = new_ss;
 #endif
 }
 
-static void bad_sigreturn(unsigned cs, const char *what)
+/* A return that faults (from the espfix stack too, with a 16-bit SS). */
+static void bad_sigreturn(unsigned cs, unsigned ss, const char *what)
 {
     fflush(stdout);
     pid_t child = fork();
     if (child == 0) {
         bad_cs = cs;
+        new_ss = ss;
         struct sigaction sa = {.sa_sigaction = on_usr1, .sa_flags = SA_SIGINFO};
         sigaction(SIGUSR1, &sa, NULL);
         raise(SIGUSR1);
@@ -403,6 +411,17 @@ int main(int argc, char **argv)
         show_table("after exec");
         return 0;
     }
+    /* A process forked before the table existed has none: switching to it
+     * loads the null LDT. */
+    int go[2];
+    pipe(go);
+    pid_t bystander = fork();
+    if (bystander == 0) {
+        char byte;
+        read(go[0], &byte, 1);
+        show_table("a process without an LDT");
+        _exit(0);
+    }
     struct sigaction sa = {.sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_NODEFER};
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
@@ -412,9 +431,15 @@ int main(int argc, char **argv)
     signal(SIGSEGV, SIG_DFL);
     signal(SIGBUS, SIG_DFL);
     set_entry(E_ABSENT_CODE, 0, 0xfffff, 1, 2, 1, 1);
-    bad_sigreturn(SEL(E_ABSENT_CODE), "a not-present code segment");
-    bad_sigreturn(SEL(40), "a selector past the table");
-    bad_sigreturn(SEL(E_DATA), "a data segment as code");
+    bad_sigreturn(SEL(E_ABSENT_CODE), 0, "a not-present code segment");
+    bad_sigreturn(SEL(40), 0, "a selector past the table");
+    bad_sigreturn(SEL(E_DATA), 0, "a data segment as code");
+    bad_sigreturn(SEL(E_ABSENT_CODE), SEL(E_STACK16), "a not-present code segment on a 16-bit stack");
+    bad_sigreturn(SEL(40), SEL(E_STACK16), "a selector past the table on a 16-bit stack");
+
+    write(go[1], "", 1);
+    int bystander_status;
+    waitpid(bystander, &bystander_status, 0);
 
     pthread_t thread;
     pthread_create(&thread, NULL, thread_main, NULL);
