@@ -39,13 +39,12 @@ static struct ldt *ldt_alloc(u32 entries)
 
 /* fork: the child gets a copy of the parent's table (the child is not
  * running yet, nothing else can see its mm). */
-int ldt_copy(struct mm *child, const struct mm *parent)
+int ldt_copy(struct mm *child, struct mm *parent)
 {
-    struct mm *locked = (struct mm *)parent;
-    u64 flags = spin_lock_irqsave(&locked->ldt_lock);
+    u64 flags = spin_lock_irqsave(&parent->ldt_lock);
     const struct ldt *old = parent->ldt;
     u32 entries = old ? old->entries : 0;
-    spin_unlock_irqrestore(&locked->ldt_lock, flags);
+    spin_unlock_irqrestore(&parent->ldt_lock, flags);
     if (!entries)
         return 0;
     struct ldt *copy = ldt_alloc(entries);
@@ -53,13 +52,13 @@ int ldt_copy(struct mm *child, const struct mm *parent)
         return -ENOMEM;
     /* The parent's table may have been replaced meanwhile by another of
      * its threads: copy whatever is current, as much as fits. */
-    flags = spin_lock_irqsave(&locked->ldt_lock);
+    flags = spin_lock_irqsave(&parent->ldt_lock);
     old = parent->ldt;
     if (old) {
         u32 n = old->entries < entries ? old->entries : entries;
         memcpy(copy->desc, old->desc, n * LDT_ENTRY_SIZE);
     }
-    spin_unlock_irqrestore(&locked->ldt_lock, flags);
+    spin_unlock_irqrestore(&parent->ldt_lock, flags);
     child->ldt = copy;
     return 0;
 }

@@ -17,7 +17,7 @@ struct ldt {
 
 #define LDT_ENTRIES 8192 /* the most a 13-bit selector index can name */
 
-int ldt_copy(struct mm *child, const struct mm *parent);
+int ldt_copy(struct mm *child, struct mm *parent);
 void ldt_free(struct mm *mm);
 void ldt_load(const struct mm *mm);
 
