@@ -77,6 +77,8 @@ I386_TESTS := \
 	inet \
 	jobstop \
 	klog \
+	ldt_modify \
+	ldt_segments \
 	malloc_stress \
 	memory \
 	mmapfile \

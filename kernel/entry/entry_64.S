@@ -213,8 +213,7 @@ entry_int80:
     cmpl $0, TASK_WORK(%rcx)
     popq %rcx                       /* pops leave the flags alone */
     jne int80_exit_work
-    swapgs
-    iretq
+    jmp return_to_user_from_frame
 
 int80_exit_work:
     pushq $0                        /* error_code */
@@ -519,8 +518,58 @@ interrupt_common:
 return_to_user_iret:
     POP_REGS
     addq $16, %rsp                  /* nr and error_code */
+/* Every return to user space through iret ends here: the user's registers
+ * are all back but for the iret frame at %rsp, and %gs is the kernel's. */
+return_to_user_from_frame:
+    testb $SELECTOR_LDT_BIT, 32(%rsp) /* the stack segment is one of the LDT's */
+    jnz return_to_ldt_stack
     swapgs
-    iretq
+    .globl user_iret
+user_iret:
+    iretq                           /* a fault here is the user's (traps.c, user_iret_fault) */
+
+/* A stack segment of the program's own may be 16-bit: iretq would then set
+ * only SP and leave bits 16-31 of ESP as the kernel's RSP has them. The
+ * frame is copied to this CPU's espfix stack and the iretq made from its
+ * alias whose bits 16-31 are the user's (espfix.c). */
+return_to_ldt_stack:
+    pushq %rdi
+    pushq %rax
+    movq %gs:CPU_ESPFIX_STACK, %rdi
+    movq (%rsp), %rax               /* the user's rax, popped last */
+    movq %rax, (%rdi)
+    movq 16(%rsp), %rax             /* rip */
+    movq %rax, 8(%rdi)
+    movq 24(%rsp), %rax             /* cs */
+    movq %rax, 16(%rdi)
+    movq 32(%rsp), %rax             /* rflags */
+    movq %rax, 24(%rdi)
+    movq 48(%rsp), %rax             /* ss */
+    movq %rax, 40(%rdi)
+    movq 40(%rsp), %rax             /* rsp */
+    movq %rax, 32(%rdi)
+    andl $0xffff0000, %eax          /* the user's bits 16-31, nothing above */
+    orq %rdi, %rax
+    movq 8(%rsp), %rdi
+    swapgs
+    movq %rax, %rsp
+    popq %rax
+    jmp user_iret
+
+/* The iretq to user space faulted (a code or stack segment the LDT no longer
+ * has, or never had: sigreturn takes any selector, as Linux's does). traps.c
+ * has moved the iret frame to the top of the task's kernel stack and resumes
+ * here with the user's registers and %gs as they were at the iretq: the
+ * fault becomes the user's, delivered from a full frame. */
+    .globl user_iret_fault
+user_iret_fault:
+    pushq $0                        /* error_code */
+    pushq $-1                       /* nr */
+    PUSH_REGS
+    swapgs
+    movq %rsp, %rdi
+    call user_iret_failed
+    jmp return_to_user_iret
 
 /* An exception or interrupt in kernel mode nearly always finds the kernel's
  * %gs. Not quite always: a #DB on the first instruction of the sysenter

@@ -55,6 +55,9 @@ void gdt_init(void)
                      : "rax", "memory");
     /* A null selector in %gs may clear its base (AMD's newer CPUs do). */
     wrmsr(MSR_GS_BASE, (u64)cpu);
+    /* No LDT until an address space with one runs (gdt_load_ldt). */
+    __asm__ volatile("lldt %w0" ::"r"(0));
+    espfix_init();
 }
 
 void gdt_load_tls(const u64 tls[3])
@@ -62,6 +65,42 @@ void gdt_load_tls(const u64 tls[3])
     u64 *gdt = this_cpu()->gdt;
     for (int i = 0; i < 3; i++)
         gdt[GDT_TLS_FIRST + i] = tls[i];
+}
+
+#define SYSTEM_DESC_LDT 0x82 /* present, DPL 0, type 2: an LDT */
+
+/* Points LDTR at a table of `entries` descriptors; no entries is the null
+ * LDT, which makes every LDT selector fault. The descriptor is a 16-byte
+ * system descriptor in the GDT, as the TSS's; it is rewritten (and LDTR
+ * reloaded, which is what reads it) only when the table changes, so a
+ * switch between tasks of one address space, or of none with an LDT, costs
+ * nothing. */
+void gdt_load_ldt(const u64 *table, u32 entries)
+{
+    u64 *gdt = this_cpu()->gdt;
+    u64 base = (u64)table, limit = entries * 8ul - 1;
+    u64 low = 0, high = 0;
+    if (entries) {
+        low = (limit & 0xffff) | ((base & 0xffffff) << 16) | ((u64)SYSTEM_DESC_LDT << 40) |
+              ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+        high = base >> 32;
+    }
+    if (gdt[LDT_SELECTOR / 8] == low && gdt[LDT_SELECTOR / 8 + 1] == high)
+        return;
+    gdt[LDT_SELECTOR / 8] = low;
+    gdt[LDT_SELECTOR / 8 + 1] = high;
+    u16 selector = entries ? LDT_SELECTOR : 0;
+    __asm__ volatile("lldt %0" ::"r"(selector) : "memory");
+}
+
+/* A table about to be freed stops being this CPU's LDT. */
+void gdt_unload_ldt(const u64 *table)
+{
+    const u64 *gdt = this_cpu()->gdt;
+    u64 base = ((gdt[LDT_SELECTOR / 8] >> 16) & 0xffffff) | ((gdt[LDT_SELECTOR / 8] >> 56) << 24) |
+               (gdt[LDT_SELECTOR / 8 + 1] << 32);
+    if (gdt[LDT_SELECTOR / 8] && base == (u64)table)
+        gdt_load_ldt(NULL, 0);
 }
 
 void tss_set_kernel_stack(u64 rsp)

@@ -8,29 +8,10 @@
 #include "lib.h"
 #include "proc.h"
 #include "uaccess.h"
-
-struct user_desc {
-    u32 entry_number;
-    u32 base_addr;
-    u32 limit;
-    u32 seg_32bit : 1;
-    u32 contents : 2;
-    u32 read_exec_only : 1;
-    u32 limit_in_pages : 1;
-    u32 seg_not_present : 1;
-    u32 useable : 1;
-    u32 lm : 1;
-};
+#include "user_desc.h"
 
 #define TLS_FIRST 12
 #define TLS_COUNT 3
-
-/* The "empty" descriptor user space passes to clear a slot. */
-static bool desc_is_empty(const struct user_desc *d)
-{
-    return d->base_addr == 0 && d->limit == 0 && d->contents == 0 && d->read_exec_only == 1 && d->seg_32bit == 0 &&
-           d->limit_in_pages == 0 && d->seg_not_present == 1 && d->useable == 0;
-}
 
 /* All zeros but the entry number: what many programs pass to mean "no
  * segment", and Linux clears the slot for it too. */
@@ -40,40 +21,14 @@ static bool desc_is_zero(const struct user_desc *d)
            d->limit_in_pages == 0 && d->seg_not_present == 0 && d->useable == 0;
 }
 
-#define CONTENTS_EXPAND_DOWN_DATA 1 /* above this, code segments */
-
 /* Linux's tls_desc_okay: 16-bit segments would need espfix (which only the
  * LDT has), only data segments belong in the TLS slots, and a not-present
  * DPL 3 segment is refused (clearing is the way to remove one). */
 static bool desc_is_acceptable(const struct user_desc *d)
 {
-    if (desc_is_empty(d) || desc_is_zero(d))
+    if (user_desc_is_empty(d) || desc_is_zero(d))
         return true;
-    return d->seg_32bit && d->contents <= CONTENTS_EXPAND_DOWN_DATA && !d->seg_not_present;
-}
-
-/* A user data or code segment descriptor, DPL 3, accessed bit set. */
-static u64 encode_descriptor(const struct user_desc *d)
-{
-    u64 base = d->base_addr, limit = d->limit;
-    u64 type = 1 | ((u64)!d->read_exec_only << 1) | ((u64)d->contents << 2);
-    return (limit & 0xffff) | ((base & 0xffffff) << 16) | (type << 40) | (1ul << 44) /* code/data */ |
-           (3ul << 45) /* DPL 3 */ | ((u64)!d->seg_not_present << 47) | (((limit >> 16) & 0xf) << 48) |
-           ((u64)d->useable << 52) | ((u64)d->seg_32bit << 54) | ((u64)d->limit_in_pages << 55) |
-           ((base >> 24) << 56);
-}
-
-static void decode_descriptor(u64 desc, struct user_desc *d)
-{
-    memset(d, 0, sizeof(*d));
-    d->base_addr = (u32)(((desc >> 16) & 0xffffff) | ((desc >> 56) << 24));
-    d->limit = (u32)((desc & 0xffff) | (((desc >> 48) & 0xf) << 16));
-    d->read_exec_only = !((desc >> 41) & 1);
-    d->contents = (desc >> 42) & 3;
-    d->seg_not_present = !((desc >> 47) & 1);
-    d->useable = (desc >> 52) & 1;
-    d->seg_32bit = (desc >> 54) & 1;
-    d->limit_in_pages = (desc >> 55) & 1;
+    return d->seg_32bit && d->contents <= USER_DESC_CONTENTS_EXPAND_DOWN_DATA && !d->seg_not_present;
 }
 
 /* Linux's order of checks: the descriptor first, then the slot. Only
@@ -98,7 +53,7 @@ static long tls_set_entry(struct task *t, struct user_desc __user *uinfo, bool c
     }
     if (index < TLS_FIRST || index >= TLS_FIRST + TLS_COUNT)
         return -EINVAL;
-    t->tls[index - TLS_FIRST] = desc_is_empty(&d) || desc_is_zero(&d) ? 0 : encode_descriptor(&d);
+    t->tls[index - TLS_FIRST] = user_desc_is_empty(&d) || desc_is_zero(&d) ? 0 : user_desc_encode(&d);
     *slot = index;
     return 0;
 }
@@ -166,7 +121,7 @@ long sys_get_thread_area(struct user_desc __user *uinfo)
     struct user_desc d;
     u64 desc = current_task()->tls[index - TLS_FIRST];
     if (desc)
-        decode_descriptor(desc, &d);
+        user_desc_decode(desc, &d);
     else
         d = (struct user_desc){.read_exec_only = 1, .seg_not_present = 1};
     d.entry_number = index;

@@ -123,7 +123,7 @@ static int exception_signal(u64 vector)
     case 1: case 3: return SIGTRAP;
     case 6: return SIGILL;
     case 7: case 16: case 19: return SIGFPE;
-    case 17: return SIGBUS;
+    case 11: case 12: case 17: return SIGBUS; /* not present, stack segment, alignment */
     default: return SIGSEGV;
     }
 }
@@ -183,8 +183,48 @@ static bool in_sysenter_entry(u64 rip)
     return rip >= (u64)entry_sysenter_32 && rip <= (u64)entry_sysenter_32_flags_saved + 8;
 }
 
+#define IRET_FRAME_WORDS 5 /* rip, cs, rflags, rsp, ss */
+extern const char user_iret[], user_iret_fault[];
+
+/* The iretq that returns to user space faulted: the selectors it loads are
+ * the user's to choose (sigreturn, an LDT another thread changed), and so
+ * is the fault, as Linux's fixup_bad_iret makes it. The iret frame goes to
+ * the top of the task's kernel stack (where it already is, unless the iretq
+ * ran on the espfix stack: entry_64.S), and the kernel resumes at
+ * user_iret_fault, which makes a user frame of it. Short: this may run on
+ * the espfix stack, a page shared with its own frame. */
+static bool iret_to_user_faulted(struct regs *r)
+{
+    if (regs_from_user(r) || r->rip != (u64)user_iret || (r->nr != 11 && r->nr != 12 && r->nr != 13))
+        return false;
+    struct cpu *cpu = this_cpu();
+    u64 *top = (u64 *)cpu->kernel_rsp - IRET_FRAME_WORDS;
+    memmove(top, (const void *)r->rsp, IRET_FRAME_WORDS * sizeof(u64));
+    /* From the espfix stack, Linux takes whatever the fault was as a #GP(0)
+     * (its alias is read-only: a double fault it turns into one). */
+    bool on_espfix_stack = r->rsp >= ESPFIX_BASE && r->rsp < ESPFIX_BASE + ESPFIX_SPAN;
+    cpu->iret_fault_vector = on_espfix_stack ? 13 : r->nr;
+    cpu->iret_fault_error = on_espfix_stack ? 0 : r->error_code;
+    r->rsp = (u64)top;
+    r->rip = (u64)user_iret_fault;
+    return true;
+}
+
+/* entry_64.S's user_iret_fault: the user's frame, on the task's stack. */
+void user_iret_failed(struct regs *r)
+{
+    struct cpu *cpu = this_cpu();
+    u64 vector = cpu->iret_fault_vector;
+    r->error_code = cpu->iret_fault_error;
+    current_task()->fault_rip = r->rip;
+    signal_force(exception_signal(vector), exception_code(vector), r->rip, vector, r->rip);
+    exit_to_user(r, false);
+}
+
 void interrupt_dispatch(struct regs *r)
 {
+    if (iret_to_user_faulted(r))
+        return;
     /* Interrupt gates leave AC as the user set it; with SMAP that would let
      * the kernel touch user memory by accident. */
     user_access_end();
@@ -219,7 +259,9 @@ void interrupt_dispatch(struct regs *r)
             exit_to_user(r, false);
             return;
         }
-        if (vector == 13 && apply_fixup(r))
+        /* #NP and #SS too: loading a user selector whose descriptor is not
+         * present (ldt.h's load_user_segment). */
+        if ((vector == 13 || vector == 11 || vector == 12) && apply_fixup(r))
             return;
         kernel_oops(r);
     }

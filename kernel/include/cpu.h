@@ -12,6 +12,7 @@
 #define CPU_SYSENTER_FLAGS 32
 #define CPU_VDSO32_LANDING_PAD 40
 #define CPU_VENDOR 48
+#define CPU_ESPFIX_STACK 56
 
 /* Offsets into struct task (proc.h, which asserts them), for the entry code:
  * it reaches the running task through %gs:CPU_CURRENT. The 64-bit gate
@@ -34,6 +35,7 @@
 #define ENTRY_MSR_GS_BASE 0xc0000101
 #define ENTRY_RFLAGS_TF 0x100
 #define ENTRY_RFLAGS_IF 0x200
+#define SELECTOR_LDT_BIT 4 /* a selector's table indicator: the LDT */
 
 /* Offsets into struct regs, for the entry code. */
 #define REGS_NR 120
@@ -76,6 +78,9 @@ struct cpu {
     u64 vdso32_landing_pad; /* where sysenter and 32-bit syscall return */
     u32 vendor;             /* VENDOR_*: decides the 32-bit fast gates */
     bool has_smap, has_smep, has_fsgsbase;
+    u64 espfix_stack;       /* the return to a 16-bit stack irets from here (espfix.c), bits 16-31 clear */
+    u64 iret_fault_vector;  /* a return to user that faulted: what the CPU said (traps.c), interrupts off */
+    u64 iret_fault_error;
     struct task *idle;      /* runs when nothing else can */
     struct task *run_queue; /* circular list through next_run, idle excluded; interrupts off */
     struct tss tss;
@@ -111,6 +116,7 @@ _Static_assert(__builtin_offsetof(struct cpu, sysenter_flags) == CPU_SYSENTER_FL
 _Static_assert(__builtin_offsetof(struct cpu, vdso32_landing_pad) == CPU_VDSO32_LANDING_PAD, "entry code offsets");
 _Static_assert(__builtin_offsetof(struct cpu, vendor) == CPU_VENDOR, "entry code offsets");
 _Static_assert(sizeof(((struct cpu *)0)->vendor) == 4, "entry code compares vendor with cmpl");
+_Static_assert(__builtin_offsetof(struct cpu, espfix_stack) == CPU_ESPFIX_STACK, "entry code offsets");
 /* struct task's offsets are asserted next to it, in proc.h. */
 
 /* The running CPU's area. Valid from the start of kmain (percpu_init_boot)
@@ -133,6 +139,9 @@ void idt_init(void);
 void syscall_gate_init(void);
 void tss_set_kernel_stack(u64 rsp);
 void gdt_load_tls(const u64 tls[3]);
+void gdt_load_ldt(const u64 *table, u32 entries);
+void gdt_unload_ldt(const u64 *table);
+void espfix_init(void);
 void cpu_features_init(void);
 
 #endif

@@ -6,6 +6,8 @@
 #define KERNEL_VMA 0xffffffff80000000          /* kernel image: phys + KERNEL_VMA */
 #define DIRECT_MAP 0xffff888000000000          /* all of physical memory: phys + DIRECT_MAP */
 #define MMIO_BASE 0xffffc90000000000           /* device registers mapped by the kernel */
+#define ESPFIX_BASE 0xffffff0000000000         /* 4 GiB of aliases of one page: the 16-bit stack return (espfix.c) */
+#define ESPFIX_SPAN 0x100000000ul              /* bits 16-31 of any ESP */
 #define KSTACK_BASE 0xffffc80000000000         /* kernel stacks, each below an unmapped guard page */
 #define USER_TOP 0x00007ffffffff000            /* first address user space may not use */
 #define USER_STACK_TOP 0x00007ffffffde000
@@ -24,6 +26,7 @@
 #define USER_DS 0x2b
 #define USER_CS 0x33
 #define TSS_SELECTOR 0x40
+#define LDT_SELECTOR 0x50 /* the running address space's LDT (modify_ldt), as Linux's GDT_ENTRY_LDT */
 #define GDT_TLS_FIRST 12 /* 0x63, 0x6b, 0x73: set_thread_area */
 #define GDT_ENTRIES 16
 

@@ -48,6 +48,8 @@ struct mm {
     u64 env_start, env_end;  /* and envp's (/proc/PID/environ) */
     u32 lock_future;         /* mlockall(MCL_FUTURE): VMA_LOCKED (and VMA_LOCK_ONFAULT) for new mappings */
     refcount_t users;        /* tasks running in it (mm_get/mm_put) */
+    struct ldt *ldt;         /* modify_ldt's table, NULL when none (ldt.h) */
+    struct spinlock ldt_lock; /* which table mm->ldt is */
 };
 
 #define MAX_FDS 1024
@@ -142,6 +144,7 @@ struct task {
     bool continue_pending;  /* continued by SIGCONT and not yet reported (WCONTINUED) */
     u64 fs_base, gs_base;
     u64 fs_selector, gs_selector;
+    u64 ds_selector, es_selector; /* saved by switch_to: 32-bit and LDT code may change them */
     u64 tls[3];             /* set_thread_area's GDT descriptors */
     bool compat;            /* a 32-bit (i386) program */
     u64 clear_child_tid;

@@ -5,6 +5,7 @@
  */
 #include "errno.h"
 #include "fs.h"
+#include "ldt.h"
 #include "lib.h"
 #include "mm.h"
 #include "mman.h"
@@ -40,6 +41,10 @@ struct mm *mm_copy(struct mm *parent)
     child->brk = parent->brk;
     child->mmap_base = parent->mmap_base;
     child->stack_top = parent->stack_top;
+    if (ldt_copy(child, parent)) {
+        mm_destroy(child);
+        return NULL;
+    }
     struct vma **tail = &child->vmas;
     for (struct vma *v = parent->vmas; v; v = v->next) {
         struct vma *copy = kmalloc(sizeof(*copy));
@@ -95,6 +100,7 @@ void mm_destroy(struct mm *mm)
         next = v->next;
         vma_free(v);
     }
+    ldt_free(mm);
     pml4_destroy(mm->pml4);
     kfree(mm);
 }

@@ -11,6 +11,7 @@
 #include "futex.h"
 #include "fs.h"
 #include "kernel.h"
+#include "ldt.h"
 #include "lib.h"
 #include "mm.h"
 #include "mman.h"
@@ -331,10 +332,14 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
     t->gs_base = 0;
     t->fs_selector = 0;
     t->gs_selector = 0;
+    t->ds_selector = USER_DS; /* the old program may have pointed them at its LDT */
+    t->es_selector = USER_DS;
     memset(t->tls, 0, sizeof(t->tls));
     fpu_reset(t);
     if (t == current_task()) {
         gdt_load_tls(t->tls);
+        ldt_load(t->mm); /* none: a new address space has no LDT */
+        __asm__ volatile("mov %0, %%ds; mov %0, %%es" ::"r"((u64)USER_DS));
         __asm__ volatile("mov %0, %%fs; swapgs; mov %0, %%gs; swapgs" ::"r"(0ul));
         wrmsr(MSR_FS_BASE, 0);
         wrmsr(MSR_KERNEL_GS_BASE, 0);

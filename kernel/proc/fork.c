@@ -115,6 +115,7 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     child->fs_base = rdmsr(MSR_FS_BASE);
     child->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
     __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(child->fs_selector), "=r"(child->gs_selector));
+    __asm__ volatile("mov %%ds, %0; mov %%es, %1" : "=r"(child->ds_selector), "=r"(child->es_selector));
     err = !child->mm || !child->files || !child->fs || !child->sighand ? -ENOMEM : 0;
     if (!err && (flags & CLONE_SETTLS)) {
         if (in_compat_syscall()) {

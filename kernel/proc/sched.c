@@ -8,6 +8,7 @@
 #include "apic.h"
 #include "cpu.h"
 #include "fs.h"
+#include "ldt.h"
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
@@ -81,8 +82,8 @@ static void switch_address_space(struct task *next)
 extern void switch_stacks(u64 *save_rsp, u64 new_rsp);
 
 /* The task's state that is not on its kernel stack: FPU, segment bases and
- * selectors, address space, TLS descriptors. The call in progress and its
- * work are in the task already and need nothing here. */
+ * selectors, address space, TLS descriptors and LDT. The call in progress
+ * and its work are in the task already and need nothing here. */
 static u64 context_switches;
 u64 sched_context_switches(void) { return context_switches; }
 
@@ -98,11 +99,18 @@ static void switch_to(struct cpu *cpu, struct task *next)
      * TLS descriptors) and bases (64-bit programs set those directly). The
      * user's %gs is the inactive one while we run, hence the swapgs pair. */
     __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(prev->fs_selector), "=r"(prev->gs_selector));
+    __asm__ volatile("mov %%ds, %0; mov %%es, %1" : "=r"(prev->ds_selector), "=r"(prev->es_selector));
     prev->fs_base = rdmsr(MSR_FS_BASE);
     prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
     switch_address_space(next);
     gdt_load_tls(next->tls);
-    __asm__ volatile("mov %0, %%fs; swapgs; mov %1, %%gs; swapgs" ::"r"(next->fs_selector), "r"(next->gs_selector));
+    ldt_load(next->mm);
+    /* Reloaded from the tables now in place; a selector whose descriptor
+     * went away meanwhile (a cleared LDT entry) becomes null. */
+    load_user_segment(ds, next->ds_selector);
+    load_user_segment(es, next->es_selector);
+    load_user_segment(fs, next->fs_selector);
+    load_user_gs(next->gs_selector);
     wrmsr(MSR_FS_BASE, next->fs_base);
     wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
     if (next != cpu->idle)

@@ -10,6 +10,7 @@
 #include "cpu.h"
 #include "cred.h"
 #include "errno.h"
+#include "ldt.h"
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
@@ -566,6 +567,29 @@ static int fpu_restore_from_user(const void __user *image)
     return 0;
 }
 
+#define SELECTOR_RPL_USER 3
+#define AR_TYPE_MASK (7u << 9) /* lar's view of the type, without the accessed bit */
+#define AR_TYPE_RWDATA (1u << 9)
+#define AR_TYPE_RWDATA_EXPDOWN (3u << 9)
+#define AR_S (1u << 12) /* code or data, not a system descriptor */
+#define AR_DPL3 (3u << 13)
+#define AR_P (1u << 15)
+
+/* A stack segment 64-bit code can run with: ss if the descriptor it names
+ * is a present, writable DPL 3 data segment, the user data segment
+ * otherwise (Linux's force_valid_ss). */
+static u64 usable_stack_segment(u64 ss)
+{
+    u32 rights = 0;
+    bool valid;
+    __asm__ volatile("lar %2, %0; setz %1" : "=r"(rights), "=q"(valid) : "r"((u32)ss) : "cc");
+    rights &= AR_P | AR_DPL3 | AR_S | AR_TYPE_MASK;
+    if (valid && (rights == (AR_P | AR_DPL3 | AR_S | AR_TYPE_RWDATA) ||
+                  rights == (AR_P | AR_DPL3 | AR_S | AR_TYPE_RWDATA_EXPDOWN)))
+        return ss;
+    return USER_DS;
+}
+
 static u64 signal_stack(struct task *t, const struct k_sigaction *a, u64 sp)
 {
     bool on_altstack = sp - t->altstack_sp < t->altstack_size;
@@ -614,17 +638,21 @@ static int setup_frame_64(struct task *t, const struct ksiginfo *info, const str
     r->rsp = sp;
     r->rip = a->handler;
     r->cs = USER_CS;
-    r->ss = USER_DS;
+    /* A stack segment of the program's own that 64-bit code can use stays,
+     * as on Linux (in 64-bit mode its base and limit do not apply). */
+    if (r->ss != USER_DS)
+        r->ss = usable_stack_segment(r->ss);
     r->rflags &= ~(RFLAGS_TF | RFLAGS_DF);
     return 0;
 }
 
 static void fill_sigcontext_32(struct sigcontext_32 *c, const struct regs *r, u32 fpstate, u64 old_mask)
 {
-    u64 fs, gs;
+    u64 fs, gs, ds, es;
     __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
+    __asm__ volatile("mov %%ds, %0; mov %%es, %1" : "=r"(ds), "=r"(es));
     *c = (struct sigcontext_32){
-        .gs = (u16)gs, .fs = (u16)fs, .es = USER_DS, .ds = USER_DS,
+        .gs = (u16)gs, .fs = (u16)fs, .es = (u16)es, .ds = (u16)ds,
         .edi = (u32)r->rdi, .esi = (u32)r->rsi, .ebp = (u32)r->rbp, .esp = (u32)r->rsp,
         .ebx = (u32)r->rbx, .edx = (u32)r->rdx, .ecx = (u32)r->rcx, .eax = (u32)r->rax,
         .trapno = (u32)current_task()->fault_vector, .err = (u32)r->error_code, .eip = (u32)r->rip,
@@ -686,6 +714,10 @@ static int setup_frame_32(struct task *t, const struct ksiginfo *info, const str
     r->rip = (u32)a->handler;
     r->cs = USER32_CS;
     r->ss = USER_DS;
+    /* The handler runs flat whatever segments the program was using (a
+     * 16-bit data segment of its LDT, say), as Linux's ia32 frames. */
+    load_user_segment(ds, USER_DS);
+    load_user_segment(es, USER_DS);
     r->rflags &= ~(RFLAGS_TF | RFLAGS_DF);
     return 0;
 }
@@ -816,8 +848,20 @@ static long restore_sigcontext_32(struct regs *r, const struct sigcontext_32 *c)
     r->rdi = c->edi, r->rsi = c->esi, r->rbp = c->ebp, r->rsp = c->esp;
     r->rbx = c->ebx, r->rdx = c->edx, r->rcx = c->ecx, r->rax = c->eax, r->rip = c->eip;
     r->rflags = (r->rflags & ~USER_FLAGS_MASK) | (c->eflags & USER_FLAGS_MASK);
-    r->cs = USER32_CS;
-    r->ss = USER_DS;
+    /* Any selectors, at privilege level 3, as Linux's ia32 sigreturn: a bad
+     * CS or SS faults on the way out (the user's fault), a bad data segment
+     * becomes null. %fs and %gs only if the handler changed them, so that
+     * their bases stay when it did not. */
+    r->cs = c->cs | SELECTOR_RPL_USER;
+    r->ss = c->ss | SELECTOR_RPL_USER;
+    u64 fs, gs;
+    __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
+    if ((c->gs | SELECTOR_RPL_USER) != gs)
+        load_user_gs(c->gs | SELECTOR_RPL_USER);
+    if ((c->fs | SELECTOR_RPL_USER) != fs)
+        load_user_segment(fs, c->fs | SELECTOR_RPL_USER);
+    load_user_segment(ds, c->ds | SELECTOR_RPL_USER);
+    load_user_segment(es, c->es | SELECTOR_RPL_USER);
     r->nr = (u64)-1;
     if (c->fpstate && fpu_restore_from_user((const void __user *)(u64)(c->fpstate + FPSTATE32_LEGACY)))
         return -EFAULT;
@@ -839,26 +883,17 @@ long sys_sigreturn(struct regs *r)
 }
 
 /* The code and stack segments a 64-bit frame returns to, as Linux's
- * sigreturn takes them (with the privilege level forced to 3): the frame's
- * CS, which must be one of the user code segments (a bad selector would
- * fault on the way out: SIGSEGV), and its SS when the frame says it saved
- * one, a bad one replaced by the user data segment unless the frame asks
- * for a strict restore. */
-static long restore_segments_64(struct regs *r, const struct sigcontext_64 *c, u64 uc_flags)
+ * sigreturn takes them: any selectors, with the privilege level forced to
+ * 3 (LDT segments of the program's own are fine; a bad one makes the
+ * return to user fault, and the fault is the user's: SIGSEGV or SIGBUS).
+ * Only a return to 64-bit code without a strict restore gets its SS
+ * checked, and the user data segment in place of an unusable one. */
+static void restore_segments_64(struct regs *r, const struct sigcontext_64 *c, u64 uc_flags)
 {
-    u64 cs = c->cs | 3;
-    if (cs != USER_CS && cs != USER32_CS)
-        return -EFAULT;
-    u64 ss = uc_flags & UC_SIGCONTEXT_SS ? (c->ss | 3) : USER_DS;
-    bool ss_ok = ss == USER_DS || (ss == 3 && cs == USER_CS); /* a null SS is fine in 64-bit mode */
-    if (!ss_ok) {
-        if (uc_flags & UC_STRICT_RESTORE_SS)
-            return -EFAULT;
-        ss = USER_DS;
-    }
-    r->cs = cs;
-    r->ss = ss;
-    return 0;
+    r->cs = c->cs | SELECTOR_RPL_USER;
+    r->ss = c->ss | SELECTOR_RPL_USER;
+    if (!(uc_flags & UC_STRICT_RESTORE_SS) && r->cs == USER_CS)
+        r->ss = usable_stack_segment(r->ss);
 }
 
 static long restore_sigcontext_64(struct regs *r, const struct sigcontext_64 *c)
@@ -892,8 +927,8 @@ long sys_rt_sigreturn(struct regs *r)
     if (copy_from_user(&f, (const void __user *)frame, sizeof(f)))
         task_exit_group_by_signal(SIGSEGV);
     t->blocked_signals = f.uc.sigmask & ~UNBLOCKABLE;
-    long err = restore_segments_64(r, &f.uc.mcontext, f.uc.uc_flags) ?: restore_sigcontext_64(r, &f.uc.mcontext);
-    if (err)
+    restore_segments_64(r, &f.uc.mcontext, f.uc.uc_flags);
+    if (restore_sigcontext_64(r, &f.uc.mcontext))
         task_exit_group_by_signal(SIGSEGV);
     update_exit_work(t);
     return (long)r->rax;
