@@ -10,8 +10,8 @@
  * a string cut at strace's 32 characters with bytes that need escaping,
  * signals (rt_sigaction, rt_sigprocmask, kill of self with the signal
  * ignored), a socket, a pipe, nanosleep and an unknown system call.
- * With "blocking", a child and the parent hand a byte each way over two pipes,
- * so that one of them blocks in read while the other runs.
+ * With "blocking", a child and the parent hand a byte each way over two
+ * pipes, and a vfork child makes a call while its parent's vfork waits.
  * Exits 0; prints nothing.
  */
 #define _GNU_SOURCE
@@ -94,7 +94,8 @@ static void descriptors(void)
     syscall(UNKNOWN_CALL, 1, 2, 3);
 }
 
-/* One side blocks in read whichever runs first after fork. */
+/* Two processes hand a byte each way (one may block in read), then a vfork
+ * child makes a call while its parent waits in vfork. */
 static void blocking(void)
 {
     int to_child[2], to_parent[2];
@@ -109,6 +110,13 @@ static void blocking(void)
     }
     (void)!write(to_child[1], "x", 1);
     (void)!read(to_parent[0], &byte, 1);
+    wait4(child, NULL, 0, NULL);
+    /* the parent's vfork lasts until the child's exit: always unfinished */
+    child = vfork();
+    if (child == 0) {
+        (void)!write(-1, "vfork-child", 11);
+        _exit(0);
+    }
     wait4(child, NULL, 0, NULL);
 }
 
