@@ -52,6 +52,11 @@ enum trace_arg_type {
     TRACE_ARG_CLONEFLAGS,
     TRACE_ARG_FUTEXOP,
     TRACE_ARG_IOCTLREQ,
+    TRACE_ARG_ARCHCODE,
+    TRACE_ARG_RESOURCE,
+    TRACE_ARG_GRNDFLAGS,
+    TRACE_ARG_IRLIMIT,
+    TRACE_ARG_IRLIMIT64,
     TRACE_ARG_STATXMASK,
     TRACE_ARG_ITIMESPEC,
     TRACE_ARG_ITIMESPEC64,
@@ -61,6 +66,9 @@ enum trace_arg_type {
     TRACE_ARG_IIOVEC,
     TRACE_ARG_FIRST_OUTPUT, /* the types below are printed at exit */
     TRACE_ARG_OBUF = TRACE_ARG_FIRST_OUTPUT,
+    TRACE_ARG_OHEXBUF, /* every byte in hexadecimal, as strace shows random bytes */
+    TRACE_ARG_ORLIMIT,
+    TRACE_ARG_ORLIMIT64,
     TRACE_ARG_OSTR,
     TRACE_ARG_OPIPE,
     TRACE_ARG_OOFF,
@@ -111,6 +119,8 @@ void trace_print_ptr(struct seq_buf *out, u64 value);
 /* A user string as strace -s 32 shows it: quoted, escaped, and followed by
  * "..." when cut; `len` bytes, or up to the NUL when `nul_terminated`. */
 void trace_print_user_string(struct seq_buf *out, u64 address, u64 len, bool nul_terminated, u64 max);
+/* The same with every byte as \xNN. */
+void trace_print_user_hex(struct seq_buf *out, u64 address, u64 len, u64 max);
 #define TRACE_STRING_MAX 32 /* strace's default -s */
 #define TRACE_PATH_MAX 4096 /* paths are shown whole, as strace does */
 
@@ -134,7 +144,8 @@ void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg
 extern const struct trace_name trace_open_flags[], trace_at_flags[], trace_prot_flags[], trace_map_flags[],
     trace_map_types[], trace_sighow[], trace_whence[], trace_families[], trace_socktypes[], trace_sockflags[],
     trace_ip_protocols[], trace_fcntl_cmds[], trace_clock_ids[], trace_access_modes[], trace_wait_options[],
-    trace_clone_flags[], trace_futex_ops[], trace_statx_mask[], trace_sa_flags[];
+    trace_clone_flags[], trace_futex_ops[], trace_statx_mask[], trace_sa_flags[], trace_arch_codes[],
+    trace_resources[], trace_grnd_flags[];
 
 /* The errno's name and strerror text: NULL when the number has none. */
 const char *trace_errno_name(int err);

@@ -118,6 +118,20 @@ void trace_print_user_string(struct seq_buf *out, u64 address, u64 len, bool nul
     }
 }
 
+void trace_print_user_hex(struct seq_buf *out, u64 address, u64 len, u64 max)
+{
+    u8 chunk[ESCAPE_CHUNK];
+    u64 shown = MIN(len, max);
+    if (!address || shown > sizeof(chunk) || copy_from_user(chunk, (const void __user *)address, shown)) {
+        trace_print_ptr(out, address);
+        return;
+    }
+    seq_printf(out, "\"");
+    for (u64 i = 0; i < shown; i++)
+        seq_printf(out, "\\x%02x", chunk[i]);
+    seq_printf(out, "\"%s", shown < len ? "..." : "");
+}
+
 static void print_argv(const struct trace_ctx *ctx, u64 address)
 {
     if (!address) {
@@ -419,6 +433,21 @@ void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, u
     }
     case TRACE_ARG_IOCTLREQ:
         print_ioctl_request(out, (u32)v);
+        return;
+    case TRACE_ARG_ARCHCODE:
+        trace_print_constant(out, trace_arch_codes, (u32)v, "ARCH_???");
+        return;
+    case TRACE_ARG_RESOURCE:
+        trace_print_constant(out, trace_resources, (u32)v, "RLIMIT_???");
+        return;
+    case TRACE_ARG_GRNDFLAGS:
+        trace_print_flags(out, trace_grnd_flags, (u32)v, NULL);
+        return;
+    case TRACE_ARG_OHEXBUF:
+        if (failed)
+            trace_print_ptr(out, v);
+        else
+            trace_print_user_hex(out, v, (u64)ctx->result, TRACE_STRING_MAX);
         return;
     case TRACE_ARG_STATXMASK:
         trace_print_flags(out, trace_statx_mask, (u32)v, NULL);

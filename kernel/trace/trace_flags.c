@@ -124,6 +124,23 @@ const struct trace_name trace_sa_flags[] = {
     {0x40000000, "SA_NODEFER"},   {0x80000000, "SA_RESETHAND"}, {0, NULL},
 };
 
+const struct trace_name trace_arch_codes[] = {
+    {0x1001, "ARCH_SET_GS"},    {0x1002, "ARCH_SET_FS"},    {0x1003, "ARCH_GET_FS"}, {0x1004, "ARCH_GET_GS"},
+    {0x1011, "ARCH_GET_CPUID"}, {0x1012, "ARCH_SET_CPUID"}, {0, NULL},
+};
+
+const struct trace_name trace_resources[] = {
+    {0, "RLIMIT_CPU"},     {1, "RLIMIT_FSIZE"},   {2, "RLIMIT_DATA"},       {3, "RLIMIT_STACK"},
+    {4, "RLIMIT_CORE"},    {5, "RLIMIT_RSS"},     {6, "RLIMIT_NPROC"},      {7, "RLIMIT_NOFILE"},
+    {8, "RLIMIT_MEMLOCK"}, {9, "RLIMIT_AS"},      {10, "RLIMIT_LOCKS"},     {11, "RLIMIT_SIGPENDING"},
+    {12, "RLIMIT_MSGQUEUE"}, {13, "RLIMIT_NICE"}, {14, "RLIMIT_RTPRIO"},    {15, "RLIMIT_RTTIME"},
+    {0, NULL},
+};
+
+const struct trace_name trace_grnd_flags[] = {
+    {1, "GRND_NONBLOCK"}, {2, "GRND_RANDOM"}, {4, "GRND_INSECURE"}, {0, NULL},
+};
+
 static const char *const signal_names[] = {
     [1] = "SIGHUP",    [2] = "SIGINT",     [3] = "SIGQUIT",  [4] = "SIGILL",    [5] = "SIGTRAP",
     [6] = "SIGABRT",   [7] = "SIGBUS",     [8] = "SIGFPE",   [9] = "SIGKILL",   [10] = "SIGUSR1",

@@ -235,6 +235,41 @@ static void print_wait_status(struct seq_buf *out, u64 address)
     seq_printf(out, "}]");
 }
 
+/* A limit as strace shows it: RLIM64_INFINITY, 8192*1024, or the number. */
+static void print_limit(struct seq_buf *out, u64 value, bool narrow)
+{
+    if (narrow ? value == 0xffffffffu : value == ~0ull)
+        seq_printf(out, narrow ? "RLIM_INFINITY" : "RLIM64_INFINITY");
+    else if (value && value % 1024 == 0)
+        seq_printf(out, "%lu*1024", value / 1024);
+    else
+        seq_printf(out, "%lu", value);
+}
+
+/* struct rlimit of the ABI (i386's has 32-bit fields) or prlimit64's. */
+static void print_rlimit(struct seq_buf *out, u64 address, bool narrow)
+{
+    u64 cur, max;
+    if (narrow) {
+        u32 limits[2];
+        if (!fetch(out, address, limits, sizeof(limits)))
+            return;
+        cur = limits[0];
+        max = limits[1];
+    } else {
+        u64 limits[2];
+        if (!fetch(out, address, limits, sizeof(limits)))
+            return;
+        cur = limits[0];
+        max = limits[1];
+    }
+    seq_printf(out, "{rlim_cur=");
+    print_limit(out, cur, narrow);
+    seq_printf(out, ", rlim_max=");
+    print_limit(out, max, narrow);
+    seq_printf(out, "}");
+}
+
 void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index)
 {
     enum trace_arg_type type = (enum trace_arg_type)arg->type;
@@ -317,6 +352,14 @@ void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg
             print_stat_fields(out, st.st_mode, st.st_rdev, st.st_size);
         return;
     }
+    case TRACE_ARG_IRLIMIT:
+    case TRACE_ARG_ORLIMIT:
+        print_rlimit(out, v, ctx->compat);
+        return;
+    case TRACE_ARG_IRLIMIT64:
+    case TRACE_ARG_ORLIMIT64:
+        print_rlimit(out, v, false);
+        return;
     case TRACE_ARG_OSTATX:
         print_statx(out, v);
         return;
