@@ -7,9 +7,10 @@ TRACE_GATES='syscall|int80|sysenter|syscall32'
 # form both tracers share. Each process's lines are put together, in their
 # order, the processes in the order they first appear, as P1, P2...; an
 # unfinished call and its resumption become one line; addresses become
-# 0xADDR; the padding before "=" one space; the gate mark goes. Left out:
-# what only strace prints (signals, exits, attaching) and the calls whose
-# decoding is not strace's (clone, fork, i386's socketcall: docs/tracing.md).
+# 0xADDR, pids PID, the working directory DIR; the padding before "=" one
+# space; the gate mark goes. Left out: what only strace prints (signals,
+# exits, attaching) and the calls whose decoding is not strace's (clone,
+# fork, i386's socketcall: docs/tracing.md).
 trace_section() {
     sed -E -e 's/^\[pid +([0-9]+)\] /\1 /' -e "s/ \[($TRACE_GATES)\]\$//" "$1" |
         awk '
@@ -41,7 +42,8 @@ trace_section() {
             -e 's/0x[0-9a-f]+/0xADDR/g' -e 's/\) +=/) =/' \
             -e 's/stx_mask=[A-Z_|]+/stx_mask=.../' \
             -e 's/^(P[0-9]+ (getpid|gettid|wait4|vfork)\(.*\) = )[0-9]+$/\1PID/' \
-            -e 's/^(P[0-9]+ (kill|wait4))\([0-9]+,/\1(PID,/'
+            -e 's/^(P[0-9]+ (kill|wait4))\([0-9]+,/\1(PID,/' \
+            -e 's/^(P[0-9]+ getcwd\()"[^"]*"(, [0-9]+\) = )[0-9]+$/\1DIR\2LENGTH/'
 }
 
 # The same program under the host's strace -f -s 32 and sysgate's trace.

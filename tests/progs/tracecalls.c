@@ -5,7 +5,8 @@
  * calls to compare lie between two marker calls, write(-1, "trace-begin", 11)
  * and write(-1, "trace-end", 9), both failing with EBADF: what the C library
  * does to start up differs between the host and sysgate and stays outside.
- * Inside: files (open, write, read, fstat, lseek, close), errors (ENOENT,
+ * Inside: files (open, write, read, fstat, lseek, close, writev, pread,
+ * readv, fcntl, access, mkdir, rename, rmdir, getcwd), errors (ENOENT,
  * ENOTDIR, EBADF, EINVAL, EPROTONOSUPPORT), memory (mmap, mprotect, munmap),
  * a string cut at strace's 32 characters with bytes that need escaping,
  * signals (rt_sigaction, rt_sigprocmask, kill of self with the signal
@@ -17,6 +18,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -24,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,6 +56,23 @@ static void files(void)
     open("no-such-file", O_RDONLY);
     open(FILE_NAME "/below", O_RDONLY);
     close(-1);
+    fd = open(FILE_NAME, O_RDWR | O_APPEND);
+    struct iovec pieces[2] = {{"gather", 6}, {"ed\n", 3}};
+    (void)!writev(fd, pieces, 2);
+    (void)!pread(fd, buffer, 4, 2);
+    char first[4], second[64];
+    struct iovec into[2] = {{first, sizeof first}, {second, sizeof second}};
+    lseek(fd, 0, SEEK_SET);
+    (void)!readv(fd, into, 2);
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    close(fd);
+    access(FILE_NAME, R_OK | W_OK);
+    access("no-such-file", F_OK);
+    mkdir("trace.dir", 0750);
+    rename("trace.dir", "trace.dir2");
+    rmdir("trace.dir2");
+    (void)!getcwd(buffer, sizeof buffer);
     unlink(FILE_NAME);
 }
 
