@@ -50,6 +50,7 @@ enum trace_arg_type {
     TRACE_ARG_ACCMODE,
     TRACE_ARG_WAITOPTS,
     TRACE_ARG_CLONEFLAGS,
+    TRACE_ARG_CLONE, /* all of clone's arguments, named as strace names them */
     TRACE_ARG_FUTEXOP,
     TRACE_ARG_IOCTLREQ,
     TRACE_ARG_ARCHCODE,

@@ -210,6 +210,36 @@ static int fcntl_arg_kind(u64 cmd)
     }
 }
 
+/* clone(child_stack=..., flags=..., parent_tid=..., tls=..., child_tidptr=...),
+ * the last three only when the flags use them, as strace shows it. x86-64
+ * passes flags, stack, parent_tid, child_tid, tls; i386 tls before child_tid. */
+#define CLONE_SETTLS_FLAG 0x80000
+#define CLONE_PARENT_SETTID_FLAG 0x100000
+#define CLONE_CHILD_TID_FLAGS 0x1200000 /* CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID */
+static void print_clone(const struct trace_ctx *ctx)
+{
+    struct seq_buf *out = ctx->out;
+    u64 flags = arg_value(ctx, 0);
+    u64 tls = arg_value(ctx, ctx->compat ? 3 : 4), child_tid = arg_value(ctx, ctx->compat ? 4 : 3);
+    seq_printf(out, "child_stack=");
+    trace_print_ptr(out, arg_value(ctx, 1));
+    seq_printf(out, ", flags=");
+    struct trace_arg flags_arg = {TRACE_ARG_CLONEFLAGS, 0};
+    trace_print_arg(ctx, &flags_arg, 0);
+    if (flags & CLONE_PARENT_SETTID_FLAG) {
+        seq_printf(out, ", parent_tid=");
+        trace_print_ptr(out, arg_value(ctx, 2));
+    }
+    if (flags & CLONE_SETTLS_FLAG) {
+        seq_printf(out, ", tls=");
+        trace_print_ptr(out, tls);
+    }
+    if (flags & CLONE_CHILD_TID_FLAGS) {
+        seq_printf(out, ", child_tidptr=");
+        trace_print_ptr(out, child_tid);
+    }
+}
+
 bool trace_arg_absent(const struct trace_ctx *ctx, const struct trace_arg *arg)
 {
     switch (arg->type) {
@@ -421,6 +451,9 @@ void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, u
             trace_print_signal(out, (int)(v & CLONE_SIGNAL_MASK));
         else if (!(v & ~(u64)CLONE_SIGNAL_MASK))
             seq_printf(out, "0");
+        return;
+    case TRACE_ARG_CLONE:
+        print_clone(ctx);
         return;
     case TRACE_ARG_FUTEXOP: {
         u32 op = (u32)v;

@@ -9,8 +9,8 @@ TRACE_GATES='syscall|int80|sysenter|syscall32'
 # unfinished call and its resumption become one line; addresses become
 # 0xADDR, pids PID, the working directory DIR; the padding before "=" one
 # space; the gate mark goes. Left out: what only strace prints (signals,
-# exits, attaching) and the calls whose decoding is not strace's (clone,
-# fork, i386's socketcall: docs/tracing.md).
+# exits, attaching) and the calls whose decoding is not strace's (i386's
+# socketcall: docs/tracing.md).
 trace_section() {
     sed -E -e 's/^\[pid +([0-9]+)\] /\1 /' -e "s/ \[($TRACE_GATES)\]\$//" "$1" |
         awk '
@@ -18,7 +18,7 @@ trace_section() {
         !inside { next }
         { print }
         /write\(-1, "trace-end"/ { exit }' |
-        grep -Ev '^[0-9]+ +(\+\+\+|---) |^[0-9]+ +(<\.\.\. )?(clone|fork|socket|socketcall)[ (]' |
+        grep -Ev '^[0-9]+ +(\+\+\+|---) |^[0-9]+ +(<\.\.\. )?(socket|socketcall)[ (]' |
         awk '
         {
             pid = $1
@@ -41,7 +41,7 @@ trace_section() {
         sed -E -e 's/^(P[0-9]+ syscall_0x[0-9a-f]+\([^,]*, [^,]*, [^,]*),.*\) +=/\1, ...) =/' \
             -e 's/0x[0-9a-f]+/0xADDR/g' -e 's/\) +=/) =/' \
             -e 's/stx_mask=[A-Z_|]+/stx_mask=.../' \
-            -e 's/^(P[0-9]+ (getpid|gettid|wait4|vfork)\(.*\) = )[0-9]+$/\1PID/' \
+            -e 's/^(P[0-9]+ (getpid|gettid|wait4|vfork|fork|clone)\(.*\) = )[0-9]+$/\1PID/' \
             -e 's/^(P[0-9]+ (kill|wait4))\([0-9]+,/\1(PID,/' \
             -e 's/^(P[0-9]+ getcwd\()"[^"]*"(, [0-9]+\) = )[0-9]+$/\1DIR\2LENGTH/'
 }
