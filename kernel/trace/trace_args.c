@@ -70,6 +70,10 @@ void trace_print_user_string(struct seq_buf *out, u64 address, u64 len, bool nul
     }
     u64 shown = MIN(len, max);
     u8 chunk[ESCAPE_CHUNK + 1];
+    if (shown && copy_from_user(chunk, (const void __user *)address, 1)) {
+        trace_print_ptr(out, address); /* nothing readable: the address, as strace shows it */
+        return;
+    }
     /* read in chunks, so that a long path needs no long buffer; a string
      * that ends before an unmapped page is still read to its end */
     seq_printf(out, "\"");
@@ -82,11 +86,6 @@ void trace_print_user_string(struct seq_buf *out, u64 address, u64 len, bool nul
             for (got = 0; got < want && !copy_from_user(chunk + got, (const void __user *)(address + done + got), 1);)
                 got++;
         if (got == 0) {
-            if (done == 0) { /* nothing readable: the address, as strace shows it */
-                out->len--;
-                trace_print_ptr(out, address);
-                return;
-            }
             ended = true;
             break;
         }
