@@ -51,6 +51,10 @@ static const char *const gate_names[] = {
  * names) and the summary table. */
 static bool show_lines, keep_summary;
 static bool filtered;
+/* The first name of the filter that no call has, reported once the console
+ * reaches the user (at the first call), as strace refuses one. */
+static const char *unknown_name;
+static size_t unknown_len;
 static u8 filter_64[ARRAY_SIZE(trace_calls_64)], filter_32[ARRAY_SIZE(trace_calls_32)];
 
 /* A call in progress in one task. Only that task writes it, except `cut`,
@@ -98,16 +102,19 @@ static void emit_line(struct seq_buf *line)
 
 /* ---- the filter and the command line ---- */
 
-static void filter_add(const char *name, size_t len)
+/* Returns whether some call has this name. */
+static bool filter_add(const char *name, size_t len)
 {
+    bool found = false;
     for (unsigned nr = 0; nr < ARRAY_SIZE(trace_calls_64); nr++)
         if (trace_calls_64[nr].name && strlen(trace_calls_64[nr].name) == len &&
             !memcmp(trace_calls_64[nr].name, name, len))
-            filter_64[nr] = 1;
+            filter_64[nr] = found = true;
     for (unsigned nr = 0; nr < ARRAY_SIZE(trace_calls_32); nr++)
         if (trace_calls_32[nr].name && strlen(trace_calls_32[nr].name) == len &&
             !memcmp(trace_calls_32[nr].name, name, len))
-            filter_32[nr] = 1;
+            filter_32[nr] = found = true;
+    return found;
 }
 
 /* sysgate.trace (every call), sysgate.trace=NAME,NAME (those calls only),
@@ -123,8 +130,10 @@ void trace_init(void)
             size_t len = 0;
             while (names[len] && names[len] != ',' && names[len] != ' ')
                 len++;
-            if (len && len < FILTER_NAME_MAX)
-                filter_add(names, len);
+            if (!filter_add(names, len) && !unknown_name) {
+                unknown_name = names;
+                unknown_len = len;
+            }
             names += len;
             if (*names == ',')
                 names++;
@@ -333,6 +342,11 @@ void trace_enter(enum gate gate, unsigned nr, const u64 args[6])
 {
     struct task *t = current_task();
     bool compat = gate != GATE_SYSCALL64;
+    if (unlikely(unknown_name)) {
+        kprintf(KERN_ERR "sysgate: --trace=%.*s: no system call has this name\n",
+                (int)MIN(unknown_len, (size_t)FILTER_NAME_MAX), unknown_name);
+        unknown_name = NULL;
+    }
     bool shown = show_lines && wanted(compat, nr);
     if (!shown && !keep_summary)
         return;

@@ -109,6 +109,8 @@ struct trace_ctx {
     long result;     /* at exit */
 };
 
+/* Argument `index` (from 0) as a number of the ABI (32 bits for i386). */
+u64 trace_arg_value(const struct trace_ctx *ctx, unsigned index);
 /* Prints argument `index` (from 0) of type `arg`. */
 void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
 /* An argument strace leaves out: open's mode without O_CREAT, the low half

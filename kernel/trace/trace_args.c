@@ -22,7 +22,7 @@
 #define ENV_COUNT_MAX 4096
 #define ESCAPE_CHUNK 64
 
-static u64 arg_value(const struct trace_ctx *ctx, unsigned index)
+u64 trace_arg_value(const struct trace_ctx *ctx, unsigned index)
 {
     u64 v = ctx->args[index];
     return ctx->compat ? (u32)v : v;
@@ -218,16 +218,16 @@ static int fcntl_arg_kind(u64 cmd)
 static void print_clone(const struct trace_ctx *ctx)
 {
     struct seq_buf *out = ctx->out;
-    u64 flags = arg_value(ctx, 0);
-    u64 tls = arg_value(ctx, ctx->compat ? 3 : 4), child_tid = arg_value(ctx, ctx->compat ? 4 : 3);
+    u64 flags = trace_arg_value(ctx, 0);
+    u64 tls = trace_arg_value(ctx, ctx->compat ? 3 : 4), child_tid = trace_arg_value(ctx, ctx->compat ? 4 : 3);
     seq_printf(out, "child_stack=");
-    trace_print_ptr(out, arg_value(ctx, 1));
+    trace_print_ptr(out, trace_arg_value(ctx, 1));
     seq_printf(out, ", flags=");
     struct trace_arg flags_arg = {TRACE_ARG_CLONEFLAGS, 0};
     trace_print_arg(ctx, &flags_arg, 0);
     if (flags & CLONE_PARENT_SETTID_FLAG) {
         seq_printf(out, ", parent_tid=");
-        trace_print_ptr(out, arg_value(ctx, 2));
+        trace_print_ptr(out, trace_arg_value(ctx, 2));
     }
     if (flags & CLONE_SETTLS_FLAG) {
         seq_printf(out, ", tls=");
@@ -275,8 +275,8 @@ static void print_ioctl_request(struct seq_buf *out, u32 request)
 void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index)
 {
     struct seq_buf *out = ctx->out;
-    u64 v = arg_value(ctx, index);
-    u64 companion = arg->companion ? arg_value(ctx, arg->companion - 1u) : 0;
+    u64 v = trace_arg_value(ctx, index);
+    u64 companion = arg->companion ? trace_arg_value(ctx, arg->companion - 1u) : 0;
     bool failed = IS_ERR_VALUE(ctx->result);
     switch ((enum trace_arg_type)arg->type) {
     case TRACE_ARG_INT:

@@ -273,9 +273,9 @@ static void print_rlimit(struct seq_buf *out, u64 address, bool narrow)
 void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index)
 {
     enum trace_arg_type type = (enum trace_arg_type)arg->type;
-    u64 companion = arg->companion ? (ctx->compat ? (u32)ctx->args[arg->companion - 1] : ctx->args[arg->companion - 1]) : 0;
+    u64 companion = arg->companion ? trace_arg_value(ctx, arg->companion - 1u) : 0;
     struct seq_buf *out = ctx->out;
-    u64 v = ctx->compat ? (u32)ctx->args[index] : ctx->args[index];
+    u64 v = trace_arg_value(ctx, index);
     bool failed = IS_ERR_VALUE(ctx->result);
     bool interrupted = ctx->result == -EINTR;
     /* what the kernel did not write is shown as its address */

@@ -160,4 +160,10 @@ test_trace_rejects_a_bad_filter() {
     sg_run --trace=open,,close $GLIBC/hello
     expect_status 125
     grep -q 'give system-call names' "$T/err" || fail "no message for a bad --trace="
+    # a name no ABI has is said once, on stderr; the program runs
+    sg_run --trace=write,nosuchcall --trace-file "$T/trace.txt" $GLIBC/hello
+    expect_status 0
+    grep -qx 'sysgate: --trace=nosuchcall: no system call has this name' "$T/err" ||
+        { show_run; fail "no message for an unknown name"; }
+    grep -q '^1 write(1, ' "$T/trace.txt" || fail "the known name is not traced"
 }
