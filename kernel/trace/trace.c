@@ -15,6 +15,7 @@
  * which the monitor sends to --trace-file or its stderr, never to the
  * program's stdout and never into the kernel log.
  */
+#include "apic.h"
 #include "errno.h"
 #include "hypervisor.h"
 #include "kernel.h"
@@ -26,7 +27,6 @@
 #include "spinlock.h"
 #include "syscall.h"
 #include "trace.h"
-#include "apic.h"
 
 #define TRACE_LINE_MAX 2048
 #define RESULT_COLUMN 40 /* strace starts "= result" here when the call is short */
@@ -38,7 +38,8 @@ const struct trace_call trace_calls_64[] = {
 const struct trace_call trace_calls_32[] = {
 #include "trace_args_32.h"
 };
-_Static_assert(ARRAY_SIZE(trace_calls_64) <= 1024 && ARRAY_SIZE(trace_calls_32) <= 1024, "tables fit the filter");
+_Static_assert(ARRAY_SIZE(trace_calls_64) <= TRACE_NUMBERS_MAX && ARRAY_SIZE(trace_calls_32) <= TRACE_NUMBERS_MAX,
+               "the summary counts every number");
 
 static const char *const gate_names[] = {
     [GATE_SYSCALL64] = "syscall",

@@ -100,6 +100,7 @@ struct trace_call {
 };
 
 extern const struct trace_call trace_calls_64[], trace_calls_32[];
+#define TRACE_NUMBERS_MAX 1024 /* above the highest number of either table */
 
 /* What the printers know of the call they decode. */
 struct trace_ctx {

@@ -16,6 +16,7 @@
 #define FILE_TYPE_MASK 0170000
 #define FILE_TYPE_CHR 0020000
 #define FILE_TYPE_BLK 0060000
+#define LIMIT_UNIT 1024ul /* strace writes limits in KiB when they are whole */
 
 /* Reads a user structure; when it cannot, prints its address and fails. */
 static bool fetch(struct seq_buf *out, u64 address, void *into, size_t size)
@@ -240,8 +241,8 @@ static void print_limit(struct seq_buf *out, u64 value, bool narrow)
 {
     if (narrow ? value == 0xffffffffu : value == ~0ull)
         seq_printf(out, narrow ? "RLIM_INFINITY" : "RLIM64_INFINITY");
-    else if (value && value % 1024 == 0)
-        seq_printf(out, "%lu*1024", value / 1024);
+    else if (value && value % LIMIT_UNIT == 0)
+        seq_printf(out, "%lu*%lu", value / LIMIT_UNIT, LIMIT_UNIT);
     else
         seq_printf(out, "%lu", value);
 }

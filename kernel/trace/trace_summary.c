@@ -15,8 +15,7 @@ struct call_count {
     u64 calls, errors, ns;
 };
 
-/* Sized like the decoding tables, which cover every number of each ABI. */
-static struct call_count counts_64[1024], counts_32[1024];
+static struct call_count counts_64[TRACE_NUMBERS_MAX], counts_32[TRACE_NUMBERS_MAX];
 static struct spinlock counts_lock;
 
 void trace_count(bool compat, unsigned nr, long result, u64 ns)
