@@ -138,6 +138,11 @@ static void print_argv(const struct trace_ctx *ctx, u64 address)
         return;
     }
     size_t word = ctx->compat ? 4 : 8;
+    u64 first = 0;
+    if (copy_from_user(&first, (const void __user *)address, word)) {
+        trace_print_ptr(ctx->out, address); /* not even one element: the address, as strace */
+        return;
+    }
     seq_printf(ctx->out, "[");
     for (unsigned i = 0;; i++) {
         u64 element = 0;
@@ -347,13 +352,13 @@ void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, u
         print_open_flags(out, (u32)v);
         return;
     case TRACE_ARG_FDFLAGS:
-        trace_print_flags(out, trace_open_flags, (u32)v, NULL);
+        trace_print_flags(out, trace_open_flags, (u32)v, "O_???");
         return;
     case TRACE_ARG_SOCKFLAGS:
         trace_print_flags(out, trace_sockflags, (u32)v, NULL);
         return;
     case TRACE_ARG_ATFLAGS:
-        trace_print_flags(out, trace_at_flags, (u32)v, NULL);
+        trace_print_flags(out, trace_at_flags, (u32)v, "AT_???");
         return;
     case TRACE_ARG_STATXFLAGS: {
         static const char *const sync_types[] = {"AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC", "AT_STATX_DONT_SYNC",
@@ -371,7 +376,7 @@ void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, u
         if ((u32)v == 0)
             seq_printf(out, "PROT_NONE");
         else
-            trace_print_flags(out, trace_prot_flags, (u32)v, NULL);
+            trace_print_flags(out, trace_prot_flags, (u32)v, "PROT_???");
         return;
     case TRACE_ARG_MAPFLAGS: {
         u32 flags = (u32)v;
@@ -438,7 +443,7 @@ void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, u
             trace_print_flags(out, trace_access_modes, (u32)v, NULL);
         return;
     case TRACE_ARG_WAITOPTS:
-        trace_print_flags(out, trace_wait_options, (u32)v, NULL);
+        trace_print_flags(out, trace_wait_options, (u32)v, "W???");
         return;
     case TRACE_ARG_CLONEFLAGS:
         if (v & ~(u64)CLONE_SIGNAL_MASK) {
@@ -473,7 +478,7 @@ void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, u
         trace_print_constant(out, trace_resources, (u32)v, "RLIMIT_???");
         return;
     case TRACE_ARG_GRNDFLAGS:
-        trace_print_flags(out, trace_grnd_flags, (u32)v, NULL);
+        trace_print_flags(out, trace_grnd_flags, (u32)v, "GRND_???");
         return;
     case TRACE_ARG_OHEXBUF:
         if (failed)

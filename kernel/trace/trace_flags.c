@@ -153,10 +153,10 @@ static const char *const signal_names[] = {
 #define SIGNAL_RT_FIRST 32 /* strace's SIGRTMIN: the kernel's, not the C library's */
 #define SIGNAL_COUNT 64
 
-/* Bits named in `names`, then what is left in hexadecimal; 0 when none. */
+/* Bits named in `names`, then what is left in hexadecimal; 0 when none.
+ * Bits that have no name at all get strace's comment: 0x2 / * AT_??? * /. */
 void trace_print_flags(struct seq_buf *out, const struct trace_name *names, u64 value, const char *unknown)
 {
-    (void)unknown;
     bool any = false;
     for (const struct trace_name *n = names; n->name; n++) {
         if (n->value && (value & n->value) == n->value) {
@@ -165,7 +165,9 @@ void trace_print_flags(struct seq_buf *out, const struct trace_name *names, u64 
             any = true;
         }
     }
-    if (value)
+    if (value && !any && unknown)
+        seq_printf(out, "0x%lx /* %s */", value, unknown);
+    else if (value)
         seq_printf(out, "%s0x%lx", any ? "|" : "", value);
     else if (!any)
         seq_printf(out, "0");

@@ -167,3 +167,16 @@ test_trace_rejects_a_bad_filter() {
         { show_run; fail "no message for an unknown name"; }
     grep -q '^1 write(1, ' "$T/trace.txt" || fail "the known name is not traced"
 }
+
+# execveat's arguments are decoded before the program is replaced: the path,
+# argv and the environment's size, as strace shows them. The first three
+# calls are the same everywhere; the later ones depend on the host's files.
+test_trace_execveat_matches_strace() {
+    strace -f -s 32 -o "$T/strace.txt" $GLIBC/execat >/dev/null 2>&1 || { fail "execat failed under strace"; return 1; }
+    sg_run --trace-file "$T/trace.txt" $GLIBC/execat
+    expect_status 0
+    sed -nE 's/^[0-9]+ +(execveat\(.*\)) += (.*)$/\1 = \2/p' "$T/strace.txt" | head -3 >"$T/host.cmp"
+    sed -nE "s/^[0-9]+ +(execveat\\(.*\\)) += (.*) \\[($TRACE_GATES)\\]\$/\\1 = \\2/p" "$T/trace.txt" | head -3 >"$T/sg.cmp"
+    [ -s "$T/host.cmp" ] || { fail "no execveat under strace"; return 1; }
+    diff -u "$T/host.cmp" "$T/sg.cmp" >&2 || fail "execveat's lines differ from strace's"
+}
