@@ -52,6 +52,8 @@ enum trace_arg_type {
     TRACE_ARG_CLONEFLAGS,
     TRACE_ARG_CLONE, /* all of clone's arguments, named as strace names them */
     TRACE_ARG_FUTEXOP,
+    TRACE_ARG_FUTEXARGS, /* futex's last four, as its operation uses them */
+    TRACE_ARG_FUTEXARGS64,
     TRACE_ARG_IOCTLREQ,
     TRACE_ARG_ARCHCODE,
     TRACE_ARG_RESOURCE,
@@ -143,6 +145,8 @@ void trace_print_sigset(struct seq_buf *out, u64 address, u64 bytes);
 
 /* The structure printers (trace_structs.c), by type. */
 void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
+/* A timespec of the ABI (`narrow`: i386's 32-bit one) at `address`. */
+void trace_print_timespec(struct seq_buf *out, u64 address, bool narrow);
 
 /* The flag and constant tables (trace_flags.c). */
 extern const struct trace_name trace_open_flags[], trace_at_flags[], trace_prot_flags[], trace_map_flags[],

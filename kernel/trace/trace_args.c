@@ -244,6 +244,75 @@ static void print_clone(const struct trace_ctx *ctx)
     }
 }
 
+/* futex(uaddr, op, ...): what follows the operation, as strace shows it:
+ * only the arguments the operation reads. */
+enum futex_shown { FUTEX_SHOWS_NOTHING, FUTEX_SHOWS_VAL, FUTEX_SHOWS_TIMEOUT, FUTEX_SHOWS_VAL_TIMEOUT,
+                   FUTEX_SHOWS_REQUEUE, FUTEX_SHOWS_CMP_REQUEUE, FUTEX_SHOWS_WAIT_BITSET, FUTEX_SHOWS_WAKE_BITSET,
+                   FUTEX_SHOWS_WAIT_REQUEUE_PI };
+#define FUTEX_OP_MASK 0x7f
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
+static enum futex_shown futex_shows(u32 op)
+{
+    static const u8 shown[] = {
+        [0] = FUTEX_SHOWS_VAL_TIMEOUT, [1] = FUTEX_SHOWS_VAL,           [2] = FUTEX_SHOWS_VAL,
+        [3] = FUTEX_SHOWS_REQUEUE,     [4] = FUTEX_SHOWS_CMP_REQUEUE,   [5] = FUTEX_SHOWS_CMP_REQUEUE,
+        [6] = FUTEX_SHOWS_TIMEOUT,     [7] = FUTEX_SHOWS_NOTHING,       [8] = FUTEX_SHOWS_NOTHING,
+        [9] = FUTEX_SHOWS_WAIT_BITSET, [10] = FUTEX_SHOWS_WAKE_BITSET,  [11] = FUTEX_SHOWS_WAIT_REQUEUE_PI,
+        [12] = FUTEX_SHOWS_CMP_REQUEUE, [13] = FUTEX_SHOWS_TIMEOUT,
+    };
+    op &= FUTEX_OP_MASK;
+    return op < ARRAY_SIZE(shown) ? (enum futex_shown)shown[op] : FUTEX_SHOWS_CMP_REQUEUE;
+}
+
+static void print_futex_args(const struct trace_ctx *ctx, u32 op, bool narrow)
+{
+    struct seq_buf *out = ctx->out;
+    u32 val = (u32)ctx->args[2], val3 = (u32)ctx->args[5];
+    u64 timeout = trace_arg_value(ctx, 3), uaddr2 = trace_arg_value(ctx, 4);
+    switch (futex_shows(op)) {
+    case FUTEX_SHOWS_NOTHING:
+        return;
+    case FUTEX_SHOWS_VAL:
+        seq_printf(out, "%d", (int)val);
+        return;
+    case FUTEX_SHOWS_TIMEOUT:
+        trace_print_timespec(out, timeout, narrow);
+        return;
+    case FUTEX_SHOWS_VAL_TIMEOUT:
+        seq_printf(out, "%d, ", (int)val);
+        trace_print_timespec(out, timeout, narrow);
+        return;
+    case FUTEX_SHOWS_REQUEUE: /* the timeout's place holds a count */
+        seq_printf(out, "%d, %d, ", (int)val, (int)(u32)timeout);
+        trace_print_ptr(out, uaddr2);
+        return;
+    case FUTEX_SHOWS_CMP_REQUEUE:
+        seq_printf(out, "%d, %d, ", (int)val, (int)(u32)timeout);
+        trace_print_ptr(out, uaddr2);
+        seq_printf(out, ", %d", (int)val3);
+        return;
+    case FUTEX_SHOWS_WAIT_BITSET:
+    case FUTEX_SHOWS_WAKE_BITSET:
+        seq_printf(out, "%d, ", (int)val);
+        if (futex_shows(op) == FUTEX_SHOWS_WAIT_BITSET) {
+            trace_print_timespec(out, timeout, narrow);
+            seq_printf(out, ", ");
+        }
+        if (val3 == FUTEX_BITSET_MATCH_ANY)
+            seq_printf(out, "FUTEX_BITSET_MATCH_ANY");
+        else
+            seq_printf(out, "0x%x", val3);
+        return;
+    case FUTEX_SHOWS_WAIT_REQUEUE_PI:
+        seq_printf(out, "%d, ", (int)val);
+        trace_print_timespec(out, timeout, narrow);
+        seq_printf(out, ", ");
+        trace_print_ptr(out, uaddr2);
+        return;
+    }
+}
+
 bool trace_arg_absent(const struct trace_ctx *ctx, const struct trace_arg *arg)
 {
     switch (arg->type) {
@@ -255,6 +324,9 @@ bool trace_arg_absent(const struct trace_ctx *ctx, const struct trace_arg *arg)
     }
     case TRACE_ARG_FCNTLARG:
         return fcntl_arg_kind((u32)ctx->args[arg->companion - 1]) == FCNTL_ARG_NONE;
+    case TRACE_ARG_FUTEXARGS:
+    case TRACE_ARG_FUTEXARGS64:
+        return futex_shows((u32)ctx->args[arg->companion - 1]) == FUTEX_SHOWS_NOTHING;
     default:
         return false;
     }
@@ -461,13 +533,17 @@ void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, u
         return;
     case TRACE_ARG_FUTEXOP: {
         u32 op = (u32)v;
-        if (op & FUTEX_CLOCK_REALTIME)
-            seq_printf(out, "FUTEX_CLOCK_REALTIME|");
         trace_print_constant(out, trace_futex_ops, op & ~(u32)(FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME), "FUTEX_???");
         if (op & FUTEX_PRIVATE)
             seq_printf(out, "_PRIVATE");
+        if (op & FUTEX_CLOCK_REALTIME)
+            seq_printf(out, "|FUTEX_CLOCK_REALTIME");
         return;
     }
+    case TRACE_ARG_FUTEXARGS:
+    case TRACE_ARG_FUTEXARGS64:
+        print_futex_args(ctx, (u32)companion, arg->type == TRACE_ARG_FUTEXARGS && ctx->compat);
+        return;
     case TRACE_ARG_IOCTLREQ:
         print_ioctl_request(out, (u32)v);
         return;

@@ -85,7 +85,7 @@ static void print_statx(struct seq_buf *out, u64 address)
 
 /* struct timespec of the ABI (i386's is two 32-bit fields), or the 64-bit
  * one of the *_time64 calls. */
-static void print_timespec(struct seq_buf *out, u64 address, bool narrow)
+void trace_print_timespec(struct seq_buf *out, u64 address, bool narrow)
 {
     s64 sec, nsec;
     if (narrow) {
@@ -287,16 +287,16 @@ void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg
     switch (type) {
     case TRACE_ARG_ITIMESPEC:
     case TRACE_ARG_OTIMESPEC:
-        print_timespec(out, v, ctx->compat);
+        trace_print_timespec(out, v, ctx->compat);
         return;
     case TRACE_ARG_ITIMESPEC64:
     case TRACE_ARG_OTIMESPEC64:
-        print_timespec(out, v, false);
+        trace_print_timespec(out, v, false);
         return;
     case TRACE_ARG_OREMAINING:
     case TRACE_ARG_OREMAINING64:
         if (interrupted)
-            print_timespec(out, v, ctx->compat && type == TRACE_ARG_OREMAINING);
+            trace_print_timespec(out, v, ctx->compat && type == TRACE_ARG_OREMAINING);
         else
             trace_print_ptr(out, v);
         return;

@@ -10,7 +10,7 @@
  * ENOTDIR, EBADF, EINVAL, EPROTONOSUPPORT), memory (mmap, mprotect, munmap),
  * a string cut at strace's 32 characters with bytes that need escaping,
  * signals (rt_sigaction, rt_sigprocmask, kill of self with the signal
- * ignored), a socket, a pipe, nanosleep and an unknown system call.
+ * ignored), a socket, a pipe, nanosleep, futex and an unknown system call.
  * With "blocking", a child and the parent hand a byte each way over two
  * pipes, and a vfork child makes a call while its parent's vfork waits.
  * Exits 0; prints nothing.
@@ -33,6 +33,8 @@
 
 #define FILE_NAME "trace.tmp"
 #define UNKNOWN_CALL 1000 /* no ABI has a call with this number */
+#define FUTEX_WAIT_PRIVATE 128 /* <linux/futex.h>'s, which musl's headers lack */
+#define FUTEX_WAKE_PRIVATE 129
 
 static void marker(const char *text) { (void)!write(-1, text, strlen(text)); }
 
@@ -111,6 +113,9 @@ static void descriptors(void)
     close(10);
     struct timespec nap = {0, 1000};
     nanosleep(&nap, NULL);
+    static int word;
+    syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+    syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 1, &nap, NULL, 0); /* EAGAIN: the word is 0 */
     syscall(UNKNOWN_CALL, 1, 2, 3);
 }
 
