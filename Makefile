@@ -5,7 +5,7 @@ CC := gcc
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 
 # ---- the kernel ----
-KERNEL_DIRS := boot entry mm proc fs net drivers xen lib time sys compat ipc
+KERNEL_DIRS := boot entry mm proc fs net drivers xen lib time sys compat ipc trace
 KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard kernel/$(d)/*.c))
 KERNEL_S := $(foreach d,$(KERNEL_DIRS),$(wildcard kernel/$(d)/*.S)) kernel/vdso/image.S
 KERNEL_OBJS := $(patsubst kernel/%,$(BUILD)/kernel/%.o,$(KERNEL_C) $(KERNEL_S))
@@ -14,6 +14,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-bui
 	-mgeneral-regs-only -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -Ikernel/include -I$(BUILD)/gen -MMD -MP
 GEN_HEADERS := $(BUILD)/gen/syscall_table_64.h $(BUILD)/gen/syscall_table_32.h
+# The tracer's decoding tables and the errno table (docs/tracing.md).
+GEN_HEADERS += $(BUILD)/gen/trace_args_64.h $(BUILD)/gen/trace_args_32.h $(BUILD)/gen/errno_table.h
 
 # ---- the monitor ----
 HV_C := $(wildcard hv/*.c)
@@ -110,6 +112,7 @@ I386_TESTS := \
 	threadexit \
 	threads \
 	tlsdesc \
+	tracecalls \
 	vdsogetres \
 	vdsotime \
 	vdsounwind \
@@ -231,6 +234,17 @@ $(BUILD)/gen/syscall_table_64.h $(BUILD)/include/sysgate/unistd_64.h &: kernel/e
 $(BUILD)/gen/syscall_table_32.h $(BUILD)/include/sysgate/unistd_32.h &: kernel/entry/syscall_32.tbl tools/gen-syscalls.sh
 	@mkdir -p $(BUILD)/gen $(BUILD)/include/sysgate
 	tools/gen-syscalls.sh $< 32 __NR_ $(BUILD)/gen/syscall_table_32.h $(BUILD)/include/sysgate/unistd_32.h
+# The tracer's decoding, one table per ABI from the one description of every call's arguments.
+TRACE_ARGS := kernel/trace/syscall_args.tbl
+$(BUILD)/gen/trace_args_64.h: $(TRACE_ARGS) kernel/entry/syscall_64.tbl kernel/entry/syscall_32.tbl tools/gen-trace-args.sh
+	@mkdir -p $(BUILD)/gen
+	tools/gen-trace-args.sh $(TRACE_ARGS) 64 kernel/entry/syscall_64.tbl kernel/entry/syscall_32.tbl $@
+$(BUILD)/gen/trace_args_32.h: $(TRACE_ARGS) kernel/entry/syscall_32.tbl kernel/entry/syscall_64.tbl tools/gen-trace-args.sh
+	@mkdir -p $(BUILD)/gen
+	tools/gen-trace-args.sh $(TRACE_ARGS) 32 kernel/entry/syscall_32.tbl kernel/entry/syscall_64.tbl $@
+$(BUILD)/gen/errno_table.h: tools/gen-errno.sh
+	@mkdir -p $(BUILD)/gen
+	tools/gen-errno.sh $@
 # The i386 numbers under their own names, for the i386 gates in 64-bit programs (Linux's unistd_32_ia32.h).
 $(BUILD)/include/sysgate/unistd_32_ia32.h: kernel/entry/syscall_32.tbl tools/gen-syscalls.sh
 	@mkdir -p $(BUILD)/include/sysgate

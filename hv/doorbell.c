@@ -21,8 +21,14 @@ void hypervisor_init(struct hypervisor *hypervisor, const struct guest_memory *m
     hypervisor->memory = memory;
     hypervisor->host_stderr = host_stderr;
     hypervisor->verbose = options->verbose;
-    /* --trace asks for the kernel's trace, which the kernel writes to the console */
-    hypervisor->console_shown_on_stderr = options->command == COMMAND_SHELL || options->verbose || options->trace;
+    hypervisor->console_shown_on_stderr = options->command == COMMAND_SHELL || options->verbose;
+    /* the trace has its own channel (SYSGATE_CONSOLEIO_trace), so that it can go to a file */
+    hypervisor->trace_file = -1;
+    if (options->trace_file_path) {
+        hypervisor->trace_file = open(options->trace_file_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (hypervisor->trace_file < 0)
+            fail(EXIT_SYSGATE_ERROR, "--trace-file %s: %s", options->trace_file_path, strerror(errno));
+    }
     int console_file = -1;
     if (options->hv_console_path) {
         console_file = open(options->hv_console_path,

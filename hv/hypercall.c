@@ -127,6 +127,30 @@ static int64_t console_write(struct hypervisor *hypervisor, const struct hyperca
     return (int64_t)count;
 }
 
+/* sysgate's SYSGATE_CONSOLEIO_trace: the kernel's trace lines, to --trace-file or, behind
+   the output that came before them, to stderr; never into the console ring. Only the
+   kernel writes them: a process's privcmd call gets EPERM. */
+static int64_t trace_write(struct hypervisor *hypervisor, const struct hypercall_request *request)
+{
+    uint64_t count = request->args[1];
+    if (request->flags & HYPERCALL_FLAG_USER)
+        return -EPERM;
+    if (count > CONSOLE_WRITE_MAX)
+        return -EINVAL;
+    static char buffer[CONSOLE_WRITE_MAX];
+    int error = copy_in(hypervisor, request, buffer, request->args[2], count);
+    if (error)
+        return error;
+    if (hypervisor->trace_file < 0) {
+        hv_console_finish_line(&hypervisor->console, hypervisor->host_stderr);
+        byte_queue_append(hypervisor->host_stderr, buffer, (size_t)count);
+    } else if (!write_all(hypervisor->trace_file, buffer, (size_t)count) && !hypervisor->trace_file_failed) {
+        hypervisor->trace_file_failed = true;
+        report("--trace-file: %s; the rest of the trace is lost", strerror(errno));
+    }
+    return (int64_t)count;
+}
+
 /* Xen's CONSOLEIO_read: the console input waiting now, never blocking (0 when none). */
 static int64_t console_read(struct hypervisor *hypervisor, const struct hypercall_request *request)
 {
@@ -150,6 +174,8 @@ static int64_t console_io(struct hypervisor *hypervisor, const struct hypercall_
         return console_write(hypervisor, request);
     case CONSOLEIO_read:
         return console_read(hypervisor, request);
+    case SYSGATE_CONSOLEIO_trace:
+        return trace_write(hypervisor, request);
     default:
         return -ENOSYS;
     }

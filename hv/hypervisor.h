@@ -42,7 +42,9 @@ struct hypervisor {
     const struct guest_memory *memory;
     struct byte_queue *host_stderr; /* diagnostics (and the console when shown) go here */
     bool verbose;
-    bool console_shown_on_stderr;   /* `sysgate shell`, --verbose or --trace */
+    bool console_shown_on_stderr;   /* `sysgate shell` or --verbose */
+    int trace_file;                 /* --trace-file FILE, or -1: the trace goes to stderr */
+    bool trace_file_failed;         /* a write to it failed (reported once) */
 
     /* doorbell byte stream: 'R' or 'S' + 8 address bytes, 'C', 'I', anything else is
        garbage */
@@ -65,8 +67,9 @@ struct hypervisor {
     char end_message[256];
 };
 
-/* The console is shown on `host_stderr` for `sysgate shell`, --verbose and --trace, and written to
-   --hv-console FILE when given (exits 125 when FILE cannot be opened). */
+/* The console is shown on `host_stderr` for `sysgate shell` and --verbose, and written to
+   --hv-console FILE when given; --trace-file FILE is opened for the trace (exits 125 when a
+   FILE cannot be opened). */
 void hypervisor_init(struct hypervisor *hypervisor, const struct guest_memory *memory,
                      struct byte_queue *host_stderr, const struct options *options);
 

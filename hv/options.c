@@ -32,7 +32,11 @@ static const char usage_text[] =
     "                       (default: 256M)\n"
     "  --add HOST[:GUEST]   copy the host file HOST into the guest at GUEST (default\n"
     "                       /host/BASENAME); repeatable\n"
-    "  --trace              trace every system call (adds sysgate.trace)\n"
+    "  --trace              trace every system call in strace's format, on stderr\n"
+    "                       (adds sysgate.trace; docs/tracing.md)\n"
+    "  --trace=NAME,...     trace only the system calls named\n"
+    "  --trace-summary      at the end, a table of calls, errors and time per call\n"
+    "  --trace-file FILE    write the trace (or the table) to FILE, not stderr\n"
     "  --timeout SECONDS    kill the guest after SECONDS and exit 124 (0: no limit)\n"
     "  --cmdline TEXT       append TEXT to the kernel command line\n"
     "  --machine microvm|pc QEMU machine type (default: microvm)\n"
@@ -226,6 +230,35 @@ static void parse_gdb_stub(const char *argument, struct options *options)
     options->gdb_port = (unsigned)port;
 }
 
+/* The tracing options, strace's in sysgate's words (docs/tracing.md): --trace shows every
+   call, --trace=NAME,NAME only those (the kernel gets the list as sysgate.trace=...),
+   --trace-summary a table of counts at the end, --trace-file FILE sends the trace there
+   (alone, it means --trace). Returns false when `argument` is none of them. */
+static bool parse_trace_option(const char *argument, int argc, char **argv, int *index,
+                               struct options *options)
+{
+    const char *value;
+    if (strcmp(argument, "--trace") == 0) {
+        options->trace = true;
+    } else if (strncmp(argument, "--trace=", 8) == 0) {
+        value = argument + 8;
+        if (!*value || strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_,") != strlen(value) ||
+            value[0] == ',' || value[strlen(value) - 1] == ',' || strstr(value, ",,"))
+            usage_error("--trace=%s: give system-call names separated by commas", value);
+        options->trace = true;
+        options->trace_filter = value;
+    } else if (strcmp(argument, "--trace-summary") == 0) {
+        options->trace_summary = true;
+    } else if ((value = option_value("--trace-file", argc, argv, index))) {
+        if (!*value)
+            usage_error("--trace-file needs a file name");
+        options->trace_file_path = value;
+    } else {
+        return false;
+    }
+    return true;
+}
+
 static void print_usage_and_exit(void)
 {
     fputs(usage_text, stdout);
@@ -269,8 +302,8 @@ void parse_command_line(int argc, char **argv, struct options *options)
 
         if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
             print_usage_and_exit();
-        } else if (strcmp(argument, "--trace") == 0) {
-            options->trace = true;
+        } else if (parse_trace_option(argument, argc, argv, &index, options)) {
+            /* --trace, --trace=NAME,..., --trace-summary, --trace-file FILE */
         } else if (strcmp(argument, "--gdb") == 0 || strncmp(argument, "--gdb=", strlen("--gdb=")) == 0) {
             parse_gdb_stub(argument, options);
         } else if (strcmp(argument, "--verbose") == 0) {
@@ -317,6 +350,9 @@ void parse_command_line(int argc, char **argv, struct options *options)
             usage_error("unknown option '%s'", argument);
         }
     }
+
+    if (options->trace_file_path && !options->trace_summary)
+        options->trace = true;
 
     if (options->command == COMMAND_SHELL) {
         if (index < argc)

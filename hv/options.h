@@ -34,7 +34,10 @@ struct options {
     uint64_t memory_bytes;
     struct added_file *added_files;
     size_t added_count;
-    bool trace;
+    bool trace;                 /* --trace, --trace=NAME,... */
+    const char *trace_filter;   /* NAME,NAME of --trace=, NULL for every call */
+    bool trace_summary;         /* --trace-summary */
+    const char *trace_file_path; /* --trace-file FILE, NULL: the trace goes to stderr */
     bool verbose;
     double timeout_seconds;     /* 0: no timeout */
     const char *extra_cmdline;  /* --cmdline, NULL if not given */

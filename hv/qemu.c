@@ -73,10 +73,13 @@ char *find_qemu_binary(const char *requested)
 char *build_kernel_cmdline(const struct options *options, const char *stdio_word)
 {
     const char *size_word = terminal_size_word();
-    return xasprintf("sysgate.hv=0x%x%s%s%s%s%s%s%s%s", DOORBELL_PORT,
+    return xasprintf("sysgate.hv=0x%x%s%s%s%s%s%s%s%s%s%s%s", DOORBELL_PORT,
                      *stdio_word ? " " : "", stdio_word,
                      *size_word ? " " : "", size_word,
                      options->trace ? " sysgate.trace" : "",
+                     options->trace && options->trace_filter ? "=" : "",
+                     options->trace && options->trace_filter ? options->trace_filter : "",
+                     options->trace_summary ? " sysgate.trace_summary" : "",
                      options->verbose ? " sysgate.verbose" : "",
                      options->extra_cmdline ? " " : "",
                      options->extra_cmdline ? options->extra_cmdline : "");

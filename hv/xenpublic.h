@@ -19,5 +19,8 @@
    included) on the hypervisor console. */
 #define SYSGATE_HYPERVISOR_print_string 39
 #define PRINT_STRING_MAX 1024
+/* sysgate's own console_io command, beside Xen's CONSOLEIO_write and CONSOLEIO_read: whole
+   lines of the kernel's system-call trace (sysgate.trace), for --trace-file or stderr. */
+#define SYSGATE_CONSOLEIO_trace 0x5347
 
 #endif

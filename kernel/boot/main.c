@@ -22,6 +22,7 @@
 #include "random.h"
 #include "serial.h"
 #include "signal.h"
+#include "syscall.h"
 #include "time.h"
 #include "tty.h"
 #include "uaccess.h"
@@ -279,7 +280,7 @@ void kmain(u64 start_info_phys)
     serial_init(COM2);
     read_boot_info(start_info_phys);
     kernel_verbose = cmdline_option("sysgate.verbose") != NULL;
-    kernel_trace = cmdline_option("sysgate.trace") != NULL;
+    trace_init();
     printk_init();
 
     struct memory_range reserved[] = {

@@ -54,15 +54,17 @@ static void dispatch_32(struct regs *r, enum gate gate, const u32 args[6])
     unsigned nr = (u32)r->nr;
     long result = -ENOSYS;
     syscall_enter(nr, true);
+    if (unlikely(kernel_trace)) {
+        const u64 wide[6] = {args[0], args[1], args[2], args[3], args[4], args[5]};
+        trace_enter(gate, nr, wide);
+    }
     if (nr < SYSCALL_COUNT && ptregs_table_32[nr])
         result = ptregs_table_32[nr](r);
     else if (nr < SYSCALL_COUNT)
         result = syscall_table_32[nr](args[0], args[1], args[2], args[3], args[4], args[5]);
     r->rax = (u64)result;
-    if (unlikely(kernel_trace)) {
-        const u64 wide[6] = {args[0], args[1], args[2], args[3], args[4], args[5]};
-        trace_syscall(gate, nr, wide, result);
-    }
+    if (unlikely(kernel_trace))
+        trace_exit(result);
 }
 
 /* int $0x80: the arguments are the low 32 bits of ebx, ecx, edx, esi, edi and
@@ -83,7 +85,8 @@ static bool fast_32_dispatch(struct regs *r, enum gate gate, u32 second_arg)
         r->rax = (u64)-EFAULT;
         if (unlikely(kernel_trace)) {
             const u64 args[6] = {(u32)r->rbx, second_arg, (u32)r->rdx, (u32)r->rsi, (u32)r->rdi, 0};
-            trace_syscall(gate, (u32)r->nr, args, -EFAULT);
+            trace_enter(gate, (u32)r->nr, args);
+            trace_exit(-EFAULT);
         }
     } else {
         const u32 args[6] = {(u32)r->rbx, second_arg, (u32)r->rdx, (u32)r->rsi, (u32)r->rdi, sixth};

@@ -63,14 +63,16 @@ bool syscall_64_dispatch(struct regs *r)
     unsigned nr = (unsigned)(int)r->nr;
     long result = -ENOSYS;
     syscall_enter(nr, false);
+    if (unlikely(kernel_trace)) {
+        const u64 args[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
+        trace_enter(GATE_SYSCALL64, nr, args);
+    }
     if (nr < SYSCALL_COUNT && ptregs_table_64[nr])
         result = ptregs_table_64[nr](r);
     else if (nr < SYSCALL_COUNT)
         result = syscall_table_64[nr](r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9);
     r->rax = (u64)result;
-    if (unlikely(kernel_trace)) {
-        const u64 args[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
-        trace_syscall(GATE_SYSCALL64, nr, args, result);
-    }
+    if (unlikely(kernel_trace))
+        trace_exit(result);
     return sysret_is_safe(r);
 }

@@ -21,6 +21,10 @@
 /* sysgate's own (SPEC section 9): a NUL-terminated string of at most 1 KiB,
  * the NUL included, onto the hypervisor console. Xen's 39 is argo_op. */
 #define SYSGATE_HYPERVISOR_print_string 39
+/* sysgate's own console_io command, beside Xen's CONSOLEIO_write (0) and
+ * CONSOLEIO_read (1): whole lines of the system-call trace, which the
+ * monitor sends to --trace-file or its stderr, not to the console. */
+#define SYSGATE_CONSOLEIO_trace 0x5347
 
 /* What the hypercall page has entries for: numbers 0-63. */
 #define HYPERCALL_ENTRIES 64

@@ -19,6 +19,8 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 unsigned long parse_ulong(const char *s, const char **end, int base);
 /* strerror's words for an errno value (either sign), for the kernel's messages. */
 const char *errno_text(int err);
+/* Its name ("ENOENT"; the kernel's ERESTART* codes too), NULL when it has none. */
+const char *errno_name(int err);
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -22,7 +22,15 @@ enum gate { GATE_SYSCALL64, GATE_INT80, GATE_SYSENTER, GATE_SYSCALL32 };
 extern const char *const syscall_names_64[];
 extern const char *const syscall_names_32[];
 extern const unsigned syscall_count_64, syscall_count_32;
-void trace_syscall(enum gate gate, unsigned nr, const u64 args[6], long result);
+/* The tracer (kernel/trace, docs/tracing.md), called by the dispatchers
+ * only while kernel_trace is set: trace_enter before a call with the
+ * arguments as the ABI passed them, trace_exit after it with the result
+ * (exit and exit_group are complete at entry). */
+void trace_init(void); /* reads sysgate.trace*, sets kernel_trace */
+void trace_enter(enum gate gate, unsigned nr, const u64 args[6]);
+void trace_exit(long result);
+/* The sysgate.trace_summary table, when asked for: as the machine stops. */
+void trace_summary_print(void);
 
 /* The user registers of the current system call (execve and sigreturn change them). */
 struct regs *current_regs(void);

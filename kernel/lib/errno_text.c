@@ -1,44 +1,37 @@
-/* The text of an errno value, as glibc's strerror words it, for the kernel's
- * own messages (a user reads "No such file or directory", not "error 2"). */
+/* The text of an errno value, as glibc's strerror words it, and its name:
+ * for the kernel's own messages (a user reads "No such file or directory",
+ * not "error 2") and the system-call trace. The table is generated from
+ * Linux's headers by tools/gen-errno.sh. */
 #include "errno.h"
 #include "lib.h"
 
-static const char *const texts[] = {
-    [EPERM] = "Operation not permitted",
-    [ENOENT] = "No such file or directory",
-    [EIO] = "Input/output error",
-    [ENXIO] = "No such device or address",
-    [E2BIG] = "Argument list too long",
-    [ENOEXEC] = "Exec format error",
-    [EBADF] = "Bad file descriptor",
-    [EAGAIN] = "Resource temporarily unavailable",
-    [ENOMEM] = "Cannot allocate memory",
-    [EACCES] = "Permission denied",
-    [EFAULT] = "Bad address",
-    [EBUSY] = "Device or resource busy",
-    [EEXIST] = "File exists",
-    [ENODEV] = "No such device",
-    [ENOTDIR] = "Not a directory",
-    [EISDIR] = "Is a directory",
-    [EINVAL] = "Invalid argument",
-    [ENFILE] = "Too many open files in system",
-    [EMFILE] = "Too many open files",
-    [ENOTTY] = "Inappropriate ioctl for device",
-    [EFBIG] = "File too large",
-    [ENOSPC] = "No space left on device",
-    [EROFS] = "Read-only file system",
-    [EPIPE] = "Broken pipe",
-    [ENAMETOOLONG] = "File name too long",
-    [ENOSYS] = "Function not implemented",
-    [ELOOP] = "Too many levels of symbolic links",
-    [EOVERFLOW] = "Value too large for defined data type",
+struct errno_entry {
+    const char *name, *text;
 };
 
-const char *errno_text(int err)
+static const struct errno_entry entries[] = {
+#define ERRNO(number, name, text) [number] = {#name, text},
+#include "errno_table.h"
+#undef ERRNO
+};
+
+static const struct errno_entry *entry_of(int err)
 {
     if (err < 0)
         err = -err;
-    if ((unsigned)err < ARRAY_SIZE(texts) && texts[err])
-        return texts[err];
-    return "Unknown error";
+    if ((unsigned)err < ARRAY_SIZE(entries) && entries[err].name)
+        return &entries[err];
+    return NULL;
+}
+
+const char *errno_text(int err)
+{
+    const struct errno_entry *e = entry_of(err);
+    return e ? e->text : "Unknown error";
+}
+
+const char *errno_name(int err)
+{
+    const struct errno_entry *e = entry_of(err);
+    return e ? e->name : NULL;
 }

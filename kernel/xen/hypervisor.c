@@ -10,6 +10,7 @@
 #include "layout.h"
 #include "lib.h"
 #include "serial.h"
+#include "syscall.h"
 #include "x86.h"
 
 #define MAILBOX_MAGIC 0x56484753
@@ -115,5 +116,10 @@ static noreturn void shutdown(u32 reason, int exit_status)
     triple_fault();
 }
 
-noreturn void machine_poweroff(int exit_status) { shutdown(SHUTDOWN_poweroff, exit_status); }
+noreturn void machine_poweroff(int exit_status)
+{
+    if (kernel_trace)
+        trace_summary_print();
+    shutdown(SHUTDOWN_poweroff, exit_status);
+}
 noreturn void machine_crash(void) { shutdown(SHUTDOWN_crash, 125); }
