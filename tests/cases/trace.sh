@@ -3,28 +3,16 @@
 
 TRACE_GATES='syscall|int80|sysenter|syscall32'
 
-# trace_section FILE: the lines between tracecalls' two marker calls, in the
-# form both tracers share. Each process's lines are put together, in their
-# order, the processes in the order they first appear, as P1, P2...; an
-# unfinished call and its resumption become one line; addresses become
-# 0xADDR, pids PID, the working directory DIR; the padding before "=" one
-# space; the gate mark goes. Left out: what only strace prints (signals,
-# exits, attaching) and the calls whose decoding is not strace's (i386's
-# socketcall: docs/tracing.md).
-trace_section() {
+# trace_joined FILE: every call on one line "PID call = result": an unfinished
+# call joined with its resumption, strace's "[pid N]" and sysgate's gate mark
+# gone; lines of other kinds as they are.
+trace_joined() {
     sed -E -e 's/^\[pid +([0-9]+)\] /\1 /' -e "s/ \[($TRACE_GATES)\]\$//" "$1" |
-        awk '
-        /write\(-1, "trace-begin"/ { inside = 1 }
-        !inside { next }
-        { print }
-        /write\(-1, "trace-end"/ { exit }' |
-        grep -Ev '^[0-9]+ +(\+\+\+|---) |^[0-9]+ +(<\.\.\. )?(socket|socketcall)[ (]' |
         awk '
         {
             pid = $1
             text = $0
             sub(/^[0-9]+ +/, "", text)
-            if (!(pid in role)) { role[pid] = "P" ++roles; order[roles] = pid }
             if (text ~ / <unfinished \.\.\.>$/) {
                 sub(/ <unfinished \.\.\.>$/, "", text)
                 pending[pid] = text
@@ -35,6 +23,32 @@ trace_section() {
                 text = pending[pid] text
                 delete pending[pid]
             }
+            print pid " " text
+        }'
+}
+
+# trace_section FILE: the lines between tracecalls' two marker calls, in the
+# form both tracers share. Each process's lines are put together, in their
+# order, the processes in the order they first appear, as P1, P2...; an
+# unfinished call and its resumption become one line; addresses become
+# 0xADDR, pids PID, the working directory DIR; the padding before "=" one
+# space; the gate mark goes. Left out: what only strace prints (signals,
+# exits, attaching) and the calls whose decoding is not strace's (i386's
+# socketcall: docs/tracing.md).
+trace_section() {
+    trace_joined "$1" |
+        awk '
+        /write\(-1, "trace-begin"/ { inside = 1 }
+        !inside { next }
+        { print }
+        /write\(-1, "trace-end"/ { exit }' |
+        grep -Ev '^[0-9]+ +(\+\+\+|---) |^[0-9]+ +(socket|socketcall)[ (]' |
+        awk '
+        {
+            pid = $1
+            text = $0
+            sub(/^[0-9]+ +/, "", text)
+            if (!(pid in role)) { role[pid] = "P" ++roles; order[roles] = pid }
             lines[pid] = lines[pid] role[pid] " " text "\n"
         }
         END { for (i = 1; i <= roles; i++) printf "%s", lines[order[i]] }' |
@@ -175,8 +189,8 @@ test_trace_execveat_matches_strace() {
     strace -f -s 32 -o "$T/strace.txt" $GLIBC/execat >/dev/null 2>&1 || { fail "execat failed under strace"; return 1; }
     sg_run --trace-file "$T/trace.txt" $GLIBC/execat
     expect_status 0
-    sed -nE 's/^[0-9]+ +(execveat\(.*\)) += (.*)$/\1 = \2/p' "$T/strace.txt" | head -3 >"$T/host.cmp"
-    sed -nE "s/^[0-9]+ +(execveat\\(.*\\)) += (.*) \\[($TRACE_GATES)\\]\$/\\1 = \\2/p" "$T/trace.txt" | head -3 >"$T/sg.cmp"
+    trace_joined "$T/strace.txt" | sed -nE 's/^[0-9]+ +(execveat\(.*\)) += (.*)$/\1 = \2/p' | head -3 >"$T/host.cmp"
+    trace_joined "$T/trace.txt" | sed -nE 's/^[0-9]+ +(execveat\(.*\)) += (.*)$/\1 = \2/p' | head -3 >"$T/sg.cmp"
     [ -s "$T/host.cmp" ] || { fail "no execveat under strace"; return 1; }
     diff -u "$T/host.cmp" "$T/sg.cmp" >&2 || fail "execveat's lines differ from strace's"
 }
