@@ -44,6 +44,7 @@
 #define ENOMSG 42
 #define EIDRM 43
 #define EOVERFLOW 75
+#define ELIBBAD 80
 #define ENOTSOCK 88
 #define EDESTADDRREQ 89
 #define EMSGSIZE 90

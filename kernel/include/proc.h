@@ -235,6 +235,9 @@ void mm_put(struct mm *mm);
 struct vma *vma_find(struct mm *mm, u64 addr);
 int vma_insert(struct mm *mm, u64 start, u64 end, u32 prot, u32 flags, struct inode *file, u64 offset);
 int vma_unmap(struct mm *mm, u64 start, u64 end);
+/* The highest free range of len bytes below top, where mmap without a hint
+ * puts a mapping (Linux's top-down search); 0 when there is none. */
+u64 mmap_find_free(struct mm *mm, u64 top, u64 len);
 long map_shared_object(struct inode *object, u64 addr, u64 size, u32 prot, bool read_only);
 int vma_discard(struct mm *mm, u64 start, u64 end);
 int vma_grow(struct mm *mm, u64 addr, u64 old_size, u64 new_size);

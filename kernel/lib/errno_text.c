@@ -32,6 +32,7 @@ static const char *const texts[] = {
     [ENOSYS] = "Function not implemented",
     [ELOOP] = "Too many levels of symbolic links",
     [EOVERFLOW] = "Value too large for defined data type",
+    [ELIBBAD] = "Accessing a corrupted shared library",
 };
 
 const char *errno_text(int err)

@@ -52,9 +52,14 @@ static u64 find_free_range(struct mm *mm, u64 len, u64 flags)
     u64 base = in_compat_syscall() ? MIN(mm->mmap_base, COMPAT_MMAP_BASE) : mm->mmap_base;
     if (flags & MAP_32BIT)
         base = MIN(base, MAP_32BIT_TOP); /* Linux's window for MAP_32BIT: the low 2 GiB */
-    u64 candidate = base - len;
+    return mmap_find_free(mm, base, len);
+}
+
+u64 mmap_find_free(struct mm *mm, u64 top, u64 len)
+{
+    u64 candidate = top - len;
     for (;;) {
-        if (candidate > base || candidate < 0x10000)
+        if (candidate > top || candidate < 0x10000)
             return 0;
         struct vma *clash = NULL;
         for (struct vma *v = mm->vmas; v && v->start < candidate + len; v = v->next)
