@@ -66,5 +66,6 @@ typedef struct {
 #define AT_EXECFN 31
 #define AT_SYSINFO 32
 #define AT_SYSINFO_EHDR 33
+#define AT_MINSIGSTKSZ 51
 
 #endif

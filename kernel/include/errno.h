@@ -42,6 +42,7 @@
 #define ENOTEMPTY 39
 #define ELOOP 40
 #define ENOMSG 42
+#define ENODATA 61
 #define EIDRM 43
 #define EOVERFLOW 75
 #define ELIBBAD 80

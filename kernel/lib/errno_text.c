@@ -31,6 +31,7 @@ static const char *const texts[] = {
     [ENAMETOOLONG] = "File name too long",
     [ENOSYS] = "Function not implemented",
     [ELOOP] = "Too many levels of symbolic links",
+    [ENODATA] = "No data available",
     [EOVERFLOW] = "Value too large for defined data type",
     [ELIBBAD] = "Accessing a corrupted shared library",
 };

@@ -80,7 +80,12 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const stru
 
     u32 a, b, c, d;
     cpuid(1, 0, &a, &b, &c, &d);
+    /* Linux's order: its ARCH_DLINFO entries first. AT_IGNORE marks an
+     * entry this ABI has not, left out. */
     u64 auxv[][2] = {
+        {img->is32 ? AT_SYSINFO : AT_IGNORE, img->vsyscall},
+        {AT_SYSINFO_EHDR, img->vdso_ehdr},
+        {AT_MINSIGSTKSZ, signal_frame_max_size(img->is32)},
         {AT_HWCAP, d},
         {AT_PAGESZ, PAGE_SIZE},
         {AT_CLKTCK, 100},
@@ -99,11 +104,11 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const stru
         {AT_HWCAP2, 0},
         {AT_EXECFN, execfn_addr},
         {AT_PLATFORM, platform_addr},
-        {AT_SYSINFO_EHDR, img->vdso_ehdr},
-        {img->is32 ? AT_SYSINFO : AT_IGNORE, img->vsyscall},
         {AT_NULL, 0},
     };
-    size_t auxv_words = 2 * ARRAY_SIZE(auxv);
+    size_t auxv_words = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(auxv); i++)
+        auxv_words += auxv[i][0] == AT_IGNORE ? 0 : 2;
     size_t word = img->is32 ? 4 : 8;
     size_t words = 1 + (argc + 1) + (envc + 1) + auxv_words;
     /* The pointer table is written as one block; rsp ends 16-byte aligned. */
@@ -126,6 +131,8 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const stru
         PUT_WORD(string_addr[argc + i]);
     PUT_WORD(0);
     for (size_t i = 0; i < ARRAY_SIZE(auxv); i++) {
+        if (auxv[i][0] == AT_IGNORE)
+            continue;
         PUT_WORD(auxv[i][0]);
         PUT_WORD(auxv[i][1]);
     }
