@@ -228,18 +228,25 @@ static int map_segments(struct mm *mm, const struct elf_file *elf, u64 bias, u64
     return *end ? 0 : -ENOEXEC;
 }
 
-/* The program at its own addresses (ET_EXEC) or at Linux's ELF_ET_DYN_BASE
- * (ET_DYN, with or without an interpreter), its first segment there. */
-static int map_program(struct mm *mm, const struct elf_file *elf, struct loaded_image *img)
+/* The program at its own addresses (ET_EXEC); an ET_DYN one with an
+ * interpreter (PIE) or a large alignment at Linux's ELF_ET_DYN_BASE, its
+ * first segment there; any other ET_DYN one (static-PIE, ld.so run as a
+ * program) where mmap would put it, as Linux 6.18 places them. */
+static int map_program(struct mm *mm, const struct elf_file *elf, bool has_interp, struct loaded_image *img)
 {
     u64 bias = 0, low, high;
     if (!load_span(elf, &low, &high))
         return -ENOEXEC;
-    if (elf->eh.e_type == ET_DYN) {
+    u64 alignment = largest_alignment(elf);
+    if (elf->eh.e_type == ET_DYN && (has_interp || alignment)) {
         bias = ALIGN_DOWN((elf->is32 ? COMPAT_PIE_BASE : USER_PIE_BASE) - low, PAGE_SIZE);
-        u64 alignment = largest_alignment(elf);
         if (alignment)
             bias = ALIGN_DOWN(bias, alignment);
+    } else if (elf->eh.e_type == ET_DYN) {
+        u64 start = mmap_find_free(mm, mm->mmap_base, high - low);
+        if (!start)
+            return -ENOMEM;
+        bias = start - low;
     }
     u64 end, phdr;
     int err = map_segments(mm, elf, bias, &end, &phdr);
@@ -283,7 +290,7 @@ int elf_load(struct mm *mm, struct inode *file, struct loaded_image *img)
     if (!err) {
         img->is32 = program.is32;
         mm->mmap_base = program.is32 ? COMPAT_MMAP_BASE : USER_MMAP_BASE;
-        err = map_program(mm, &program, img);
+        err = map_program(mm, &program, interp.inode != NULL, img);
     }
     if (!err && interp.inode) {
         err = map_interpreter(mm, &interp, img);

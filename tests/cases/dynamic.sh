@@ -80,3 +80,24 @@ test_dynamic_shell_runs_dynamic_program() {
     SG_RUN_OPTIONS="$(dynamic_adds /bin/sh /bin/echo)" \
         differential /bin/sh -c '/bin/echo from the child; exit 3'
 }
+
+# python3 running a script, with the stdlib files it imports added: json and
+# hashlib bring extension modules that ld.so loads with dlopen (and libcrypto
+# behind _hashlib). -I -S: no site, no environment, so only those files.
+test_python3_json_hashlib() {
+    local python=/usr/bin/python3
+    [ -x $python ] || { fail "no $python"; return 1; }
+    local script='import json, hashlib, sys; print(json.dumps({"a": [1, 2.5, None]}), hashlib.sha256(b"abc").hexdigest(), sys.argv[1:])'
+    local files
+    files=$($python -I -S -c "$script"'
+import os
+print("\n".join(sorted({m.__file__ for m in sys.modules.values() if getattr(m, "__file__", None)} | {os.__file__})))' x |
+        tail -n +2) || { fail "the script fails on the host"; return 1; }
+    local adds="" file
+    for file in $files; do
+        adds="$adds --add $file:$file"
+    done
+    # shellcheck disable=SC2086
+    SG_RUN_OPTIONS="$adds $(dynamic_adds $python $(echo "$files" | grep '\.so$'))" \
+        differential_with_stderr $python -I -S -c "$script" x
+}
