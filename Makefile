@@ -61,6 +61,7 @@ I386_TESTS := \
 	events \
 	execat \
 	exitcode \
+	fadvise \
 	fasync \
 	faults \
 	fdshare \

@@ -41,6 +41,11 @@ test_xattr_glibc() { differential $GLIBC/xattr; }
 test_xattr_musl() { differential $MUSL/xattr; }
 test_xattr_i386() { differential $I386/xattr; }
 
+# cat, cp and sort advise the kernel how they will read (posix_fadvise).
+test_fadvise_glibc() { differential $GLIBC/fadvise; }
+test_fadvise_musl() { differential $MUSL/fadvise; }
+test_fadvise_i386() { differential $I386/fadvise; }
+
 test_coreutils_true_false() {
     differential_dynamic /bin/true
     differential_dynamic /bin/false
