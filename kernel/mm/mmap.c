@@ -36,7 +36,12 @@ long sys_brk(u64 addr)
         if (!range_free(mm, old_end, new_end) ||
             rlimit_vm_check(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, MAP_PRIVATE))
             return (long)mm->brk;
-        if (vma_insert(mm, old_end, new_end, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | VMA_BRK, NULL, 0))
+        /* The heap stays one mapping, as Linux merges it: [heap] once in /proc/PID/maps. */
+        u32 heap_flags = MAP_PRIVATE | MAP_ANONYMOUS | VMA_BRK;
+        struct vma *heap = old_end > ALIGN_UP(mm->brk_start, PAGE_SIZE) ? vma_find(mm, old_end - 1) : NULL;
+        if (heap && heap->end == old_end && heap->flags == heap_flags && heap->prot == (PROT_READ | PROT_WRITE))
+            heap->end = new_end;
+        else if (vma_insert(mm, old_end, new_end, PROT_READ | PROT_WRITE, heap_flags, NULL, 0))
             return (long)mm->brk;
     } else if (new_end < old_end) {
         vma_unmap(mm, new_end, old_end);

@@ -4,8 +4,9 @@
  * change between runs (values, or how they relate to the program and the
  * loader: AT_ENTRY is _start, AT_PHDR the program's headers, AT_BASE where
  * the loader is). Under `setarch -R` on the host it also shows where a PIE
- * program and its break start. Built dynamically (tests/cases/dynamic.sh),
- * 64-bit and 32-bit; a static build prints AT_BASE 0 and "no loader". Exits 0.
+ * program and its break start, and that the heap stays one mapping as the
+ * break grows. Built dynamically (tests/cases/dynamic.sh),
+ * 64-bit and 32-bit. Exits 0.
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -74,5 +75,14 @@ int main(int argc, char **argv)
 #endif
     printf("program at 0x%lx\n", (unsigned long)program_base);
     printf("break starts at the program's end: %s\n", yes(brk_start == ((uintptr_t)end + PAGE - 1) / PAGE * PAGE));
+    /* Grown twice, the heap is still one mapping. */
+    sbrk(3 * PAGE);
+    sbrk(5 * PAGE);
+    FILE *maps = fopen("/proc/self/maps", "r");
+    char line[512];
+    int heaps = 0;
+    while (maps && fgets(line, sizeof(line), maps))
+        heaps += strstr(line, "[heap]") != NULL;
+    printf("[heap] mappings: %d\n", heaps);
     return 0;
 }
