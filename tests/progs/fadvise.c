@@ -12,7 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FILE_PATH "/tmp/fadvise-test"
+/* Named after the process, so that the builds' tests can run at once on the host. */
+static char file_path[64];
 
 static void show(const char *what, int err)
 {
@@ -27,9 +28,10 @@ static void show(const char *what, int err)
 
 int main(void)
 {
-    int fd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    snprintf(file_path, sizeof(file_path), "/tmp/fadvise-test.%d", (int)getpid());
+    int fd = open(file_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
     if (fd < 0 || write(fd, "data\n", 5) != 5) {
-        perror(FILE_PATH);
+        perror(file_path);
         return 1;
     }
     static const struct {
@@ -57,8 +59,8 @@ int main(void)
     }
     int null_fd = open("/dev/null", O_RDONLY);
     show("/dev/null", posix_fadvise(null_fd, 0, 0, POSIX_FADV_SEQUENTIAL));
-    int path_fd = open(FILE_PATH, O_PATH);
+    int path_fd = open(file_path, O_PATH);
     show("O_PATH descriptor", posix_fadvise(path_fd, 0, 0, POSIX_FADV_NORMAL));
-    unlink(FILE_PATH);
+    unlink(file_path);
     return 0;
 }

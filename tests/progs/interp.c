@@ -22,9 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define DIR_PATH "/tmp/interp-test"
-#define PROGRAM_PATH DIR_PATH "/prog"
-#define INTERP_PATH DIR_PATH "/interp"
+/* Named after the process, so that the builds' tests can run at once on the host. */
+static char dir_path[64], program_path[80], interp_path[80], relative_interp_path[80];
 #define PROGRAM_ADDRESS_64 0x400000u
 #define PROGRAM_ADDRESS_32 0x8048000u
 #define INTERP_EXEC_ADDRESS 0x10000000u
@@ -133,15 +132,15 @@ static const char *err_name(int e)
     }
 }
 
-/* Runs PROGRAM_PATH in a child and says how that went. */
+/* Runs program_path in a child and says how that went. */
 static void run(const char *name)
 {
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        char *argv[] = {(char *)PROGRAM_PATH, NULL};
+        char *argv[] = {program_path, NULL};
         char *envp[] = {NULL};
-        execve(PROGRAM_PATH, argv, envp);
+        execve(program_path, argv, envp);
         printf("%s: execve %s\n", name, err_name(errno));
         fflush(stdout);
         _exit(100);
@@ -166,68 +165,80 @@ static void cases(bool is64)
     char name[64];
 #define CASE(what) (snprintf(name, sizeof(name), "%s %s", cls, what), name)
 
-    rmdir(INTERP_PATH);
-    unlink(INTERP_PATH);
-    write_elf(PROGRAM_PATH, is64, ET_EXEC, machine, address, INTERP_PATH, INTERP_GOOD, 7);
+    rmdir(interp_path);
+    unlink(interp_path);
+    write_elf(program_path, is64, ET_EXEC, machine, address, interp_path, INTERP_GOOD, 7);
     run(CASE("missing interpreter"));
 
-    write_elf(PROGRAM_PATH, is64, ET_EXEC, machine, address, "/nonexistent/ld.so", INTERP_GOOD, 7);
+    write_elf(program_path, is64, ET_EXEC, machine, address, "/nonexistent/ld.so", INTERP_GOOD, 7);
     run(CASE("interpreter in a missing directory"));
 
-    mkdir(INTERP_PATH, 0755);
-    write_elf(PROGRAM_PATH, is64, ET_EXEC, machine, address, INTERP_PATH, INTERP_GOOD, 7);
+    mkdir(interp_path, 0755);
+    write_elf(program_path, is64, ET_EXEC, machine, address, interp_path, INTERP_GOOD, 7);
     run(CASE("interpreter is a directory"));
-    rmdir(INTERP_PATH);
+    rmdir(interp_path);
 
-    write_elf(INTERP_PATH, is64, ET_DYN, machine, 0, NULL, INTERP_GOOD, 42);
-    chmod(INTERP_PATH, 0644);
+    write_elf(interp_path, is64, ET_DYN, machine, 0, NULL, INTERP_GOOD, 42);
+    chmod(interp_path, 0644);
     run(CASE("interpreter not executable"));
 
-    write_text(INTERP_PATH, "#!/bin/sh\nexit 3\n", 0755);
+    write_text(interp_path, "#!/bin/sh\nexit 3\n", 0755);
     run(CASE("interpreter is a short script"));
 
-    write_text(INTERP_PATH,
+    write_text(interp_path,
                "#!/bin/sh\n# a script long enough to fill an ELF header's worth of bytes, and more\nexit 3\n",
                0755);
     run(CASE("interpreter is a script"));
 
-    write_text(INTERP_PATH, "\177ELF\002\001\001", 0755);
+    write_text(interp_path, "\177ELF\002\001\001", 0755);
     run(CASE("interpreter is a truncated ELF header"));
 
-    write_elf(INTERP_PATH, !is64, ET_DYN, other_machine, 0, NULL, INTERP_GOOD, 42);
+    write_elf(interp_path, !is64, ET_DYN, other_machine, 0, NULL, INTERP_GOOD, 42);
     run(CASE("interpreter of the other class"));
 
-    write_elf(INTERP_PATH, is64, ET_DYN, other_machine, 0, NULL, INTERP_GOOD, 42);
+    write_elf(interp_path, is64, ET_DYN, other_machine, 0, NULL, INTERP_GOOD, 42);
     run(CASE("interpreter for the other machine"));
 
-    write_elf(INTERP_PATH, is64, ET_REL, machine, 0, NULL, INTERP_GOOD, 42);
+    write_elf(interp_path, is64, ET_REL, machine, 0, NULL, INTERP_GOOD, 42);
     run(CASE("interpreter is an object file"));
 
-    write_elf(INTERP_PATH, is64, ET_DYN, machine, 0, NULL, INTERP_GOOD, 42);
+    write_elf(interp_path, is64, ET_DYN, machine, 0, NULL, INTERP_GOOD, 42);
     run(CASE("ET_DYN interpreter"));
 
-    write_elf(INTERP_PATH, is64, ET_EXEC, machine, INTERP_EXEC_ADDRESS, NULL, INTERP_GOOD, 42);
+    write_elf(interp_path, is64, ET_EXEC, machine, INTERP_EXEC_ADDRESS, NULL, INTERP_GOOD, 42);
     run(CASE("ET_EXEC interpreter"));
 
-    write_elf(INTERP_PATH, is64, ET_DYN, machine, 0, NULL, INTERP_GOOD, 42);
-    write_elf(PROGRAM_PATH, is64, ET_DYN, machine, 0, INTERP_PATH, INTERP_GOOD, 7);
+    write_elf(interp_path, is64, ET_DYN, machine, 0, NULL, INTERP_GOOD, 42);
+    write_elf(program_path, is64, ET_DYN, machine, 0, interp_path, INTERP_GOOD, 7);
     run(CASE("ET_DYN program, ET_DYN interpreter"));
 
-    write_elf(PROGRAM_PATH, is64, ET_EXEC, machine, address, INTERP_PATH, INTERP_NO_NUL, 7);
+    /* A relative path (no linker writes one) is taken from the current directory. */
+    write_elf(interp_path, is64, ET_DYN, machine, 0, NULL, INTERP_GOOD, 43);
+    write_elf(program_path, is64, ET_EXEC, machine, address, relative_interp_path, INTERP_GOOD, 7);
+    if (chdir("/tmp") == 0)
+        run(CASE("relative interpreter path from /tmp"));
+    if (chdir("/") == 0)
+        run(CASE("relative interpreter path from /"));
+
+    write_elf(program_path, is64, ET_EXEC, machine, address, interp_path, INTERP_NO_NUL, 7);
     run(CASE("PT_INTERP without its NUL"));
 
-    write_elf(PROGRAM_PATH, is64, ET_EXEC, machine, address, INTERP_PATH, INTERP_ONE_BYTE, 7);
+    write_elf(program_path, is64, ET_EXEC, machine, address, interp_path, INTERP_ONE_BYTE, 7);
     run(CASE("PT_INTERP of one byte"));
 #undef CASE
 }
 
 int main(void)
 {
-    mkdir(DIR_PATH, 0755);
+    snprintf(dir_path, sizeof(dir_path), "/tmp/interp-test.%d", (int)getpid());
+    snprintf(program_path, sizeof(program_path), "%s/prog", dir_path);
+    snprintf(interp_path, sizeof(interp_path), "%s/interp", dir_path);
+    snprintf(relative_interp_path, sizeof(relative_interp_path), "%s/interp", dir_path + strlen("/tmp/"));
+    mkdir(dir_path, 0755);
     cases(true);
     cases(false);
-    unlink(PROGRAM_PATH);
-    unlink(INTERP_PATH);
-    rmdir(DIR_PATH);
+    unlink(program_path);
+    unlink(interp_path);
+    rmdir(dir_path);
     return 0;
 }

@@ -12,7 +12,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#define FILE_PATH "/tmp/xattr-test"
+/* Named after the process, so that the builds' tests can run at once on the host. */
+static char file_path[64];
 
 static const char *err_name(int e)
 {
@@ -37,34 +38,35 @@ static void show(const char *what, long ret)
 
 int main(void)
 {
+    snprintf(file_path, sizeof(file_path), "/tmp/xattr-test.%d", (int)getpid());
     char value[64], list[256], long_name[300];
-    int fd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    int fd = open(file_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
-        perror(FILE_PATH);
+        perror(file_path);
         return 1;
     }
-    show("getxattr user", getxattr(FILE_PATH, "user.test", value, sizeof(value)));
-    show("getxattr size 0", getxattr(FILE_PATH, "user.test", NULL, 0));
-    show("lgetxattr security.selinux", lgetxattr(FILE_PATH, "security.selinux", value, sizeof(value)));
-    show("getxattr posix acl", getxattr(FILE_PATH, "system.posix_acl_access", value, sizeof(value)));
+    show("getxattr user", getxattr(file_path, "user.test", value, sizeof(value)));
+    show("getxattr size 0", getxattr(file_path, "user.test", NULL, 0));
+    show("lgetxattr security.selinux", lgetxattr(file_path, "security.selinux", value, sizeof(value)));
+    show("getxattr posix acl", getxattr(file_path, "system.posix_acl_access", value, sizeof(value)));
     show("getxattr directory acl", getxattr("/tmp", "system.posix_acl_default", value, sizeof(value)));
     show("fgetxattr user", fgetxattr(fd, "user.test", value, sizeof(value)));
-    show("getxattr empty name", getxattr(FILE_PATH, "", value, sizeof(value)));
+    show("getxattr empty name", getxattr(file_path, "", value, sizeof(value)));
     memset(long_name, 'a', sizeof(long_name) - 1);
     memcpy(long_name, "user.", 5);
     long_name[sizeof(long_name) - 1] = 0;
-    show("getxattr long name", getxattr(FILE_PATH, long_name, value, sizeof(value)));
+    show("getxattr long name", getxattr(file_path, long_name, value, sizeof(value)));
     show("getxattr missing file", getxattr("/nonexistent/file", "user.test", value, sizeof(value)));
     show("fgetxattr bad fd", fgetxattr(-1, "user.test", value, sizeof(value)));
     show("user attribute of /dev/null", getxattr("/dev/null", "user.test", value, sizeof(value)));
-    show("listxattr", listxattr(FILE_PATH, list, sizeof(list)));
-    show("llistxattr size 0", llistxattr(FILE_PATH, NULL, 0));
+    show("listxattr", listxattr(file_path, list, sizeof(list)));
+    show("llistxattr size 0", llistxattr(file_path, NULL, 0));
     show("flistxattr", flistxattr(fd, list, sizeof(list)));
     show("listxattr missing file", listxattr("/nonexistent/file", list, sizeof(list)));
-    show("removexattr user", removexattr(FILE_PATH, "user.test"));
-    show("setxattr bad flags", setxattr(FILE_PATH, "user.test", "v", 1, 4));
-    show("setxattr replace missing", setxattr(FILE_PATH, "user.test", "v", 1, XATTR_REPLACE));
+    show("removexattr user", removexattr(file_path, "user.test"));
+    show("setxattr bad flags", setxattr(file_path, "user.test", "v", 1, 4));
+    show("setxattr replace missing", setxattr(file_path, "user.test", "v", 1, XATTR_REPLACE));
     close(fd);
-    unlink(FILE_PATH);
+    unlink(file_path);
     return 0;
 }
