@@ -118,7 +118,7 @@ I386_TESTS := \
 
 # The test programs also built dynamically linked (PIE, as Debian's gcc makes
 # them), 64-bit and 32-bit, and one whose interpreter does not exist.
-DYNAMIC_TESTS := auxvec hello
+DYNAMIC_TESTS := auxvec hello procs signals threads tlsdesc
 DYNAMIC_PROGRAMS := $(DYNAMIC_TESTS:%=$(BUILD)/tests/dynamic/%) $(DYNAMIC_TESTS:%=$(BUILD)/tests/dynamic32/%) \
 	$(BUILD)/tests/dynamic/no-interpreter
 TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
@@ -156,14 +156,14 @@ $(BUILD)/tests/i386/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC -m32 $@"
 	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -static -pthread -fno-pie -no-pie -o $@ $<
-$(BUILD)/tests/dynamic/%: tests/progs/%.c
+$(BUILD)/tests/dynamic/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (dynamic)"
-	@$(CC) $(USER_CFLAGS) -o $@ $<
-$(BUILD)/tests/dynamic32/%: tests/progs/%.c
+	@$(CC) $(USER_CFLAGS) $(USER_INCLUDES) -pthread -o $@ $<
+$(BUILD)/tests/dynamic32/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC -m32 $@ (dynamic)"
-	@$(CC) -m32 $(USER_CFLAGS) -o $@ $<
+	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -pthread -o $@ $<
 $(BUILD)/tests/dynamic/no-interpreter: tests/progs/hello.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (dynamic)"

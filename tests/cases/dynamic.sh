@@ -22,6 +22,17 @@ test_dynamic_auxv_32() {
 test_dynamic_hello_64() { differential_dynamic $DYNAMIC/hello a b; }
 test_dynamic_hello_32() { differential_dynamic $DYNAMIC32/hello a b; }
 
+# Processes, signals and threads (TLS that ld.so sets up, libc's own TLS
+# descriptors) in dynamically linked programs.
+test_dynamic_procs_64() { differential_dynamic $DYNAMIC/procs; }
+test_dynamic_procs_32() { differential_dynamic $DYNAMIC32/procs; }
+test_dynamic_signals_64() { differential_dynamic $DYNAMIC/signals; }
+test_dynamic_signals_32() { differential_dynamic $DYNAMIC32/signals; }
+test_dynamic_threads_64() { differential_dynamic $DYNAMIC/threads; }
+test_dynamic_threads_32() { differential_dynamic $DYNAMIC32/threads; }
+test_dynamic_tlsdesc_64() { differential_dynamic $DYNAMIC/tlsdesc; }
+test_dynamic_tlsdesc_32() { differential_dynamic $DYNAMIC32/tlsdesc; }
+
 # The interpreter a dynamic program names is missing: execve fails with
 # ENOENT, which `sysgate run` reports as status 127, as a shell on the host.
 test_dynamic_missing_interpreter() {
