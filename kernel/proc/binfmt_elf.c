@@ -1,9 +1,9 @@
 /*
  * execve's ELF loader, after Linux's binfmt_elf: a program of either class
- * (ELF64 x86-64, ELF32 i386), ET_EXEC at its own addresses or ET_DYN at
- * Linux's ELF_ET_DYN_BASE, and the interpreter its PT_INTERP names (the
- * dynamic loader), placed where mmap would put it: the highest free range
- * below the mmap base, as Linux does without address randomisation
+ * (ELF64 x86-64, ELF32 i386), ET_EXEC at its own addresses, a PIE at Linux's
+ * ELF_ET_DYN_BASE, and the interpreter its PT_INTERP names (the dynamic
+ * loader) where mmap would put it: the highest free range below the mmap
+ * base, as Linux places them without address randomisation
  * (docs/dynamic-programs.md).
  */
 #include "binfmt.h"
@@ -11,18 +11,12 @@
 #include "elf.h"
 #include "errno.h"
 #include "fs.h"
-#include "kernel.h"
 #include "lib.h"
 #include "mm.h"
 #include "mman.h"
 #include "proc.h"
 
 #define MAX_PHDRS 64
-#define ELF_MAGIC "\177ELF"
-#define ELF_MAGIC_SIZE 4
-#define EI_CLASS 4
-#define EI_DATA 5
-#define ELFDATA2LSB 1
 #define INTERP_PATH_MIN 2 /* one character and its NUL: Linux refuses shorter */
 
 struct elf_file {
