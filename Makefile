@@ -94,6 +94,7 @@ I386_TESTS := \
 	restart \
 	rlimits \
 	robust \
+	rseq \
 	schedprio \
 	sendfile \
 	shmanon \

@@ -72,5 +72,7 @@ typedef struct {
 #define AT_SYSINFO 32
 #define AT_SYSINFO_EHDR 33
 #define AT_MINSIGSTKSZ 51
+#define AT_RSEQ_FEATURE_SIZE 27
+#define AT_RSEQ_ALIGN 28
 
 #endif

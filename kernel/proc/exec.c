@@ -104,6 +104,8 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const stru
         {AT_HWCAP2, 0},
         {AT_EXECFN, execfn_addr},
         {AT_PLATFORM, platform_addr},
+        {AT_RSEQ_FEATURE_SIZE, rseq_feature_size()},
+        {AT_RSEQ_ALIGN, rseq_alignment()},
         {AT_NULL, 0},
     };
     size_t auxv_words = 0;
@@ -199,9 +201,10 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
     t->cred = cred;
     mm->brk_start = mm->brk = img.brk;
 
-    /* The old image's robust and PI locks end with it, as at exit. */
+    /* The old image's robust and PI locks end with it, as at exit, and its rseq area. */
     if (t == current_task())
         futex_exit(t);
+    rseq_exec(t);
     struct mm *old = t->mm;
     t->mm = mm;
     if (t == current_task())

@@ -52,6 +52,11 @@ test_xattr_glibc() { differential $GLIBC/xattr; }
 test_xattr_musl() { differential $MUSL/xattr; }
 test_xattr_i386() { differential $I386/xattr; }
 
+# glibc's ld.so registers every thread's rseq area; sched_getcpu reads it.
+test_rseq_glibc() { differential $GLIBC/rseq; }
+test_rseq_musl() { differential $MUSL/rseq; }
+test_rseq_i386() { differential $I386/rseq; }
+
 # cat, cp and sort advise the kernel how they will read (posix_fadvise).
 test_fadvise_glibc() { differential $GLIBC/fadvise; }
 test_fadvise_musl() { differential $MUSL/fadvise; }

@@ -21,6 +21,10 @@
 #ifndef AT_MINSIGSTKSZ
 #define AT_MINSIGSTKSZ 51
 #endif
+#ifndef AT_RSEQ_FEATURE_SIZE
+#define AT_RSEQ_FEATURE_SIZE 27
+#define AT_RSEQ_ALIGN 28
+#endif
 
 extern char **environ;
 extern char _start[], end[];
@@ -70,6 +74,8 @@ int main(int argc, char **argv)
     printf("AT_RANDOM set: %s\n", yes(getauxval(AT_RANDOM) != 0));
     printf("AT_SYSINFO_EHDR set: %s\n", yes(getauxval(AT_SYSINFO_EHDR) != 0));
     printf("AT_MINSIGSTKSZ set: %s\n", yes(getauxval(AT_MINSIGSTKSZ) != 0));
+    printf("AT_RSEQ_FEATURE_SIZE %lu\n", getauxval(AT_RSEQ_FEATURE_SIZE));
+    printf("AT_RSEQ_ALIGN %lu\n", getauxval(AT_RSEQ_ALIGN));
 #ifdef __i386__
     printf("AT_SYSINFO set: %s\n", yes(getauxval(AT_SYSINFO) != 0));
 #endif
