@@ -64,6 +64,7 @@ I386_TESTS := \
 	events \
 	execat \
 	exitcode \
+	fadvise \
 	fasync \
 	faults \
 	fdshare \
@@ -77,6 +78,7 @@ I386_TESTS := \
 	hello \
 	iamtest \
 	inet \
+	interp \
 	jobstop \
 	klog \
 	ldt_modify \
@@ -97,6 +99,7 @@ I386_TESTS := \
 	restart \
 	rlimits \
 	robust \
+	rseq \
 	schedprio \
 	sendfile \
 	shmanon \
@@ -118,9 +121,16 @@ I386_TESTS := \
 	vdsounwind \
 	vfs \
 	waiting \
+	xattr \
 
+# The test programs also built dynamically linked (PIE, as Debian's gcc makes
+# them), 64-bit and 32-bit, and one whose interpreter does not exist.
+DYNAMIC_TESTS := auxvec hello procs signals threads tlsdesc
+DYNAMIC_PROGRAMS := $(DYNAMIC_TESTS:%=$(BUILD)/tests/dynamic/%) $(DYNAMIC_TESTS:%=$(BUILD)/tests/dynamic32/%) \
+	$(BUILD)/tests/dynamic/no-interpreter
 TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
-	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello $(I386_TESTS:%=$(BUILD)/tests/i386/%)
+	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello $(I386_TESTS:%=$(BUILD)/tests/i386/%) \
+	$(DYNAMIC_PROGRAMS)
 BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c)) $(BUILD)/bench/nullcall32
 USER_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
 
@@ -153,6 +163,18 @@ $(BUILD)/tests/i386/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC -m32 $@"
 	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -static -pthread -fno-pie -no-pie -o $@ $<
+$(BUILD)/tests/dynamic/%: tests/progs/%.c $(USER_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (dynamic)"
+	@$(CC) $(USER_CFLAGS) $(USER_INCLUDES) -pthread -o $@ $<
+$(BUILD)/tests/dynamic32/%: tests/progs/%.c $(USER_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC -m32 $@ (dynamic)"
+	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -pthread -o $@ $<
+$(BUILD)/tests/dynamic/no-interpreter: tests/progs/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (dynamic)"
+	@$(CC) $(USER_CFLAGS) -Wl,--dynamic-linker=/nonexistent/ld.so -o $@ $<
 $(FREESTANDING:%=$(BUILD)/tests/glibc/%): $(BUILD)/tests/glibc/%: tests/progs/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

@@ -15,10 +15,12 @@ fail() {
 }
 
 # sg_run ARGS...: `sysgate run` with the output in $T/out and $T/err and the
-# status in $status. Never fails by itself.
+# status in $status. Never fails by itself. $SG_RUN_OPTIONS (words without
+# spaces) go before ARGS.
 sg_run() {
     status=0
-    "$SYSGATE" run --timeout "$RUN_TIMEOUT" "$@" >"$T/out" 2>"$T/err" </dev/null || status=$?
+    # shellcheck disable=SC2086
+    "$SYSGATE" run --timeout "$RUN_TIMEOUT" ${SG_RUN_OPTIONS:-} "$@" >"$T/out" 2>"$T/err" </dev/null || status=$?
 }
 
 # host_run PROGRAM ARGS...: the same program on the Linux host, under the
@@ -89,4 +91,18 @@ differential_with_stderr() {
 
 expect_stderr_line() {
     grep -q -- "$1" "$T/err" || { show_run; fail "stderr lacks: $1"; }
+}
+
+# dynamic_adds PROGRAM...: the `sysgate run` options that copy the programs'
+# interpreters and shared libraries, as the host's ldd lists them, into the
+# guest at the same paths, each once; nothing for static programs.
+dynamic_adds() {
+    ldd "$@" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && NF == 2 { print $1 }' |
+        sort -u | sed 's/.*/--add &:&/'
+}
+
+# differential_dynamic PROGRAM ARGS...: differential for a dynamically
+# linked PROGRAM, its libraries added to the guest.
+differential_dynamic() {
+    SG_RUN_OPTIONS="$(dynamic_adds "$1")" differential "$@"
 }

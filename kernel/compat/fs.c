@@ -113,3 +113,15 @@ long compat_sys_sendfile(int out_fd, int in_fd, s32 __user *uoffset, u32 count)
     }
     return n;
 }
+
+/* i386's fadvise64 has a 32-bit length; fadvise64_64 a 64-bit one, split too. */
+long compat_sys_fadvise64(int fd, u32 offset_low, u32 offset_high, u32 len, int advice)
+{
+    return sys_fadvise64(fd, (s64)(((u64)offset_high << 32) | offset_low), len, advice);
+}
+
+long compat_sys_fadvise64_64(int fd, u32 offset_low, u32 offset_high, u32 len_low, u32 len_high, int advice)
+{
+    return sys_fadvise64(fd, (s64)(((u64)offset_high << 32) | offset_low), (s64)(((u64)len_high << 32) | len_low),
+                         advice);
+}

@@ -25,6 +25,7 @@
 #define TASK_WORK_RESCHED 1 /* its CPU asked for a reschedule while it ran (sched_tick) */
 #define TASK_WORK_PTREGS 2  /* run a whole-frame system call (ptregs_stub) */
 #define TASK_WORK_SIGNAL 4  /* it may have a signal to deliver */
+#define TASK_WORK_RSEQ 8    /* it has an rseq area and was switched out: update it (proc/rseq.c) */
 
 #define VENDOR_OTHER 0
 #define VENDOR_INTEL 1

@@ -41,8 +41,13 @@ typedef struct {
     u32 p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags, p_align;
 } Elf32_Phdr;
 
+#define ELF_MAGIC "\177ELF"
+#define ELF_MAGIC_SIZE 4
+#define EI_CLASS 4 /* e_ident's bytes */
+#define EI_DATA 5
 #define ELFCLASS32 1
 #define ELFCLASS64 2
+#define ELFDATA2LSB 1
 
 #define AT_NULL 0
 #define AT_IGNORE 1
@@ -66,5 +71,8 @@ typedef struct {
 #define AT_EXECFN 31
 #define AT_SYSINFO 32
 #define AT_SYSINFO_EHDR 33
+#define AT_MINSIGSTKSZ 51
+#define AT_RSEQ_FEATURE_SIZE 27
+#define AT_RSEQ_ALIGN 28
 
 #endif

@@ -42,8 +42,10 @@
 #define ENOTEMPTY 39
 #define ELOOP 40
 #define ENOMSG 42
+#define ENODATA 61
 #define EIDRM 43
 #define EOVERFLOW 75
+#define ELIBBAD 80
 #define ENOTSOCK 88
 #define EDESTADDRREQ 89
 #define EMSGSIZE 90

@@ -323,6 +323,7 @@ long inode_full_path(struct inode *inode, char *out, size_t size);
  * "socket:[INO]", "anon_inode:[eventfd]". The length with its NUL, or -errno. */
 long file_path(struct file *f, char *out, size_t size);
 int copy_path_from_user(char *dst, const char __user *src);
+long sys_fadvise64(int fd, s64 offset, s64 len, int advice);
 struct timespec_k;
 long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *times, int flags);
 long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count);

@@ -150,6 +150,8 @@ struct task {
     u64 clear_child_tid;
     struct restart_block restart; /* for restart_syscall (ERESTART_RESTARTBLOCK) */
     u64 robust_list, robust_list_len;
+    u64 rseq_area;          /* its registered struct rseq (proc/rseq.c), 0 for none */
+    u32 rseq_len, rseq_sig;
     const struct cred *cred; /* this thread's ids and capabilities (cred.h), never NULL for a user task */
     struct rlimit_k rlim[RLIM_NLIMITS]; /* leader: the process's resource limits (rlimit.c) */
     u64 group_cpu_ns;       /* leader: CPU time of every thread, for RLIMIT_CPU */
@@ -238,6 +240,9 @@ void mm_put(struct mm *mm);
 struct vma *vma_find(struct mm *mm, u64 addr);
 int vma_insert(struct mm *mm, u64 start, u64 end, u32 prot, u32 flags, struct inode *file, u64 offset);
 int vma_unmap(struct mm *mm, u64 start, u64 end);
+/* The highest free range of len bytes below top, where mmap without a hint
+ * puts a mapping (Linux's top-down search); 0 when there is none. */
+u64 mmap_find_free(struct mm *mm, u64 top, u64 len);
 long map_shared_object(struct inode *object, u64 addr, u64 size, u32 prot, bool read_only);
 int vma_discard(struct mm *mm, u64 start, u64 end);
 int vma_grow(struct mm *mm, u64 addr, u64 old_size, u64 new_size);
@@ -255,6 +260,14 @@ void vma_populate(struct mm *mm, u64 start, u64 end);
 int vma_change_flags(struct mm *mm, u64 start, u64 end, u32 set, u32 clear);
 #define RLIMIT_STACK 3
 
+/* Restartable sequences (proc/rseq.c): a switched-out task notes the work
+ * (rseq_preempt), done on its way back to user space (rseq_resume). */
+void rseq_preempt(struct task *t);
+void rseq_resume(struct regs *r);
+void rseq_fork(struct task *child, const struct task *parent, u64 clone_flags);
+void rseq_exec(struct task *t);
+u64 rseq_feature_size(void); /* AT_RSEQ_FEATURE_SIZE */
+u64 rseq_alignment(void);    /* AT_RSEQ_ALIGN */
 int exec_program(struct task *t, struct regs *r, const char *path, char *const argv[], char *const envp[]);
 /* execve(2) for the current task: ELF files and #! scripts. */
 long do_execve(struct regs *r, const char *path, char **argv, char **envp);

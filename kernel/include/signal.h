@@ -158,6 +158,8 @@ struct sighand *sighand_create(void);
 void sighand_get(struct sighand *h);
 void sighand_put(struct sighand *h);
 void signals_reset_on_exec(struct task *t);
+/* The most stack a signal frame of the ABI takes (AT_MINSIGSTKSZ). */
+u64 signal_frame_max_size(bool is32);
 /* The kernel's signal to a process (SI_KERNEL): to its first thread that
  * does not block it. */
 void signal_send_process(struct task *leader, int sig);

@@ -36,7 +36,12 @@ long sys_brk(u64 addr)
         if (!range_free(mm, old_end, new_end) ||
             rlimit_vm_check(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, MAP_PRIVATE))
             return (long)mm->brk;
-        if (vma_insert(mm, old_end, new_end, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | VMA_BRK, NULL, 0))
+        /* The heap stays one mapping, as Linux merges it: [heap] once in /proc/PID/maps. */
+        u32 heap_flags = MAP_PRIVATE | MAP_ANONYMOUS | VMA_BRK;
+        struct vma *heap = old_end > ALIGN_UP(mm->brk_start, PAGE_SIZE) ? vma_find(mm, old_end - 1) : NULL;
+        if (heap && heap->end == old_end && heap->flags == heap_flags && heap->prot == (PROT_READ | PROT_WRITE))
+            heap->end = new_end;
+        else if (vma_insert(mm, old_end, new_end, PROT_READ | PROT_WRITE, heap_flags, NULL, 0))
             return (long)mm->brk;
     } else if (new_end < old_end) {
         vma_unmap(mm, new_end, old_end);
@@ -52,9 +57,14 @@ static u64 find_free_range(struct mm *mm, u64 len, u64 flags)
     u64 base = in_compat_syscall() ? MIN(mm->mmap_base, COMPAT_MMAP_BASE) : mm->mmap_base;
     if (flags & MAP_32BIT)
         base = MIN(base, MAP_32BIT_TOP); /* Linux's window for MAP_32BIT: the low 2 GiB */
-    u64 candidate = base - len;
+    return mmap_find_free(mm, base, len);
+}
+
+u64 mmap_find_free(struct mm *mm, u64 top, u64 len)
+{
+    u64 candidate = top - len;
     for (;;) {
-        if (candidate > base || candidate < 0x10000)
+        if (candidate > top || candidate < 0x10000)
             return 0;
         struct vma *clash = NULL;
         for (struct vma *v = mm->vmas; v && v->start < candidate + len; v = v->next)

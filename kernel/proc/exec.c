@@ -1,9 +1,10 @@
 /*
- * execve's core: loading a static ELF64 program (ET_EXEC, or ET_DYN without an
- * interpreter: static-PIE) into a fresh address space and building the initial
- * stack the System V ABI and Linux describe: argc, argv, envp, the auxiliary
- * vector, and the strings and random bytes they point to.
+ * execve's core: a fresh address space with the program and its interpreter
+ * (binfmt_elf.c) and the initial stack the System V ABI and Linux describe:
+ * argc, argv, envp, the auxiliary vector, and the strings and random bytes
+ * they point to; #! scripts; execve and execveat.
  */
+#include "binfmt.h"
 #include "compat.h"
 #include "cred.h"
 #include "elf.h"
@@ -26,129 +27,6 @@
 
 #define MAX_ARG_STRINGS 0x7fffffff
 #define MAX_ARG_BYTES (128 * 1024)
-
-struct loaded_image {
-    bool is32;
-    u64 vdso_ehdr, vsyscall;
-    u64 entry, phdr, phnum, phent, load_bias, brk;
-};
-
-#define MAX_PHDRS 64
-
-/* Reads the ELF header and program headers of either class into 64-bit form. */
-static int read_elf_headers(struct inode *file, struct loaded_image *img, Elf64_Ehdr *eh, Elf64_Phdr *ph)
-{
-    u8 header[sizeof(Elf64_Ehdr)];
-    ssize_t got = kernel_read(file, 0, header, sizeof(header));
-    if (got < 0)
-        return (int)got;
-    if ((u64)got < sizeof(Elf32_Ehdr) || memcmp(header, "\177ELF", 4) || header[5] != 1 /* little-endian */)
-        return -ENOEXEC;
-    if (header[4] == ELFCLASS64 && (u64)got >= sizeof(Elf64_Ehdr)) {
-        memcpy(eh, header, sizeof(*eh));
-        img->is32 = false;
-        if (eh->e_machine != EM_X86_64 || eh->e_phentsize != sizeof(Elf64_Phdr))
-            return -ENOEXEC;
-    } else if (header[4] == ELFCLASS32) {
-        Elf32_Ehdr e32;
-        memcpy(&e32, header, sizeof(e32));
-        if (e32.e_machine != EM_386 || e32.e_phentsize != sizeof(Elf32_Phdr))
-            return -ENOEXEC;
-        img->is32 = true;
-        *eh = (Elf64_Ehdr){.e_type = e32.e_type, .e_machine = e32.e_machine, .e_entry = e32.e_entry,
-                           .e_phoff = e32.e_phoff, .e_phentsize = e32.e_phentsize, .e_phnum = e32.e_phnum};
-    } else {
-        return -ENOEXEC;
-    }
-    if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
-        return -ENOEXEC;
-    if (eh->e_phnum == 0 || eh->e_phnum > MAX_PHDRS || eh->e_phoff > file->size ||
-        (u64)eh->e_phnum * eh->e_phentsize > file->size - eh->e_phoff)
-        return -ENOEXEC;
-    size_t table_size = (size_t)eh->e_phnum * eh->e_phentsize;
-    u8 *table = kmalloc(table_size);
-    if (!table)
-        return -ENOMEM;
-    got = kernel_read(file, eh->e_phoff, table, table_size);
-    if (got != (ssize_t)table_size) {
-        kfree(table);
-        return got < 0 ? (int)got : -ENOEXEC;
-    }
-    for (int i = 0; i < eh->e_phnum; i++) {
-        const u8 *raw = table + (u64)i * eh->e_phentsize;
-        if (!img->is32) {
-            memcpy(&ph[i], raw, sizeof(ph[i]));
-            continue;
-        }
-        Elf32_Phdr p;
-        memcpy(&p, raw, sizeof(p));
-        ph[i] = (Elf64_Phdr){.p_type = p.p_type, .p_flags = p.p_flags, .p_offset = p.p_offset,
-                             .p_vaddr = p.p_vaddr, .p_filesz = p.p_filesz, .p_memsz = p.p_memsz,
-                             .p_align = p.p_align};
-    }
-    kfree(table);
-    img->phent = eh->e_phentsize;
-    return 0;
-}
-
-static int load_elf(struct mm *mm, struct inode *file, struct loaded_image *img)
-{
-    Elf64_Ehdr eh;
-    Elf64_Phdr *ph = kmalloc(MAX_PHDRS * sizeof(Elf64_Phdr));
-    if (!ph)
-        return -ENOMEM;
-    int err = read_elf_headers(file, img, &eh, ph);
-    for (int i = 0; !err && i < eh.e_phnum; i++)
-        if (ph[i].p_type == PT_INTERP)
-            err = -ENOENT; /* a dynamic program: its interpreter is not here */
-    if (err) {
-        kfree(ph);
-        return err;
-    }
-    u64 limit = img->is32 ? COMPAT_TASK_SIZE : USER_TOP;
-    u64 bias = eh.e_type == ET_DYN ? (img->is32 ? COMPAT_PIE_BASE : USER_PIE_BASE) : 0;
-    u64 phdr = 0, brk = 0;
-    for (int i = 0; i < eh.e_phnum && !err; i++) {
-        const Elf64_Phdr *p = &ph[i];
-        if (p->p_type == PT_PHDR)
-            phdr = p->p_vaddr + bias;
-        if (p->p_type != PT_LOAD || p->p_memsz == 0)
-            continue;
-        u64 vaddr = p->p_vaddr + bias;
-        if (p->p_filesz > p->p_memsz || p->p_offset > file->size || p->p_filesz > file->size - p->p_offset ||
-            (p->p_vaddr & (PAGE_SIZE - 1)) != (p->p_offset & (PAGE_SIZE - 1)) || vaddr > limit ||
-            p->p_memsz > limit - vaddr) {
-            err = -ENOEXEC;
-            break;
-        }
-        u64 start = ALIGN_DOWN(vaddr, PAGE_SIZE);
-        u64 end = ALIGN_UP(vaddr + p->p_memsz, PAGE_SIZE);
-        if (vma_find(mm, start) || vma_find(mm, end - 1)) {
-            err = -ENOEXEC;
-            break;
-        }
-        u32 prot = (p->p_flags & PF_R ? PROT_READ : 0) | (p->p_flags & PF_W ? PROT_WRITE : 0) |
-                   (p->p_flags & PF_X ? PROT_EXEC : 0);
-        err = vma_insert(mm, start, end, prot, MAP_PRIVATE, file, ALIGN_DOWN(p->p_offset, PAGE_SIZE));
-        if (err)
-            break;
-        vma_find(mm, start)->file_bytes_end = vaddr + p->p_filesz;
-        if (!phdr && p->p_offset == 0)
-            phdr = vaddr + eh.e_phoff;
-        brk = MAX(brk, end);
-    }
-    kfree(ph);
-    if (err)
-        return err;
-    if (!brk)
-        return -ENOEXEC;
-    img->entry = eh.e_entry + bias;
-    img->phdr = phdr;
-    img->phnum = eh.e_phnum;
-    img->load_bias = bias;
-    img->brk = brk;
-    return 0;
-}
 
 /* Pushes bytes below sp and returns the new sp. */
 static int push_bytes(struct mm *mm, u64 *sp, const void *data, size_t len)
@@ -203,16 +81,21 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const stru
 
     u32 a, b, c, d;
     cpuid(1, 0, &a, &b, &c, &d);
+    /* Linux's order: its ARCH_DLINFO entries first. AT_IGNORE marks an
+     * entry this ABI has not, left out. */
     u64 auxv[][2] = {
+        {img->is32 ? AT_SYSINFO : AT_IGNORE, img->vsyscall},
+        {AT_SYSINFO_EHDR, img->vdso_ehdr},
+        {AT_MINSIGSTKSZ, signal_frame_max_size(img->is32)},
         {AT_HWCAP, d},
         {AT_PAGESZ, PAGE_SIZE},
         {AT_CLKTCK, 100},
         {AT_PHDR, img->phdr},
         {AT_PHENT, img->phent},
         {AT_PHNUM, img->phnum},
-        {AT_BASE, 0},
+        {AT_BASE, img->interp_base},
         {AT_FLAGS, 0},
-        {AT_ENTRY, img->entry},
+        {AT_ENTRY, img->program_entry},
         {AT_UID, cred->uid},
         {AT_EUID, cred->euid},
         {AT_GID, cred->gid},
@@ -222,11 +105,13 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const stru
         {AT_HWCAP2, 0},
         {AT_EXECFN, execfn_addr},
         {AT_PLATFORM, platform_addr},
-        {AT_SYSINFO_EHDR, img->vdso_ehdr},
-        {img->is32 ? AT_SYSINFO : AT_IGNORE, img->vsyscall},
+        {AT_RSEQ_FEATURE_SIZE, rseq_feature_size()},
+        {AT_RSEQ_ALIGN, rseq_alignment()},
         {AT_NULL, 0},
     };
-    size_t auxv_words = 2 * ARRAY_SIZE(auxv);
+    size_t auxv_words = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(auxv); i++)
+        auxv_words += auxv[i][0] == AT_IGNORE ? 0 : 2;
     size_t word = img->is32 ? 4 : 8;
     size_t words = 1 + (argc + 1) + (envc + 1) + auxv_words;
     /* The pointer table is written as one block; rsp ends 16-byte aligned. */
@@ -249,6 +134,8 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const stru
         PUT_WORD(string_addr[argc + i]);
     PUT_WORD(0);
     for (size_t i = 0; i < ARRAY_SIZE(auxv); i++) {
+        if (auxv[i][0] == AT_IGNORE)
+            continue;
         PUT_WORD(auxv[i][0]);
         PUT_WORD(auxv[i][1]);
     }
@@ -294,10 +181,9 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
     }
     struct loaded_image img;
     u64 sp = 0;
-    err = load_elf(mm, file, &img);
+    err = elf_load(mm, file, &img);
     if (!err) {
         mm->stack_top = img.is32 ? COMPAT_STACK_TOP : USER_STACK_TOP;
-        mm->mmap_base = img.is32 ? COMPAT_MMAP_BASE : USER_MMAP_BASE;
         err = vma_insert(mm, mm->stack_top - USER_STACK_MAX, mm->stack_top, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS | VMA_STACK, NULL, 0);
     }
@@ -306,15 +192,20 @@ int exec_program(struct task *t, struct regs *r, const char *path, char *const a
     if (err) {
         mm_destroy(mm);
         cred_put(cred);
+        /* A caller with a program of its own (not the boot's first exec)
+         * would have lost it on Linux by now. */
+        if (img.past_point_of_no_return && t == current_task() && t->mm)
+            task_exit_group_by_signal(SIGSEGV);
         return err;
     }
     cred_put(t->cred);
     t->cred = cred;
     mm->brk_start = mm->brk = img.brk;
 
-    /* The old image's robust and PI locks end with it, as at exit. */
+    /* The old image's robust and PI locks end with it, as at exit, and its rseq area. */
     if (t == current_task())
         futex_exit(t);
+    rseq_exec(t);
     struct mm *old = t->mm;
     t->mm = mm;
     if (t == current_task())

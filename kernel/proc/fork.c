@@ -160,6 +160,7 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
         child->nice = parent->nice;
     }
     child->robust_list = 0;
+    rseq_fork(child, parent, flags);
 
     struct task *leader = parent->group_leader;
     if (flags & CLONE_THREAD) {

@@ -148,6 +148,8 @@ void schedule(void)
     struct task *next = pick_next(cpu);
     if (next != cpu->idle)
         cpu->run_queue = next;
+    if (next != cpu->current)
+        rseq_preempt(cpu->current);
     switch_to(cpu, next);
     irq_restore(flags);
 }
@@ -175,6 +177,11 @@ bool exit_to_user(struct regs *r, bool fast_return_ok)
         fast_return_ok = false;
     }
     schedule_if_needed();
+    /* Before a signal's frame is built, so that it saves the abort address. */
+    if ((t->work & TASK_WORK_RSEQ) || ((t->work & TASK_WORK_SIGNAL) && t->rseq_area)) {
+        rseq_resume(r);
+        fast_return_ok = false;
+    }
     if (t->work & TASK_WORK_SIGNAL) {
         task_work_clear(t, TASK_WORK_SIGNAL);
         signal_deliver(r);

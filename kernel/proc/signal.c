@@ -661,6 +661,16 @@ static void fill_sigcontext_32(struct sigcontext_32 *c, const struct regs *r, u3
     };
 }
 
+/* The most stack one signal frame takes, the worst case of the alignments
+ * setup_frame_64 and setup_frame_32 make, rounded to 64 bytes as Linux
+ * rounds the AT_MINSIGSTKSZ it gives a new program. */
+u64 signal_frame_max_size(bool is32)
+{
+    u64 size = is32 ? FPSTATE32_SIZE + 63 + sizeof(struct rt_sigframe_32) + 15 + 4
+                    : 128 + sizeof(struct fpu_state) + 63 + sizeof(struct rt_sigframe_64) + 15 + 8;
+    return ALIGN_UP(size, 64);
+}
+
 static int setup_frame_32(struct task *t, const struct ksiginfo *info, const struct k_sigaction *a, struct regs *r,
                           u64 old_mask)
 {
