@@ -74,6 +74,7 @@ I386_TESTS := \
 	hello \
 	iamtest \
 	inet \
+	ipcold \
 	jobstop \
 	klog \
 	malloc_stress \
