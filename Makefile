@@ -108,6 +108,7 @@ I386_TESTS := \
 	threadexit \
 	threads \
 	tlsdesc \
+	ttyasync \
 	vdsogetres \
 	vdsotime \
 	vdsounwind \

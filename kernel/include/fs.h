@@ -92,6 +92,8 @@ struct file_ops {
     int (*iterate)(struct inode *dir, struct dir_context *ctx);
     bool stream; /* no file position: lseek gives ESPIPE (terminals, pipes) */
     bool fasync; /* announces readiness to O_ASYNC owners (fasync_notify): FIOASYNC takes it */
+    /* O_ASYNC turned on (it was off): a driver's choice of owner where none is set. */
+    int (*async_on)(struct file *f);
 };
 
 /* What a directory walk reports each entry to: getdents's buffer, or getcwd's search. */
