@@ -100,6 +100,7 @@ I386_TESTS := \
 	siginfo \
 	signals \
 	sleepflags \
+	sockasync \
 	socketcall \
 	sockets \
 	sysmisc \
