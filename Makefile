@@ -77,6 +77,7 @@ I386_TESTS := \
 	ipcold \
 	jobstop \
 	klog \
+	leasetrunc \
 	malloc_stress \
 	memory \
 	mmapfile \

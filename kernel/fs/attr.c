@@ -129,6 +129,8 @@ long sys_truncate(const char __user *path, s64 length)
         return -EISDIR;
     if (!err && S_ISREG(inode->mode))
         err = inode_permission(inode, MAY_WRITE);
+    if (!err)
+        err = lease_break_for_truncate(inode);
     return err ?: set_length(inode, length);
 }
 

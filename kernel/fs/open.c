@@ -6,6 +6,7 @@
 #include "fs.h"
 #include "lib.h"
 #include "proc.h"
+#include "time.h"
 #include "uaccess.h"
 
 
@@ -116,9 +117,12 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
     err = file_open(inode, flags, &f);
     if (err)
         return err;
-    /* After the open, which may have waited for a lease's holder to let go of the contents. */
-    if ((flags & O_TRUNC) && S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
+    /* After the open, which may have waited for a lease's holder to let go of the contents;
+     * a read-only open truncates too, as on Linux. */
+    if ((flags & O_TRUNC) && S_ISREG(inode->mode) && !(flags & O_PATH) && !created) {
         inode_set_size(inode, 0);
+        inode->mtime = inode->ctime = realtime_seconds(); /* even when it was empty: Linux's do_truncate */
+    }
     if (S_ISFIFO(inode->mode) && !(flags & O_PATH)) {
         err = fifo_open(f);
         if (err) {

@@ -269,6 +269,8 @@ void inode_put(struct inode *inode);
  * unless O_NONBLOCK (-EWOULDBLOCK); closing drops the file's lease. */
 void lease_file_opened(struct file *f);
 int lease_break_for_open(struct file *f);
+/* truncate(2): breaks every lease and waits for the holders (0 or -EINTR...). */
+int lease_break_for_truncate(struct inode *inode);
 void lease_file_closed(struct file *f);
 /* F_SETLEASE and F_GETLEASE; fd is the break signal's si_fd. */
 long lease_fcntl(struct file *f, int fd, unsigned cmd, u64 arg);
