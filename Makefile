@@ -58,6 +58,7 @@ I386_TESTS := \
 	creat \
 	creds \
 	echo100 \
+	errsweep \
 	events \
 	execat \
 	exitcode \

@@ -1,5 +1,6 @@
 /* Changing what stat reports: chmod, chown, truncate, utimensat; and the
  * sync family, which has nothing to write back on a RAM file system. */
+#include "compat.h"
 #include "cred.h"
 #include "errno.h"
 #include "fd.h"
@@ -149,37 +150,92 @@ long sys_ftruncate(int fd, s64 length)
 
 long sys_utimensat(int dirfd, const char __user *path, const struct timespec_k __user *utimes, int flags)
 {
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-        return -EINVAL;
     struct timespec_k t[2];
     if (utimes && copy_from_user(t, utimes, sizeof(t)))
         return -EFAULT;
     return do_utimensat(dirfd, path, utimes ? t : NULL, flags);
 }
 
+/* utime, utimes and futimesat: whole seconds, or microseconds, in the
+ * calling ABI's longs (32-bit on i386), as Linux's fs/utimes.c. */
+#define USEC_PER_SEC 1000000
+#define NSEC_PER_USEC 1000
+
+long sys_utime(const char __user *path, const void __user *times)
+{
+    struct timespec_k t[2] = {{0, 0}, {0, 0}};
+    if (times) {
+        if (in_compat_syscall()) {
+            s32 both[2]; /* struct old_utimbuf32: actime, modtime */
+            if (copy_from_user(both, times, sizeof(both)))
+                return -EFAULT;
+            t[0].tv_sec = both[0], t[1].tv_sec = both[1];
+        } else {
+            s64 both[2]; /* struct utimbuf */
+            if (copy_from_user(both, times, sizeof(both)))
+                return -EFAULT;
+            t[0].tv_sec = both[0], t[1].tv_sec = both[1];
+        }
+    }
+    return do_utimensat(AT_FDCWD, path, times ? t : NULL, 0);
+}
+
+long sys_futimesat(int dirfd, const char __user *path, const void __user *times)
+{
+    struct timespec_k t[2] = {{0, 0}, {0, 0}};
+    if (times) {
+        s64 v[4]; /* two struct timevals: seconds, microseconds */
+        if (in_compat_syscall()) {
+            s32 narrow[4];
+            if (copy_from_user(narrow, times, sizeof(narrow)))
+                return -EFAULT;
+            for (int i = 0; i < 4; i++)
+                v[i] = narrow[i];
+        } else if (copy_from_user(v, times, sizeof(v))) {
+            return -EFAULT;
+        }
+        /* checked here: UTIME_NOW and UTIME_OMIT are no microseconds, and a product could wrap into range */
+        if (v[1] < 0 || v[1] >= USEC_PER_SEC || v[3] < 0 || v[3] >= USEC_PER_SEC)
+            return -EINVAL;
+        t[0] = (struct timespec_k){v[0], v[1] * NSEC_PER_USEC};
+        t[1] = (struct timespec_k){v[2], v[3] * NSEC_PER_USEC};
+    }
+    return do_utimensat(dirfd, path, times ? t : NULL, 0);
+}
+
+long sys_utimes(const char __user *path, const void __user *times) { return sys_futimesat(AT_FDCWD, path, times); }
+
 /* After the times were read: NULL means now for both. */
 long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *times, int flags)
 {
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-        return -EINVAL;
+    if (times && times[0].tv_nsec == UTIME_OMIT && times[1].tv_nsec == UTIME_OMIT)
+        return 0; /* nothing to do: as Linux, not even the path or the flags are looked at */
     struct timespec_k t[2];
     const void *utimes = times;
     if (times)
         t[0] = times[0], t[1] = times[1];
-    for (int i = 0; utimes && i < 2; i++)
-        if (t[i].tv_nsec != UTIME_NOW && t[i].tv_nsec != UTIME_OMIT && (t[i].tv_nsec < 0 || t[i].tv_nsec >= 1000000000))
-            return -EINVAL;
+    /* Linux's do_utimes: a descriptor alone (no path) takes no flags at all;
+     * the times are looked at only once the file is found. */
     struct inode *inode;
     struct file *f = NULL;
     long err;
-    if (!path) {
+    if (!path && dirfd != AT_FDCWD) {
+        if (flags)
+            return -EINVAL;
         f = fdget(dirfd);
         if (!f)
             return -EBADF;
         inode = f->inode;
+    } else if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
+        return -EINVAL;
     } else if ((err = resolve_stat_target(dirfd, path, flags, &inode))) {
         return err;
     }
+    for (int i = 0; utimes && i < 2; i++)
+        if (t[i].tv_nsec != UTIME_NOW && t[i].tv_nsec != UTIME_OMIT && (t[i].tv_nsec < 0 || t[i].tv_nsec >= 1000000000)) {
+            fdput(f);
+            return -EINVAL;
+        }
     /* Setting the times to now: the owner or whoever may write the file;
      * setting them to given values: the owner only. */
     bool touch = !utimes || (t[0].tv_nsec == UTIME_NOW && t[1].tv_nsec == UTIME_NOW);

@@ -58,6 +58,10 @@ static int open_tmpfile(struct inode *dir, u32 flags, u32 mode, struct inode **o
 
 static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
 {
+    if (flags & O_PATH)
+        flags &= O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC; /* the rest means nothing to a path (Linux's build_open_how) */
+    if ((flags & (O_DIRECTORY | O_CREAT)) == (O_DIRECTORY | O_CREAT))
+        return -EINVAL; /* no regular file made by an open that wanted a directory (Linux 6.4) */
     bool tmpfile = flags & O_TMPFILE_FLAG;
     if (tmpfile && (!(flags & O_DIRECTORY) || (flags & O_CREAT) || (flags & O_ACCMODE) == O_RDONLY))
         return -EINVAL; /* O_TMPFILE needs write access, and is not O_CREAT's */
@@ -111,8 +115,8 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
     }
     if ((inode->mode & S_IFMT) == S_IFSOCK && !(flags & O_PATH))
         return -ENXIO; /* a socket's name is for connect, as Linux's may_open says */
-    if (!in_compat_syscall())
-        flags |= O_LARGEFILE; /* as Linux forces for 64-bit callers */
+    if (!in_compat_syscall() && !(flags & O_PATH))
+        flags |= O_LARGEFILE; /* as Linux forces for 64-bit callers, before O_PATH's mask */
     struct file *f;
     err = file_open(inode, flags, &f);
     if (err)

@@ -331,6 +331,7 @@ struct timespec_k;
 long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *times, int flags);
 long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count);
 int fifo_open(struct file *f);
+#define PIPE_MAX_SIZE (1u << 20) /* fs.pipe-max-size: F_SETPIPE_SZ's limit without CAP_SYS_RESOURCE */
 /* F_GETPIPE_SZ and F_SETPIPE_SZ: EBADF for a file that is not a pipe. */
 long pipe_fcntl(struct file *f, unsigned cmd, u32 arg);
 
