@@ -145,6 +145,36 @@ long sys_creat(const char __user *path, u32 mode) { return do_open(AT_FDCWD, pat
 long sys_openat(int dirfd, const char __user *path, int flags, u32 mode) { return do_open(dirfd, path, (u32)flags, mode); }
 long sys_close(int fd) { return fd_close(fd); }
 
+#define CLOSE_RANGE_UNSHARE (1u << 1)
+#define CLOSE_RANGE_CLOEXEC (1u << 2)
+
+/* Linux's close_range: UNSHARE first gives the caller a table of its own
+ * (when it shares one through CLONE_FILES), then the range is closed or
+ * marked close-on-exec; descriptors beyond the table are nothing to do. */
+long sys_close_range(u32 first, u32 last, u32 flags)
+{
+    if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+        return -EINVAL;
+    if (first > last)
+        return -EINVAL;
+    struct task *me = current_task();
+    if ((flags & CLOSE_RANGE_UNSHARE) && refcount_read(&me->files->users) > 1) {
+        struct files *own = files_copy(me->files);
+        if (!own)
+            return -ENOMEM;
+        struct files *shared = me->files;
+        me->files = own;
+        files_put(shared);
+    }
+    for (u32 fd = first; fd <= last && fd < MAX_FDS; fd++) {
+        if (flags & CLOSE_RANGE_CLOEXEC)
+            fd_set_cloexec((int)fd, true);
+        else
+            fd_close((int)fd);
+    }
+    return 0;
+}
+
 #define AT_EACCESS 0x200
 #define F_OK 0
 #define X_OK 1

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -606,6 +607,45 @@ static void old_i386_calls(void)
 }
 #endif
 
+/* preadv, pwritev and close_range, and readv's order of checks. */
+static void vectors_and_ranges(void)
+{
+    char a[4] = {0}, b[4] = {0};
+    struct iovec v[2] = {{a, 3}, {b, 3}};
+    show("readv bad fd, bad iovec", syscall(SYS_readv, -1, BAD, 1));
+    show("readv write-only fd, bad iovec", syscall(SYS_readv, pipe_fds[1], BAD, 1));
+    show("writev read-only fd, bad count", syscall(SYS_writev, fd_ro, v, -1));
+    long r = preadv(fd_ro, v, 2, 2);
+    printf("preadv at 2: %ld \"%s\" \"%s\", position still %ld\n", r, a, b, (long)lseek(fd_ro, 0, SEEK_CUR));
+    show("preadv negative offset", preadv(fd_ro, v, 2, -1));
+    show("preadv a pipe", preadv(pipe_fds[0], v, 2, 0));
+    show("preadv bad fd", preadv(-1, v, 2, 0));
+    show("preadv write-only", preadv(pipe_fds[1], v, 2, 0));
+    show("preadv bad iovec", syscall(SYS_preadv, fd_ro, BAD, 1, 0, 0));
+    show("preadv too many", syscall(SYS_preadv, fd_ro, v, 1025, 0, 0));
+    show("preadv negative count", syscall(SYS_preadv, fd_ro, v, -1, 0, 0));
+    show("pwritev read-only", pwritev(fd_ro, v, 2, 0));
+    memcpy(a, "AB", 2);
+    memcpy(b, "CD", 2);
+    v[0].iov_len = v[1].iov_len = 2;
+    r = pwritev(fd_rw, v, 2, 6);
+    char all[16] = {0};
+    pread(fd_ro, all, sizeof(all) - 1, 0);
+    printf("pwritev at 6: %ld, the file \"%s\"\n", r, all);
+    pwrite(fd_rw, "6789", 4, 6);
+    show("pwritev directory", pwritev(fd_dir, v, 2, 0));
+    show("close_range bad flags", syscall(SYS_close_range, 40, 50, 1));
+    show("close_range first after last", syscall(SYS_close_range, 50, 40, 0));
+    dup2(fd_ro, 40);
+    dup2(fd_ro, 41);
+    show("close_range CLOEXEC", syscall(SYS_close_range, 40, 40, 4));
+    printf("descriptor 40: FD_CLOEXEC %d\n", fcntl(40, F_GETFD));
+    show("close_range", syscall(SYS_close_range, 40, ~0u, 0));
+    printf("descriptor 41 after it: %s\n", fcntl(41, F_GETFD) < 0 ? errno_name(errno) : "open");
+    show("close_range of nothing open", syscall(SYS_close_range, 500, 600, 0));
+    show("close_range UNSHARE", syscall(SYS_close_range, 900, 901, 2));
+}
+
 static void cleanup(void)
 {
     unlink(full);
@@ -629,6 +669,7 @@ int main(void)
     processes_and_signals();
     sockets();
     old_time_calls();
+    vectors_and_ranges();
 #ifdef __i386__
     old_i386_calls();
 #endif
