@@ -87,6 +87,7 @@ I386_TESTS := \
 	msr \
 	netdev \
 	pagemap \
+	pdeathsig \
 	privcmd \
 	procfs \
 	procs \
