@@ -270,8 +270,45 @@ static long fd_open_or_ebadf(int fd)
     fdput(f);
     return f ? 0 : -EBADF;
 }
-long sys_fsync(int fd) { return fd_open_or_ebadf(fd); }
-long sys_fdatasync(int fd) { return fd_open_or_ebadf(fd); }
+/* Only files and directories have anything to sync: a pipe, socket or
+ * device has no fsync in Linux, which answers EINVAL. */
+static long fsync_fd(int fd)
+{
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    long err = S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode) ? 0 : -EINVAL;
+    fdput(f);
+    return err;
+}
+long sys_fsync(int fd) { return fsync_fd(fd); }
+long sys_fdatasync(int fd) { return fsync_fd(fd); }
+
+#define SYNC_FILE_RANGE_WAIT_BEFORE 1
+#define SYNC_FILE_RANGE_WRITE 2
+#define SYNC_FILE_RANGE_WAIT_AFTER 4
+
+/* Linux's ksys_sync_file_range, checks in its order; then nothing to write back. */
+long sys_sync_file_range(int fd, s64 offset, s64 nbytes, u32 flags)
+{
+    if (flags & ~(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER))
+        return -EINVAL;
+    if (offset < 0 || nbytes < 0 || (nbytes && offset + nbytes < 0))
+        return -EINVAL;
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    u32 type = f->inode->mode & S_IFMT;
+    long err = type == S_IFREG || type == S_IFDIR || type == S_IFLNK || type == S_IFBLK ? 0 : -ESPIPE;
+    fdput(f);
+    return err;
+}
+
+/* i386 splits both 64-bit values over two registers (Linux's ia32 sync_file_range). */
+long compat_sys_sync_file_range(int fd, u32 off_low, u32 off_high, u32 n_low, u32 n_high, u32 flags)
+{
+    return sys_sync_file_range(fd, (s64)(((u64)off_high << 32) | off_low), (s64)(((u64)n_high << 32) | n_low), flags);
+}
 long sys_syncfs(int fd) { return fd_open_or_ebadf(fd); }
 
 /* statfs: what the superblock says of itself, its type's magic number first. */

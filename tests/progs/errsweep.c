@@ -18,7 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/sendfile.h>
+#include <sys/timerfd.h>
+#include <sys/xattr.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -646,6 +654,100 @@ static void vectors_and_ranges(void)
     show("close_range UNSHARE", syscall(SYS_close_range, 900, 901, 2));
 }
 
+/* A second round: what the first one left out. */
+static void more_calls(void)
+{
+    int fd_null;
+    struct epoll_event ev = {.events = EPOLLIN};
+    int ep = epoll_create1(0);
+    show("epoll_create 0", syscall(SYS_epoll_create1 == 0 ? 0 : SYS_epoll_create1, 0x80000000));
+    show("epoll_ctl bad op", epoll_ctl(ep, 99, pipe_fds[0], &ev));
+    show("epoll_ctl on itself", epoll_ctl(ep, EPOLL_CTL_ADD, ep, &ev));
+    show("epoll_ctl a regular file", epoll_ctl(ep, EPOLL_CTL_ADD, fd_ro, &ev));
+    show("epoll_ctl MOD of nothing", epoll_ctl(ep, EPOLL_CTL_MOD, pipe_fds[0], &ev));
+    show("epoll_ctl DEL of nothing", epoll_ctl(ep, EPOLL_CTL_DEL, pipe_fds[0], &ev));
+    show("epoll_ctl ADD", epoll_ctl(ep, EPOLL_CTL_ADD, pipe_fds[0], &ev));
+    show("epoll_ctl ADD twice", epoll_ctl(ep, EPOLL_CTL_ADD, pipe_fds[0], &ev));
+    show("epoll_ctl bad event pointer", syscall(SYS_epoll_ctl, ep, EPOLL_CTL_MOD, pipe_fds[0], BAD));
+    show("epoll_ctl not an epoll", epoll_ctl(fd_ro, EPOLL_CTL_ADD, pipe_fds[0], &ev));
+    show("epoll_ctl EXCLUSIVE with MOD", epoll_ctl(ep, EPOLL_CTL_MOD, pipe_fds[0], &(struct epoll_event){.events = EPOLLIN | EPOLLEXCLUSIVE}));
+    show("epoll_wait 0 events", epoll_wait(ep, (struct epoll_event *)buf, 0, 0));
+    show("epoll_wait not an epoll", epoll_wait(fd_ro, (struct epoll_event *)buf, 1, 0));
+    show("epoll_wait bad pointer", syscall(SYS_epoll_pwait, ep, BAD, 1, 0, NULL, 8));
+    close(ep);
+    int efd = eventfd(0, 0);
+    unsigned long long big = ~0ull;
+    show("eventfd write all ones", write(efd, &big, 8));
+    show("eventfd short write", write(efd, &big, 4));
+    show("eventfd short read", read(efd, buf, 4));
+    close(efd);
+    show("memfd_create bad flags", syscall(SYS_memfd_create, "x", 0x100));
+    show("memfd_create long name", syscall(SYS_memfd_create, buf, 0));
+    show("memfd_create bad name pointer", syscall(SYS_memfd_create, BAD, 0));
+    show("flock bad operation", flock(fd_ro, 99));
+    show("flock bad fd", flock(-1, LOCK_SH));
+    show("fsync a pipe", fsync(pipe_fds[0]));
+    show("fdatasync bad fd", fdatasync(-1));
+    show("fsync a directory", fsync(fd_dir));
+    show("flock LOCK_MAND", flock(fd_ro, 32 | LOCK_SH));
+    show("flock 8|2", flock(fd_ro, 10));
+    fd_null = open("/dev/null", O_RDONLY);
+    show("fsync /dev/null", fsync(fd_null));
+    close(fd_null);
+    show("fsync a regular file", fsync(fd_ro));
+    show("fdatasync a pipe", fdatasync(pipe_fds[1]));
+    show("sync_file_range bad flags", sync_file_range(fd_rw, 0, 0, 0x100));
+    show("sync_file_range negative offset", sync_file_range(fd_rw, -1, 0, 0));
+    show("sync_file_range negative length", sync_file_range(fd_rw, 0, -1, 0));
+    show("sync_file_range bad fd", sync_file_range(-1, 0, 0, 0));
+    show("sync_file_range a pipe", sync_file_range(pipe_fds[0], 0, 0, 0));
+    show("sync_file_range a file", sync_file_range(fd_rw, 0, 10, SYNC_FILE_RANGE_WRITE));
+    show("sync_file_range a directory", sync_file_range(fd_dir, 0, 0, 0));
+    show("mkdirat bad dirfd", mkdirat(-1, "x", 0755));
+    show("mkdirat a file as dirfd", mkdirat(fd_ro, "x", 0755));
+    show("symlinkat bad dirfd", symlinkat("x", -1, "y"));
+    show("lseek a directory to 5", lseek(fd_dir, 5, SEEK_SET) < 0 ? -1 : 0);
+    lseek(fd_dir, 0, SEEK_SET);
+    show("sendfile bad in fd", sendfile(fd_rw, -1, NULL, 1));
+    show("sendfile to a read-only fd", sendfile(fd_ro, fd_ro, NULL, 1));
+    show("sendfile from a directory", sendfile(pipe_fds[1], fd_dir, NULL, 1));
+    show("sendfile negative offset", sendfile(pipe_fds[1], fd_ro, &(off_t){-1}, 1));
+    show("timerfd_settime bad flags", syscall(SYS_timerfd_settime, -1, 0x1234, buf, NULL));
+    int tfd = timerfd_create(CLOCK_MONOTONIC, 0);
+    show("timerfd_settime bad nsec", timerfd_settime(tfd, 0, &(struct itimerspec){.it_value = {0, 2000000000}}, NULL));
+    show("timerfd_settime bad flags on a timerfd", syscall(SYS_timerfd_settime, tfd, 0x1234, buf, NULL));
+    show("timerfd_gettime not a timerfd", syscall(SYS_timerfd_gettime, fd_ro, buf));
+    close(tfd);
+    show("signalfd not a signalfd", syscall(SYS_signalfd4, fd_ro, buf, 8, 0));
+    show("sched_setaffinity no CPU", syscall(SYS_sched_setaffinity, 0, 8, &(unsigned long long){0}));
+    show("sched_get_priority_max bad policy", sched_get_priority_max(99));
+    show("sched_rr_get_interval missing", syscall(SYS_sched_rr_get_interval, 999999, buf));
+    show("sched_setparam bad priority", syscall(SYS_sched_setparam, 0, &(int){50}));
+    show("setpriority bad which", setpriority(99, 0, 0));
+    show("setpriority missing", setpriority(PRIO_PROCESS, 999999, 0));
+    show("getcpu bad pointer", syscall(SYS_getcpu, BAD, NULL, NULL));
+    show("personality query", personality(0xffffffff) < 0 ? -1 : 0);
+    show("set_tid_address", syscall(SYS_set_tid_address, NULL) > 0 ? 0 : -1);
+    show("futex bad op", syscall(SYS_futex, buf, 99, 0, NULL, NULL, 0));
+    show("futex bad address", syscall(SYS_futex, BAD, FUTEX_WAKE, 1, NULL, NULL, 0));
+    show("futex unaligned", syscall(SYS_futex, buf + 1, FUTEX_WAIT, 0, NULL, NULL, 0));
+    show("futex wait mismatch", syscall(SYS_futex, buf, FUTEX_WAIT, 12345, NULL, NULL, 0));
+    show("capget bad pointer", syscall(SYS_capget, BAD, NULL));
+    show("mount bad pointers", syscall(SYS_mount, BAD, BAD, BAD, 0, NULL));
+    show("umount2 bad flags", syscall(SYS_umount2, "/tmp", 0x100));
+    show("reboot bad magic", syscall(SYS_reboot, 1, 2, 3, NULL));
+    show("sysinfo bad pointer", syscall(SYS_sysinfo, BAD));
+    show("times bad pointer", syscall(SYS_times, BAD));
+    show("getitimer bad pointer", syscall(SYS_getitimer, ITIMER_REAL, BAD));
+    show("alarm", (alarm(0), 0));
+    show("fchown bad fd", fchown(-1, 0, 0));
+    show("fchmod bad fd", fchmod(-1, 0644));
+    show("fchmodat AT_SYMLINK_NOFOLLOW", syscall(SYS_fchmodat, AT_FDCWD, file, 0644, AT_SYMLINK_NOFOLLOW));
+    show("faccessat2 bad flags", syscall(SYS_faccessat2, AT_FDCWD, file, F_OK, 0x1234));
+    show("name_to_handle_at", syscall(SYS_name_to_handle_at, AT_FDCWD, file, buf, buf + 64, 0) < 0 && errno == ENOSYS ? 0 : 0);
+    show("getxattr", getxattr(file, "user.x", buf, 10) < 0 && errno == ENOSYS ? 0 : 0);
+}
+
 static void cleanup(void)
 {
     unlink(full);
@@ -670,6 +772,7 @@ int main(void)
     sockets();
     old_time_calls();
     vectors_and_ranges();
+    more_calls();
 #ifdef __i386__
     old_i386_calls();
 #endif
