@@ -311,6 +311,67 @@ long compat_sys_sync_file_range(int fd, u32 off_low, u32 off_high, u32 n_low, u3
 }
 long sys_syncfs(int fd) { return fd_open_or_ebadf(fd); }
 
+#define POSIX_FADV_NORMAL 0
+#define POSIX_FADV_RANDOM 1
+#define POSIX_FADV_SEQUENTIAL 2
+#define POSIX_FADV_WILLNEED 3
+#define POSIX_FADV_DONTNEED 4
+#define POSIX_FADV_NOREUSE 5
+
+/* Linux's generic_fadvise on a file system in memory (tmpfs's
+ * noop_backing_dev_info): the advice is checked, then there is nothing to
+ * read ahead or drop. */
+static long fadvise_file(struct file *f, s64 len, int advice)
+{
+    if (S_ISFIFO(f->inode->mode))
+        return -ESPIPE;
+    if (len < 0)
+        return -EINVAL;
+    return advice >= POSIX_FADV_NORMAL && advice <= POSIX_FADV_NOREUSE ? 0 : -EINVAL;
+}
+
+long sys_fadvise64(int fd, s64 offset, s64 len, int advice)
+{
+    (void)offset;
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    long err = fadvise_file(f, len, advice);
+    fdput(f);
+    return err;
+}
+
+/* i386's fadvise64 (an unsigned 32-bit length: never negative) and
+ * fadvise64_64, the 64-bit values split. */
+long compat_sys_fadvise64(int fd, u32 off_low, u32 off_high, u32 len, int advice)
+{
+    return sys_fadvise64(fd, (s64)(((u64)off_high << 32) | off_low), len, advice);
+}
+long compat_sys_fadvise64_64(int fd, u32 off_low, u32 off_high, u32 len_low, u32 len_high, int advice)
+{
+    return sys_fadvise64(fd, (s64)(((u64)off_high << 32) | off_low), (s64)(((u64)len_high << 32) | len_low), advice);
+}
+
+/* Linux's ksys_readahead: a readable regular file, then WILLNEED advice. */
+long sys_readahead(int fd, s64 offset, u64 count)
+{
+    (void)offset, (void)count;
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    long err = 0;
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
+        err = -EBADF;
+    else if (!S_ISREG(f->inode->mode) || !f->inode->mapping.ops)
+        err = -EINVAL;
+    fdput(f);
+    return err;
+}
+long compat_sys_readahead(int fd, u32 off_low, u32 off_high, u32 count)
+{
+    return sys_readahead(fd, (s64)(((u64)off_high << 32) | off_low), count);
+}
+
 /* statfs: what the superblock says of itself, its type's magic number first. */
 static void statfs_fill(struct inode *inode, struct statfs_k *s)
 {

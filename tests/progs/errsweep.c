@@ -612,6 +612,10 @@ static void old_i386_calls(void)
     long r = syscall(7, child, &status, 0);
     printf("waitpid: %s, exit status %d\n", r == child ? "the child" : "other", WEXITSTATUS(status));
     show("waitpid bad options", syscall(7, -1, &status, 0x1234));
+    show("fadvise64_64 negative length", syscall(272, fd_ro, 0, 0, 0xffffffffu, 0xffffffffu, POSIX_FADV_NORMAL));
+    show("fadvise64 length 0xffffffff", syscall(250, fd_ro, 0, 0, 0xffffffffu, POSIX_FADV_NORMAL));
+    show("fadvise64_64 bad advice", syscall(272, fd_ro, 0, 0, 10, 0, 77));
+    show("readahead high offset", syscall(225, fd_ro, 0, 1, 10));
 }
 #endif
 
@@ -703,6 +707,23 @@ static void more_calls(void)
     show("sync_file_range a pipe", sync_file_range(pipe_fds[0], 0, 0, 0));
     show("sync_file_range a file", sync_file_range(fd_rw, 0, 10, SYNC_FILE_RANGE_WRITE));
     show("sync_file_range a directory", sync_file_range(fd_dir, 0, 0, 0));
+    errno = posix_fadvise(fd_ro, 0, 10, 99);
+    show("posix_fadvise bad advice", errno ? -1 : 0);
+    errno = posix_fadvise(-1, 0, 10, POSIX_FADV_NORMAL);
+    show("posix_fadvise bad fd", errno ? -1 : 0);
+    errno = posix_fadvise(pipe_fds[0], 0, 10, POSIX_FADV_NORMAL);
+    show("posix_fadvise a pipe", errno ? -1 : 0);
+    errno = posix_fadvise(fd_ro, 0, -1, POSIX_FADV_NORMAL);
+    show("posix_fadvise negative length", errno ? -1 : 0);
+    errno = posix_fadvise(fd_ro, 0, 10, POSIX_FADV_DONTNEED);
+    show("posix_fadvise DONTNEED", errno ? -1 : 0);
+    errno = posix_fadvise(fd_dir, 0, 0, POSIX_FADV_SEQUENTIAL);
+    show("posix_fadvise a directory", errno ? -1 : 0);
+    show("readahead a file", readahead(fd_ro, 0, 100));
+    show("readahead bad fd", readahead(-1, 0, 100));
+    show("readahead a pipe", readahead(pipe_fds[0], 0, 100));
+    show("readahead write-only", readahead(pipe_fds[1], 0, 100));
+    show("readahead a directory", readahead(fd_dir, 0, 100));
     show("mkdirat bad dirfd", mkdirat(-1, "x", 0755));
     show("mkdirat a file as dirfd", mkdirat(fd_ro, "x", 0755));
     show("symlinkat bad dirfd", symlinkat("x", -1, "y"));
