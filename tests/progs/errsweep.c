@@ -658,6 +658,39 @@ static void vectors_and_ranges(void)
     show("close_range UNSHARE", syscall(SYS_close_range, 900, 901, 2));
 }
 
+static int compare_names(const void *a, const void *b) { return strcmp(a, b); }
+
+/* The old getdents: the ABI's longs, the type in each record's last byte. */
+static void old_getdents(void)
+{
+    show("getdents bad fd", syscall(SYS_getdents, -1, buf, sizeof(buf)));
+    show("getdents on a file", syscall(SYS_getdents, fd_ro, buf, sizeof(buf)));
+    show("getdents tiny buffer", syscall(SYS_getdents, fd_dir, buf, 12));
+    show("getdents bad pointer", syscall(SYS_getdents, fd_dir, BAD, sizeof(buf)));
+    lseek(fd_dir, 0, SEEK_SET);
+    char names[16][40];
+    int count = 0, aligned = 1;
+    long n;
+    while ((n = syscall(SYS_getdents, fd_dir, buf, sizeof(buf))) > 0) {
+        for (long at = 0; at < n;) {
+            unsigned long *ino = (unsigned long *)(buf + at);
+            unsigned short reclen;
+            memcpy(&reclen, buf + at + 2 * sizeof(long), sizeof(reclen));
+            const char *name = buf + at + 2 * sizeof(long) + sizeof(reclen);
+            if (count < 16)
+                snprintf(names[count++], sizeof(names[0]), "%s type %d ino %d", name, buf[at + reclen - 1], *ino != 0);
+            aligned &= reclen % sizeof(long) == 0;
+            at += reclen;
+        }
+    }
+    show("getdents to the end", n);
+    qsort(names, count, sizeof(names[0]), compare_names);
+    for (int i = 0; i < count; i++)
+        printf("getdents: %s\n", names[i]);
+    printf("getdents records aligned to longs: %d\n", aligned);
+    lseek(fd_dir, 0, SEEK_SET);
+}
+
 /* A second round: what the first one left out. */
 static void more_calls(void)
 {
@@ -793,6 +826,7 @@ int main(void)
     sockets();
     old_time_calls();
     vectors_and_ranges();
+    old_getdents();
     more_calls();
 #ifdef __i386__
     old_i386_calls();
