@@ -57,6 +57,7 @@
 #define MSG_DONTWAIT 0x40
 #define MSG_EOR 0x80
 #define MSG_WAITALL 0x100
+#define MSG_ERRQUEUE 0x2000 /* the socket's error queue, always empty here */
 #define MSG_NOSIGNAL 0x4000
 #define MSG_WAITFORONE 0x10000
 #define MSG_CMSG_CLOEXEC 0x40000000

@@ -906,6 +906,8 @@ static long tcp_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
 {
     struct tcp_sock *t = tcp_sk(sock);
     msg->namelen = 0;
+    if (flags & MSG_ERRQUEUE)
+        return -EAGAIN; /* Linux's inet_recv_error on an empty error queue, whatever the state */
     if (flags & MSG_OOB)
         return -EINVAL; /* no urgent data ever comes */
     u64 timeout = sock->rcvtimeo_ns, deadline = socket_deadline(timeout);

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <linux/stat.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -801,6 +802,67 @@ static void more_calls(void)
     show("getxattr", getxattr(file, "user.x", buf, 10) < 0 && errno == ENOSYS ? 0 : 0);
 }
 
+/* A third round: signals, sockets' options, odd sizes. */
+static void third_round(void)
+{
+    struct timespec bad_ts = {0, -1}, zero = {0, 0};
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    show("rt_sigtimedwait bad timeout", syscall(SYS_rt_sigtimedwait, &set, NULL, &bad_ts, 8));
+    show("rt_sigtimedwait bad size", syscall(SYS_rt_sigtimedwait, &set, NULL, &zero, 4));
+    show("rt_sigtimedwait nothing pending", syscall(SYS_rt_sigtimedwait, &set, NULL, &zero, 8));
+    show("rt_sigtimedwait bad set", syscall(SYS_rt_sigtimedwait, BAD, NULL, &zero, 8));
+    show("rt_sigsuspend bad size", syscall(SYS_rt_sigsuspend, &set, 4));
+    show("rt_sigsuspend bad pointer", syscall(SYS_rt_sigsuspend, BAD, 8));
+    pid_t other = fork();
+    if (other == 0) {
+        pause();
+        _exit(0);
+    }
+    show("rt_sigqueueinfo SI_USER to another", syscall(SYS_rt_sigqueueinfo, other, SIGUSR2, &(siginfo_t){.si_code = SI_USER}));
+    show("rt_sigqueueinfo SI_KERNEL to another", syscall(SYS_rt_sigqueueinfo, other, SIGUSR2, &(siginfo_t){.si_code = SI_KERNEL}));
+    kill(other, SIGKILL);
+    waitpid(other, NULL, 0);
+    show("rt_sigqueueinfo bad info", syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR2, BAD));
+    show("kill process group 999999", kill(-999999, 0));
+    show("killpg bad signal", killpg(getpgrp(), 99));
+    show("pidfd_open", syscall(SYS_pidfd_open, getpid(), 0x1234) < 0 && errno == ENOSYS ? 0 : 0);
+    int s = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_UNIX, SOCK_DGRAM, 0);
+    show("SO_RCVTIMEO short", setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, buf, 4));
+    show("SO_RCVTIMEO bad usec", setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){0, 2000000}, sizeof(struct timeval)));
+    show("SO_LINGER short", setsockopt(s, SOL_SOCKET, SO_LINGER, buf, 4));
+    show("TCP_NODELAY on UDP", setsockopt(u, IPPROTO_TCP, TCP_NODELAY, &(int){1}, 4));
+    show("IP_TTL 0", setsockopt(s, IPPROTO_IP, IP_TTL, &(int){0}, 4));
+    show("IP_TTL 256", setsockopt(s, IPPROTO_IP, IP_TTL, &(int){256}, 4));
+    show("IP_TTL -1", setsockopt(s, IPPROTO_IP, IP_TTL, &(int){-1}, 4));
+    show("TCP_MAXSEG tiny", setsockopt(s, IPPROTO_TCP, TCP_MAXSEG, &(int){1}, 4));
+    show("getsockopt SO_ERROR bad length pointer", syscall(SYS_getsockopt, s, SOL_SOCKET, SO_ERROR, buf, BAD));
+    show("getsockname bad pointer", syscall(SYS_getsockname, s, BAD, &(socklen_t){16}));
+    show("getsockname negative length", getsockname(s, (struct sockaddr *)buf, &(socklen_t){(socklen_t)-1}));
+    show("sendto UDP bad address length", sendto(socket(AF_INET, SOCK_DGRAM, 0), "x", 1, 0,
+                                                  (struct sockaddr *)&(struct sockaddr_in){AF_INET, 0, {0}, {0}}, 3));
+    show("sendto unix datagram nowhere", sendto(u, "x", 1, 0, (struct sockaddr *)&(struct sockaddr_un){AF_UNIX, "/nonexistent-s"},
+                                                 sizeof(struct sockaddr_un)));
+    show("send unconnected unix datagram", send(u, "x", 1, 0));
+    show("recv MSG_OOB on unix", recv(u, buf, 1, MSG_OOB | MSG_DONTWAIT));
+    show("recv MSG_ERRQUEUE on TCP", recv(s, buf, 1, MSG_DONTWAIT | MSG_ERRQUEUE));
+    show("recv MSG_ERRQUEUE blocking on TCP", recv(s, buf, 1, MSG_ERRQUEUE));
+    show("listen then connect to itself", (listen(s, 1), connect(s, (struct sockaddr *)&(struct sockaddr_in){AF_INET, 0, {htonl(INADDR_LOOPBACK)}, {0}}, sizeof(struct sockaddr_in))));
+    show("socket AF_INET6 bad protocol", socket(AF_INET6, SOCK_DGRAM, IPPROTO_TCP));
+    close(s);
+    close(u);
+    show("mq_open", syscall(SYS_mq_open, "x", 0, 0, NULL) < 0 && errno == ENOSYS ? 0 : 0);
+    show("getrlimit RLIMIT_NLIMITS", getrlimit(16, (struct rlimit *)buf));
+    show("prlimit missing pid", syscall(SYS_prlimit64, 999999, RLIMIT_NOFILE, NULL, buf));
+    show("prlimit bad resource", syscall(SYS_prlimit64, 0, 99, NULL, buf));
+    show("ioprio_get", syscall(SYS_ioprio_get, 1, 0) < 0 && errno == ENOSYS ? 0 : 0);
+    show("execve missing", execve("/nonexistent-x", (char *[]){NULL}, NULL));
+    show("execve a directory", execve("/tmp", (char *[]){NULL}, NULL));
+    show("execve a non-executable file", execve(file, (char *[]){NULL}, NULL));
+    show("execve bad path", syscall(SYS_execve, BAD, NULL, NULL));
+}
+
 static void cleanup(void)
 {
     unlink(full);
@@ -827,6 +889,7 @@ int main(void)
     vectors_and_ranges();
     old_getdents();
     more_calls();
+    third_round();
 #ifdef __i386__
     old_i386_calls();
 #endif
