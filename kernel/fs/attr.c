@@ -311,6 +311,101 @@ long compat_sys_sync_file_range(int fd, u32 off_low, u32 off_high, u32 n_low, u3
 }
 long sys_syncfs(int fd) { return fd_open_or_ebadf(fd); }
 
+#define FALLOC_FL_KEEP_SIZE 0x01
+#define FALLOC_FL_PUNCH_HOLE 0x02
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
+#define FALLOC_FL_ZERO_RANGE 0x10
+#define FALLOC_FL_INSERT_RANGE 0x20
+#define FALLOC_FL_UNSHARE_RANGE 0x40
+#define FALLOC_FL_WRITE_ZEROES 0x80
+#define FALLOC_FL_MODE_MASK                                                                                   \
+    (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE |          \
+     FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_WRITE_ZEROES)
+
+/* The bytes [start, end) within the file read as zeros from now on, in the
+ * cache pages themselves, so mappings see them too (a page of a host file
+ * is read in to be cleared, and written back). */
+static long punch_hole(struct inode *inode, u64 start, u64 end)
+{
+    end = MIN(end, inode->size);
+    for (u64 at = start; at < end;) {
+        u64 index = at / PAGE_SIZE, in_page = at % PAGE_SIZE;
+        u64 n = MIN(PAGE_SIZE - in_page, end - at);
+        phys_addr_t page = file_page(inode, index);
+        if (!page)
+            return -ENOMEM;
+        memset((u8 *)phys_to_virt(page) + in_page, 0, n);
+        page_cache_mark_dirty(inode, index);
+        at += n;
+    }
+    return 0;
+}
+
+/* Linux's vfs_fallocate checks, in its order; then what tmpfs's
+ * shmem_fallocate does: allocation (growing the file unless KEEP_SIZE) and
+ * punching holes, which read back as zeros; no other mode. */
+long sys_fallocate(int fd, int mode, s64 offset, s64 len)
+{
+    if (offset < 0 || len <= 0)
+        return -EINVAL;
+    if (mode & ~(FALLOC_FL_MODE_MASK | FALLOC_FL_KEEP_SIZE))
+        return -EOPNOTSUPP;
+    switch (mode & FALLOC_FL_MODE_MASK) {
+    case 0:
+    case FALLOC_FL_UNSHARE_RANGE:
+    case FALLOC_FL_ZERO_RANGE:
+        break;
+    case FALLOC_FL_PUNCH_HOLE:
+        if (!(mode & FALLOC_FL_KEEP_SIZE))
+            return -EOPNOTSUPP;
+        break;
+    case FALLOC_FL_COLLAPSE_RANGE:
+    case FALLOC_FL_INSERT_RANGE:
+    case FALLOC_FL_WRITE_ZEROES:
+        if (mode & FALLOC_FL_KEEP_SIZE)
+            return -EOPNOTSUPP;
+        break;
+    default:
+        return -EOPNOTSUPP;
+    }
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    struct inode *inode = f->inode;
+    long err = 0;
+    u64 end = (u64)offset + (u64)len;
+    if ((f->flags & O_ACCMODE) == O_RDONLY)
+        err = -EBADF;
+    else if (S_ISFIFO(inode->mode))
+        err = -ESPIPE;
+    else if (S_ISDIR(inode->mode))
+        err = -EISDIR;
+    else if (!S_ISREG(inode->mode))
+        err = -ENODEV;
+    else if ((s64)end < 0)
+        err = -EFBIG;
+    else if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE) || !inode->mapping.ops)
+        err = -EOPNOTSUPP;
+    else if (mode & FALLOC_FL_PUNCH_HOLE)
+        err = (inode->seals & F_SEAL_WRITE) ? -EPERM : punch_hole(inode, (u64)offset, end);
+    else if (end > inode->size && rlimit_fsize_check(end - 1, 0) < 0)
+        err = -EFBIG;
+    else if (end > inode->size && (inode->seals & F_SEAL_GROW))
+        err = -EPERM;
+    else if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->size)
+        err = inode_set_size(inode, end) == -ENOSPC ? -ENOSPC : 0;
+    if (!err)
+        inode->mtime = inode->ctime = realtime_seconds(); /* Linux's file_modified, first thing in shmem_fallocate */
+    fdput(f);
+    return err;
+}
+
+/* i386 splits both 64-bit values over two registers. */
+long compat_sys_fallocate(int fd, int mode, u32 off_low, u32 off_high, u32 len_low, u32 len_high)
+{
+    return sys_fallocate(fd, mode, (s64)(((u64)off_high << 32) | off_low), (s64)(((u64)len_high << 32) | len_low));
+}
+
 #define POSIX_FADV_NORMAL 0
 #define POSIX_FADV_RANDOM 1
 #define POSIX_FADV_SEQUENTIAL 2

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/falloc.h>
 #include <linux/stat.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -802,6 +803,50 @@ static void more_calls(void)
     show("getxattr", getxattr(file, "user.x", buf, 10) < 0 && errno == ENOSYS ? 0 : 0);
 }
 
+/* fallocate in the modes every file system Linux has for /tmp shares. */
+static void fallocates(void)
+{
+    struct stat st;
+    show("fallocate length 0", fallocate(fd_rw, 0, 0, 0));
+    show("fallocate negative offset", fallocate(fd_rw, 0, -1, 10));
+    show("fallocate unknown mode", fallocate(fd_rw, 0x100, 0, 10));
+    show("fallocate PUNCH_HOLE without KEEP_SIZE", fallocate(fd_rw, FALLOC_FL_PUNCH_HOLE, 0, 10));
+    show("fallocate PUNCH_HOLE|ZERO_RANGE", fallocate(fd_rw, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE, 0, 10));
+    show("fallocate COLLAPSE_RANGE|KEEP_SIZE", fallocate(fd_rw, FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_KEEP_SIZE, 0, 4096));
+    show("fallocate read-only fd", fallocate(fd_ro, 0, 0, 10));
+    show("fallocate bad fd", fallocate(-1, 0, 0, 10));
+    show("fallocate a pipe", fallocate(pipe_fds[1], 0, 0, 10));
+    int dir_rw = open(dir, O_RDONLY);
+    show("fallocate a directory (read-only)", fallocate(dir_rw, 0, 0, 10));
+    close(dir_rw);
+    int null_w = open("/dev/null", O_WRONLY);
+    show("fallocate /dev/null", fallocate(null_w, 0, 0, 10));
+    close(null_w);
+#ifdef __i386__
+    show("fallocate wrapping", fallocate64(fd_rw, 0, 0x7fffffffffffff00LL, 0x1000));
+#else
+    show("fallocate wrapping", fallocate(fd_rw, 0, 0x7fffffffffffff00LL, 0x1000));
+#endif
+    show("fallocate KEEP_SIZE", fallocate(fd_rw, FALLOC_FL_KEEP_SIZE, 0, 100000));
+    fstat(fd_rw, &st);
+    printf("size after KEEP_SIZE: %ld\n", (long)st.st_size);
+    show("fallocate growing", fallocate(fd_rw, 0, 5, 20));
+    fstat(fd_rw, &st);
+    printf("size after growing: %ld\n", (long)st.st_size);
+    show("fallocate within", fallocate(fd_rw, 0, 0, 5));
+    fstat(fd_rw, &st);
+    printf("size after an allocation within: %ld\n", (long)st.st_size);
+    show("fallocate PUNCH_HOLE", fallocate(fd_rw, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 2, 3));
+    char got[32] = {0};
+    long n = pread(fd_ro, got, sizeof(got), 0);
+    printf("after the hole: %ld bytes:", n);
+    for (long i = 0; i < n && i < 12; i++)
+        printf(" %02x", (unsigned char)got[i]);
+    printf("\n");
+    ftruncate(fd_rw, 10);
+    pwrite(fd_rw, "0123456789", 10, 0);
+}
+
 /* A third round: signals, sockets' options, odd sizes. */
 static void third_round(void)
 {
@@ -890,6 +935,7 @@ int main(void)
     old_getdents();
     more_calls();
     third_round();
+    fallocates();
 #ifdef __i386__
     old_i386_calls();
 #endif
