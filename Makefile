@@ -61,6 +61,7 @@ I386_TESTS := \
 	creds \
 	debuggates \
 	echo100 \
+	errsweep \
 	events \
 	execat \
 	exitcode \
@@ -79,10 +80,12 @@ I386_TESTS := \
 	iamtest \
 	inet \
 	interp \
+	ipcold \
 	jobstop \
 	klog \
 	ldt_modify \
 	ldt_segments \
+	leasetrunc \
 	malloc_stress \
 	memory \
 	mmapfile \
@@ -91,6 +94,7 @@ I386_TESTS := \
 	msr \
 	netdev \
 	pagemap \
+	pdeathsig \
 	privcmd \
 	procfs \
 	procs \
@@ -107,6 +111,7 @@ I386_TESTS := \
 	siginfo \
 	signals \
 	sleepflags \
+	sockasync \
 	socketcall \
 	sockets \
 	sysmisc \
@@ -116,6 +121,7 @@ I386_TESTS := \
 	threads \
 	tlsdesc \
 	tracecalls \
+	ttyasync \
 	vdsogetres \
 	vdsotime \
 	vdsounwind \

@@ -1,5 +1,6 @@
 /* The i386 layouts of the file calls: split 64-bit offsets, stat64 (iovecs: read_write.c). */
 #include "compat.h"
+#include "cred.h"
 #include "errno.h"
 #include "fs.h"
 #include "lib.h"
@@ -84,6 +85,55 @@ long compat_sys_lstat64(const char __user *path, struct stat64_i386 __user *buf)
     return compat_sys_fstatat64(AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW);
 }
 
+/* i386's struct stat (Linux's compat_stat), of stat, lstat and fstat
+ * (106-108): 16-bit mode, link count and ids, 32-bit size. */
+struct stat_i386 {
+    u32 st_dev, st_ino;
+    u16 st_mode, st_nlink, st_uid, st_gid;
+    u32 st_rdev, st_size, st_blksize, st_blocks;
+    u32 st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+    u32 unused4, unused5;
+};
+_Static_assert(sizeof(struct stat_i386) == 64, "i386 struct stat is 64 bytes");
+
+#define MAX_NON_LFS 0x7fffffffu /* the largest size a stat without LFS shows */
+
+static u16 id16(u32 id) { return id > 0xffff ? OVERFLOW_ID : (u16)id; }
+
+/* Linux's cp_compat_stat: what does not fit is EOVERFLOW, ids beyond 16 bits the overflow id. */
+static long put_stat_i386(const struct kstat *k, int err, struct stat_i386 __user *ubuf)
+{
+    if (err)
+        return err;
+    if (k->ino > 0xffffffffu || k->nlink > 0xffff || k->size > MAX_NON_LFS)
+        return -EOVERFLOW;
+    struct stat_i386 st = {
+        .st_dev = (u32)k->dev, .st_ino = (u32)k->ino, .st_mode = (u16)k->mode, .st_nlink = (u16)k->nlink,
+        .st_uid = id16(k->uid), .st_gid = id16(k->gid), .st_rdev = (u32)k->rdev, .st_size = (u32)k->size,
+        .st_blksize = (u32)k->blksize, .st_blocks = (u32)k->blocks, .st_atime = (u32)k->atime,
+        .st_mtime = (u32)k->mtime, .st_ctime = (u32)k->ctime,
+    };
+    return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+long compat_sys_newfstat(int fd, struct stat_i386 __user *buf)
+{
+    struct kstat k;
+    return put_stat_i386(&k, fd_stat(fd, &k), buf);
+}
+
+long compat_sys_newstat(const char __user *path, struct stat_i386 __user *buf)
+{
+    struct kstat k;
+    return put_stat_i386(&k, path_stat(AT_FDCWD, path, 0, &k), buf);
+}
+
+long compat_sys_newlstat(const char __user *path, struct stat_i386 __user *buf)
+{
+    struct kstat k;
+    return put_stat_i386(&k, path_stat(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &k), buf);
+}
+
 long sys_truncate(const char __user *path, s64 length);
 long sys_ftruncate(int fd, s64 length);
 
@@ -124,4 +174,10 @@ long compat_sys_fadvise64_64(int fd, u32 offset_low, u32 offset_high, u32 len_lo
 {
     return sys_fadvise64(fd, (s64)(((u64)offset_high << 32) | offset_low), (s64)(((u64)len_high << 32) | len_low),
                          advice);
+}
+
+/* readahead(2) with its offset split in two. */
+long compat_sys_readahead(int fd, u32 off_low, u32 off_high, u32 count)
+{
+    return sys_readahead(fd, (s64)(((u64)off_high << 32) | off_low), count);
 }

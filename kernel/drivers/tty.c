@@ -6,9 +6,12 @@
  * VMIN/VTIME; CR/NL translation on input (ICRNL) and output (ONLCR); the
  * termios, window-size and job-control ioctls. Input arrives byte by byte
  * from the UART's interrupt (tty_receive); output goes straight to COM1.
+ * Input readers may take (a byte in raw mode, a line in canonical mode)
+ * signals the O_ASYNC owners with POLL_IN, as n_tty's kill_fasync.
  */
 #include "apic.h"
 #include "errno.h"
+#include "fasync.h"
 #include "fs.h"
 #include "kernel.h"
 #include "lib.h"
@@ -162,6 +165,7 @@ void tty_receive(char c)
         push_input(c);
         echo_char(c);
         wake_up_all(&console.read_wait);
+        fasync_notify(&console, POLL_IN);
         return;
     }
     if (c == (char)t->c_cc[VERASE] || c == '\b') {
@@ -188,6 +192,7 @@ void tty_receive(char c)
         console.line_len = 0;
         console.lines++;
         wake_up_all(&console.read_wait);
+        fasync_notify(&console, POLL_IN);
         return;
     }
     if (console.line_len < BUFFER - 1)
@@ -200,6 +205,7 @@ void tty_receive(char c)
         console.line_len = 0;
         console.lines++;
         wake_up_all(&console.read_wait);
+        fasync_notify(&console, POLL_IN);
     }
 }
 
@@ -388,7 +394,24 @@ static long tty_ioctl(struct file *f, unsigned cmd, u64 arg)
     }
 }
 
-static const struct file_ops tty_ops = {
-    .read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .poll = tty_poll, .stream = true};
+/* Every open file of the console names it: fasync_notify finds them by it. */
+static int tty_open(struct inode *inode, struct file *f)
+{
+    (void)inode;
+    f->private = &console;
+    return 0;
+}
+
+/* O_ASYNC on a terminal signals its foreground group unless an owner is set (Linux's __tty_fasync). */
+static int tty_async_on(struct file *f) { return fasync_default_owner(f, console.pgrp); }
+
+static const struct file_ops tty_ops = {.open = tty_open,
+                                        .read = tty_read,
+                                        .write = tty_write,
+                                        .ioctl = tty_ioctl,
+                                        .poll = tty_poll,
+                                        .async_on = tty_async_on,
+                                        .stream = true,
+                                        .fasync = true};
 
 const struct file_ops *console_tty_ops(void) { return &tty_ops; }

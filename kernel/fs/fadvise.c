@@ -1,5 +1,5 @@
 /*
- * posix_fadvise. sysgate keeps every file's pages in memory, with no device
+ * posix_fadvise and readahead. sysgate keeps every file's pages in memory, with no device
  * to read ahead from or write back to, which is what Linux's generic_fadvise
  * does for a file on tmpfs or ramfs (a backing device that does no I/O): it
  * checks the call and takes the advice as given, changing nothing.
@@ -39,4 +39,20 @@ long sys_fadvise64(int fd, s64 offset, s64 len, int advice)
     default:
         return -EINVAL;
     }
+}
+
+/* Linux's ksys_readahead: a readable regular file, then WILLNEED advice. */
+long sys_readahead(int fd, s64 offset, u64 count)
+{
+    (void)offset, (void)count;
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    long err = 0;
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
+        err = -EBADF;
+    else if (!S_ISREG(f->inode->mode) || !f->inode->mapping.ops)
+        err = -EINVAL;
+    fdput(f);
+    return err;
 }

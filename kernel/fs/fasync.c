@@ -103,8 +103,27 @@ static bool owner_exists(const struct fasync *r)
     return false;
 }
 
-/* Linux's f_setown: the pid must name something (ESRCH); the setter's
- * credentials are what the signal is later checked against. */
+/* The owner and the setter's credentials, which the signal is later
+ * checked against; `replace` false keeps an owner already set (Linux's
+ * f_modown without force). */
+static long store_owner(struct file *f, pid_t pid, enum owner_type type, bool replace)
+{
+    struct fasync *r = record_of(f);
+    if (!r)
+        return -ENOMEM;
+    const struct cred *c = current_cred();
+    u64 flags = spin_lock_irqsave(&fasync_lock);
+    if (replace || !r->owner) {
+        r->owner = pid;
+        r->owner_type = type;
+        r->owner_uid = c->uid;
+        r->owner_euid = c->euid;
+    }
+    spin_unlock_irqrestore(&fasync_lock, flags);
+    return 0;
+}
+
+/* Linux's f_setown: the pid must name something (ESRCH). */
 static long set_owner(struct file *f, pid_t pid, enum owner_type type)
 {
     if (pid) {
@@ -115,25 +134,15 @@ static long set_owner(struct file *f, pid_t pid, enum owner_type type)
         if (!found)
             return -ESRCH;
     }
-    struct fasync *r = record_of(f);
-    if (!r)
-        return -ENOMEM;
-    const struct cred *c = current_cred();
-    u64 flags = spin_lock_irqsave(&fasync_lock);
-    r->owner = pid;
-    r->owner_type = type;
-    r->owner_uid = c->uid;
-    r->owner_euid = c->euid;
-    spin_unlock_irqrestore(&fasync_lock, flags);
-    return 0;
+    return store_owner(f, pid, type, true);
 }
 
-int fasync_claim_owner(struct file *f)
+int fasync_claim_owner(struct file *f) { return fasync_default_owner(f, 0); }
+
+int fasync_default_owner(struct file *f, pid_t pgrp)
 {
-    struct fasync *r = record_of(f);
-    if (!r)
-        return -ENOMEM;
-    return r->owner ? 0 : set_owner(f, current_task()->tgid, F_OWNER_PID);
+    return pgrp ? store_owner(f, pgrp, F_OWNER_PGRP, false)
+                : store_owner(f, current_task()->tgid, F_OWNER_PID, false);
 }
 
 void fasync_drop_owner(struct file *f)
@@ -212,6 +221,11 @@ int fasync_set(struct file *f, int fd, bool on)
         if (!r)
             return -ENOMEM;
         r->fd = fd;
+        if (!(f->flags & O_ASYNC) && f->ops->async_on) {
+            int err = f->ops->async_on(f);
+            if (err)
+                return err;
+        }
     }
     if (on)
         f->flags |= O_ASYNC;

@@ -18,6 +18,7 @@
 #define LOCK_EX 2
 #define LOCK_NB 4
 #define LOCK_UN 8
+#define LOCK_MAND 32
 
 struct flock_holder {
     struct file *file;
@@ -54,6 +55,8 @@ static bool conflicts(struct inode *inode, struct file *f, bool exclusive)
 
 static long flock_file(struct file *f, unsigned op)
 {
+    if (op & LOCK_MAND)
+        return 0; /* Linux ignores the long-broken mandatory flocks, successfully */
     unsigned kind = op & ~LOCK_NB;
     if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN)
         return -EINVAL;

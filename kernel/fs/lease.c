@@ -7,6 +7,9 @@
  * the opener sleeps until the holder unlocks, or downgrades a write lease to
  * a read lease for a reader, or the break time passes and the kernel does it
  * for the holder. F_GETLEASE during a break shows the type the break wants.
+ * truncate(2) breaks leases as a write open does, waiting whatever O_NONBLOCK
+ * (Linux's vfs_truncate); ftruncate needs a writable descriptor, whose open
+ * broke them already.
  */
 #include "apic.h" /* monotonic_ns */
 #include "cred.h"
@@ -104,13 +107,9 @@ static u64 conflicting_deadline(struct inode *inode, bool want_write)
     return deadline;
 }
 
-int lease_break_for_open(struct file *f)
+/* Linux's __break_lease, under lease_lock (dropped while it sleeps). */
+static int break_locked(struct inode *inode, bool want_write, bool nonblocking)
 {
-    struct inode *inode = f->inode;
-    if (!counted(f))
-        return 0;
-    bool want_write = is_writer(f->flags);
-    u64 flags = spin_lock_irqsave(&lease_lock);
     time_out_locked(inode);
     bool any = false;
     for (struct lease *l = inode->leases; l; l = l->next) {
@@ -125,7 +124,7 @@ int lease_break_for_open(struct file *f)
         fasync_signal(l->file, l->fd, POLL_MSG);
     }
     int err = 0;
-    if (any && (f->flags & O_NONBLOCK))
+    if (any && nonblocking)
         err = -EWOULDBLOCK;
     u64 deadline;
     while (!err && any && (deadline = conflicting_deadline(inode, want_write))) {
@@ -135,6 +134,28 @@ int lease_break_for_open(struct file *f)
             err = 0;
         }
     }
+    return err;
+}
+
+int lease_break_for_open(struct file *f)
+{
+    if (!counted(f))
+        return 0;
+    u64 flags = spin_lock_irqsave(&lease_lock);
+    int err = break_locked(f->inode, is_writer(f->flags), f->flags & O_NONBLOCK);
+    spin_unlock_irqrestore(&lease_lock, flags);
+    return err;
+}
+
+int lease_break_for_truncate(struct inode *inode)
+{
+    if (!S_ISREG(inode->mode))
+        return 0;
+    u64 flags = spin_lock_irqsave(&lease_lock);
+    /* A writer while it waits, as Linux's get_write_access: no read lease meanwhile. */
+    inode->open_writers++;
+    int err = break_locked(inode, true, false);
+    inode->open_writers--;
     spin_unlock_irqrestore(&lease_lock, flags);
     return err;
 }

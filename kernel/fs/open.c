@@ -6,6 +6,7 @@
 #include "fs.h"
 #include "lib.h"
 #include "proc.h"
+#include "time.h"
 #include "uaccess.h"
 
 
@@ -57,6 +58,10 @@ static int open_tmpfile(struct inode *dir, u32 flags, u32 mode, struct inode **o
 
 static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
 {
+    if (flags & O_PATH)
+        flags &= O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC; /* the rest means nothing to a path (Linux's build_open_how) */
+    if ((flags & (O_DIRECTORY | O_CREAT)) == (O_DIRECTORY | O_CREAT))
+        return -EINVAL; /* no regular file made by an open that wanted a directory (Linux 6.4) */
     bool tmpfile = flags & O_TMPFILE_FLAG;
     if (tmpfile && (!(flags & O_DIRECTORY) || (flags & O_CREAT) || (flags & O_ACCMODE) == O_RDONLY))
         return -EINVAL; /* O_TMPFILE needs write access, and is not O_CREAT's */
@@ -110,15 +115,18 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
     }
     if ((inode->mode & S_IFMT) == S_IFSOCK && !(flags & O_PATH))
         return -ENXIO; /* a socket's name is for connect, as Linux's may_open says */
-    if (!in_compat_syscall())
-        flags |= O_LARGEFILE; /* as Linux forces for 64-bit callers */
+    if (!in_compat_syscall() && !(flags & O_PATH))
+        flags |= O_LARGEFILE; /* as Linux forces for 64-bit callers, before O_PATH's mask */
     struct file *f;
     err = file_open(inode, flags, &f);
     if (err)
         return err;
-    /* After the open, which may have waited for a lease's holder to let go of the contents. */
-    if ((flags & O_TRUNC) && S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
+    /* After the open, which may have waited for a lease's holder to let go of the contents;
+     * a read-only open truncates too, as on Linux. */
+    if ((flags & O_TRUNC) && S_ISREG(inode->mode) && !(flags & O_PATH) && !created) {
         inode_set_size(inode, 0);
+        inode->mtime = inode->ctime = realtime_seconds(); /* even when it was empty: Linux's do_truncate */
+    }
     if (S_ISFIFO(inode->mode) && !(flags & O_PATH)) {
         err = fifo_open(f);
         if (err) {
@@ -136,6 +144,36 @@ long sys_open(const char __user *path, int flags, u32 mode) { return do_open(AT_
 long sys_creat(const char __user *path, u32 mode) { return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
 long sys_openat(int dirfd, const char __user *path, int flags, u32 mode) { return do_open(dirfd, path, (u32)flags, mode); }
 long sys_close(int fd) { return fd_close(fd); }
+
+#define CLOSE_RANGE_UNSHARE (1u << 1)
+#define CLOSE_RANGE_CLOEXEC (1u << 2)
+
+/* Linux's close_range: UNSHARE first gives the caller a table of its own
+ * (when it shares one through CLONE_FILES), then the range is closed or
+ * marked close-on-exec; descriptors beyond the table are nothing to do. */
+long sys_close_range(u32 first, u32 last, u32 flags)
+{
+    if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+        return -EINVAL;
+    if (first > last)
+        return -EINVAL;
+    struct task *me = current_task();
+    if ((flags & CLOSE_RANGE_UNSHARE) && refcount_read(&me->files->users) > 1) {
+        struct files *own = files_copy(me->files);
+        if (!own)
+            return -ENOMEM;
+        struct files *shared = me->files;
+        me->files = own;
+        files_put(shared);
+    }
+    for (u32 fd = first; fd <= last && fd < MAX_FDS; fd++) {
+        if (flags & CLOSE_RANGE_CLOEXEC)
+            fd_set_cloexec((int)fd, true);
+        else
+            fd_close((int)fd);
+    }
+    return 0;
+}
 
 #define AT_EACCESS 0x200
 #define F_OK 0

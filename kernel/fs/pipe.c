@@ -11,6 +11,7 @@
  * file is released (its last reference), not when a descriptor is closed, so
  * a read asleep in another thread keeps the read end open.
  */
+#include "cred.h"
 #include "errno.h"
 #include "fasync.h"
 #include "fcntl.h"
@@ -20,6 +21,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "signal.h"
+#include "tty.h" /* FIONREAD */
 #include "uaccess.h"
 #include "x86.h"
 
@@ -197,8 +199,20 @@ static unsigned pipe_poll(struct file *f, struct poll_table *table)
     return events;
 }
 
+static long pipe_ioctl(struct file *f, unsigned cmd, u64 arg)
+{
+    if (cmd != FIONREAD)
+        return -ENOTTY;
+    struct pipe *p = f->private;
+    u64 flags = spin_lock_irqsave(&p->lock);
+    int count = (int)p->count;
+    spin_unlock_irqrestore(&p->lock, flags);
+    return put_user(count, (int __user *)arg) ? -EFAULT : 0;
+}
+
 static const struct file_ops pipe_ops = {
     .read = pipe_read,
+    .ioctl = pipe_ioctl,
     .write = pipe_write,
     .release = pipe_release,
     .poll = pipe_poll,
@@ -243,6 +257,8 @@ long pipe_fcntl(struct file *f, unsigned cmd, u32 arg)
     u32 size = round_pipe_size(arg);
     if (!size)
         return -EINVAL;
+    if (size > p->size && size > PIPE_MAX_SIZE && !capable(CAP_SYS_RESOURCE))
+        return -EPERM;
     u8 *buffer = kmalloc(size);
     if (!buffer)
         return -ENOMEM;

@@ -182,7 +182,6 @@ void proc_swaps(struct task *t, struct seq_buf *s)
 /* ---- /proc/sys ---- */
 
 #define PID_MAX 4194304           /* kernel.pid_max as Debian sets it; sysgate's pids grow past 32768 */
-#define PIPE_MAX_SIZE (1u << 20)  /* fs.pipe-max-size */
 #define FILE_MAX 9223372036854775807ul /* fs.file-max as Debian's systemd sets it: no limit */
 #define NGROUPS_MAX 65536
 #define CAP_LAST_CAP 40           /* CAP_CHECKPOINT_RESTORE, Linux 6.1's last */

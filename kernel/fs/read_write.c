@@ -96,8 +96,8 @@ long sys_pwrite64(int fd, const char __user *buf, size_t len, s64 offset)
     return positioned_io(fd, (char __user *)buf, len, offset, true);
 }
 
-/* readv/writev over an iovec array already in the kernel (each ABI copies in its own layout). */
-static long vector_io_file(struct file *f, const struct iovec *vec, int count, bool writing)
+/* readv/writev over an iovec array already in the kernel (each ABI copies in its own layout), at *pos. */
+static long vector_io_file(struct file *f, const struct iovec *vec, int count, u64 *pos, bool writing)
 {
     u64 total = 0;
     for (int i = 0; i < count; i++) {
@@ -109,8 +109,8 @@ static long vector_io_file(struct file *f, const struct iovec *vec, int count, b
     for (int i = 0; i < count; i++) {
         if (!vec[i].len)
             continue;
-        ssize_t n = writing ? do_write(f, (const char __user *)vec[i].base, vec[i].len, &f->pos)
-                            : do_read(f, (char __user *)vec[i].base, vec[i].len, &f->pos);
+        ssize_t n = writing ? do_write(f, (const char __user *)vec[i].base, vec[i].len, pos)
+                            : do_read(f, (char __user *)vec[i].base, vec[i].len, pos);
         if (n < 0)
             return done ? done : n;
         done += n;
@@ -125,7 +125,7 @@ long vector_io(int fd, const struct iovec *vec, int count, bool writing)
     struct file *f = fdget(fd);
     if (!f)
         return -EBADF;
-    long done = vector_io_file(f, vec, count, writing);
+    long done = vector_io_file(f, vec, count, &f->pos, writing);
     fdput(f);
     return done;
 }
@@ -153,18 +153,56 @@ int iovecs_from_user(const void __user *uvec, int count, struct iovec *vec)
     return 0;
 }
 
-static long do_vector_io(int fd, const void __user *uvec, int count, bool writing)
+/* readv, writev, and preadv, pwritev at `pos` (NULL: the file's position),
+ * checked in Linux's order: the offset, the descriptor, its access mode,
+ * then the iovecs. */
+static long do_vector_io(int fd, const void __user *uvec, int count, const s64 *pos, bool writing)
 {
-    if (count < 0 || count > IOV_MAX)
+    if (pos && *pos < 0)
         return -EINVAL;
-    struct iovec vec[count ? count : 1];
-    int err = iovecs_from_user(uvec, count, vec);
-    return err ? err : vector_io(fd, vec, count, writing);
+    struct file *f = fdget(fd);
+    if (!f)
+        return -EBADF;
+    u64 at = pos ? (u64)*pos : 0;
+    long ret;
+    if (pos && !seekable(f))
+        ret = -ESPIPE;
+    else if ((f->flags & O_ACCMODE) == (writing ? O_RDONLY : O_WRONLY))
+        ret = -EBADF;
+    else if (count < 0 || count > IOV_MAX)
+        ret = -EINVAL;
+    else {
+        struct iovec vec[count ? count : 1];
+        ret = iovecs_from_user(uvec, count, vec);
+        if (!ret)
+            ret = vector_io_file(f, vec, count, pos ? &at : &f->pos, writing);
+    }
+    fdput(f);
+    return ret;
 }
 
 /* Both ABIs' (the iovecs' layout follows in_compat_syscall()). */
-long sys_readv(int fd, const void __user *vec, int count) { return do_vector_io(fd, vec, count, false); }
-long sys_writev(int fd, const void __user *vec, int count) { return do_vector_io(fd, vec, count, true); }
+long sys_readv(int fd, const void __user *vec, int count) { return do_vector_io(fd, vec, count, NULL, false); }
+long sys_writev(int fd, const void __user *vec, int count) { return do_vector_io(fd, vec, count, NULL, true); }
+
+/* x86-64 passes the offset whole in pos_low (Linux's pos_from_hilo keeps
+ * only it on a 64-bit kernel); i386 splits it over the two. */
+static s64 offset_of(u64 pos_low, u64 pos_high)
+{
+    return in_compat_syscall() ? (s64)(((u64)(u32)pos_high << 32) | (u32)pos_low) : (s64)pos_low;
+}
+
+long sys_preadv(int fd, const void __user *vec, int count, u64 pos_low, u64 pos_high)
+{
+    s64 pos = offset_of(pos_low, pos_high);
+    return do_vector_io(fd, vec, count, &pos, false);
+}
+
+long sys_pwritev(int fd, const void __user *vec, int count, u64 pos_low, u64 pos_high)
+{
+    s64 pos = offset_of(pos_low, pos_high);
+    return do_vector_io(fd, vec, count, &pos, true);
+}
 
 /* The file system's llseek; without one, what Linux does for such a file:
  * a device ignores seeks, anything else without a position refuses them. */

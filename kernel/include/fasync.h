@@ -26,6 +26,9 @@ long fasync_ioctl_async(struct file *f, int fd, const int __user *arg);
 long fasync_ioctl_owner(struct file *f, bool set, int __user *arg);
 /* A lease set through f makes the setter's process its owner unless it has one (Linux's lease_setup). */
 int fasync_claim_owner(struct file *f);
+/* O_ASYNC's owner where none was set: process group `pgrp`, or the
+ * caller's process if 0 (a terminal's, Linux's __tty_fasync). */
+int fasync_default_owner(struct file *f, pid_t pgrp);
 /* A lease's end takes the owner and the signal with it (Linux's lease_modify). */
 void fasync_drop_owner(struct file *f);
 /* Signals f's owner whatever O_ASYNC says (a lease break: POLL_MSG), si_fd `fd`. */

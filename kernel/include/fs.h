@@ -92,6 +92,8 @@ struct file_ops {
     int (*iterate)(struct inode *dir, struct dir_context *ctx);
     bool stream; /* no file position: lseek gives ESPIPE (terminals, pipes) */
     bool fasync; /* announces readiness to O_ASYNC owners (fasync_notify): FIOASYNC takes it */
+    /* O_ASYNC turned on (it was off): a driver's choice of owner where none is set. */
+    int (*async_on)(struct file *f);
 };
 
 /* What a directory walk reports each entry to: getdents's buffer, or getcwd's search. */
@@ -267,6 +269,8 @@ void inode_put(struct inode *inode);
  * unless O_NONBLOCK (-EWOULDBLOCK); closing drops the file's lease. */
 void lease_file_opened(struct file *f);
 int lease_break_for_open(struct file *f);
+/* truncate(2): breaks every lease and waits for the holders (0 or -EINTR...). */
+int lease_break_for_truncate(struct inode *inode);
 void lease_file_closed(struct file *f);
 /* F_SETLEASE and F_GETLEASE; fd is the break signal's si_fd. */
 long lease_fcntl(struct file *f, int fd, unsigned cmd, u64 arg);
@@ -324,10 +328,12 @@ long inode_full_path(struct inode *inode, char *out, size_t size);
 long file_path(struct file *f, char *out, size_t size);
 int copy_path_from_user(char *dst, const char __user *src);
 long sys_fadvise64(int fd, s64 offset, s64 len, int advice);
+long sys_readahead(int fd, s64 offset, u64 count);
 struct timespec_k;
 long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *times, int flags);
 long do_sendfile(int out_fd, int in_fd, s64 *offset, u64 count);
 int fifo_open(struct file *f);
+#define PIPE_MAX_SIZE (1u << 20) /* fs.pipe-max-size: F_SETPIPE_SZ's limit without CAP_SYS_RESOURCE */
 /* F_GETPIPE_SZ and F_SETPIPE_SZ: EBADF for a file that is not a pipe. */
 long pipe_fcntl(struct file *f, unsigned cmd, u32 arg);
 

@@ -69,11 +69,20 @@ struct ipc_perm_user {
 size_t ipc_perm_out(void *buf, const struct ipc_object *o);
 /* Reads uid, gid and mode of the ABI's ipc64_perm: its size. */
 size_t ipc_perm_in(const void *buf, struct ipc_perm_user *out);
+/* i386's old struct ipc_perm, what ipc() without IPC_64 in the command
+ * reads and writes: ids above 16 bits show as the overflow id. */
+#define IPC_OLD_PERM_SIZE 16
+size_t ipc_old_perm_out(void *buf, const struct ipc_object *o);
+void ipc_old_perm_in(const void *buf, struct ipc_perm_user *out);
 /* IPC_SET's change of owner and mode: 0 or -EINVAL for an id that is no id. */
 int ipc_set_perm(struct ipc_object *o, const struct ipc_perm_user *in);
 
 /* ipc() on i386: the cmd's IPC_64 flag, stripped; false for the old layouts. */
 bool ipc_compat_version64(int *cmd);
+/* i386's direct semctl and msgctl choose the command with IPC_64 masked off
+ * but pass it on flagged, as Linux's compat_ksys_semctl/msgctl: the steps that
+ * compare the whole command take a flagged one for another. */
+static inline int ipc_compat_command(int cmd) { return cmd & ~IPC_64; }
 
 /* shm.c's entry points, shared by the two ABIs' tables and ipc(). */
 long sys_shmget(s32 key, u64 size, int flags);

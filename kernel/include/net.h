@@ -57,6 +57,7 @@
 #define MSG_DONTWAIT 0x40
 #define MSG_EOR 0x80
 #define MSG_WAITALL 0x100
+#define MSG_ERRQUEUE 0x2000 /* the socket's error queue, always empty here */
 #define MSG_NOSIGNAL 0x4000
 #define MSG_WAITFORONE 0x10000
 #define MSG_CMSG_CLOEXEC 0x40000000
@@ -154,7 +155,16 @@ struct socket {
     bool listening;            /* SO_ACCEPTCONN */
     int linger_onoff, linger_secs;
     u64 rcvtimeo_ns, sndtimeo_ns; /* 0: wait for ever */
+    /* A send found no room with O_ASYNC on: the room that comes next is
+     * announced to O_ASYNC owners as POLL_OUT, once (Linux's SOCKWQ_ASYNC_NOSPACE). */
+    bool async_nospace;
 };
+
+/* A send found no room (under the family's lock): marked if O_ASYNC is on. */
+void socket_no_room(struct socket *sock);
+/* Room again for sends (under the family's lock): POLL_OUT to the O_ASYNC
+ * owners if the socket is marked, and the mark goes (Linux's SOCK_WAKE_SPACE). */
+void socket_room_announce(struct socket *sock);
 
 /* Creates a socket of the family; the family fills sock->ops and sock->sk. */
 typedef int (*net_family_create)(struct socket *sock, int protocol);

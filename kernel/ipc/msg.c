@@ -64,6 +64,16 @@ static u64 messages_total, bytes_total;
 #define MSQID64_NATIVE_SIZE 120
 #define MSQID64_COMPAT_SIZE 88
 
+/* i386's old struct msqid_ds (Linux's compat_msqid_ds): counts and pids of 16 bits. */
+struct msqid_old {
+    u8 perm[IPC_OLD_PERM_SIZE];
+    u32 first, last; /* kernel pointers once, zero */
+    s32 stime, rtime, ctime;
+    u32 lcbytes, lqbytes; /* zero: Linux's compat code leaves them */
+    u16 cbytes, qnum, qbytes, lspid, lrpid;
+};
+_Static_assert(sizeof(struct msqid_old) == 56, "i386 old msqid_ds");
+
 static struct msg_queue *queue_of(struct ipc_object *o) { return (struct msg_queue *)o; }
 
 static void queue_put(struct msg_queue *q)
@@ -271,8 +281,15 @@ long compat_sys_msgrcv(int msqid, u32 msgp, s32 size, s32 type, int flags)
     return msgrcv_common(msqid, compat_ptr(msgp), size, type, flags);
 }
 
-static long stat_out(void __user *buf, struct msg_queue *q)
+static long stat_out(void __user *buf, struct msg_queue *q, bool old_layout)
 {
+    if (old_layout) {
+        struct msqid_old m = {.stime = (s32)q->stime, .rtime = (s32)q->rtime, .ctime = (s32)q->ctime,
+                              .cbytes = (u16)q->cbytes, .qnum = (u16)q->qnum, .qbytes = (u16)q->qbytes,
+                              .lspid = (u16)q->lspid, .lrpid = (u16)q->lrpid};
+        ipc_old_perm_out(m.perm, &q->perm);
+        return copy_to_user(buf, &m, sizeof(m)) ? -EFAULT : 0;
+    }
     u8 out[MSQID64_NATIVE_SIZE];
     memset(out, 0, sizeof(out));
     size_t at = ipc_perm_out(out, &q->perm);
@@ -312,13 +329,15 @@ static void queue_remove(struct msg_queue *q)
     queue_put(q);
 }
 
-static long msg_control(int msqid, int cmd, void __user *buf)
+/* `op` is the command chosen, `cmd` the command as given (see
+ * ipc_compat_command); `old_layout`: i386's ipc() without IPC_64. */
+static long msg_control(int msqid, int op, int cmd, void __user *buf, bool old_layout)
 {
     if (msqid < 0 || cmd < 0)
         return -EINVAL;
     struct ipc_object *o;
     long err;
-    switch (cmd) {
+    switch (op) {
     case IPC_INFO:
     case MSG_INFO: {
         /* struct msginfo: seven ints and an unsigned short */
@@ -336,33 +355,43 @@ static long msg_control(int msqid, int cmd, void __user *buf)
     case IPC_STAT:
     case MSG_STAT:
     case MSG_STAT_ANY:
-        o = cmd == IPC_STAT ? ipc_find_id(&msg_ids, msqid) : ipc_find_index(&msg_ids, msqid);
+        o = cmd == MSG_STAT || cmd == MSG_STAT_ANY ? ipc_find_index(&msg_ids, msqid) : ipc_find_id(&msg_ids, msqid);
         if (!o)
             return -EINVAL;
         if (cmd != MSG_STAT_ANY && (err = ipc_permitted(o, S_IRUGO)))
             return err;
-        if ((err = stat_out(buf, queue_of(o))))
+        if ((err = stat_out(buf, queue_of(o), old_layout)))
             return err;
         return cmd == IPC_STAT ? 0 : ipc_id(o);
     case IPC_SET: {
         bool compat = in_compat_syscall();
         u8 in[MSQID64_NATIVE_SIZE];
-        if (copy_from_user(in, buf, compat ? MSQID64_COMPAT_SIZE : MSQID64_NATIVE_SIZE))
-            return -EFAULT;
         struct ipc_perm_user wanted;
-        size_t at = ipc_perm_in(in, &wanted);
         u64 qbytes = 0;
-        if (compat) {
-            u32 v;
-            memcpy(&v, in + at + 8 * sizeof(u32), sizeof(v)); /* after the times and their halves, cbytes, qnum */
-            qbytes = v;
+        if (old_layout) {
+            struct msqid_old m;
+            if (copy_from_user(&m, buf, sizeof(m)))
+                return -EFAULT;
+            ipc_old_perm_in(m.perm, &wanted);
+            qbytes = m.qbytes;
+        } else if (copy_from_user(in, buf, compat ? MSQID64_COMPAT_SIZE : MSQID64_NATIVE_SIZE)) {
+            return -EFAULT;
         } else {
-            memcpy(&qbytes, in + at + 5 * sizeof(u64), sizeof(qbytes));
+            size_t at = ipc_perm_in(in, &wanted);
+            if (compat) {
+                u32 v;
+                memcpy(&v, in + at + 8 * sizeof(u32), sizeof(v)); /* after the times and their halves, cbytes, qnum */
+                qbytes = v;
+            } else {
+                memcpy(&qbytes, in + at + 5 * sizeof(u64), sizeof(qbytes));
+            }
         }
         if (!(o = ipc_find_id(&msg_ids, msqid)))
             return -EINVAL;
         if ((err = ipc_owner_check(o)))
             return err;
+        if (cmd != IPC_SET)
+            return -EINVAL;
         if (qbytes > MSG_QUEUE_BYTES && !capable(CAP_SYS_RESOURCE))
             return -EPERM;
         if ((err = ipc_set_perm(o, &wanted)))
@@ -380,6 +409,8 @@ static long msg_control(int msqid, int cmd, void __user *buf)
             return -EINVAL;
         if ((err = ipc_owner_check(o)))
             return err;
+        if (cmd != IPC_RMID)
+            return -EINVAL;
         queue_remove(queue_of(o));
         return 0;
     default:
@@ -387,16 +418,17 @@ static long msg_control(int msqid, int cmd, void __user *buf)
     }
 }
 
-long sys_msgctl(int msqid, int cmd, void __user *buf) { return msg_control(msqid, cmd, buf); }
+long sys_msgctl(int msqid, int cmd, void __user *buf) { return msg_control(msqid, cmd, cmd, buf, false); }
 
-long compat_sys_msgctl(int msqid, int cmd, u32 buf) { return msg_control(msqid, cmd, compat_ptr(buf)); }
+long compat_sys_msgctl(int msqid, int cmd, u32 buf)
+{
+    return msg_control(msqid, ipc_compat_command(cmd), cmd, compat_ptr(buf), false);
+}
 
 long compat_sys_old_msgctl(int msqid, int cmd, u32 buf)
 {
     bool v64 = ipc_compat_version64(&cmd);
-    if (!v64 && cmd != IPC_RMID)
-        return -ENOSYS; /* the old layouts with 16-bit ids are not implemented */
-    return msg_control(msqid, cmd, compat_ptr(buf));
+    return msg_control(msqid, cmd, cmd, compat_ptr(buf), !v64);
 }
 
 void msg_proc_show(struct task *t, struct seq_buf *s)

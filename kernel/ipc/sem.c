@@ -97,9 +97,18 @@ static struct sem_undo *undos;
 
 /* x86's struct semid64_ds: the i386 one has the high halves of the times
  * where x86-64 has padding; both are all longs after the perm. */
+#define IPC64_PERM_NATIVE_SIZE 48
+#define IPC64_PERM_COMPAT_SIZE 36
 #define SEMID64_LONGS 7
-#define SEMID64_NATIVE_SIZE (48 + SEMID64_LONGS * 8)
-#define SEMID64_COMPAT_SIZE (36 + SEMID64_LONGS * 4)
+
+/* i386's old struct semid_ds (Linux's compat_semid_ds). */
+struct semid_old {
+    u8 perm[IPC_OLD_PERM_SIZE];
+    s32 otime, ctime;
+    u32 base, pending, pending_last, undo; /* kernel pointers once, zero */
+    u16 nsems;
+};
+_Static_assert(sizeof(struct semid_old) == 44, "i386 old semid_ds");
 
 static struct sem_set *set_of(struct ipc_object *o) { return (struct sem_set *)o; }
 
@@ -386,8 +395,13 @@ static int longs_out(void __user *buf, const u64 *values, size_t count)
     return copy_to_user(buf, narrow, count * sizeof(u32));
 }
 
-static long stat_out(void __user *buf, struct sem_set *set)
+static long stat_out(void __user *buf, struct sem_set *set, bool old_layout)
 {
+    if (old_layout) {
+        struct semid_old s = {.otime = (s32)set->otime, .ctime = (s32)set->ctime, .nsems = (u16)set->nsems};
+        ipc_old_perm_out(s.perm, &set->perm);
+        return copy_to_user(buf, &s, sizeof(s)) ? -EFAULT : 0;
+    }
     u8 perm[64];
     size_t perm_size = ipc_perm_out(perm, &set->perm);
     u64 longs[SEMID64_LONGS] = {(u64)set->otime, 0, (u64)set->ctime, 0, (u64)set->nsems, 0, 0};
@@ -434,7 +448,9 @@ static long sem_info(int cmd, void __user *buf)
     return ipc_max_index(&sem_ids);
 }
 
-static long sem_control(int semid, int semnum, int cmd, u64 arg)
+/* `op` is the command chosen, `cmd` the command as given (see
+ * ipc_compat_command); `old_layout`: i386's ipc() without IPC_64. */
+static long sem_control(int semid, int semnum, int op, int cmd, u64 arg, bool old_layout)
 {
     void __user *ptr = in_compat_syscall() ? compat_ptr((u32)arg) : (void __user *)arg;
     if (semid < 0)
@@ -442,19 +458,19 @@ static long sem_control(int semid, int semnum, int cmd, u64 arg)
     struct ipc_object *o;
     struct sem_set *set;
     long err;
-    switch (cmd) {
+    switch (op) {
     case IPC_INFO:
     case SEM_INFO:
         return sem_info(cmd, ptr);
     case IPC_STAT:
     case SEM_STAT:
     case SEM_STAT_ANY:
-        o = cmd == IPC_STAT ? ipc_find_id(&sem_ids, semid) : ipc_find_index(&sem_ids, semid);
+        o = cmd == SEM_STAT || cmd == SEM_STAT_ANY ? ipc_find_index(&sem_ids, semid) : ipc_find_id(&sem_ids, semid);
         if (!o)
             return -EINVAL;
         if (cmd != SEM_STAT_ANY && (err = ipc_permitted(o, S_IRUGO)))
             return err;
-        if ((err = stat_out(ptr, set_of(o))))
+        if ((err = stat_out(ptr, set_of(o), old_layout)))
             return err;
         return cmd == IPC_STAT ? 0 : ipc_id(o);
     case SETVAL: {
@@ -516,21 +532,38 @@ static long sem_control(int semid, int semnum, int cmd, u64 arg)
         }
         if (semnum < 0 || semnum >= set->nsems)
             return -EINVAL;
-        if (cmd == GETVAL)
+        switch (cmd) {
+        case GETVAL:
             return set->sems[semnum].value;
-        if (cmd == GETPID)
+        case GETPID:
             return set->sems[semnum].pid;
-        return waiting_count(set, semnum, cmd == GETZCNT);
+        case GETNCNT:
+        case GETZCNT:
+            return waiting_count(set, semnum, cmd == GETZCNT);
+        default:
+            return -EINVAL;
+        }
     }
     case IPC_SET: {
-        u8 perm[SEMID64_NATIVE_SIZE];
-        if (copy_from_user(perm, ptr, in_compat_syscall() ? SEMID64_COMPAT_SIZE : SEMID64_NATIVE_SIZE))
-            return -EFAULT;
+        /* only the perm is read, as Linux's copy_semid_from_user */
+        u8 perm[IPC64_PERM_NATIVE_SIZE];
         struct ipc_perm_user wanted;
-        ipc_perm_in(perm, &wanted);
+        if (old_layout) {
+            if (copy_from_user(perm, ptr, IPC_OLD_PERM_SIZE))
+                return -EFAULT;
+            ipc_old_perm_in(perm, &wanted);
+        } else {
+            if (copy_from_user(perm, ptr, in_compat_syscall() ? IPC64_PERM_COMPAT_SIZE : IPC64_PERM_NATIVE_SIZE))
+                return -EFAULT;
+            ipc_perm_in(perm, &wanted);
+        }
         if (!(o = ipc_find_id(&sem_ids, semid)))
             return -EINVAL;
-        if ((err = ipc_owner_check(o)) || (err = ipc_set_perm(o, &wanted)))
+        if ((err = ipc_owner_check(o)))
+            return err;
+        if (cmd != IPC_SET)
+            return -EINVAL;
+        if ((err = ipc_set_perm(o, &wanted)))
             return err;
         set_of(o)->ctime = realtime_seconds();
         return 0;
@@ -540,6 +573,8 @@ static long sem_control(int semid, int semnum, int cmd, u64 arg)
             return -EINVAL;
         if ((err = ipc_owner_check(o)))
             return err;
+        if (cmd != IPC_RMID)
+            return -EINVAL;
         set_remove(set_of(o));
         return 0;
     default:
@@ -547,16 +582,17 @@ static long sem_control(int semid, int semnum, int cmd, u64 arg)
     }
 }
 
-long sys_semctl(int semid, int semnum, int cmd, u64 arg) { return sem_control(semid, semnum, cmd, arg); }
+long sys_semctl(int semid, int semnum, int cmd, u64 arg) { return sem_control(semid, semnum, cmd, cmd, arg, false); }
 
-long compat_sys_semctl(int semid, int semnum, int cmd, u32 arg) { return sem_control(semid, semnum, cmd, arg); }
+long compat_sys_semctl(int semid, int semnum, int cmd, u32 arg)
+{
+    return sem_control(semid, semnum, ipc_compat_command(cmd), cmd, arg, false);
+}
 
 long compat_sys_old_semctl(int semid, int semnum, int cmd, u32 arg)
 {
     bool v64 = ipc_compat_version64(&cmd);
-    if (!v64 && (cmd == IPC_STAT || cmd == SEM_STAT || cmd == SEM_STAT_ANY || cmd == IPC_SET))
-        return -ENOSYS; /* the old layout with 16-bit ids is not implemented */
-    return sem_control(semid, semnum, cmd, arg);
+    return sem_control(semid, semnum, cmd, cmd, arg, !v64);
 }
 
 /* Linux's exit_sem: each adjustment applied, the value kept within 0..SEMVMX. */

@@ -25,6 +25,7 @@
 #define SHM_MIN_SIZE 1                                /* SHMMIN */
 #define SHM_MAX_BYTES (~0ul - (1ul << 24))            /* SHMMAX, and SHMALL in pages */
 #define SHM_LBA PAGE_SIZE                             /* x86's SHMLBA */
+#define SHM_MAX_BYTES_COMPAT 0x7fffffffu              /* INT_MAX: the SHMMAX Linux shows 32-bit callers */
 
 /* shmctl commands beyond the common ones. */
 #define SHM_LOCK 11
@@ -74,6 +75,15 @@ struct shmid64_compat {
     u32 nattch, unused4, unused5;
 };
 _Static_assert(sizeof(struct shmid64_compat) == 84, "i386 shmid64_ds");
+
+/* i386's old struct shmid_ds (Linux's compat_shmid_ds): 16-bit pids and attach count. */
+struct shmid_old {
+    u8 perm[IPC_OLD_PERM_SIZE];
+    s32 segsz, atime, dtime, ctime;
+    u16 cpid, lpid, nattch, unused;
+    u32 unused2, unused3;
+};
+_Static_assert(sizeof(struct shmid_old) == 48, "i386 old shmid_ds");
 
 /* struct shminfo64 and struct shm_info, with the ABI's longs. */
 struct shm_limits {
@@ -264,10 +274,18 @@ long sys_shmdt(u64 addr)
     return 0;
 }
 
-/* The ABI's shmid64_ds into `buf`; its size. */
-static size_t stat_out(void *buf, struct shm_segment *seg)
+/* The ABI's shmid64_ds, or i386's old shmid_ds, into `buf`; its size. */
+static size_t stat_out(void *buf, struct shm_segment *seg, bool old_layout)
 {
     u64 nattch = attach_count(seg);
+    if (old_layout) {
+        struct shmid_old s = {.segsz = (s32)seg->size, .atime = (s32)seg->atime, .dtime = (s32)seg->dtime,
+                              .ctime = (s32)seg->ctime, .cpid = (u16)seg->cpid, .lpid = (u16)seg->lpid,
+                              .nattch = (u16)nattch};
+        ipc_old_perm_out(s.perm, &seg->perm);
+        memcpy(buf, &s, sizeof(s));
+        return sizeof(s);
+    }
     if (in_compat_syscall()) {
         struct shmid64_compat s = {.segsz = (u32)seg->size, .atime = (u32)seg->atime,
                                    .atime_high = (u32)((u64)seg->atime >> 32), .dtime = (u32)seg->dtime,
@@ -318,7 +336,23 @@ static long shm_info_out(void __user *buf)
     return ipc_max_index(&shm_ids);
 }
 
-static long shm_control(int shmid, int cmd, void __user *buf)
+static long shm_limits_out(void __user *buf, bool old_layout)
+{
+    struct shm_limits limits = {.shmmax = SHM_MAX_BYTES, .shmmin = SHM_MIN_SIZE, .shmmni = SHM_MAX_SEGMENTS,
+                                .shmseg = SHM_MAX_SEGMENTS, .shmall = SHM_MAX_BYTES};
+    if (in_compat_syscall())
+        limits.shmmax = MIN(limits.shmmax, (u64)SHM_MAX_BYTES_COMPAT);
+    if (old_layout) {
+        /* struct shminfo: five ints */
+        s32 info[] = {(s32)limits.shmmax, (s32)limits.shmmin, (s32)limits.shmmni, (s32)limits.shmseg,
+                      (s32)limits.shmall};
+        return copy_to_user(buf, info, sizeof(info)) ? -EFAULT : 0;
+    }
+    return longs_out(buf, &limits.shmmax, sizeof(limits) / sizeof(u64)) ? -EFAULT : 0;
+}
+
+/* `old_layout`: i386's ipc() without IPC_64, the structures of before Linux 2.4. */
+static long shm_control(int shmid, int cmd, void __user *buf, bool old_layout)
 {
     if (cmd < 0 || shmid < 0)
         return -EINVAL;
@@ -326,13 +360,10 @@ static long shm_control(int shmid, int cmd, void __user *buf)
     struct ipc_object *o;
     int err;
     switch (cmd) {
-    case IPC_INFO: {
-        struct shm_limits limits = {.shmmax = SHM_MAX_BYTES, .shmmin = SHM_MIN_SIZE, .shmmni = SHM_MAX_SEGMENTS,
-                                    .shmseg = SHM_MAX_SEGMENTS, .shmall = SHM_MAX_BYTES};
-        if (longs_out(buf, &limits.shmmax, sizeof(limits) / sizeof(u64)))
-            return -EFAULT;
+    case IPC_INFO:
+        if ((err = shm_limits_out(buf, old_layout)))
+            return err;
         return ipc_max_index(&shm_ids);
-    }
     case SHM_INFO:
         return shm_info_out(buf);
     case IPC_STAT:
@@ -344,18 +375,24 @@ static long shm_control(int shmid, int cmd, void __user *buf)
         if (cmd != SHM_STAT_ANY && (err = ipc_permitted(o, S_IRUGO)))
             return err;
         u8 stat[sizeof(struct shmid64_native)];
-        size_t size = stat_out(stat, segment_of(o));
+        size_t size = stat_out(stat, segment_of(o), old_layout);
         if (copy_to_user(buf, stat, size))
             return -EFAULT;
         return cmd == IPC_STAT ? 0 : ipc_id(o);
     }
     case IPC_SET: {
-        u8 stat[sizeof(struct shmid64_native)];
-        size_t size = in_compat_syscall() ? sizeof(struct shmid64_compat) : sizeof(struct shmid64_native);
-        if (copy_from_user(stat, buf, size))
-            return -EFAULT;
+        /* only the perm is read, as Linux's copy_shmid_from_user */
+        u8 perm[sizeof(((struct shmid64_native *)0)->perm)];
         struct ipc_perm_user wanted;
-        ipc_perm_in(stat, &wanted);
+        if (old_layout) {
+            if (copy_from_user(perm, buf, IPC_OLD_PERM_SIZE))
+                return -EFAULT;
+            ipc_old_perm_in(perm, &wanted);
+        } else {
+            if (copy_from_user(perm, buf, in_compat_syscall() ? sizeof(((struct shmid64_compat *)0)->perm) : sizeof(perm)))
+                return -EFAULT;
+            ipc_perm_in(perm, &wanted);
+        }
         if (!(o = ipc_find_id(&shm_ids, shmid)))
             return -EINVAL;
         if ((err = ipc_owner_check(o)) || (err = ipc_set_perm(o, &wanted)))
@@ -397,20 +434,17 @@ static long shm_control(int shmid, int cmd, void __user *buf)
     }
 }
 
-long sys_shmctl(int shmid, int cmd, void __user *buf) { return shm_control(shmid, cmd, buf); }
+long sys_shmctl(int shmid, int cmd, void __user *buf) { return shm_control(shmid, cmd, buf, false); }
 
 /* i386's direct shmctl (396) knows only the 64-bit layouts, and no IPC_64
  * flag (Linux 5.1's rule); through ipc() the flag picks them, as glibc and
- * musl pass it. The old layouts (16-bit ids, 32-bit times) are not
- * implemented for the commands that carry a structure. */
-long compat_sys_shmctl(int shmid, int cmd, u32 buf) { return shm_control(shmid, cmd, compat_ptr(buf)); }
+ * musl pass it, and its absence the old ones. */
+long compat_sys_shmctl(int shmid, int cmd, u32 buf) { return shm_control(shmid, cmd, compat_ptr(buf), false); }
 
 long compat_sys_old_shmctl(int shmid, int cmd, u32 buf)
 {
     bool v64 = ipc_compat_version64(&cmd);
-    if (!v64 && cmd != IPC_RMID && cmd != SHM_LOCK && cmd != SHM_UNLOCK)
-        return -ENOSYS;
-    return shm_control(shmid, cmd, compat_ptr(buf));
+    return shm_control(shmid, cmd, compat_ptr(buf), !v64);
 }
 
 void shm_proc_show(struct task *t, struct seq_buf *s)

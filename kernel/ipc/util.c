@@ -25,6 +25,14 @@ struct ipc64_perm_compat {
 } __attribute__((packed));
 _Static_assert(sizeof(struct ipc64_perm_compat) == 36, "i386 ipc64_perm");
 
+/* i386's old struct ipc_perm (Linux's compat_ipc_perm): 16-bit ids, mode and sequence number. */
+struct ipc_perm_old {
+    s32 key;
+    u16 uid, gid, cuid, cgid;
+    u16 mode, seq;
+};
+_Static_assert(sizeof(struct ipc_perm_old) == IPC_OLD_PERM_SIZE, "i386 old ipc_perm");
+
 static struct ipc_object *find_idx(struct ipc_ids *ids, int idx)
 {
     for (struct ipc_object *o = ids->objects; o && o->idx <= idx; o = o->next)
@@ -147,6 +155,25 @@ size_t ipc_perm_in(const void *buf, struct ipc_perm_user *out)
     memcpy(&p, buf, sizeof(p));
     *out = (struct ipc_perm_user){p.uid, p.gid, p.mode};
     return sizeof(p);
+}
+
+/* Linux's high2lowuid: an id beyond 16 bits shows as the overflow id. */
+static u16 id16(u32 id) { return id > 0xffff ? OVERFLOW_ID : (u16)id; }
+
+size_t ipc_old_perm_out(void *buf, const struct ipc_object *o)
+{
+    struct ipc_perm_old p = {.key = o->key, .uid = id16(o->uid), .gid = id16(o->gid), .cuid = id16(o->cuid),
+                             .cgid = id16(o->cgid), .mode = (u16)o->mode, .seq = (u16)o->seq};
+    memcpy(buf, &p, sizeof(p));
+    return sizeof(p);
+}
+
+void ipc_old_perm_in(const void *buf, struct ipc_perm_user *out)
+{
+    struct ipc_perm_old p;
+    memcpy(&p, buf, sizeof(p));
+    /* taken as they are, as Linux's get_compat_ipc_perm: 0xffff is an id like any other */
+    *out = (struct ipc_perm_user){p.uid, p.gid, p.mode};
 }
 
 int ipc_set_perm(struct ipc_object *o, const struct ipc_perm_user *in)

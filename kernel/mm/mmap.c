@@ -142,21 +142,22 @@ long map_shared_object(struct inode *object, u64 addr, u64 size, u32 prot, bool 
  * which maps as anonymous memory) and the read-only mark; or an errno. */
 static int mapped_file(struct file *f, u32 type, u64 prot, u64 *flags, u32 *vma_flags, struct inode **file)
 {
+    /* In Linux's do_mmap order: the access mode, then whether the file maps at all, then its seals. */
+    bool shared_write = type != MAP_PRIVATE && (prot & PROT_WRITE);
+    if (shared_write && (f->flags & O_ACCMODE) == O_RDONLY)
+        return -EACCES;
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
+        return -EACCES;
     if (S_ISCHR(f->inode->mode) && f->inode->rdev == MKDEV(1, 5)) {
         *flags |= MAP_ANONYMOUS;
         return 0;
     }
     if (!S_ISREG(f->inode->mode))
         return -ENODEV;
-    if ((f->flags & O_ACCMODE) == O_WRONLY)
-        return -EACCES;
-    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && (f->inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+    if (shared_write && (f->inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
         return -EPERM;
-    if ((f->flags & O_ACCMODE) != O_RDWR) {
-        if (type != MAP_PRIVATE && (prot & PROT_WRITE))
-            return -EACCES;
+    if ((f->flags & O_ACCMODE) != O_RDWR)
         *vma_flags |= VMA_FILE_READ_ONLY;
-    }
     if (f->ops && f->ops->mmap) {
         int err = f->ops->mmap(f);
         if (err)

@@ -178,6 +178,11 @@ static struct unix_skb *skb_dequeue(struct unix_sock *u)
     return skb;
 }
 
+static bool unix_writable(const struct unix_sock *u)
+{
+    return u->state != UNIX_LISTENING && (u->wmem << 2) <= (u64)u->sock->sndbuf;
+}
+
 /* Uncharges the sender (under unix_lock); the files, if any, are left for skb_free. */
 static void skb_uncharge(struct unix_skb *skb)
 {
@@ -186,6 +191,9 @@ static void skb_uncharge(struct unix_skb *skb)
         return;
     sender->wmem -= skb->truesize;
     wake_up_all(&sender->wait);
+    /* Linux's unix_write_space: room again for a sender that found none */
+    if (sender->sock && unix_writable(sender))
+        socket_room_announce(sender->sock);
     skb->sender = NULL;
     unix_sock_put(sender);
 }
@@ -633,6 +641,10 @@ static int unix_shutdown(struct socket *sock, int how)
             peer_mode |= RCV_SHUTDOWN;
         other->shutdown |= peer_mode;
         wake_up_all(&other->wait);
+        if (peer_mode == SHUTDOWN_MASK)
+            fasync_notify(other->sock, POLL_HUP);
+        else if (peer_mode & RCV_SHUTDOWN)
+            fasync_notify(other->sock, POLL_IN); /* its reads end: end of file to read */
     }
     spin_unlock_irqrestore(&unix_lock, flags);
     return 0;
@@ -662,6 +674,7 @@ static void release_sock(struct unix_sock *u)
         if (u->rx_head || u->accept_head)
             peer->err = ECONNRESET;
         wake_up_all(&peer->wait);
+        fasync_notify(peer->sock, POLL_HUP);
     }
     struct unix_skb *unread = u->rx_head, *skb;
     for (skb = unread; skb; skb = skb->next)
@@ -736,6 +749,7 @@ static long stream_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 f
             }
             if (u->wmem < (u64)sock->sndbuf)
                 break;
+            socket_no_room(sock);
             if (socket_nonblocking(sock, flags)) {
                 err = -EAGAIN;
                 break;
@@ -841,6 +855,8 @@ static long dgram_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 fl
         bool no_room = u->wmem >= (u64)sock->sndbuf;
         if (!queue_full && !no_room)
             break;
+        if (no_room)
+            socket_no_room(sock);
         if (socket_nonblocking(sock, flags)) {
             result = -EAGAIN;
             break;
@@ -1095,7 +1111,7 @@ static unsigned unix_poll(struct socket *sock, struct file *f, struct poll_table
         mask |= POLLIN | POLLRDNORM;
     if (connection_based(u->type) && u->state == UNIX_CLOSED)
         mask |= POLLHUP;
-    bool writable = u->state != UNIX_LISTENING && (u->wmem << 2) <= (u64)sock->sndbuf;
+    bool writable = unix_writable(u);
     if (u->type == SOCK_DGRAM && other && other->peer != u && other->rx_count > UNIX_MAX_DGRAM_QLEN)
         writable = false;
     if (writable)

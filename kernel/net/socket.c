@@ -4,6 +4,7 @@
  */
 #include "compat.h"
 #include "errno.h"
+#include "fasync.h"
 #include "fd.h"
 #include "lib.h"
 #include "net.h"
@@ -31,6 +32,24 @@ struct socket *socket_fdget(int fd, struct file **file, long *err)
     }
     *file = f;
     return sock;
+}
+
+static bool socket_async(const struct socket *sock) { return sock->file && (sock->file->flags & O_ASYNC); }
+
+void socket_no_room(struct socket *sock)
+{
+    /* Linux's sk_set_bit: only while O_ASYNC is on */
+    if (socket_async(sock))
+        sock->async_nospace = true;
+}
+
+void socket_room_announce(struct socket *sock)
+{
+    /* As Linux's sock_wake_async: with O_ASYNC off meanwhile the mark stays for a later one */
+    if (!sock || !sock->async_nospace || !socket_async(sock))
+        return;
+    sock->async_nospace = false;
+    fasync_notify(sock, POLL_OUT);
 }
 
 /* An address from the user: Linux's move_addr_to_kernel. */

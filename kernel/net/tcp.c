@@ -186,6 +186,7 @@ static void set_closed(struct tcp_sock *t)
 /* The peer's reset arrives (Linux's tcp_reset). */
 static void receive_reset(struct tcp_sock *t)
 {
+    struct socket *sock = t->inet.sock; /* NULL once closed: an orphan may be freed below */
     switch (t->inet.state) {
     case TCP_SYN_SENT:
         t->inet.err = ECONNREFUSED;
@@ -199,6 +200,7 @@ static void receive_reset(struct tcp_sock *t)
         t->inet.err = ECONNRESET;
     }
     set_closed(t);
+    fasync_notify(sock, POLL_ERR); /* Linux's sk_error_report */
 }
 
 /* t aborts the connection: its peer gets a reset. */
@@ -241,9 +243,12 @@ static void enter_timewait(struct tcp_sock *t)
     set_closed(t);
 }
 
-/* The peer's FIN arrives. */
+/* The peer's FIN arrives. O_ASYNC owners hear of it as Linux's tcp_fin
+ * and tcp_data_ready tell them: POLL_HUP when both directions are over
+ * (POLL_IN when only reading is), then POLL_IN for the end of file. */
 static void receive_fin(struct tcp_sock *t)
 {
+    struct socket *sock = t->inet.sock; /* NULL once closed: an orphan may be freed below */
     t->done = true;
     t->inet.shutdown |= RCV_SHUTDOWN;
     wake_up_all(&t->inet.wait);
@@ -251,6 +256,11 @@ static void receive_fin(struct tcp_sock *t)
         t->inet.state = TCP_CLOSE_WAIT;
     else if (t->inet.state == TCP_FIN_WAIT2 || t->inet.state == TCP_FIN_WAIT1)
         enter_timewait(t);
+    if (sock) {
+        bool over = t->inet.shutdown == SHUTDOWN_MASK || t->inet.state == TCP_CLOSE;
+        fasync_notify(sock, over ? POLL_HUP : POLL_IN);
+        fasync_notify(sock, POLL_IN);
+    }
 }
 
 /* t sends its FIN, acknowledged at once (Linux's tcp_close_state and tcp_send_fin). */
@@ -830,6 +840,7 @@ static long tcp_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
                 break;
             if (has_room(t, p))
                 break;
+            socket_no_room(sock);
             if (socket_nonblocking(sock, flags)) {
                 err = -EAGAIN;
                 break;
@@ -876,10 +887,27 @@ static long tcp_sendmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
     return result;
 }
 
+static bool writable(const struct socket *sock, const struct tcp_sock *t);
+
+/* t read some of what its peer sent: room for the peer's writes (Linux's
+ * sk_stream_write_space, once the acknowledgement comes). */
+static void room_made(struct tcp_sock *t)
+{
+    struct tcp_sock *p = t->peer;
+    if (!p)
+        return;
+    wake_up_all(&p->inet.wait);
+    struct socket *writer = p->inet.sock;
+    if (writer && writable(writer, p) && !(p->inet.shutdown & SEND_SHUTDOWN))
+        socket_room_announce(writer);
+}
+
 static long tcp_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flags)
 {
     struct tcp_sock *t = tcp_sk(sock);
     msg->namelen = 0;
+    if (flags & MSG_ERRQUEUE)
+        return -EAGAIN; /* Linux's inet_recv_error on an empty error queue, whatever the state */
     if (flags & MSG_OOB)
         return -EINVAL; /* no urgent data ever comes */
     u64 timeout = sock->rcvtimeo_ns, deadline = socket_deadline(timeout);
@@ -953,8 +981,8 @@ static long tcp_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
                 break;
             }
         }
-        if (consumed && t->peer)
-            wake_up_all(&t->peer->inet.wait); /* room for its writes */
+        if (consumed)
+            room_made(t);
         int e = wait_sleep(&t->inet.wait, &inet_lock, deadline);
         if (e) {
             if (!copied)
@@ -962,8 +990,8 @@ static long tcp_recvmsg(struct socket *sock, struct kmsg *msg, u64 len, u32 flag
             break;
         }
     }
-    if (consumed && t->peer)
-        wake_up_all(&t->peer->inet.wait);
+    if (consumed)
+        room_made(t);
     spin_unlock_irqrestore(&inet_lock, irq);
     buf_free_list(done);
     return copied ? (long)copied : err;

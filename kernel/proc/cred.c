@@ -74,7 +74,12 @@ struct cred *cred_prepare(void)
 void cred_commit(struct cred *new)
 {
     struct task *t = current_task();
-    const struct cred *old = t->cred;
+    const struct cred *old = task_cred(t);
+    /* Linux's commit_creds: a change of identity or new capabilities end PR_SET_PDEATHSIG's request */
+    if (new->euid != old->euid || new->egid != old->egid || new->fsuid != old->fsuid || new->fsgid != old->fsgid ||
+        (new->cap_permitted & ~old->cap_permitted))
+        t->pdeath_signal = 0;
+    old = t->cred;
     t->cred = new;
     cred_put(old);
 }

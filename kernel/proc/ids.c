@@ -2,6 +2,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "proc.h"
+#include "signal.h"
 #include "uaccess.h"
 
 long sys_getpgid(pid_t pid)
@@ -69,6 +70,13 @@ long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
     (void)arg3, (void)arg4, (void)arg5;
     struct task *t = current_task();
     switch (option) {
+    case PR_SET_PDEATHSIG:
+        if (arg2 > NSIG)
+            return -EINVAL;
+        t->pdeath_signal = (int)arg2;
+        return 0;
+    case PR_GET_PDEATHSIG:
+        return put_user(t->pdeath_signal, (int __user *)arg2) ? -EFAULT : 0;
     case PR_SET_NAME: {
         char name[16];
         long n = strncpy_from_user(name, (const char __user *)arg2, sizeof(name));

@@ -139,12 +139,30 @@ void fs_info_put(struct fs_info *fs)
     }
 }
 
+/* PR_SET_PDEATHSIG: each thread of `child` that asked for a signal at its
+ * parent's end has it sent to its process, as from the parent (SI_USER). */
+static void signal_parent_death(struct task *child)
+{
+    for (struct task *t = task_first(); t; t = task_next(t)) {
+        if (t->group_leader != child || !t->pdeath_signal || t->state == TASK_DEAD)
+            continue;
+        struct ksiginfo info;
+        memset(&info, 0, sizeof(info));
+        info.si_signo = t->pdeath_signal;
+        info.si_code = SI_USER;
+        info.rt.pid = current_task()->tgid;
+        info.rt.uid = current_cred()->uid;
+        signal_send_process_info(child, &info);
+    }
+}
+
 /* The exiting process's children go to init, which reaps them. */
 static void reparent_children(struct task *leader)
 {
     struct task *init = init_task();
     while (leader->children) {
         struct task *child = leader->children;
+        signal_parent_death(child);
         leader->children = child->sibling;
         child->parent = init;
         child->sibling = init->children;

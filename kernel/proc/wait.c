@@ -205,3 +205,6 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
         return -EFAULT;
     return 0;
 }
+
+/* i386's waitpid: wait4 without the resource usage, as Linux's. */
+long sys_waitpid(pid_t pid, int __user *wstatus, int options) { return sys_wait4(pid, wstatus, options, NULL); }
