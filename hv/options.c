@@ -42,6 +42,11 @@ static const char usage_text[] =
     "  --verbose            name the accelerator, print the QEMU command line and the\n"
     "                       hypervisor console; the kernel logs more\n"
     "  --hv-console FILE    write the hypervisor console to FILE (`shell` shows it)\n"
+    "  --root DIR           the host directory DIR is the guest's read-only root file system\n"
+    "                       (virtio-9p), with /dev, /proc and a tmpfs /tmp on it; PROGRAM is\n"
+    "                       then a path in DIR, not copied. A dynamically linked PROGRAM gets\n"
+    "                       --root / by itself\n"
+    "  --share HOST:GUEST   the host directory HOST appears read-only at GUEST; repeatable\n"
     "  -h, --help           show this help\n"
     "      --version        show the version\n"
     "\n"
@@ -183,6 +188,115 @@ static void parse_added_file(const char *argument, struct added_file *added)
     added->guest_path = guest;
 }
 
+/* ---- 9p: --root and --share (docs/9p.md) ---- */
+
+static char *resolve_directory(const char *option, const char *path)
+{
+    struct stat status;
+    if (stat(path, &status) != 0)
+        fail(EXIT_SYSGATE_ERROR, "%s %s: %s", option, path, strerror(errno));
+    if (!S_ISDIR(status.st_mode))
+        fail(EXIT_SYSGATE_ERROR, "%s %s: not a directory", option, path);
+    char *resolved = realpath(path, NULL);
+    if (!resolved)
+        fail(EXIT_SYSGATE_ERROR, "%s %s: %s", option, path, strerror(errno));
+    return resolved;
+}
+
+/* "--share HOST:GUEST[:ro|:rw]": the last ':' before a '/' starts GUEST, so HOST may hold ':'. */
+static void parse_share(const char *argument, struct options *options)
+{
+    char *copy = xstrdup(argument);
+    char *guest = NULL, *suffix = NULL;
+    char *last = strrchr(copy, ':');
+    if (last && last[1] != '/') { /* a suffix */
+        suffix = last + 1;
+        *last = '\0';
+        last = strrchr(copy, ':');
+    }
+    if (!last || last[1] != '/')
+        fail(EXIT_SYSGATE_ERROR, "--share %s: use HOST:GUEST with GUEST an absolute path", argument);
+    *last = '\0';
+    guest = last + 1;
+    if (suffix && strcmp(suffix, "ro") != 0 && strcmp(suffix, "rw") != 0)
+        fail(EXIT_SYSGATE_ERROR, "--share %s: unknown suffix ':%s' (use :ro or :rw)", argument, suffix);
+    if (suffix && strcmp(suffix, "rw") == 0)
+        fail(EXIT_SYSGATE_ERROR, "--share %s: writable shares are not supported yet; shares are read-only",
+             argument);
+    if (!*copy)
+        fail(EXIT_SYSGATE_ERROR, "--share %s: empty host path", argument);
+    if (strpbrk(guest, " \t\n"))
+        fail(EXIT_SYSGATE_ERROR, "--share %s: the guest path cannot contain white space", argument);
+    char *normalized = normalize_guest_path(guest);
+    if (!normalized)
+        fail(EXIT_SYSGATE_ERROR, "--share %s: bad guest path '%s' (must be absolute, without . or .., not /)",
+             argument, guest);
+    for (size_t i = 0; i < options->share_count; i++)
+        if (strcmp(options->shares[i].guest_path, normalized) == 0)
+            fail(EXIT_SYSGATE_ERROR, "--share %s: %s is shared twice", argument, normalized);
+    options->shares = xrealloc(options->shares, (options->share_count + 1) * sizeof(struct shared_directory));
+    options->shares[options->share_count++] = (struct shared_directory){
+        .host_path = resolve_directory("--share", copy),
+        .guest_path = normalized,
+    };
+    free(copy);
+}
+
+char *resolve_program_in_root(struct options *options)
+{
+    const char *program = options->program;
+    const char *root = options->root_path;
+    bool root_is_slash = strcmp(root, "/") == 0;
+    if (program[0] == '/') {
+        options->guest_program = xstrdup(program);
+        return root_is_slash ? xstrdup(program) : xasprintf("%s%s", root, program);
+    }
+    char *resolved = realpath(program, NULL);
+    if (!resolved) /* check_program says why, with the name as typed */
+        return xstrdup(program);
+    size_t length = strlen(root);
+    if (root_is_slash)
+        options->guest_program = xstrdup(resolved);
+    else if (strncmp(resolved, root, length) == 0 && resolved[length] == '/')
+        options->guest_program = xstrdup(resolved + length);
+    else
+        fail(EXIT_SYSGATE_ERROR, "%s is not inside the root %s (give its path in the root)", program, root);
+    return resolved;
+}
+
+void check_shares(const struct options *options)
+{
+    if (!options->root_path && options->share_count == 0)
+        return;
+    const char *why = options->root_automatic ? " (chosen because PROGRAM is dynamically linked)" : "";
+    if (options->machine != MACHINE_MICROVM)
+        fail(EXIT_SYSGATE_ERROR, "--root and --share need the microvm machine (its virtio-mmio bus)");
+    if (options->root_path && options->added_count)
+        fail(EXIT_SYSGATE_ERROR, "--add cannot be used with --root%s: the initramfs is not the root then; use --share",
+             why);
+    if (!options->root_path)
+        return;
+    /* The kernel mounts its /dev and /proc over the root's own, which must be there. */
+    static const char *const needed[] = {"dev", "proc"};
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
+        char *path = xasprintf("%s/%s", strcmp(options->root_path, "/") ? options->root_path : "", needed[i]);
+        struct stat status;
+        if (stat(path, &status) != 0 || !S_ISDIR(status.st_mode))
+            fail(EXIT_SYSGATE_ERROR, "--root %s%s: %s is not a directory (the guest mounts its /%s there)",
+                 options->root_path, why, path, needed[i]);
+        free(path);
+    }
+    for (size_t i = 0; i < options->share_count; i++) {
+        char *path = xasprintf("%s%s", strcmp(options->root_path, "/") ? options->root_path : "",
+                               options->shares[i].guest_path);
+        struct stat status;
+        if (stat(path, &status) != 0 || !S_ISDIR(status.st_mode))
+            fail(EXIT_SYSGATE_ERROR, "--share %s:%s: the root has no directory %s to mount it on",
+                 options->shares[i].host_path, options->shares[i].guest_path, options->shares[i].guest_path);
+        free(path);
+    }
+}
+
 /* Options that take a value accept "--name VALUE" and "--name=VALUE". Returns the value,
    or NULL when `argument` is not this option. */
 static const char *option_value(const char *name, int argc, char **argv, int *index)
@@ -285,12 +399,19 @@ void parse_command_line(int argc, char **argv, struct options *options)
             if (!*value)
                 usage_error("--hv-console needs a file name");
             options->hv_console_path = value;
+        } else if ((value = option_value("--root", argc, argv, &index))) {
+            free(options->root_path);
+            options->root_path = resolve_directory("--root", value);
+        } else if ((value = option_value("--share", argc, argv, &index))) {
+            parse_share(value, options);
         } else {
             usage_error("unknown option '%s'", argument);
         }
     }
 
     if (options->command == COMMAND_SHELL) {
+        if (options->root_path)
+            usage_error("--root is for 'sysgate run' (the shell's userland is the initramfs)");
         if (index < argc)
             usage_error("shell takes no PROGRAM (got '%s'); did you mean 'sysgate run'?",
                         argv[index]);

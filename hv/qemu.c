@@ -70,16 +70,36 @@ char *find_qemu_binary(const char *requested)
     fail(EXIT_SYSGATE_ERROR, "%s not found in PATH; " APT_HINT, requested);
 }
 
+/* ---- 9p shares (docs/9p.md): the root is mount tag ROOT_TAG, --share N is SHARE_TAG N ---- */
+#define ROOT_TAG "sgroot"
+#define SHARE_TAG "sgshare"
+
+/* "sysgate.root=TAG sysgate.share=TAG:PATH ...", or "" without shares. */
+static char *share_words(const struct options *options)
+{
+    char *words = xstrdup(options->root_path ? " sysgate.root=" ROOT_TAG : "");
+    for (size_t i = 0; i < options->share_count; i++) {
+        char *longer = xasprintf("%s sysgate.share=" SHARE_TAG "%zu:%s", words, i, options->shares[i].guest_path);
+        free(words);
+        words = longer;
+    }
+    return words;
+}
+
 char *build_kernel_cmdline(const struct options *options, const char *stdio_word)
 {
     const char *size_word = terminal_size_word();
-    return xasprintf("sysgate.hv=0x%x%s%s%s%s%s%s%s%s", DOORBELL_PORT,
+    char *shares = share_words(options);
+    char *cmdline = xasprintf("sysgate.hv=0x%x%s%s%s%s%s%s%s%s%s", DOORBELL_PORT,
                      *stdio_word ? " " : "", stdio_word,
                      *size_word ? " " : "", size_word,
                      options->trace ? " sysgate.trace" : "",
                      options->verbose ? " sysgate.verbose" : "",
+                     shares,
                      options->extra_cmdline ? " " : "",
                      options->extra_cmdline ? options->extra_cmdline : "");
+    free(shares);
+    return cmdline;
 }
 
 struct argument_list {
@@ -107,6 +127,49 @@ static void add_format(struct argument_list *list, const char *format, ...)
     list->items = xrealloc(list->items, (list->count + 2) * sizeof(char *));
     list->items[list->count++] = argument;
     list->items[list->count] = NULL;
+}
+
+/* A path inside a QEMU option value: its commas doubled. */
+static char *qemu_option_escape(const char *text)
+{
+    char *escaped = xmalloc(2 * strlen(text) + 1), *out = escaped;
+    for (; *text; text++) {
+        *out++ = *text;
+        if (*text == ',')
+            *out++ = ',';
+    }
+    *out = '\0';
+    return escaped;
+}
+
+static void add_share_device(struct argument_list *list, const char *tag, const char *host_path)
+{
+    char *path = qemu_option_escape(host_path);
+    /* passthrough needs root, to keep files' owners; none works as any user */
+    add(list, "-fsdev");
+    add_format(list, "local,id=fs-%s,path=%s,security_model=%s,readonly=on,multidevs=remap", tag, path,
+               geteuid() == 0 ? "passthrough" : "none");
+    add(list, "-device");
+    add_format(list, "virtio-9p-device,fsdev=fs-%s,mount_tag=%s", tag, tag);
+    free(path);
+}
+
+/* virtio-9p devices on microvm's virtio-mmio transports, in the modern (version 2) layout;
+   QEMU names each transport on the kernel command line. multidevs=remap keeps inode numbers
+   (qid.path) unique across the host file systems under a shared directory. */
+static void add_share_devices(struct argument_list *list, const struct options *options)
+{
+    if (!options->root_path && options->share_count == 0)
+        return;
+    add(list, "-global");
+    add(list, "virtio-mmio.force-legacy=false");
+    if (options->root_path)
+        add_share_device(list, ROOT_TAG, options->root_path);
+    for (size_t i = 0; i < options->share_count; i++) {
+        char tag[32];
+        snprintf(tag, sizeof tag, SHARE_TAG "%zu", i);
+        add_share_device(list, tag, options->shares[i].host_path);
+    }
 }
 
 /* The fds named in the command line are the child's fd numbers: they are inherited as
@@ -160,6 +223,7 @@ static char **build_qemu_argv(const struct qemu_launch *launch, int serial2_fd, 
     add_format(&list, "file,id=doorbell,path=/proc/self/fd/%d", doorbell_fd);
     add(&list, "-device");
     add_format(&list, "isa-debugcon,iobase=0x%x,chardev=doorbell", DOORBELL_PORT);
+    add_share_devices(&list, options);
     return list.items;
 }
 

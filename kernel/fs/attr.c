@@ -28,6 +28,8 @@ static long lookup_at(int dirfd, const char __user *upath, bool follow, struct i
 
 static long set_mode(struct inode *inode, u32 mode)
 {
+    if (inode_fs_writable(inode))
+        return -EROFS;
     if (!inode_owner_or_capable(inode))
         return -EPERM;
     /* Only a member of the file's group may make it set-group-ID. */
@@ -57,6 +59,8 @@ long sys_fchmod(int fd, u32 mode)
  * its own; anything else needs CAP_CHOWN. */
 static long set_owner(struct inode *inode, u32 uid, u32 gid)
 {
+    if (inode_fs_writable(inode))
+        return -EROFS;
     const struct cred *c = current_cred();
     bool owner = c->fsuid == inode->uid;
     if (uid != NO_ID && !(owner && uid == inode->uid) && !capable(CAP_CHOWN))
@@ -180,6 +184,10 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
     }
     /* Setting the times to now: the owner or whoever may write the file;
      * setting them to given values: the owner only. */
+    if (inode_fs_writable(inode)) {
+        fdput(f);
+        return -EROFS;
+    }
     bool touch = !utimes || (t[0].tv_nsec == UTIME_NOW && t[1].tv_nsec == UTIME_NOW);
     bool explicit = !touch && ((t[0].tv_nsec != UTIME_NOW && t[0].tv_nsec != UTIME_OMIT) ||
                                (t[1].tv_nsec != UTIME_NOW && t[1].tv_nsec != UTIME_OMIT));
