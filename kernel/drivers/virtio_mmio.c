@@ -68,7 +68,7 @@ static bool parse_device_word(const char *word, u64 *size, u64 *base, u32 *irq)
 static void probe(u64 size, u64 base, u32 irq)
 {
     if (device_count == VIRTIO_MAX_DEVICES) {
-        kprintf(KERN_WARN "virtio-mmio: more than %d transports, %#lx ignored\n", VIRTIO_MAX_DEVICES, base);
+        kprintf(KERN_WARN "virtio-mmio: more than %d transports, 0x%lx ignored\n", VIRTIO_MAX_DEVICES, base);
         return;
     }
     struct virtio_device *dev = &devices[device_count];
@@ -76,19 +76,19 @@ static void probe(u64 size, u64 base, u32 irq)
     dev->base = base;
     dev->irq = irq;
     if (reg_read(dev, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC) {
-        kprintf(KERN_WARN "virtio-mmio: no transport at %#lx\n", base);
+        kprintf(KERN_WARN "virtio-mmio: no transport at 0x%lx\n", base);
         return;
     }
     u32 version = reg_read(dev, VIRTIO_MMIO_VERSION);
     dev->device_id = reg_read(dev, VIRTIO_MMIO_DEVICE_ID);
     if (version != VIRTIO_MMIO_VERSION_MODERN) {
-        kprintf(KERN_WARN "virtio-mmio: %#lx has register layout version %u, only %u is supported\n", base,
+        kprintf(KERN_WARN "virtio-mmio: 0x%lx has register layout version %u, only %u is supported\n", base,
                 version, VIRTIO_MMIO_VERSION_MODERN);
         return;
     }
     if (dev->device_id == 0)
         return; /* a transport with nothing behind it */
-    kprintf(KERN_INFO "virtio-mmio: device %u at %#lx, IRQ %u\n", dev->device_id, base, irq);
+    kprintf(KERN_INFO "virtio-mmio: device %u at 0x%lx, IRQ %u\n", dev->device_id, base, irq);
     device_count++;
 }
 

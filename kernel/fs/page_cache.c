@@ -64,6 +64,16 @@ static phys_addr_t cache_get(struct inode *inode, u64 index)
     return *slot;
 }
 
+void page_cache_drop(struct inode *inode, u64 first, u64 end)
+{
+    struct address_space *m = &inode->mapping;
+    for (u64 i = first; i < MIN(end, m->slots); i++) {
+        if (m->pages[i])
+            page_free(m->pages[i]); /* mappings keep their own references */
+        m->pages[i] = 0;
+    }
+}
+
 bool page_cache_add(struct inode *inode, u64 index, phys_addr_t page)
 {
     phys_addr_t *slot = cache_slot(inode, index);

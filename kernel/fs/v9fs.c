@@ -437,9 +437,16 @@ static int v9fs_read_page(struct inode *inode, u64 index, void *page)
     return got < 0 ? (int)got : 0;
 }
 
+/* A large file read through is not kept: the pages behind the reader go (Linux would evict
+ * them under pressure; sysgate has no eviction, and a 100 MB file must not take its RAM). */
 static ssize_t v9fs_file_read(struct file *f, char __user *buf, size_t len, u64 *pos)
 {
-    return page_cache_read(f->inode, buf, len, pos);
+    struct inode *inode = f->inode;
+    u64 start = *pos;
+    ssize_t n = page_cache_read(inode, buf, len, pos);
+    if (n > 0 && inode->size > KEEP_CACHE_MAX)
+        page_cache_drop(inode, start / PAGE_SIZE, *pos / PAGE_SIZE);
+    return n;
 }
 
 static const struct address_space_operations v9fs_aops = {.read_page = v9fs_read_page};

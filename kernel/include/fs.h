@@ -321,6 +321,9 @@ void page_cache_mark_dirty(struct inode *inode, u64 index);
 /* Puts a page the file system read ahead into the cache: false (the caller keeps
  * the page) when the slot is already filled or the table cannot grow. */
 bool page_cache_add(struct inode *inode, u64 index, phys_addr_t page);
+/* Lets go of the cached pages [first, end) of a file whose store keeps them (9p): a later
+ * use reads them again. Mappings keep the pages they map. */
+void page_cache_drop(struct inode *inode, u64 first, u64 end);
 s64 generic_file_llseek(struct file *f, s64 offset, unsigned whence);
 
 u32 current_umask(void);
