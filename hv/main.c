@@ -80,6 +80,7 @@ static int boot(struct options *options)
        a ^C during start-up still ends QEMU cleanly. */
     int signal_fd = monitor_block_signals();
 
+    check_shares(options); /* the root first: PROGRAM is looked for in it */
     if (options->command == COMMAND_RUN) {
         struct program_info program;
         char *host_program = options->root_path ? resolve_program_in_root(options) : xstrdup(options->program);
@@ -89,11 +90,11 @@ static int boot(struct options *options)
             options->root_path = xstrdup("/");
             options->root_automatic = true;
             free(resolve_program_in_root(options));
+            check_shares(options);
         }
         free(host_program);
         free(program.interpreter);
     }
-    check_shares(options);
     char *kernel_path = default_file(options->kernel_path, "kernel.elf", "kernel", "--kernel");
     check_kernel_image(kernel_path, options->memory_bytes);
     char *initrd_path = default_file(options->initrd_path, "initramfs.cpio", "initramfs", "--initrd");
