@@ -12,6 +12,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "mm.h"
+#include "printk.h"
 #include "proc.h"
 #include "virtio.h"
 #include "x86.h"
@@ -141,6 +142,8 @@ void virtqueue_transact(struct virtqueue *vq, const struct virtio_buffer *bufs, 
                         void *token, volatile bool *done, struct wait_queue *wait)
 {
     u16 needed = (u16)(out + in);
+    if (needed > vq->size)
+        panic("virtio: a request of %u buffers on a queue of %u", needed, vq->size); /* a driver's bug */
     u64 flags = spin_lock_irqsave(&vq->lock);
     wait_locked(vq, &vq->room, NULL, needed, &flags);
     add_chain(vq, bufs, out, in, token);

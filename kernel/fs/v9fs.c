@@ -59,14 +59,19 @@ struct v9fs_inode {
     char *link_target;              /* symbolic links, once read */
 };
 
+/* The caches change between requests, never across one: `lock` covers the inode hash, every
+ * directory's names and listing, and each inode's open fid and link target. */
 struct v9fs_sb {
     struct p9_client *client;
+    struct spinlock lock;
     struct v9fs_inode *hash[INODE_HASH_SIZE];
 };
 
 static struct v9fs_inode *V9FS_I(struct inode *inode) { return container_of(inode, struct v9fs_inode, vfs); }
 static struct v9fs_sb *V9FS_SB(struct super_block *sb) { return sb->fs_info; }
 static struct p9_client *client_of(struct inode *inode) { return V9FS_SB(inode->sb)->client; }
+static u64 cache_lock(struct inode *inode) { return spin_lock_irqsave(&V9FS_SB(inode->sb)->lock); }
+static void cache_unlock(struct inode *inode, u64 flags) { spin_unlock_irqrestore(&V9FS_SB(inode->sb)->lock, flags); }
 
 static const struct inode_operations v9fs_dir_iops, v9fs_file_iops, v9fs_symlink_iops;
 static const struct file_ops v9fs_dir_fops, v9fs_file_fops;
@@ -171,32 +176,34 @@ static void set_attributes(struct inode *inode, const struct p9_attr *attr)
 static struct inode *inode_for_fid(struct super_block *sb, struct inode *parent, u32 fid, const struct p9_qid *qid,
                                    int *err)
 {
-    struct p9_client *c = V9FS_SB(sb)->client;
+    struct v9fs_sb *info = V9FS_SB(sb);
+    struct p9_client *c = info->client;
+    u64 flags = spin_lock_irqsave(&info->lock);
     struct inode *known = hash_find(sb, qid->path);
+    spin_unlock_irqrestore(&info->lock, flags);
     struct p9_attr attr;
     if (!known && (*err = p9_getattr(c, fid, &attr))) {
         p9_clunk(c, fid);
         return NULL;
     }
+    flags = spin_lock_irqsave(&info->lock);
     known = known ?: hash_find(sb, qid->path); /* made by another task while this one waited */
-    if (known) {
-        p9_clunk(c, fid);
-        return known;
+    struct inode *inode = known ? NULL : inode_alloc(sb, attr.mode);
+    if (inode) {
+        struct v9fs_inode *vi = V9FS_I(inode);
+        inode->ino = qid->path;
+        vi->fid = fid;
+        set_attributes(inode, &attr);
+        inode_set_parent(inode, parent ? parent : inode);
+        vi->hash_next = *hash_slot(sb, qid->path);
+        *hash_slot(sb, qid->path) = vi;
     }
-    struct inode *inode = inode_alloc(sb, attr.mode);
-    if (!inode) {
-        p9_clunk(c, fid);
-        *err = -ENOMEM;
-        return NULL;
-    }
-    struct v9fs_inode *vi = V9FS_I(inode);
-    inode->ino = qid->path;
-    vi->fid = fid;
-    set_attributes(inode, &attr);
-    inode_set_parent(inode, parent ? parent : inode);
-    vi->hash_next = *hash_slot(sb, qid->path);
-    *hash_slot(sb, qid->path) = vi;
-    return inode;
+    spin_unlock_irqrestore(&info->lock, flags);
+    if (inode)
+        return inode;
+    p9_clunk(c, fid);
+    *err = known ? 0 : -ENOMEM;
+    return known;
 }
 
 /* ---- directories ---- */
@@ -211,23 +218,30 @@ static struct v9fs_name *find_name(struct inode *dir, const char *name, size_t l
 
 static void remember_name(struct inode *dir, const char *name, size_t len, struct inode *inode)
 {
-    if (find_name(dir, name, len))
-        return; /* another task looked it up meanwhile */
     struct v9fs_name *n = kmalloc(sizeof(*n) + len);
     if (!n)
         return; /* only a cache: the next look-up asks the host again */
     n->inode = inode;
     n->len = len;
     memcpy(n->name, name, len);
-    n->next = V9FS_I(dir)->names;
-    V9FS_I(dir)->names = n;
+    u64 flags = cache_lock(dir);
+    if (find_name(dir, name, len)) { /* another task looked it up meanwhile */
+        kfree(n);
+    } else {
+        n->next = V9FS_I(dir)->names;
+        V9FS_I(dir)->names = n;
+    }
+    cache_unlock(dir, flags);
 }
 
 static struct inode *v9fs_lookup(struct inode *dir, const char *name, size_t len)
 {
+    u64 flags = cache_lock(dir);
     struct v9fs_name *known = find_name(dir, name, len);
+    struct inode *found = known ? known->inode : NULL;
+    cache_unlock(dir, flags);
     if (known)
-        return known->inode;
+        return found;
     if (len > NAME_MAX)
         return NULL;
     char component[NAME_MAX + 1];
@@ -254,10 +268,11 @@ static struct inode *v9fs_lookup(struct inode *dir, const char *name, size_t len
 static int open_fid(struct inode *inode, u32 *out)
 {
     struct v9fs_inode *vi = V9FS_I(inode);
-    if (vi->open_fid != P9_NOFID) {
-        *out = vi->open_fid;
+    u64 flags = cache_lock(inode);
+    *out = vi->open_fid;
+    cache_unlock(inode, flags);
+    if (*out != P9_NOFID)
         return 0;
-    }
     struct p9_client *c = client_of(inode);
     u32 fid = p9_fid_alloc(c), iounit;
     int err = p9_walk(c, vi->fid, fid, NULL, 0, NULL);
@@ -266,14 +281,18 @@ static int open_fid(struct inode *inode, u32 *out)
         return err;
     }
     err = p9_lopen(c, fid, S_ISDIR(inode->mode) ? P9_DOTL_RDONLY | P9_DOTL_DIRECTORY : P9_DOTL_RDONLY, &iounit);
-    if (err || vi->open_fid != P9_NOFID) { /* failed, or another task opened it meanwhile */
+    if (err) {
         p9_clunk(c, fid);
-        if (err)
-            return err;
-    } else {
-        vi->open_fid = fid;
+        return err;
     }
+    flags = cache_lock(inode);
+    bool raced = vi->open_fid != P9_NOFID; /* another task opened it meanwhile */
+    if (!raced)
+        vi->open_fid = fid;
     *out = vi->open_fid;
+    cache_unlock(inode, flags);
+    if (raced)
+        p9_clunk(c, fid);
     return 0;
 }
 
@@ -374,16 +393,24 @@ static int read_listing(struct inode *dir, struct v9fs_listing **out)
 static int v9fs_iterate(struct inode *dir, struct dir_context *ctx)
 {
     struct v9fs_inode *vi = V9FS_I(dir);
-    if (ctx->pos <= 2 || !vi->listing) { /* a listing from the start sees the directory as it is now */
-        struct v9fs_listing *fresh;
-        int err = read_listing(dir, &fresh);
+    struct v9fs_listing *listing = NULL, *stale = NULL;
+    u64 flags = cache_lock(dir);
+    if (ctx->pos > 2 && vi->listing) {
+        listing = vi->listing;
+        refcount_get(&listing->refs); /* emit may fault on the user's buffer and sleep */
+    }
+    cache_unlock(dir, flags);
+    if (!listing) { /* a listing from the start sees the directory as it is now */
+        int err = read_listing(dir, &listing);
         if (err)
             return err;
-        listing_put(vi->listing);
-        vi->listing = fresh;
+        refcount_get(&listing->refs); /* the inode's and this walk's */
+        flags = cache_lock(dir);
+        stale = vi->listing;
+        vi->listing = listing;
+        cache_unlock(dir, flags);
+        listing_put(stale);
     }
-    struct v9fs_listing *listing = vi->listing;
-    refcount_get(&listing->refs); /* emit may fault on the user's buffer and sleep */
     for (u64 i = ctx->pos - 2; i < listing->count; i++) {
         const struct v9fs_dirent *d = &listing->entries[i];
         ctx->pos = i + 2;
@@ -465,10 +492,13 @@ static size_t v9fs_get_link(struct inode *link, char *buf, size_t size)
             kfree(target);
             return strlcpy(buf, "", size); /* unreadable: an empty target, which lookups refuse */
         }
-        if (vi->link_target)
-            kfree(target); /* read by another task meanwhile */
-        else
+        u64 flags = cache_lock(link);
+        if (!vi->link_target) {
             vi->link_target = target;
+            target = NULL;
+        }
+        cache_unlock(link, flags);
+        kfree(target); /* read by another task meanwhile */
     }
     return strlcpy(buf, vi->link_target, size);
 }

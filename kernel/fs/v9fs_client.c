@@ -12,6 +12,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "printk.h"
+#include "proc.h"
 #include "virtio.h"
 
 #include <linux/virtio_9p.h>
@@ -91,8 +92,14 @@ static void get_qid(struct p9_buf *b, struct p9_qid *qid)
 static u16 tag_alloc(struct p9_client *c)
 {
     u64 flags = spin_lock_irqsave(&c->lock);
-    while (c->tags_in_use == ~0ull)
-        wait_sleep(&c->tag_free, &c->lock, WAIT_NO_DEADLINE);
+    while (c->tags_in_use == ~0ull) {
+        if (wait_sleep(&c->tag_free, &c->lock, WAIT_NO_DEADLINE)) {
+            /* A signal: the requests in flight end all the same; they get the CPU meanwhile. */
+            spin_unlock_irqrestore(&c->lock, flags);
+            schedule();
+            flags = spin_lock_irqsave(&c->lock);
+        }
+    }
     u16 tag = (u16)__builtin_ctzll(~c->tags_in_use);
     c->tags_in_use |= 1ull << tag;
     spin_unlock_irqrestore(&c->lock, flags);
