@@ -190,6 +190,10 @@ static void parse_added_file(const char *argument, struct added_file *added)
 
 /* ---- 9p: --root and --share (docs/9p.md) ---- */
 
+#define MAX_SHARES 8          /* microvm has 24 virtio-mmio transports; the kernel takes 16 */
+#define SHARE_WORDS_MAX 512   /* of the kernel's 1 KiB command line */
+#define GUEST_NAME_MAX 255    /* bytes in a file name, as Linux's NAME_MAX */
+
 static char *resolve_directory(const char *option, const char *path)
 {
     struct stat status;
@@ -231,6 +235,13 @@ static void parse_share(const char *argument, struct options *options)
     if (!normalized)
         fail(EXIT_SYSGATE_ERROR, "--share %s: bad guest path '%s' (must be absolute, without . or .., not /)",
              argument, guest);
+    for (const char *component = normalized + 1; *component; ) {
+        size_t length = strcspn(component, "/");
+        if (length > GUEST_NAME_MAX)
+            fail(EXIT_SYSGATE_ERROR, "--share %s: a name in the guest path is longer than %d bytes", argument,
+                 GUEST_NAME_MAX);
+        component += length + (component[length] == '/');
+    }
     for (size_t i = 0; i < options->share_count; i++)
         if (strcmp(options->shares[i].guest_path, normalized) == 0)
             fail(EXIT_SYSGATE_ERROR, "--share %s: %s is shared twice", argument, normalized);
@@ -269,6 +280,14 @@ void check_shares(const struct options *options)
     if (!options->root_path && options->share_count == 0)
         return;
     const char *why = options->root_automatic ? " (chosen because PROGRAM is dynamically linked)" : "";
+    /* The kernel keeps 1 KiB of command line; QEMU adds a word per transport (~40 bytes). */
+    size_t words = 0;
+    for (size_t i = 0; i < options->share_count; i++)
+        words += strlen(" sysgate.share=sgshareNN:") + strlen(options->shares[i].guest_path) +
+                 strlen(" virtio_mmio.device=512@0xfeb00000:NN");
+    if (options->share_count > MAX_SHARES || words > SHARE_WORDS_MAX)
+        fail(EXIT_SYSGATE_ERROR, "--share: too many shares or guest paths too long for the kernel command line "
+             "(at most %d shares, %d bytes of guest paths in all)", MAX_SHARES, SHARE_WORDS_MAX / 2);
     if (options->machine != MACHINE_MICROVM)
         fail(EXIT_SYSGATE_ERROR, "--root and --share need the microvm machine (its virtio-mmio bus)");
     if (options->root_path && options->added_count)

@@ -22,9 +22,7 @@
 #define P9_MIN_MSIZE 8192u
 #define P9_QUEUE_SIZE 256
 #define P9_SMALL_MESSAGE 4096            /* every T-message but none of the data-carrying ones */
-#define P9_MAX_TAGS 64
 #define P9_MAX_READ_PAGES 64             /* a chain of the header and this many pages */
-#define P9_MAX_DEVICES 8
 #define P9_TAG_MAX 64                    /* bytes in a mount tag, with room to spare */
 #define P9_IOHDRSZ 24                    /* the header Linux's client reserves in each read's msize */
 

@@ -32,8 +32,6 @@ enum p9_msg_type {
 #define P9_QID_SIZE 13
 #define P9_MAX_WALK_NAMES 16      /* wname's limit in one Twalk (MAXWELEM) */
 #define P9_GETATTR_BASIC 0x000007ffull /* mode through blocks: what stat shows */
-#define P9_QTDIR 0x80
-#define P9_QTSYMLINK 0x02
 
 struct p9_qid {
     u8 type;
@@ -62,7 +60,7 @@ struct p9_client {
     u32 msize;                /* negotiated: the largest message either side sends */
     u32 root_fid;
     struct spinlock lock;     /* tags and fids */
-    u64 tags_in_use;          /* bit per tag: one per request in flight */
+    u64 tags_in_use;          /* bit per tag: one per request in flight, so at most 64 */
     struct wait_queue tag_free;
     u32 next_fid;
     u32 *free_fids;           /* clunked fids, to be given again */

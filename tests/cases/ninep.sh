@@ -119,6 +119,10 @@ test_ninep_share() {
     expect_status 1 || return 1
     printf 'extra file\nsgshare0 /mnt/extra 9p ro,relatime 0 0\n' | cmp -s - "$T/out" || { show_run; fail "--share on the initramfs"; return 1; }
     expect_stderr_line "Read-only file system" || return 1
+    mkdir -p "$T/second" && printf 'second\n' >"$T/second/f"
+    sg_run --share "$T/extra:/a" --share "$T/second:/b/c" /bin/busybox sh -c 'cat /a/inner/f /b/c/f'
+    expect_status 0 || return 1
+    printf 'extra file\nsecond\n' | cmp -s - "$T/out" || { show_run; fail "two shares"; return 1; }
     sg_run --root "$T/root" --share "$T/extra:/data/sub" /bin/busybox sh -c 'cat /data/sub/inner/f; cd /data/sub/inner && pwd'
     expect_status 0 || return 1
     printf 'extra file\n/data/sub/inner\n' | cmp -s - "$T/out" || { show_run; fail "--share under --root"; }
@@ -139,6 +143,8 @@ test_ninep_bad_options() {
         "--share $T/root:/x --share $T/root/data:/x/|/x is shared twice"
         "--root $T/root --share $T/extra:/nowhere|the root has no directory /nowhere"
         "--root $T/root --add $GLIBC/hello|--add cannot be used with --root"
+        "--share $T/root:/$(printf "%0300d" 0)|longer than 255 bytes"
+        "--root $T/root --machine pc|need the microvm machine"
     )
     mkdir -p "$T/extra"
     local entry
