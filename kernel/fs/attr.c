@@ -182,12 +182,12 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
     } else if ((err = resolve_stat_target(dirfd, path, flags, &inode))) {
         return err;
     }
-    /* Setting the times to now: the owner or whoever may write the file;
-     * setting them to given values: the owner only. */
     if (inode_fs_writable(inode)) {
         fdput(f);
         return -EROFS;
     }
+    /* Setting the times to now: the owner or whoever may write the file;
+     * setting them to given values: the owner only. */
     bool touch = !utimes || (t[0].tv_nsec == UTIME_NOW && t[1].tv_nsec == UTIME_NOW);
     bool explicit = !touch && ((t[0].tv_nsec != UTIME_NOW && t[0].tv_nsec != UTIME_OMIT) ||
                                (t[1].tv_nsec != UTIME_NOW && t[1].tv_nsec != UTIME_OMIT));
