@@ -46,7 +46,8 @@ static const char usage_text[] =
     "                       (virtio-9p), with /dev, /proc and a tmpfs /tmp on it; PROGRAM is\n"
     "                       then a path in DIR, not copied. A dynamically linked PROGRAM gets\n"
     "                       --root / by itself\n"
-    "  --share HOST:GUEST   the host directory HOST appears read-only at GUEST; repeatable\n"
+    "  --share HOST:GUEST[:rw]  the host directory HOST appears at GUEST, read-only unless\n"
+    "                       :rw is given; repeatable\n"
     "  -h, --help           show this help\n"
     "      --version        show the version\n"
     "\n"
@@ -224,13 +225,10 @@ static void parse_share(const char *argument, struct options *options)
     guest = last + 1;
     if (suffix && strcmp(suffix, "ro") != 0 && strcmp(suffix, "rw") != 0)
         fail(EXIT_SYSGATE_ERROR, "--share %s: unknown suffix ':%s' (use :ro or :rw)", argument, suffix);
-    if (suffix && strcmp(suffix, "rw") == 0)
-        fail(EXIT_SYSGATE_ERROR, "--share %s: writable shares are not supported yet; shares are read-only",
-             argument);
     if (!*copy)
         fail(EXIT_SYSGATE_ERROR, "--share %s: empty host path", argument);
-    if (strpbrk(guest, " \t\n"))
-        fail(EXIT_SYSGATE_ERROR, "--share %s: the guest path cannot contain white space", argument);
+    if (strpbrk(guest, " \t\n:"))
+        fail(EXIT_SYSGATE_ERROR, "--share %s: the guest path cannot contain white space or ':'", argument);
     char *normalized = normalize_guest_path(guest);
     if (!normalized)
         fail(EXIT_SYSGATE_ERROR, "--share %s: bad guest path '%s' (must be absolute, without . or .., not /)",
@@ -249,6 +247,7 @@ static void parse_share(const char *argument, struct options *options)
     options->shares[options->share_count++] = (struct shared_directory){
         .host_path = resolve_directory("--share", copy),
         .guest_path = normalized,
+        .writable = suffix && strcmp(suffix, "rw") == 0,
     };
     free(copy);
 }

@@ -30,6 +30,7 @@ struct added_file {
 struct shared_directory {
     char *host_path;  /* the directory, resolved (realpath) */
     char *guest_path; /* normalised: absolute, without "." or ".." */
+    bool writable;    /* ":rw": changes reach HOST */
 };
 
 struct options {

@@ -79,7 +79,8 @@ static char *share_words(const struct options *options)
 {
     char *words = xstrdup(options->root_path ? " sysgate.root=" ROOT_TAG : "");
     for (size_t i = 0; i < options->share_count; i++) {
-        char *longer = xasprintf("%s sysgate.share=" SHARE_TAG "%zu:%s", words, i, options->shares[i].guest_path);
+        char *longer = xasprintf("%s sysgate.share=" SHARE_TAG "%zu:%s%s", words, i, options->shares[i].guest_path,
+                                 options->shares[i].writable ? ":rw" : "");
         free(words);
         words = longer;
     }
@@ -142,13 +143,13 @@ static char *qemu_option_escape(const char *text)
     return escaped;
 }
 
-static void add_share_device(struct argument_list *list, const char *tag, const char *host_path)
+static void add_share_device(struct argument_list *list, const char *tag, const char *host_path, bool writable)
 {
     char *path = qemu_option_escape(host_path);
     /* passthrough needs root, to keep files' owners; none works as any user */
     add(list, "-fsdev");
-    add_format(list, "local,id=fs-%s,path=%s,security_model=%s,readonly=on,multidevs=remap", tag, path,
-               geteuid() == 0 ? "passthrough" : "none");
+    add_format(list, "local,id=fs-%s,path=%s,security_model=%s%s,multidevs=remap", tag, path,
+               geteuid() == 0 ? "passthrough" : "none", writable ? "" : ",readonly=on");
     add(list, "-device");
     add_format(list, "virtio-9p-device,fsdev=fs-%s,mount_tag=%s", tag, tag);
     free(path);
@@ -164,11 +165,11 @@ static void add_share_devices(struct argument_list *list, const struct options *
     add(list, "-global");
     add(list, "virtio-mmio.force-legacy=false");
     if (options->root_path)
-        add_share_device(list, ROOT_TAG, options->root_path);
+        add_share_device(list, ROOT_TAG, options->root_path, false);
     for (size_t i = 0; i < options->share_count; i++) {
         char tag[32];
         snprintf(tag, sizeof tag, SHARE_TAG "%zu", i);
-        add_share_device(list, tag, options->shares[i].host_path);
+        add_share_device(list, tag, options->shares[i].host_path, options->shares[i].writable);
     }
 }
 

@@ -19,6 +19,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "stat.h"
+#include "time.h"
 
 #define V9FS_MAGIC 0x01021997       /* statfs's f_type, as Linux's V9FS_MAGIC */
 #define INODE_HASH_SIZE 1024
@@ -53,6 +54,9 @@ struct v9fs_inode {
     struct inode vfs;
     u32 fid;                        /* walked here, not opened */
     u32 open_fid;                   /* P9_NOFID until the contents are first read */
+    u32 write_fid;                  /* writable shares: opened for writing, at the first such open */
+    u64 *dirty;                     /* bit per page a shared mapping may have changed */
+    u64 dirty_words;
     struct v9fs_inode *hash_next;
     struct v9fs_name *names;        /* directories */
     struct v9fs_listing *listing;   /* directories, once listed */
@@ -86,16 +90,42 @@ static struct inode *v9fs_alloc_inode(struct super_block *sb)
     struct v9fs_inode *vi = kzalloc(sizeof(*vi));
     if (!vi)
         return NULL;
-    vi->fid = vi->open_fid = P9_NOFID;
+    vi->fid = vi->open_fid = vi->write_fid = P9_NOFID;
     return &vi->vfs;
 }
 
-static void v9fs_destroy_inode(struct inode *inode) { kfree(V9FS_I(inode)); }
+static void remove_from_hash(struct inode *inode);
+
+/* An inode goes only once a writable share has removed its last name (see drop_inode). */
+static void v9fs_destroy_inode(struct inode *inode)
+{
+    struct v9fs_inode *vi = V9FS_I(inode);
+    struct p9_client *c = V9FS_SB(inode->sb)->client;
+    remove_from_hash(inode);
+    u32 fids[] = {vi->fid, vi->open_fid, vi->write_fid};
+    for (size_t i = 0; i < ARRAY_SIZE(fids); i++)
+        if (fids[i] != P9_NOFID)
+            p9_clunk(c, fids[i]);
+    while (vi->names) {
+        struct v9fs_name *n = vi->names;
+        vi->names = n->next;
+        kfree(n);
+    }
+    kfree(vi->dirty);
+    kfree(vi->link_target);
+    kfree(vi);
+}
+
+static void write_back_dirty(struct inode *inode);
 
 /* Inodes stay while the share is mounted (look-ups return them uncounted); a large file's
  * pages do not, once nothing holds it, since nothing else would ever give them back. */
 static bool v9fs_drop_inode(struct inode *inode)
 {
+    if (S_ISREG(inode->mode))
+        write_back_dirty(inode); /* nothing maps it any more: what mappings changed goes home */
+    if (inode->nlink == 0)
+        return true; /* removed through this guest: no name leads to it again */
     if (S_ISREG(inode->mode) && inode->size > KEEP_CACHE_MAX)
         page_cache_release(inode);
     return false;
@@ -130,6 +160,18 @@ static const struct super_operations v9fs_super_ops = {
 static struct v9fs_inode **hash_slot(struct super_block *sb, u64 qid_path)
 {
     return &V9FS_SB(sb)->hash[qid_path % INODE_HASH_SIZE];
+}
+
+static void remove_from_hash(struct inode *inode)
+{
+    u64 flags = cache_lock(inode);
+    for (struct v9fs_inode **link = hash_slot(inode->sb, inode->ino); *link; link = &(*link)->hash_next) {
+        if (*link == V9FS_I(inode)) {
+            *link = (*link)->hash_next;
+            break;
+        }
+    }
+    cache_unlock(inode, flags);
 }
 
 static struct inode *hash_find(struct super_block *sb, u64 qid_path)
@@ -232,6 +274,19 @@ static void remember_name(struct inode *dir, const char *name, size_t len, struc
         V9FS_I(dir)->names = n;
     }
     cache_unlock(dir, flags);
+}
+
+/* A change made through this guest: `name` in dir now leads to `inode` (NULL: to nothing). */
+static void set_name(struct inode *dir, const char *name, struct inode *inode)
+{
+    size_t len = strlen(name);
+    u64 flags = cache_lock(dir);
+    struct v9fs_name *n = find_name(dir, name, len);
+    if (n)
+        n->inode = inode;
+    cache_unlock(dir, flags);
+    if (!n)
+        remember_name(dir, name, len, inode);
 }
 
 static struct inode *v9fs_lookup(struct inode *dir, const char *name, size_t len)
@@ -428,7 +483,29 @@ static ssize_t v9fs_dir_read(struct file *f, char __user *buf, size_t len, u64 *
     return -EISDIR;
 }
 
-static const struct inode_operations v9fs_dir_iops = {.lookup = v9fs_lookup};
+static int v9fs_create(struct inode *dir, const char *name, u32 mode, struct inode **out);
+static int v9fs_mkdir(struct inode *dir, const char *name, u32 mode, struct inode **out);
+static int v9fs_mknod(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **out);
+static int v9fs_symlink(struct inode *dir, const char *name, const char *target);
+static int v9fs_link(struct inode *inode, struct inode *dir, const char *name);
+static int v9fs_unlink(struct inode *dir, const char *name);
+static int v9fs_rmdir(struct inode *dir, const char *name);
+static int v9fs_rename(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname,
+                       unsigned flags);
+static int v9fs_setattr(struct inode *inode, const struct iattr *attr);
+/* Read-only shares never reach the changes: the VFS refuses them first (EROFS). */
+static const struct inode_operations v9fs_dir_iops = {
+    .lookup = v9fs_lookup,
+    .create = v9fs_create,
+    .mkdir = v9fs_mkdir,
+    .mknod = v9fs_mknod,
+    .symlink = v9fs_symlink,
+    .link = v9fs_link,
+    .unlink = v9fs_unlink,
+    .rmdir = v9fs_rmdir,
+    .rename = v9fs_rename,
+    .setattr = v9fs_setattr,
+};
 static const struct file_ops v9fs_dir_fops = {.read = v9fs_dir_read, .iterate = v9fs_iterate};
 
 /* ---- files ---- */
@@ -476,9 +553,18 @@ static ssize_t v9fs_file_read(struct file *f, char __user *buf, size_t len, u64 
     return n;
 }
 
-static const struct address_space_operations v9fs_aops = {.read_page = v9fs_read_page};
-static const struct inode_operations v9fs_file_iops = {0};
-static const struct file_ops v9fs_file_fops = {.read = v9fs_file_read, .llseek = generic_file_llseek};
+static ssize_t v9fs_file_write(struct file *f, const char __user *buf, size_t len, u64 *pos);
+static int v9fs_file_open(struct inode *inode, struct file *f);
+static void v9fs_set_page_dirty(struct inode *inode, u64 index);
+static const struct address_space_operations v9fs_aops = {.read_page = v9fs_read_page,
+                                                          .set_page_dirty = v9fs_set_page_dirty};
+static const struct inode_operations v9fs_file_iops = {.setattr = v9fs_setattr};
+static const struct file_ops v9fs_file_fops = {
+    .read = v9fs_file_read,
+    .write = v9fs_file_write,
+    .open = v9fs_file_open,
+    .llseek = generic_file_llseek,
+};
 
 /* ---- symbolic links ---- */
 
@@ -503,11 +589,351 @@ static size_t v9fs_get_link(struct inode *link, char *buf, size_t size)
     return strlcpy(buf, vi->link_target, size);
 }
 
-static const struct inode_operations v9fs_symlink_iops = {.get_link = v9fs_get_link};
+static const struct inode_operations v9fs_symlink_iops = {.get_link = v9fs_get_link, .setattr = v9fs_setattr};
+
+/* ---- writable shares ---- */
+
+#define P9_DOTL_WRONLY 1
+#define P9_DOTL_RDWR 2
+#define P9_DOTL_CREATE 0100
+#define P9_DOTL_EXCL 0200
+#define P9_AT_REMOVEDIR 0x200
+#define RENAME_NOREPLACE 1
+
+/* The inode for a name just made in dir: walked to, asked for its attributes, remembered. */
+static int inode_for_new_name(struct inode *dir, const char *name, struct inode **out)
+{
+    struct p9_client *c = client_of(dir);
+    u32 fid = p9_fid_alloc(c);
+    struct p9_qid qid;
+    const char *names[] = {name};
+    int err = p9_walk(c, V9FS_I(dir)->fid, fid, names, 1, &qid);
+    if (err) {
+        p9_fid_forget(c, fid);
+        return err;
+    }
+    struct inode *inode = inode_for_fid(dir->sb, dir, fid, &qid, &err);
+    if (!inode)
+        return err;
+    set_name(dir, name, inode);
+    if (out)
+        *out = inode;
+    return 0;
+}
+
+/* The directory's link count and times as the host has them after a change in it. */
+static void refresh_attributes(struct inode *inode)
+{
+    struct p9_attr attr;
+    if (p9_getattr(client_of(inode), V9FS_I(inode)->fid, &attr))
+        return;
+    inode->nlink = (u32)attr.nlink;
+    inode->mtime = (s64)attr.mtime_sec;
+    inode->ctime = (s64)attr.ctime_sec;
+}
+
+static int v9fs_create(struct inode *dir, const char *name, u32 mode, struct inode **out)
+{
+    struct p9_client *c = client_of(dir);
+    u32 fid = p9_fid_alloc(c);
+    int err = p9_walk(c, V9FS_I(dir)->fid, fid, NULL, 0, NULL);
+    if (err) {
+        p9_fid_forget(c, fid);
+        return err;
+    }
+    /* The clone becomes the new file, open for reading and writing: the inode's write fid. */
+    err = p9_lcreate(c, fid, name, P9_DOTL_RDWR | P9_DOTL_CREATE | P9_DOTL_EXCL, mode & 07777, 0, NULL);
+    if (err) {
+        p9_clunk(c, fid);
+        return err;
+    }
+    struct inode *inode;
+    err = inode_for_new_name(dir, name, &inode);
+    if (err) {
+        p9_clunk(c, fid);
+        return err;
+    }
+    u64 flags = cache_lock(inode);
+    bool spare = V9FS_I(inode)->write_fid != P9_NOFID;
+    if (!spare)
+        V9FS_I(inode)->write_fid = fid;
+    cache_unlock(inode, flags);
+    if (spare)
+        p9_clunk(c, fid);
+    refresh_attributes(dir);
+    *out = inode;
+    return 0;
+}
+
+static int v9fs_mkdir(struct inode *dir, const char *name, u32 mode, struct inode **out)
+{
+    int err = p9_mkdir(client_of(dir), V9FS_I(dir)->fid, name, mode & 07777, 0, NULL);
+    err = err ?: inode_for_new_name(dir, name, out);
+    refresh_attributes(dir);
+    return err;
+}
+
+static int v9fs_mknod(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **out)
+{
+    int err = p9_mknod(client_of(dir), V9FS_I(dir)->fid, name, mode, MAJOR(rdev), MINOR(rdev), 0, NULL);
+    err = err ?: inode_for_new_name(dir, name, out);
+    refresh_attributes(dir);
+    return err;
+}
+
+static int v9fs_symlink(struct inode *dir, const char *name, const char *target)
+{
+    int err = p9_symlink(client_of(dir), V9FS_I(dir)->fid, name, target, 0, NULL);
+    err = err ?: inode_for_new_name(dir, name, NULL);
+    refresh_attributes(dir);
+    return err;
+}
+
+static int v9fs_link(struct inode *inode, struct inode *dir, const char *name)
+{
+    int err = p9_link(client_of(dir), V9FS_I(dir)->fid, V9FS_I(inode)->fid, name);
+    if (err)
+        return err;
+    set_name(dir, name, inode);
+    refresh_attributes(inode);
+    refresh_attributes(dir);
+    return 0;
+}
+
+/* The inode `name` leads to lost that name: the last one, it goes once nothing holds it. */
+static void name_removed(struct inode *dir, const char *name, struct inode *victim)
+{
+    set_name(dir, name, NULL);
+    if (!victim)
+        return;
+    if (S_ISDIR(victim->mode))
+        victim->nlink = 0;
+    else if (victim->nlink > 0)
+        victim->nlink--;
+    if (victim->nlink == 0) {
+        remove_from_hash(victim); /* the host may give its number to a new file */
+        inode_get(victim);
+        inode_put(victim); /* goes now if nothing holds it */
+    }
+}
+
+static int remove_entry(struct inode *dir, const char *name, u32 flags)
+{
+    struct inode *victim = v9fs_lookup(dir, name, strlen(name));
+    int err = p9_unlinkat(client_of(dir), V9FS_I(dir)->fid, name, flags);
+    if (err)
+        return err;
+    name_removed(dir, name, victim);
+    refresh_attributes(dir);
+    return 0;
+}
+
+static int v9fs_unlink(struct inode *dir, const char *name) { return remove_entry(dir, name, 0); }
+static int v9fs_rmdir(struct inode *dir, const char *name) { return remove_entry(dir, name, P9_AT_REMOVEDIR); }
+
+static int v9fs_rename(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname,
+                       unsigned flags)
+{
+    struct inode *moved = v9fs_lookup(olddir, oldname, strlen(oldname));
+    struct inode *replaced = v9fs_lookup(newdir, newname, strlen(newname));
+    if (!moved)
+        return -ENOENT;
+    if (flags & ~RENAME_NOREPLACE)
+        return -EINVAL; /* RENAME_EXCHANGE: 9P2000.L has no such rename */
+    if ((flags & RENAME_NOREPLACE) && replaced)
+        return -EEXIST;
+    int err = p9_renameat(client_of(olddir), V9FS_I(olddir)->fid, oldname, V9FS_I(newdir)->fid, newname);
+    if (err)
+        return err;
+    if (replaced == moved)
+        return 0; /* two names of one file: nothing changes, as rename(2) says */
+    set_name(olddir, oldname, NULL);
+    if (replaced)
+        name_removed(newdir, newname, replaced);
+    set_name(newdir, newname, moved);
+    inode_set_parent(moved, newdir);
+    refresh_attributes(olddir);
+    if (newdir != olddir)
+        refresh_attributes(newdir);
+    return 0;
+}
+
+static int v9fs_setattr(struct inode *inode, const struct iattr *attr)
+{
+    if (inode->sb->read_only)
+        return -EROFS;
+    struct p9_setattr change = {0};
+    if (attr->valid & ATTR_SIZE) {
+        change.valid |= P9_SETATTR_SIZE;
+        change.size = attr->size;
+    }
+    if (attr->valid & ATTR_MODE) {
+        change.valid |= P9_SETATTR_MODE;
+        change.mode = attr->mode;
+    }
+    if (attr->valid & ATTR_UID) {
+        change.valid |= P9_SETATTR_UID;
+        change.uid = attr->uid;
+    }
+    if (attr->valid & ATTR_GID) {
+        change.valid |= P9_SETATTR_GID;
+        change.gid = attr->gid;
+    }
+    if (attr->valid & ATTR_ATIME) {
+        change.valid |= P9_SETATTR_ATIME | P9_SETATTR_ATIME_SET;
+        change.atime_sec = attr->atime;
+    }
+    if (attr->valid & ATTR_MTIME) {
+        change.valid |= P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET;
+        change.mtime_sec = attr->mtime;
+    }
+    int err = p9_setattr(client_of(inode), V9FS_I(inode)->fid, &change);
+    if (err)
+        return err;
+    if (attr->valid & ATTR_SIZE) {
+        if (attr->size < inode->size)
+            page_cache_truncate(inode, attr->size);
+        inode->size = attr->size;
+    }
+    return 0;
+}
+
+/* The fid writes go through, opened for the first open for writing. */
+static int write_fid(struct inode *inode, u32 *out)
+{
+    struct v9fs_inode *vi = V9FS_I(inode);
+    u64 flags = cache_lock(inode);
+    *out = vi->write_fid;
+    cache_unlock(inode, flags);
+    if (*out != P9_NOFID)
+        return 0;
+    struct p9_client *c = client_of(inode);
+    u32 fid = p9_fid_alloc(c), iounit;
+    int err = p9_walk(c, vi->fid, fid, NULL, 0, NULL);
+    if (err) {
+        p9_fid_forget(c, fid);
+        return err;
+    }
+    err = p9_lopen(c, fid, P9_DOTL_WRONLY, &iounit);
+    if (err) {
+        p9_clunk(c, fid);
+        return err;
+    }
+    flags = cache_lock(inode);
+    bool raced = vi->write_fid != P9_NOFID;
+    if (!raced)
+        vi->write_fid = fid;
+    *out = vi->write_fid;
+    cache_unlock(inode, flags);
+    if (raced)
+        p9_clunk(c, fid);
+    return 0;
+}
+
+/* Opening for writing asks the host now, so that a file it will not let be written fails
+ * the open, as it would on Linux, rather than the first write. */
+static int v9fs_file_open(struct inode *inode, struct file *f)
+{
+    u32 fid;
+    if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+        return 0;
+    return write_fid(inode, &fid);
+}
+
+/* Writes the cache's bytes [start, end) to the host, page by page. */
+static int write_range(struct inode *inode, u64 start, u64 end)
+{
+    u32 fid;
+    int err = write_fid(inode, &fid);
+    while (!err && start < end) {
+        u64 offset = start % PAGE_SIZE;
+        u32 chunk = (u32)MIN(end - start, PAGE_SIZE - offset);
+        phys_addr_t page = file_page(inode, start / PAGE_SIZE);
+        if (!page)
+            return -ENOMEM;
+        ssize_t done = p9_write(client_of(inode), fid, start, (u8 *)phys_to_virt(page) + offset, chunk);
+        if (done <= 0)
+            return done < 0 ? (int)done : -EIO;
+        start += (u64)done;
+    }
+    return err;
+}
+
+static bool dirty_test_and_clear(struct v9fs_inode *vi, u64 index)
+{
+    if (index / 64 >= vi->dirty_words || !(vi->dirty[index / 64] & (1ull << (index % 64))))
+        return false;
+    vi->dirty[index / 64] &= ~(1ull << (index % 64));
+    return true;
+}
+
+/* write(2) goes through to the host at once; the cache keeps the bytes for readers and
+ * mappings. */
+static ssize_t v9fs_file_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
+{
+    struct inode *inode = f->inode;
+    if (f->flags & O_APPEND)
+        *pos = inode->size;
+    u64 start = *pos;
+    if (start + len < start)
+        return -EINVAL;
+    ssize_t n = page_cache_write(inode, buf, len, pos);
+    if (n <= 0)
+        return n;
+    int err = write_range(inode, start, start + (u64)n);
+    if (err)
+        return err;
+    /* A page wholly written here is home; unless a mapping holds it, it is no longer dirty. */
+    u64 flags = cache_lock(inode);
+    for (u64 index = ALIGN_UP(start, PAGE_SIZE) / PAGE_SIZE; (index + 1) * PAGE_SIZE <= start + (u64)n; index++) {
+        phys_addr_t page = page_cache_has(inode, index) ? inode->mapping.pages[index] : 0;
+        if (page && page_refcount(page) == 1)
+            dirty_test_and_clear(V9FS_I(inode), index);
+    }
+    cache_unlock(inode, flags);
+    inode->mtime = inode->ctime = realtime_seconds();
+    return n;
+}
+
+/* A page a shared mapping (or a write) changes: noted, and written home when nothing holds
+ * the file any more (drop_inode). */
+static void v9fs_set_page_dirty(struct inode *inode, u64 index)
+{
+    struct v9fs_inode *vi = V9FS_I(inode);
+    u64 flags = cache_lock(inode);
+    if (index / 64 >= vi->dirty_words) {
+        u64 words = MAX(index / 64 + 1, vi->dirty_words * 2);
+        u64 *grown = kzalloc(words * sizeof(u64));
+        if (grown) {
+            if (vi->dirty)
+                memcpy(grown, vi->dirty, vi->dirty_words * sizeof(u64));
+            kfree(vi->dirty);
+            vi->dirty = grown;
+            vi->dirty_words = words;
+        }
+    }
+    if (index / 64 < vi->dirty_words)
+        vi->dirty[index / 64] |= 1ull << (index % 64);
+    cache_unlock(inode, flags);
+}
+
+static void write_back_dirty(struct inode *inode)
+{
+    struct v9fs_inode *vi = V9FS_I(inode);
+    for (u64 index = 0; index < vi->dirty_words * 64; index++) {
+        u64 flags = cache_lock(inode);
+        bool dirty = dirty_test_and_clear(vi, index);
+        cache_unlock(inode, flags);
+        u64 start = index * PAGE_SIZE;
+        if (dirty && start < inode->size && page_cache_has(inode, index) &&
+            write_range(inode, start, MIN(start + PAGE_SIZE, inode->size)))
+            kprintf(KERN_WARN "9p: a page of inode %lu could not be written back\n", inode->ino);
+    }
+}
 
 /* ---- mounting ---- */
 
-int v9fs_mount_share(const char *tag, struct super_block **out)
+int v9fs_mount_share(const char *tag, bool writable, struct super_block **out)
 {
     struct p9_client *c;
     struct p9_qid root_qid;
@@ -522,7 +948,7 @@ int v9fs_mount_share(const char *tag, struct super_block **out)
     }
     info->client = c;
     sb->fs_info = info;
-    sb->read_only = true;
+    sb->read_only = !writable;
     u32 fid = p9_fid_alloc(c);
     err = p9_walk(c, c->root_fid, fid, NULL, 0, NULL);
     if (err) {

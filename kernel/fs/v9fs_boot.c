@@ -1,7 +1,7 @@
 /*
  * The 9p shares the monitor asks for on the command line (docs/9p.md):
  *   sysgate.root=TAG           the share with mount tag TAG becomes the root file system
- *   sysgate.share=TAG:PATH     the share is mounted at PATH (repeatable)
+ *   sysgate.share=TAG:PATH[:rw]  the share is mounted at PATH, writable with :rw (repeatable)
  * The initramfs was the root until then, and still holds what the kernel itself reads at
  * boot (/etc/sysgate/init.args), which kmain reads from the tree it keeps a hold of.
  */
@@ -15,6 +15,7 @@
 #define ROOT_WORD "sysgate.root="
 #define SHARE_WORD "sysgate.share="
 #define TAG_MAX 32
+#define WRITABLE_SUFFIX ":rw"
 
 /* The next word of the command line that starts with `prefix`, from *cursor on: what follows
  * the prefix, `len` bytes up to the next space. */
@@ -35,10 +36,10 @@ static const char *next_word(const char **cursor, const char *prefix, size_t *le
     return NULL;
 }
 
-static struct super_block *mount_share_or_panic(const char *tag)
+static struct super_block *mount_share_or_panic(const char *tag, bool writable)
 {
     struct super_block *sb;
-    int err = v9fs_mount_share(tag, &sb);
+    int err = v9fs_mount_share(tag, writable, &sb);
     if (err)
         panic("cannot mount the 9p share %s: %s", tag, errno_text(err));
     return sb;
@@ -56,7 +57,7 @@ bool v9fs_mount_root(void)
         panic("sysgate.root: tag too long");
     memcpy(name, tag, len);
     name[len] = 0;
-    struct super_block *sb = mount_share_or_panic(name);
+    struct super_block *sb = mount_share_or_panic(name, false);
     sb->mounts++;
     root_inode = sb->root;
     kprintf(KERN_INFO "9p: the share %s is the root file system (read-only)\n", name);
@@ -113,11 +114,16 @@ void v9fs_mount_shares(void)
         tag[tag_len] = 0;
         memcpy(path, colon + 1, path_len);
         path[path_len] = 0;
+        /* ":rw" at the end: writable (the monitor refuses ':' in guest paths) */
+        bool writable = path_len > strlen(WRITABLE_SUFFIX) &&
+                        !strcmp(path + path_len - strlen(WRITABLE_SUFFIX), WRITABLE_SUFFIX);
+        if (writable)
+            path[path_len - strlen(WRITABLE_SUFFIX)] = 0;
         make_directories(path);
-        struct super_block *sb = mount_share_or_panic(tag);
+        struct super_block *sb = mount_share_or_panic(tag, writable);
         int err = mount_boot_tree(path, sb, tag);
         if (err)
             panic("cannot mount the 9p share %s on %s: %s", tag, path, errno_text(err));
-        kprintf(KERN_INFO "9p: the share %s is mounted on %s (read-only)\n", tag, path);
+        kprintf(KERN_INFO "9p: the share %s is mounted on %s (%s)\n", tag, path, writable ? "read-write" : "read-only");
     }
 }

@@ -168,25 +168,28 @@ static bool message_begin(struct p9_buf *b, u32 size)
  * holds at least the header). On success `reply` reads the first buffer from after the
  * header. 0, the server's -errno, or -EIO for a reply that is not the answer.
  */
-static int rpc(struct p9_client *c, struct p9_buf *tx, u8 type, struct virtio_buffer *in, unsigned in_count,
-               struct p9_buf *reply)
+static int rpc_with_data(struct p9_client *c, struct p9_buf *tx, u8 type, const struct virtio_buffer *data,
+                         struct virtio_buffer *in, unsigned in_count, struct p9_buf *reply)
 {
     if (tx->bad)
         return -ENAMETOOLONG; /* only names can make a T-message too long */
     u16 tag = type == P9_TVERSION ? P9_NOTAG : tag_alloc(c);
     u32 length = tx->pos;
     tx->pos = 0;
-    put(tx, length, 4);
+    put(tx, length + (data ? data->len : 0), 4);
     put(tx, type, 1);
     put(tx, tag, 2);
     tx->pos = length;
 
-    struct virtio_buffer bufs[1 + 1 + P9_MAX_READ_PAGES];
-    bufs[0] = (struct virtio_buffer){virt_to_phys(tx->data), length};
+    struct virtio_buffer bufs[2 + 1 + P9_MAX_READ_PAGES];
+    unsigned out = 0;
+    bufs[out++] = (struct virtio_buffer){virt_to_phys(tx->data), length};
+    if (data)
+        bufs[out++] = *data; /* Twrite's bytes, where they are */
     for (unsigned i = 0; i < in_count; i++)
-        bufs[1 + i] = in[i];
+        bufs[out + i] = in[i];
     struct p9_request req = {0};
-    virtqueue_transact(c->vq, bufs, 1, in_count, &req, &req.done, &req.wait);
+    virtqueue_transact(c->vq, bufs, out, in_count, &req, &req.done, &req.wait);
     if (tag != P9_NOTAG)
         tag_free(c, tag);
 
@@ -203,6 +206,12 @@ static int rpc(struct p9_client *c, struct p9_buf *tx, u8 type, struct virtio_bu
     }
     reply->size = MIN(reply->size, size);
     return rtype == type + 1 ? 0 : -EIO;
+}
+
+static int rpc(struct p9_client *c, struct p9_buf *tx, u8 type, struct virtio_buffer *in, unsigned in_count,
+               struct p9_buf *reply)
+{
+    return rpc_with_data(c, tx, type, NULL, in, in_count, reply);
 }
 
 /* The common case: a small T-message, a reply into one buffer of `reply_room` bytes. */
@@ -430,6 +439,152 @@ int p9_statfs(struct p9_client *c, u32 fid, struct p9_statfs *out)
     }
     call_end(&call);
     return err;
+}
+
+/* ---- changes, for writable shares ---- */
+
+/* The common tail of the calls that make a file and answer with its qid. */
+static int call_for_qid(struct p9_client *c, struct p9_call *call, u8 type, struct p9_qid *qid)
+{
+    int err = call_send(c, call, type);
+    if (!err) {
+        struct p9_qid got;
+        get_qid(&call->reply, qid ? qid : &got);
+        err = call->reply.bad ? -EIO : 0;
+    }
+    call_end(call);
+    return err;
+}
+
+int p9_lcreate(struct p9_client *c, u32 fid, const char *name, u32 flags, u32 mode, u32 gid, struct p9_qid *qid)
+{
+    struct p9_call call;
+    if (!call_begin(&call, SMALL_REPLY))
+        return -ENOMEM;
+    put(&call.tx, fid, 4);
+    put_str(&call.tx, name, strlen(name));
+    put(&call.tx, flags, 4);
+    put(&call.tx, mode, 4);
+    put(&call.tx, gid, 4);
+    return call_for_qid(c, &call, P9_TLCREATE, qid); /* iounit[4] follows; reads are sized by msize */
+}
+
+int p9_mkdir(struct p9_client *c, u32 dfid, const char *name, u32 mode, u32 gid, struct p9_qid *qid)
+{
+    struct p9_call call;
+    if (!call_begin(&call, SMALL_REPLY))
+        return -ENOMEM;
+    put(&call.tx, dfid, 4);
+    put_str(&call.tx, name, strlen(name));
+    put(&call.tx, mode, 4);
+    put(&call.tx, gid, 4);
+    return call_for_qid(c, &call, P9_TMKDIR, qid);
+}
+
+int p9_symlink(struct p9_client *c, u32 dfid, const char *name, const char *target, u32 gid, struct p9_qid *qid)
+{
+    struct p9_call call;
+    if (!call_begin(&call, SMALL_REPLY))
+        return -ENOMEM;
+    put(&call.tx, dfid, 4);
+    put_str(&call.tx, name, strlen(name));
+    put_str(&call.tx, target, strlen(target));
+    put(&call.tx, gid, 4);
+    return call_for_qid(c, &call, P9_TSYMLINK, qid);
+}
+
+int p9_mknod(struct p9_client *c, u32 dfid, const char *name, u32 mode, u32 major, u32 minor, u32 gid,
+             struct p9_qid *qid)
+{
+    struct p9_call call;
+    if (!call_begin(&call, SMALL_REPLY))
+        return -ENOMEM;
+    put(&call.tx, dfid, 4);
+    put_str(&call.tx, name, strlen(name));
+    put(&call.tx, mode, 4);
+    put(&call.tx, major, 4);
+    put(&call.tx, minor, 4);
+    put(&call.tx, gid, 4);
+    return call_for_qid(c, &call, P9_TMKNOD, qid);
+}
+
+/* A call whose reply carries nothing: Tlink, Tunlinkat, Trenameat, Tsetattr. */
+static int call_for_nothing(struct p9_client *c, struct p9_call *call, u8 type)
+{
+    int err = call_send(c, call, type);
+    call_end(call);
+    return err;
+}
+
+int p9_link(struct p9_client *c, u32 dfid, u32 fid, const char *name)
+{
+    struct p9_call call;
+    if (!call_begin(&call, SMALL_REPLY))
+        return -ENOMEM;
+    put(&call.tx, dfid, 4);
+    put(&call.tx, fid, 4);
+    put_str(&call.tx, name, strlen(name));
+    return call_for_nothing(c, &call, P9_TLINK);
+}
+
+int p9_unlinkat(struct p9_client *c, u32 dfid, const char *name, u32 flags)
+{
+    struct p9_call call;
+    if (!call_begin(&call, SMALL_REPLY))
+        return -ENOMEM;
+    put(&call.tx, dfid, 4);
+    put_str(&call.tx, name, strlen(name));
+    put(&call.tx, flags, 4);
+    return call_for_nothing(c, &call, P9_TUNLINKAT);
+}
+
+int p9_renameat(struct p9_client *c, u32 old_dfid, const char *old_name, u32 new_dfid, const char *new_name)
+{
+    struct p9_call call;
+    if (!call_begin(&call, SMALL_REPLY))
+        return -ENOMEM;
+    put(&call.tx, old_dfid, 4);
+    put_str(&call.tx, old_name, strlen(old_name));
+    put(&call.tx, new_dfid, 4);
+    put_str(&call.tx, new_name, strlen(new_name));
+    return call_for_nothing(c, &call, P9_TRENAMEAT);
+}
+
+int p9_setattr(struct p9_client *c, u32 fid, const struct p9_setattr *attr)
+{
+    struct p9_call call;
+    if (!call_begin(&call, SMALL_REPLY))
+        return -ENOMEM;
+    put(&call.tx, fid, 4);
+    put(&call.tx, attr->valid, 4);
+    put(&call.tx, attr->mode, 4);
+    put(&call.tx, attr->uid, 4);
+    put(&call.tx, attr->gid, 4);
+    put(&call.tx, attr->size, 8);
+    put(&call.tx, (u64)attr->atime_sec, 8);
+    put(&call.tx, 0, 8);
+    put(&call.tx, (u64)attr->mtime_sec, 8);
+    put(&call.tx, 0, 8);
+    return call_for_nothing(c, &call, P9_TSETATTR);
+}
+
+ssize_t p9_write(struct p9_client *c, u32 fid, u64 offset, const void *data, u32 count)
+{
+    struct p9_call call;
+    if (!call_begin(&call, SMALL_REPLY))
+        return -ENOMEM;
+    put(&call.tx, fid, 4);
+    put(&call.tx, offset, 8);
+    put(&call.tx, count, 4);
+    struct virtio_buffer bytes = {virt_to_phys(data), count};
+    struct virtio_buffer in = {virt_to_phys(call.rx), call.reply.size};
+    ssize_t result = rpc_with_data(c, &call.tx, P9_TWRITE, &bytes, &in, 1, &call.reply);
+    if (!result) {
+        u32 written = (u32)get(&call.reply, 4);
+        result = call.reply.bad || written > count ? -EIO : (ssize_t)written;
+    }
+    call_end(&call);
+    return result;
 }
 
 static int version(struct p9_client *c)

@@ -15,13 +15,22 @@ enum p9_msg_type {
     P9_RLERROR = 7,
     P9_TSTATFS = 8,
     P9_TLOPEN = 12,
+    P9_TLCREATE = 14,
+    P9_TSYMLINK = 16,
+    P9_TMKNOD = 18,
     P9_TREADLINK = 22,
     P9_TGETATTR = 24,
+    P9_TSETATTR = 26,
     P9_TREADDIR = 40,
+    P9_TLINK = 70,
+    P9_TMKDIR = 72,
+    P9_TRENAMEAT = 74,
+    P9_TUNLINKAT = 76,
     P9_TVERSION = 100,
     P9_TATTACH = 104,
     P9_TWALK = 110,
     P9_TREAD = 116,
+    P9_TWRITE = 118,
     P9_TCLUNK = 120,
 };
 
@@ -44,6 +53,22 @@ struct p9_attr {
     u32 mode, uid, gid;
     u64 nlink, rdev, size, blksize, blocks;
     u64 atime_sec, mtime_sec, ctime_sec;
+};
+
+/* Tsetattr's valid bits */
+#define P9_SETATTR_MODE 0x001
+#define P9_SETATTR_UID 0x002
+#define P9_SETATTR_GID 0x004
+#define P9_SETATTR_SIZE 0x008
+#define P9_SETATTR_ATIME 0x010
+#define P9_SETATTR_MTIME 0x020
+#define P9_SETATTR_ATIME_SET 0x080
+#define P9_SETATTR_MTIME_SET 0x100
+
+struct p9_setattr {
+    u32 valid, mode, uid, gid;
+    u64 size;
+    s64 atime_sec, mtime_sec;
 };
 
 struct p9_statfs {
@@ -92,9 +117,23 @@ ssize_t p9_readdir(struct p9_client *c, u32 fid, u64 offset, void *buf, u32 size
 ssize_t p9_readlink(struct p9_client *c, u32 fid, char *buf, size_t size);
 int p9_statfs(struct p9_client *c, u32 fid, struct p9_statfs *out);
 
+/* Changes, for writable shares. Tlcreate turns `fid` (a directory's clone) into the new file,
+ * open with `flags`; the others leave their fids as they were. */
+int p9_lcreate(struct p9_client *c, u32 fid, const char *name, u32 flags, u32 mode, u32 gid, struct p9_qid *qid);
+int p9_mkdir(struct p9_client *c, u32 dfid, const char *name, u32 mode, u32 gid, struct p9_qid *qid);
+int p9_symlink(struct p9_client *c, u32 dfid, const char *name, const char *target, u32 gid, struct p9_qid *qid);
+int p9_mknod(struct p9_client *c, u32 dfid, const char *name, u32 mode, u32 major, u32 minor, u32 gid,
+             struct p9_qid *qid);
+int p9_link(struct p9_client *c, u32 dfid, u32 fid, const char *name);
+int p9_unlinkat(struct p9_client *c, u32 dfid, const char *name, u32 flags);
+int p9_renameat(struct p9_client *c, u32 old_dfid, const char *old_name, u32 new_dfid, const char *new_name);
+int p9_setattr(struct p9_client *c, u32 fid, const struct p9_setattr *attr);
+/* Writes `count` bytes of kernel memory that lie in one page: bytes written, or -errno. */
+ssize_t p9_write(struct p9_client *c, u32 fid, u64 offset, const void *data, u32 count);
+
 /* The file system: mounts the share with mount tag `tag` read-only as a new superblock. */
 struct super_block;
-int v9fs_mount_share(const char *tag, struct super_block **out);
+int v9fs_mount_share(const char *tag, bool writable, struct super_block **out);
 /* Boot (kernel/fs/v9fs_boot.c): sysgate.root=TAG makes that share the root (true when it
  * did); then, once /dev and /proc are mounted, tmpfs goes on the root share's /tmp, /run and
  * /var/tmp and each sysgate.share=TAG:PATH is mounted. Failures panic: the monitor checked. */

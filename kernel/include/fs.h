@@ -102,10 +102,21 @@ struct dir_context {
 };
 
 #define ATTR_SIZE 1
+/* chmod, chown and utimensat, for a file system with a store behind it (a writable 9p
+ * share), told before the VFS changes the inode; one without ignores them. */
+#define ATTR_MODE 2
+#define ATTR_UID 4
+#define ATTR_GID 8
+#define ATTR_ATIME 16
+#define ATTR_MTIME 32
 struct iattr {
     u32 valid; /* ATTR_*: which members apply */
     u64 size;
+    u32 mode, uid, gid;
+    s64 atime, mtime; /* seconds */
 };
+/* Tells the file system of a change of attributes (fs/vfs_ops.c): 0 or its error. */
+int inode_store_attributes(struct inode *inode, const struct iattr *attr);
 
 /*
  * An inode's operations. Directory operations take the parent and the final

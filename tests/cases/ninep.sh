@@ -138,7 +138,6 @@ test_ninep_bad_options() {
         "--share $T/missing:/x|No such file or directory"
         "--share $T/root:x|GUEST an absolute path"
         "--share $T/root:/x:zz|unknown suffix ':zz'"
-        "--share $T/root:/x:rw|writable shares are not supported"
         "--share $T/root:/x/../y|bad guest path"
         "--share $T/root:/x --share $T/root/data:/x/|/x is shared twice"
         "--root $T/root --share $T/extra:/nowhere|the root has no directory /nowhere"
@@ -185,4 +184,34 @@ test_ninep_concurrent_readers() {
     local want
     want=$(for i in 1 2 3 4 5 6; do echo "$sum  /data/random"; echo "file unchanged yes, read-only mapping unchanged yes"; done | sort)
     [ "$(sort "$T/out")" = "$want" ] || { show_run; fail "concurrent readers of the share"; }
+}
+
+# A writable share (:rw): what the guest changes is what the host finds afterwards, through
+# write(2), a shared mapping, and every directory operation; the guest sees its own changes.
+test_ninep_writable_share() {
+    local host=$T/rw
+    mkdir -p "$host/sub" "$host/gone"
+    printf 'original\n' >"$host/existing"
+    printf 'keep\n' >"$host/sub/k"
+    printf 'xxxxxxxxxxxxxxxxxxxx\n' >"$host/mapped"
+    sg_run --add "$GLIBC/mapwrite:/bin/mapwrite" --share "$host:/mnt/rw:rw" /bin/busybox sh -c '
+        cd /mnt/rw || exit 1
+        echo new >created; echo appended >>existing; mkdir -p d/e; ln -s created link; ln created hard
+        mv sub/k moved; rmdir gone; chmod 640 created; touch -d "2021-01-02 03:04:05" existing
+        echo x >tmp; rm tmp; truncate -s 3 hard; /bin/mapwrite mapped "through a mapping" >/dev/null
+        ls -ln --full-time . d sub | grep -v "^total" | cut -c1-10,11- | sed "s/ [0-9:.]* +0000 / /"
+        cat existing hard link mapped; stat -c "%n %s %a %h" created hard'
+    expect_status 0 || return 1
+    cp "$T/out" "$T/guest.out"
+    (cd "$host" && ls -ln --full-time . d sub | grep -v "^total" | cut -c1-10,11- | sed "s/ [0-9:.]* +0000 / /"
+     cat existing hard link mapped; stat -c "%n %s %a %h" created hard) >"$T/host.view" 2>&1
+    # busybox's ls and coreutils' differ in spacing: compare the words
+    tr -s ' ' <"$T/guest.out" >"$T/a"; tr -s ' ' <"$T/host.view" >"$T/b"
+    if ! cmp -s "$T/a" "$T/b"; then
+        diff -u "$T/b" "$T/a" | head -40 >&2
+        fail "the host's directory differs from what the guest made of it"
+        return 1
+    fi
+    grep -q "^original$" "$host/existing" && grep -q "^appended$" "$host/existing" && [ ! -e "$host/gone" ] &&
+        [ "$(head -c 17 "$host/mapped")" = "through a mapping" ] || { show_run; fail "changes missing on the host"; }
 }
