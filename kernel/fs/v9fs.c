@@ -1,13 +1,14 @@
 /*
- * 9p: a host directory shared through QEMU's virtio-9p device, as a read-only file system
- * behind the VFS (docs/9p.md). Every inode holds a fid walked to its file (never opened: it
+ * 9p: a host directory shared through QEMU's virtio-9p device, as a file system behind the
+ * VFS (docs/9p.md): read-only (the root, and shares by default) or writable (":rw" shares). Every inode holds a fid walked to its file (never opened: it
  * is what walks, getattr and readlink start from), and once read, a second fid opened
  * O_RDONLY. Inodes are keyed by qid.path (QEMU's multidevs=remap keeps those unique across
  * the host's file systems), so hard links are one inode, and they stay for the life of the
  * share, since the VFS's look-ups hand out uncounted inodes; so do each directory's names
  * already looked up (found or absent), which spares the host a walk per path component.
- * The share is read-only (the monitor gives QEMU readonly=on), so cached attributes and
- * names cannot go stale through this guest; changes made on the host meanwhile are not seen.
+ * Changes made through this guest keep those caches true; changes made on the host meanwhile
+ * are not seen. A writable share writes write(2)'s bytes through at once and what shared
+ * mappings changed once nothing holds the file.
  *
  * File data goes through the page cache: read, mmap and exec share its pages, and a page
  * read in brings the following ones with it, in one Tread straight into their pages.
