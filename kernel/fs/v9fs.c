@@ -1,8 +1,8 @@
 /*
  * 9p: a host directory shared through QEMU's virtio-9p device, as a file system behind the
- * VFS (docs/9p.md): read-only (the root, and shares by default) or writable (":rw" shares). Every inode holds a fid walked to its file (never opened: it
- * is what walks, getattr and readlink start from), and once read, a second fid opened
- * O_RDONLY. Inodes are keyed by qid.path (QEMU's multidevs=remap keeps those unique across
+ * VFS (docs/9p.md): read-only (the root, and shares by default) or writable (":rw" shares).
+ * Every inode holds a fid walked to its file (never opened: it is what walks, getattr and
+ * readlink start from), and once read, a second fid opened O_RDONLY (once written, a third). Inodes are keyed by qid.path (QEMU's multidevs=remap keeps those unique across
  * the host's file systems), so hard links are one inode, and they stay for the life of the
  * share, since the VFS's look-ups hand out uncounted inodes; so do each directory's names
  * already looked up (found or absent), which spares the host a walk per path component.
