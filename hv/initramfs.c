@@ -225,20 +225,24 @@ int build_initramfs(const char *default_archive_path, const struct options *opti
     pad_to_4(&writer); /* the second archive's headers must be 4-byte aligned */
 
     bool running = options->command == COMMAND_RUN;
-    char *program_path = running ? guest_program_path(options->program) : NULL;
+    /* With a 9p root PROGRAM is in it, not copied: only init.args names it. */
+    bool copy_program = running && !options->guest_program;
+    char *program_path = !running ? NULL
+                         : copy_program ? guest_program_path(options->program)
+                                        : xstrdup(options->guest_program);
     size_t path_count = 0;
     const char **paths = xmalloc((options->added_count + 2) * sizeof(char *));
-    if (running) {
+    if (copy_program)
         paths[path_count++] = program_path;
+    if (running)
         paths[path_count++] = INIT_ARGS_PATH;
-    }
     for (size_t i = 0; i < options->added_count; i++)
         paths[path_count++] = options->added_files[i].guest_path;
     check_guest_paths(paths, path_count);
     free(paths);
 
     if (path_count > 0) {
-        if (running)
+        if (copy_program)
             emit_host_file(&writer, program_path, options->program, 0755);
         for (size_t i = 0; i < options->added_count; i++)
             emit_host_file(&writer, options->added_files[i].guest_path,

@@ -74,18 +74,25 @@ static bool guest_has_file(const struct options *options, const char *guest_path
     return false;
 }
 
-static int boot(const struct options *options)
+static int boot(struct options *options)
 {
     /* Signals are blocked from here on and read through a signalfd by the event loop, so
        a ^C during start-up still ends QEMU cleanly. */
     int signal_fd = monitor_block_signals();
 
+    check_shares(options); /* the root first: PROGRAM is looked for in it */
     if (options->command == COMMAND_RUN) {
         struct program_info program;
-        check_program(options->program, &program);
-        if (program.interpreter && !guest_has_file(options, program.interpreter))
-            report("warning: %s is dynamically linked (interpreter %s), which the guest does "
-                   "not have; build it with -static", options->program, program.interpreter);
+        char *host_program = options->root_path ? resolve_program_in_root(options) : xstrdup(options->program);
+        check_program(host_program, &program);
+        /* A dynamically linked PROGRAM runs with the host's own loader and libraries. */
+        if (program.interpreter && !options->root_path && !guest_has_file(options, program.interpreter)) {
+            options->root_path = xstrdup("/");
+            options->root_automatic = true;
+            free(resolve_program_in_root(options));
+            check_shares(options);
+        }
+        free(host_program);
         free(program.interpreter);
     }
     char *kernel_path = default_file(options->kernel_path, "kernel.elf", "kernel", "--kernel");

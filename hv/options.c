@@ -49,6 +49,13 @@ static const char usage_text[] =
     "  --gdb[=PORT|=PATH]   start the guest stopped, with QEMU's gdb stub on\n"
     "                       127.0.0.1:PORT (default 1234) or the unix socket PATH\n"
     "                       (docs/debugging.md)\n"
+    "  --root DIR           the host directory DIR is the guest's read-only root file system\n"
+    "                       (virtio-9p), with /dev, /proc and a tmpfs /tmp on it; PROGRAM is\n"
+    "                       then a path in DIR, not copied. A dynamically linked PROGRAM gets\n"
+    "                       --root / by itself\n"
+    "  --share HOST:GUEST[:rw]\n"
+    "                       the host directory HOST appears at GUEST, read-only unless :rw\n"
+    "                       is given; repeatable\n"
     "  -h, --help           show this help\n"
     "      --version        show the version\n"
     "\n"
@@ -188,6 +195,132 @@ static void parse_added_file(const char *argument, struct added_file *added)
     }
     added->host_path = host;
     added->guest_path = guest;
+}
+
+/* ---- 9p: --root and --share (docs/9p.md) ---- */
+
+#define MAX_SHARES 8          /* microvm has 24 virtio-mmio transports; the kernel takes 16 */
+#define SHARE_WORDS_MAX 512   /* of the kernel's 1 KiB command line */
+#define GUEST_NAME_MAX 255    /* bytes in a file name, as Linux's NAME_MAX */
+
+static char *resolve_directory(const char *option, const char *path)
+{
+    struct stat status;
+    if (stat(path, &status) != 0)
+        fail(EXIT_SYSGATE_ERROR, "%s %s: %s", option, path, strerror(errno));
+    if (!S_ISDIR(status.st_mode))
+        fail(EXIT_SYSGATE_ERROR, "%s %s: not a directory", option, path);
+    char *resolved = realpath(path, NULL);
+    if (!resolved)
+        fail(EXIT_SYSGATE_ERROR, "%s %s: %s", option, path, strerror(errno));
+    return resolved;
+}
+
+/* "--share HOST:GUEST[:ro|:rw]": the last ':' before a '/' starts GUEST, so HOST may hold ':'. */
+static void parse_share(const char *argument, struct options *options)
+{
+    char *copy = xstrdup(argument);
+    char *guest = NULL, *suffix = NULL;
+    char *last = strrchr(copy, ':');
+    if (last && last[1] != '/') { /* a suffix */
+        suffix = last + 1;
+        *last = '\0';
+        last = strrchr(copy, ':');
+    }
+    if (!last || last[1] != '/')
+        fail(EXIT_SYSGATE_ERROR, "--share %s: use HOST:GUEST with GUEST an absolute path", argument);
+    *last = '\0';
+    guest = last + 1;
+    if (suffix && strcmp(suffix, "ro") != 0 && strcmp(suffix, "rw") != 0)
+        fail(EXIT_SYSGATE_ERROR, "--share %s: unknown suffix ':%s' (use :ro or :rw)", argument, suffix);
+    if (!*copy)
+        fail(EXIT_SYSGATE_ERROR, "--share %s: empty host path", argument);
+    if (strpbrk(guest, " \t\n:"))
+        fail(EXIT_SYSGATE_ERROR, "--share %s: the guest path cannot contain white space or ':'", argument);
+    char *normalized = normalize_guest_path(guest);
+    if (!normalized)
+        fail(EXIT_SYSGATE_ERROR, "--share %s: bad guest path '%s' (must be absolute, without . or .., not /)",
+             argument, guest);
+    for (const char *component = normalized + 1; *component; ) {
+        size_t length = strcspn(component, "/");
+        if (length > GUEST_NAME_MAX)
+            fail(EXIT_SYSGATE_ERROR, "--share %s: a name in the guest path is longer than %d bytes", argument,
+                 GUEST_NAME_MAX);
+        component += length + (component[length] == '/');
+    }
+    for (size_t i = 0; i < options->share_count; i++)
+        if (strcmp(options->shares[i].guest_path, normalized) == 0)
+            fail(EXIT_SYSGATE_ERROR, "--share %s: %s is shared twice", argument, normalized);
+    options->shares = xrealloc(options->shares, (options->share_count + 1) * sizeof(struct shared_directory));
+    options->shares[options->share_count++] = (struct shared_directory){
+        .host_path = resolve_directory("--share", copy),
+        .guest_path = normalized,
+        .writable = suffix && strcmp(suffix, "rw") == 0,
+    };
+    free(copy);
+}
+
+char *resolve_program_in_root(struct options *options)
+{
+    const char *program = options->program;
+    const char *root = options->root_path;
+    bool root_is_slash = strcmp(root, "/") == 0;
+    if (program[0] == '/') {
+        options->guest_program = xstrdup(program);
+        return root_is_slash ? xstrdup(program) : xasprintf("%s%s", root, program);
+    }
+    char *resolved = realpath(program, NULL);
+    if (!resolved) /* check_program says why, with the name as typed */
+        return xstrdup(program);
+    size_t length = strlen(root);
+    if (root_is_slash)
+        options->guest_program = xstrdup(resolved);
+    else if (strncmp(resolved, root, length) == 0 && resolved[length] == '/')
+        options->guest_program = xstrdup(resolved + length);
+    else
+        fail(EXIT_SYSGATE_ERROR, "%s is not inside the root %s (give its path in the root)", program, root);
+    return resolved;
+}
+
+void check_shares(const struct options *options)
+{
+    if (!options->root_path && options->share_count == 0)
+        return;
+    const char *why = options->root_automatic ? " (chosen because PROGRAM is dynamically linked)" : "";
+    /* The kernel keeps 1 KiB of command line; QEMU adds a word per transport (~40 bytes). */
+    size_t words = 0;
+    for (size_t i = 0; i < options->share_count; i++)
+        words += strlen(" sysgate.share=sgshareNN:") + strlen(options->shares[i].guest_path) +
+                 strlen(" virtio_mmio.device=512@0xfeb00000:NN");
+    if (options->share_count > MAX_SHARES || words > SHARE_WORDS_MAX)
+        fail(EXIT_SYSGATE_ERROR, "--share: too many shares or guest paths too long for the kernel command line "
+             "(at most %d shares, %d bytes of guest paths in all)", MAX_SHARES, SHARE_WORDS_MAX / 2);
+    if (options->machine != MACHINE_MICROVM)
+        fail(EXIT_SYSGATE_ERROR, "--root and --share need the microvm machine (its virtio-mmio bus)");
+    if (options->root_path && options->added_count)
+        fail(EXIT_SYSGATE_ERROR, "--add cannot be used with --root%s: the initramfs is not the root then; use --share",
+             why);
+    if (!options->root_path)
+        return;
+    /* The kernel mounts its /dev and /proc over the root's own, which must be there. */
+    static const char *const needed[] = {"dev", "proc"};
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
+        char *path = xasprintf("%s/%s", strcmp(options->root_path, "/") ? options->root_path : "", needed[i]);
+        struct stat status;
+        if (stat(path, &status) != 0 || !S_ISDIR(status.st_mode))
+            fail(EXIT_SYSGATE_ERROR, "--root %s%s: %s is not a directory (the guest mounts its /%s there)",
+                 options->root_path, why, path, needed[i]);
+        free(path);
+    }
+    for (size_t i = 0; i < options->share_count; i++) {
+        char *path = xasprintf("%s%s", strcmp(options->root_path, "/") ? options->root_path : "",
+                               options->shares[i].guest_path);
+        struct stat status;
+        if (stat(path, &status) != 0 || !S_ISDIR(status.st_mode))
+            fail(EXIT_SYSGATE_ERROR, "--share %s:%s: the root has no directory %s to mount it on",
+                 options->shares[i].host_path, options->shares[i].guest_path, options->shares[i].guest_path);
+        free(path);
+    }
 }
 
 /* Options that take a value accept "--name VALUE" and "--name=VALUE". Returns the value,
@@ -346,6 +479,11 @@ void parse_command_line(int argc, char **argv, struct options *options)
             if (!*value)
                 usage_error("--hv-console needs a file name");
             options->hv_console_path = value;
+        } else if ((value = option_value("--root", argc, argv, &index))) {
+            free(options->root_path);
+            options->root_path = resolve_directory("--root", value);
+        } else if ((value = option_value("--share", argc, argv, &index))) {
+            parse_share(value, options);
         } else {
             usage_error("unknown option '%s'", argument);
         }
@@ -355,6 +493,8 @@ void parse_command_line(int argc, char **argv, struct options *options)
         options->trace = true;
 
     if (options->command == COMMAND_SHELL) {
+        if (options->root_path)
+            usage_error("--root is for 'sysgate run' (the shell's userland is the initramfs)");
         if (index < argc)
             usage_error("shell takes no PROGRAM (got '%s'); did you mean 'sysgate run'?",
                         argv[index]);

@@ -26,6 +26,13 @@ struct added_file {
     char *guest_path; /* normalised: absolute, no "." or ".." or empty components */
 };
 
+/* --share HOST:GUEST: a host directory mounted in the guest through virtio-9p (docs/9p.md). */
+struct shared_directory {
+    char *host_path;  /* the directory, resolved (realpath) */
+    char *guest_path; /* normalised: absolute, without "." or ".." */
+    bool writable;    /* ":rw": changes reach HOST */
+};
+
 struct options {
     enum command command;
     enum accel_request accel;
@@ -53,7 +60,20 @@ struct options {
     const char *program;        /* run: PROGRAM as typed */
     char **program_argv;        /* run: PROGRAM and its arguments, NULL-terminated */
     int program_argc;
+    /* 9p: the guest's root file system and further shares (hv/options.c). */
+    char *root_path;            /* --root DIR resolved, or "/" for a dynamically linked PROGRAM; NULL: the initramfs */
+    bool root_automatic;        /* chosen for PROGRAM's sake, not given */
+    struct shared_directory *shares;
+    size_t share_count;
+    char *guest_program;        /* with a root: PROGRAM's path in the guest, not copied into it */
 };
+
+/* With a root directory: where PROGRAM is in the guest (an absolute PROGRAM is a path in the
+   root, a relative one a host path that must lie inside it) and in the host, which the
+   caller frees. Exits 125 when a relative PROGRAM is outside the root. */
+char *resolve_program_in_root(struct options *options);
+/* Checks the 9p options together once PROGRAM is known: 125 and one line when they conflict. */
+void check_shares(const struct options *options);
 
 /* Parses argv. Prints help or version and exits 0 when asked; prints one line and
    exits 125 on any usage error. */

@@ -70,10 +70,28 @@ char *find_qemu_binary(const char *requested)
     fail(EXIT_SYSGATE_ERROR, "%s not found in PATH; " APT_HINT, requested);
 }
 
+/* ---- 9p shares (docs/9p.md): the root is mount tag ROOT_TAG, --share N is SHARE_TAG N ---- */
+#define ROOT_TAG "sgroot"
+#define SHARE_TAG "sgshare"
+
+/* "sysgate.root=TAG sysgate.share=TAG:PATH ...", or "" without shares. */
+static char *share_words(const struct options *options)
+{
+    char *words = xstrdup(options->root_path ? " sysgate.root=" ROOT_TAG : "");
+    for (size_t i = 0; i < options->share_count; i++) {
+        char *longer = xasprintf("%s sysgate.share=" SHARE_TAG "%zu:%s%s", words, i, options->shares[i].guest_path,
+                                 options->shares[i].writable ? ":rw" : "");
+        free(words);
+        words = longer;
+    }
+    return words;
+}
+
 char *build_kernel_cmdline(const struct options *options, const char *stdio_word)
 {
     const char *size_word = terminal_size_word();
-    return xasprintf("sysgate.hv=0x%x%s%s%s%s%s%s%s%s%s%s%s", DOORBELL_PORT,
+    char *shares = share_words(options);
+    char *cmdline = xasprintf("sysgate.hv=0x%x%s%s%s%s%s%s%s%s%s%s%s%s", DOORBELL_PORT,
                      *stdio_word ? " " : "", stdio_word,
                      *size_word ? " " : "", size_word,
                      options->trace ? " sysgate.trace" : "",
@@ -81,8 +99,11 @@ char *build_kernel_cmdline(const struct options *options, const char *stdio_word
                      options->trace && options->trace_filter ? options->trace_filter : "",
                      options->trace_summary ? " sysgate.trace_summary" : "",
                      options->verbose ? " sysgate.verbose" : "",
+                     shares,
                      options->extra_cmdline ? " " : "",
                      options->extra_cmdline ? options->extra_cmdline : "");
+    free(shares);
+    return cmdline;
 }
 
 struct argument_list {
@@ -112,19 +133,55 @@ static void add_format(struct argument_list *list, const char *format, ...)
     list->items[list->count] = NULL;
 }
 
-/* --gdb: QEMU's gdb stub (-gdb), the CPU stopped until gdb lets it go (-S). QEMU's option
-   syntax doubles a ',' inside a value. */
+/* A path inside a QEMU option value: its commas doubled. */
+static char *qemu_option_escape(const char *text)
+{
+    char *escaped = xmalloc(2 * strlen(text) + 1), *out = escaped;
+    for (; *text; text++) {
+        *out++ = *text;
+        if (*text == ',')
+            *out++ = ',';
+    }
+    *out = '\0';
+    return escaped;
+}
+
+static void add_share_device(struct argument_list *list, const char *tag, const char *host_path, bool writable)
+{
+    char *path = qemu_option_escape(host_path);
+    /* passthrough needs root, to keep files' owners; none works as any user */
+    add(list, "-fsdev");
+    add_format(list, "local,id=fs-%s,path=%s,security_model=%s%s,multidevs=remap", tag, path,
+               geteuid() == 0 ? "passthrough" : "none", writable ? "" : ",readonly=on");
+    add(list, "-device");
+    add_format(list, "virtio-9p-device,fsdev=fs-%s,mount_tag=%s", tag, tag);
+    free(path);
+}
+
+/* virtio-9p devices on microvm's virtio-mmio transports, in the modern (version 2) layout;
+   QEMU names each transport on the kernel command line. multidevs=remap keeps inode numbers
+   (qid.path) unique across the host file systems under a shared directory. */
+static void add_share_devices(struct argument_list *list, const struct options *options)
+{
+    if (!options->root_path && options->share_count == 0)
+        return;
+    add(list, "-global");
+    add(list, "virtio-mmio.force-legacy=false");
+    if (options->root_path)
+        add_share_device(list, ROOT_TAG, options->root_path, false);
+    for (size_t i = 0; i < options->share_count; i++) {
+        char tag[32];
+        snprintf(tag, sizeof tag, SHARE_TAG "%zu", i);
+        add_share_device(list, tag, options->shares[i].host_path, options->shares[i].writable);
+    }
+}
+
+/* --gdb: QEMU's gdb stub (-gdb), the CPU stopped until gdb lets it go (-S). */
 static void add_gdb_stub(struct argument_list *list, const struct options *options)
 {
     add(list, "-gdb");
     if (options->gdb_socket) {
-        char *path = xmalloc(2 * strlen(options->gdb_socket) + 1), *out = path;
-        for (const char *c = options->gdb_socket; *c; c++) {
-            if (*c == ',')
-                *out++ = ',';
-            *out++ = *c;
-        }
-        *out = '\0';
+        char *path = qemu_option_escape(options->gdb_socket);
         add_format(list, "unix:%s,server=on,wait=off", path);
         free(path);
     } else {
@@ -195,6 +252,7 @@ static char **build_qemu_argv(const struct qemu_launch *launch, int serial2_fd, 
     add_format(&list, "file,id=doorbell,path=/proc/self/fd/%d", doorbell_fd);
     add(&list, "-device");
     add_format(&list, "isa-debugcon,iobase=0x%x,chardev=doorbell", DOORBELL_PORT);
+    add_share_devices(&list, options);
     if (options->gdb)
         add_gdb_stub(&list, options);
     return list.items;

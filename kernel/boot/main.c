@@ -4,6 +4,7 @@
  * hypervisor (so that messages reach the host), then devices and files, and
  * last the first program.
  */
+#include "9p.h"
 #include "apic.h"
 #include "cpu.h"
 #include "errno.h"
@@ -27,6 +28,7 @@
 #include "tty.h"
 #include "uaccess.h"
 #include "vdso.h"
+#include "virtio.h"
 #include "x86.h"
 
 bool kernel_verbose;
@@ -203,10 +205,13 @@ static bool read_counted(char **p, char *end, char **out, int room, int *count)
     return true;
 }
 
+/* The initramfs's tree, which holds init.args even when a 9p share has become the root. */
+static struct inode *boot_files_root;
+
 static bool read_init_args(const char **path, char ***argv, char ***envp)
 {
     struct inode *args;
-    if (path_lookup(NULL, "/etc/sysgate/init.args", true, &args) || !S_ISREG(args->mode))
+    if (path_lookup(boot_files_root, "etc/sysgate/init.args", true, &args) || !S_ISREG(args->mode))
         return false;
     char *text = kmalloc(args->size + 1);
     if (!text)
@@ -317,10 +322,14 @@ void kmain(u64 start_info_phys)
     af_unix_init();
     inet_init();
     netdev_init();
+    boot_files_root = root_inode;
+    v9fs_mount_root(); /* sysgate.root=TAG: a host directory becomes the root (docs/9p.md) */
     mount_boot("/dev", "devtmpfs", "devtmpfs");
     mount_boot("/proc", "proc", "proc");
+    v9fs_mount_shares();
     syscall_gate_init();
     sched_init();
     start_init();
+    virtio_scheduler_started(); /* requests sleep from now on, rather than wait for the device */
     sched_start();
 }

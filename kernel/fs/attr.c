@@ -29,12 +29,18 @@ static long lookup_at(int dirfd, const char __user *upath, bool follow, struct i
 
 static long set_mode(struct inode *inode, u32 mode)
 {
+    if (inode_fs_writable(inode))
+        return -EROFS;
     if (!inode_owner_or_capable(inode))
         return -EPERM;
     /* Only a member of the file's group may make it set-group-ID. */
     if (!in_group_p(inode->gid) && !capable(CAP_FSETID))
         mode &= ~S_ISGID;
-    inode->mode = (inode->mode & S_IFMT) | (mode & 07777);
+    struct iattr attr = {.valid = ATTR_MODE, .mode = (inode->mode & S_IFMT) | (mode & 07777)};
+    long err = inode_store_attributes(inode, &attr);
+    if (err)
+        return err;
+    inode->mode = attr.mode;
     inode->ctime = realtime_seconds();
     return 0;
 }
@@ -58,12 +64,18 @@ long sys_fchmod(int fd, u32 mode)
  * its own; anything else needs CAP_CHOWN. */
 static long set_owner(struct inode *inode, u32 uid, u32 gid)
 {
+    if (inode_fs_writable(inode))
+        return -EROFS;
     const struct cred *c = current_cred();
     bool owner = c->fsuid == inode->uid;
     if (uid != NO_ID && !(owner && uid == inode->uid) && !capable(CAP_CHOWN))
         return -EPERM;
     if (gid != NO_ID && !(owner && (in_group_p(gid) || gid == inode->gid)) && !capable(CAP_CHOWN))
         return -EPERM;
+    struct iattr attr = {.valid = (uid != NO_ID ? ATTR_UID : 0) | (gid != NO_ID ? ATTR_GID : 0), .uid = uid, .gid = gid};
+    long err = attr.valid ? inode_store_attributes(inode, &attr) : 0;
+    if (err)
+        return err;
     if (uid != NO_ID)
         inode->uid = uid;
     if (gid != NO_ID)
@@ -236,6 +248,10 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
             fdput(f);
             return -EINVAL;
         }
+    if (inode_fs_writable(inode)) {
+        fdput(f);
+        return -EROFS;
+    }
     /* Setting the times to now: the owner or whoever may write the file;
      * setting them to given values: the owner only. */
     bool touch = !utimes || (t[0].tv_nsec == UTIME_NOW && t[1].tv_nsec == UTIME_NOW);
@@ -249,13 +265,21 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
         }
     }
     s64 now = realtime_seconds();
-    s64 *stamps[2] = {&inode->atime, &inode->mtime};
+    s64 stamps[2] = {inode->atime, inode->mtime};
     for (int i = 0; i < 2; i++) {
         if (!utimes || t[i].tv_nsec == UTIME_NOW)
-            *stamps[i] = now;
+            stamps[i] = now;
         else if (t[i].tv_nsec != UTIME_OMIT)
-            *stamps[i] = t[i].tv_sec;
+            stamps[i] = t[i].tv_sec;
     }
+    struct iattr attr = {.valid = ATTR_ATIME | ATTR_MTIME, .atime = stamps[0], .mtime = stamps[1]};
+    err = inode_store_attributes(inode, &attr);
+    if (err) {
+        fdput(f);
+        return err;
+    }
+    inode->atime = stamps[0];
+    inode->mtime = stamps[1];
     inode->ctime = now;
     fdput(f);
     return 0;

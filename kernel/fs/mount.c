@@ -153,6 +153,22 @@ void mount_boot(const char *path, const char *source, const char *fstype)
     mounts[mount_count - 1].kernel_made = true;
 }
 
+/* A tree the kernel mounts at boot (a 9p share) over the directory `path`, which must exist. */
+int mount_boot_tree(const char *path, struct super_block *sb, const char *source)
+{
+    struct inode *dir;
+    int err = path_lookup(NULL, path, true, &dir);
+    if (err)
+        return err;
+    dir = mount_cross(dir);
+    if (!S_ISDIR(dir->mode))
+        return -ENOTDIR;
+    err = add_mount(dir, sb->root, source, sb->type->name, 0);
+    if (!err)
+        mounts[mount_count - 1].kernel_made = true;
+    return err;
+}
+
 /* Mount ids as Linux numbers them from its first mount: the root file system 1, then each mount. */
 #define ROOT_MOUNT_ID 1
 static int mount_id(int index) { return ROOT_MOUNT_ID + 1 + index; }
@@ -183,7 +199,7 @@ static int mount_id_containing(struct inode *dir)
 /* A mount's options as /proc shows them. */
 static const char *mount_options(const struct mount *m, char *buf, size_t size)
 {
-    snprintf(buf, size, "rw%s%s%s", m->flags & MS_NOSUID ? ",nosuid" : "", m->flags & MS_NODEV ? ",nodev" : "",
+    snprintf(buf, size, "%s%s%s%s", m->sb->read_only ? "ro" : "rw", m->flags & MS_NOSUID ? ",nosuid" : "", m->flags & MS_NODEV ? ",nodev" : "",
              m->flags & MS_NOATIME ? ",noatime" : m->flags & MS_STRICTATIME ? "" : ",relatime");
     return buf;
 }
@@ -191,11 +207,15 @@ static const char *mount_options(const struct mount *m, char *buf, size_t size)
 /* /proc/mounts (the fstab format) or /proc/PID/mountinfo (with ids and devices). */
 static void mounts_show_as(struct seq_buf *s, bool info)
 {
+    /* The root: the initramfs's rootfs, or a 9p share the kernel made the root (docs/9p.md). */
+    struct super_block *root_sb = root_inode->sb;
+    const char *root_type = root_sb->type->name, *root_mode = root_sb->read_only ? "ro" : "rw";
+    const char *root_source = root_sb->read_only ? "sysgate-root" : root_type;
     if (info)
-        seq_printf(s, "%d %d %u:%u / / rw - rootfs rootfs rw\n", ROOT_MOUNT_ID, ROOT_MOUNT_ID,
-                   MAJOR(root_inode->sb->dev), MINOR(root_inode->sb->dev));
+        seq_printf(s, "%d %d %u:%u / / %s - %s %s %s\n", ROOT_MOUNT_ID, ROOT_MOUNT_ID, MAJOR(root_sb->dev),
+                   MINOR(root_sb->dev), root_mode, root_type, root_source, root_mode);
     else
-        seq_printf(s, "rootfs / rootfs rw 0 0\n");
+        seq_printf(s, "%s / %s %s 0 0\n", root_source, root_type, root_mode);
     char *path = kmalloc(PATH_MAX);
     if (!path)
         return;
@@ -206,8 +226,9 @@ static void mounts_show_as(struct seq_buf *s, bool info)
             continue;
         mount_options(m, options, sizeof(options));
         if (info)
-            seq_printf(s, "%d %d %u:%u / %s %s - %s %s rw\n", mount_id(i), mount_id_containing(m->mountpoint),
-                       MAJOR(m->sb->dev), MINOR(m->sb->dev), path, options, m->fstype, m->source);
+            seq_printf(s, "%d %d %u:%u / %s %s - %s %s %s\n", mount_id(i), mount_id_containing(m->mountpoint),
+                       MAJOR(m->sb->dev), MINOR(m->sb->dev), path, options, m->fstype, m->source,
+                       m->sb->read_only ? "ro" : "rw");
         else
             seq_printf(s, "%s %s %s %s 0 0\n", m->source, path, m->fstype, options);
     }

@@ -52,9 +52,35 @@ static phys_addr_t cache_get(struct inode *inode, u64 index)
             page_free(page);
             return 0;
         }
+        /* A read_page that waits for a device (9p) lets others grow the table or fill
+         * this slot meanwhile: the slot is looked up again. */
+        slot = cache_slot(inode, index);
+        if (!slot || *slot) {
+            page_free(page);
+            return slot ? *slot : 0;
+        }
         *slot = page;
     }
     return *slot;
+}
+
+void page_cache_drop(struct inode *inode, u64 first, u64 end)
+{
+    struct address_space *m = &inode->mapping;
+    for (u64 i = first; i < MIN(end, m->slots); i++) {
+        if (m->pages[i])
+            page_free(m->pages[i]); /* mappings keep their own references */
+        m->pages[i] = 0;
+    }
+}
+
+bool page_cache_add(struct inode *inode, u64 index, phys_addr_t page)
+{
+    phys_addr_t *slot = cache_slot(inode, index);
+    if (!slot || *slot)
+        return false;
+    *slot = page;
+    return true;
 }
 
 bool page_cache_has(struct inode *inode, u64 index)

@@ -23,8 +23,15 @@ static int mode_bits_check(const struct inode *inode, int mask)
     return (mask & ~mode & (MAY_READ | MAY_WRITE | MAY_EXEC)) ? -EACCES : 0;
 }
 
+int inode_fs_writable(const struct inode *inode) { return inode->sb && inode->sb->read_only ? -EROFS : 0; }
+
 int inode_permission(const struct inode *inode, int mask)
 {
+    /* A read-only file system's files, directories and links, whoever asks; its device
+     * nodes and FIFOs are still written, as what they stand for is elsewhere. */
+    if ((mask & MAY_WRITE) && (S_ISREG(inode->mode) || S_ISDIR(inode->mode) || S_ISLNK(inode->mode)) &&
+        inode_fs_writable(inode))
+        return -EROFS;
     if (!mode_bits_check(inode, mask))
         return 0;
     if (S_ISDIR(inode->mode)) {

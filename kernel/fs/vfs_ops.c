@@ -116,6 +116,11 @@ int vfs_rename(struct inode *olddir, const char *oldname, struct inode *newdir, 
     return olddir->iops->rename(olddir, oldname, newdir, newname, flags);
 }
 
+int inode_store_attributes(struct inode *inode, const struct iattr *attr)
+{
+    return inode->iops && inode->iops->setattr ? inode->iops->setattr(inode, attr) : 0;
+}
+
 int inode_set_size(struct inode *inode, u64 size)
 {
     if (!inode->iops || !inode->iops->setattr)

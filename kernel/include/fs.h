@@ -104,10 +104,21 @@ struct dir_context {
 };
 
 #define ATTR_SIZE 1
+/* chmod, chown and utimensat, for a file system with a store behind it (a writable 9p
+ * share), told before the VFS changes the inode; one without ignores them. */
+#define ATTR_MODE 2
+#define ATTR_UID 4
+#define ATTR_GID 8
+#define ATTR_ATIME 16
+#define ATTR_MTIME 32
 struct iattr {
     u32 valid; /* ATTR_*: which members apply */
     u64 size;
+    u32 mode, uid, gid;
+    s64 atime, mtime; /* seconds */
 };
+/* Tells the file system of a change of attributes (fs/vfs_ops.c): 0 or its error. */
+int inode_store_attributes(struct inode *inode, const struct iattr *attr);
 
 /*
  * An inode's operations. Directory operations take the parent and the final
@@ -191,6 +202,8 @@ struct super_block {
     u64 inodes;        /* inodes alive in it */
     bool retired;      /* unmounted for good: freed with its last inode */
     bool stores_nothing; /* its sizes are not storage (procfs): st_blocks is 0 */
+    bool read_only;    /* changes fail with EROFS (a read-only 9p share), Linux's SB_RDONLY */
+    void *fs_info;     /* the file system's own (Linux's s_fs_info) */
 };
 
 struct inode {
@@ -295,6 +308,8 @@ struct inode *inode_create(struct inode *dir, const char *name, u32 mode);
 #define MAY_WRITE 2
 #define MAY_READ 4
 int inode_permission(const struct inode *inode, int mask);
+/* -EROFS for an inode of a read-only file system (Linux's mnt_want_write), else 0. */
+int inode_fs_writable(const struct inode *inode);
 bool inode_owner_or_capable(const struct inode *inode);
 int may_create(const struct inode *dir);
 int may_delete(const struct inode *dir, const struct inode *victim);
@@ -318,6 +333,12 @@ ssize_t kernel_read(struct inode *inode, u64 pos, void *buf, size_t len);
 void page_cache_truncate(struct inode *inode, u64 size);
 void page_cache_release(struct inode *inode);
 void page_cache_mark_dirty(struct inode *inode, u64 index);
+/* Puts a page the file system read ahead into the cache: false (the caller keeps
+ * the page) when the slot is already filled or the table cannot grow. */
+bool page_cache_add(struct inode *inode, u64 index, phys_addr_t page);
+/* Lets go of the cached pages [first, end) of a file whose store keeps them (9p): a later
+ * use reads them again. Mappings keep the pages they map. */
+void page_cache_drop(struct inode *inode, u64 first, u64 end);
 s64 generic_file_llseek(struct file *f, s64 offset, unsigned whence);
 
 u32 current_umask(void);
@@ -372,6 +393,7 @@ int path_lookup_covered(const char *path, bool follow_last, struct inode **out);
 struct inode *mount_parent(struct inode *dir);
 struct inode *mount_point_of(struct inode *root);
 void mount_boot(const char *path, const char *source, const char *fstype);
+int mount_boot_tree(const char *path, struct super_block *sb, const char *source);
 struct seq_buf;
 void mounts_show(struct seq_buf *s);    /* /proc/mounts */
 void mountinfo_show(struct seq_buf *s); /* /proc/PID/mountinfo */
