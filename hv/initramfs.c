@@ -154,7 +154,8 @@ char *guest_program_path(const char *program)
 }
 
 /* /etc/sysgate/init.args: NUL-terminated strings, counted so that empty arguments
-   survive: PATH, ARGC (decimal), ARGC arguments, ENVC (decimal), ENVC variables. */
+   survive: PATH, ARGC (decimal), ARGC arguments, ENVC (decimal), ENVC variables, the
+   working directory. */
 static void append_string(char **buffer, size_t *length, const char *string)
 {
     size_t size = strlen(string) + 1;
@@ -168,6 +169,22 @@ static void append_count(char **buffer, size_t *length, size_t count)
     char number[24];
     snprintf(number, sizeof number, "%zu", count);
     append_string(buffer, length, number);
+}
+
+/* Where the program starts: with a 9p root holding the host's working directory, there
+   (`sysgate run --root / /bin/ls` lists it, as virtme-ng users expect); otherwise "/". */
+static char *guest_working_directory(const struct options *options)
+{
+    char *cwd = options->root_path ? getcwd(NULL, 0) : NULL;
+    if (!cwd)
+        return xstrdup("/");
+    const char *root = options->root_path;
+    size_t root_length = strcmp(root, "/") == 0 ? 0 : strlen(root);
+    char *guest = NULL;
+    if (strncmp(cwd, root, root_length) == 0 && (cwd[root_length] == '/' || cwd[root_length] == '\0'))
+        guest = xstrdup(cwd[root_length] ? cwd + root_length : "/");
+    free(cwd);
+    return guest ? guest : xstrdup("/");
 }
 
 static char *build_init_args(const struct options *options, const char *guest_path, size_t *length)
@@ -185,6 +202,9 @@ static char *build_init_args(const struct options *options, const char *guest_pa
     append_count(&buffer, length, environment_count);
     for (size_t i = 0; i < environment_count; i++)
         append_string(&buffer, length, environment[i]);
+    char *cwd = guest_working_directory(options);
+    append_string(&buffer, length, cwd);
+    free(cwd);
     free(term);
     return buffer;
 }

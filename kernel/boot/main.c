@@ -173,7 +173,7 @@ static void open_stdio(void)
 }
 
 /* /etc/sysgate/init.args (docs/hypervisor-interface.md): the path, then
- * counted argv and envp, every item NUL-terminated. */
+ * counted argv and envp, then the working directory, every item NUL-terminated. */
 #define MAX_INIT_STRINGS 1024
 static char *init_strings[MAX_INIT_STRINGS + 2];
 
@@ -208,7 +208,7 @@ static bool read_counted(char **p, char *end, char **out, int room, int *count)
 /* The initramfs's tree, which holds init.args even when a 9p share has become the root. */
 static struct inode *boot_files_root;
 
-static bool read_init_args(const char **path, char ***argv, char ***envp)
+static bool read_init_args(const char **path, char ***argv, char ***envp, const char **cwd)
 {
     struct inode *args;
     if (path_lookup(boot_files_root, "etc/sysgate/init.args", true, &args) || !S_ISREG(args->mode))
@@ -225,18 +225,36 @@ static bool read_init_args(const char **path, char ***argv, char ***envp)
     if (!*path || !read_counted(&p, end, init_strings, MAX_INIT_STRINGS, &argc))
         panic("/etc/sysgate/init.args is malformed");
     *envp = &init_strings[argc + 1];
-    if (!read_counted(&p, end, *envp, MAX_INIT_STRINGS - argc - 1, &envc) || p != end)
+    if (!read_counted(&p, end, *envp, MAX_INIT_STRINGS - argc - 1, &envc) || !(*cwd = next_string(&p, end)) ||
+        p != end)
         panic("/etc/sysgate/init.args is malformed");
     return true;
 }
 
+
+/* The host's working directory, when the root is a share that holds it; a
+ * directory that cannot be entered leaves the program in / and says why. */
+static void enter_working_directory(struct task *t, const char *cwd)
+{
+    struct inode *dir;
+    int err = path_lookup(root_inode, cwd, true, &dir);
+    if (!err && !S_ISDIR(dir->mode))
+        err = -ENOTDIR;
+    if (err) {
+        kprintf(KERN_WARN "sysgate: starting in / instead of %s: %s\n", cwd, errno_text(err));
+        return;
+    }
+    inode_get(dir);
+    inode_put(t->fs->cwd);
+    t->fs->cwd = dir;
+}
 
 static int exit_status_for_exec_error(int err) { return err == -ENOENT || err == -ENOTDIR ? 127 : 126; }
 
 static void start_init(void)
 {
     static char *default_env[] = {"HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=linux", NULL};
-    const char *path;
+    const char *path, *cwd;
     char **argv, **envp;
     struct task *t = task_create();
     if (!t)
@@ -255,7 +273,8 @@ static void start_init(void)
     set_current_task(t); /* so that open_stdio fills its table */
     open_stdio();
     int err;
-    if (read_init_args(&path, &argv, &envp)) {
+    if (read_init_args(&path, &argv, &envp, &cwd)) {
+        enter_working_directory(t, cwd);
         kprintf(KERN_INFO "Run %s as init process\n", path);
         err = (int)do_execve(task_regs(t), path, argv, envp); /* scripts too, as execve(2) */
         if (err) {

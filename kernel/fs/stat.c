@@ -30,6 +30,8 @@ void kstat_fill(const struct inode *inode, struct kstat *st)
         .mtime = inode->mtime,
         .ctime = inode->ctime,
     };
+    if (inode->iops && inode->iops->getattr)
+        inode->iops->getattr(inode, st);
 }
 
 /* The inode a stat-family call names: a path relative to dirfd, or with

@@ -62,6 +62,7 @@ struct v9fs_inode {
     struct v9fs_name *names;        /* directories */
     struct v9fs_listing *listing;   /* directories, once listed */
     char *link_target;              /* symbolic links, once read */
+    u64 server_size, server_blocks; /* as the host last reported them */
 };
 
 /* The caches change between requests, never across one: `lock` covers the inode hash, every
@@ -190,6 +191,8 @@ static void set_attributes(struct inode *inode, const struct p9_attr *attr)
     inode->gid = attr->gid;
     inode->nlink = (u32)attr->nlink;
     inode->size = attr->size;
+    V9FS_I(inode)->server_size = attr->size;
+    V9FS_I(inode)->server_blocks = attr->blocks;
     inode->atime = (s64)attr->atime_sec;
     inode->mtime = (s64)attr->mtime_sec;
     inode->ctime = (s64)attr->ctime_sec;
@@ -495,6 +498,16 @@ static int v9fs_rename(struct inode *olddir, const char *oldname, struct inode *
                        unsigned flags);
 static int v9fs_setattr(struct inode *inode, const struct iattr *attr);
 /* Read-only shares never reach the changes: the VFS refuses them first (EROFS). */
+/* st_blocks is what the host's file system allocated (a symbolic link
+   stored in its inode has none), as long as the size is still the one the
+   host reported; after a write here the VFS's estimate stands. */
+static void v9fs_getattr(const struct inode *inode, struct kstat *st)
+{
+    const struct v9fs_inode *vi = container_of(inode, const struct v9fs_inode, vfs);
+    if (inode->size == vi->server_size)
+        st->blocks = vi->server_blocks;
+}
+
 static const struct inode_operations v9fs_dir_iops = {
     .lookup = v9fs_lookup,
     .create = v9fs_create,
@@ -506,6 +519,7 @@ static const struct inode_operations v9fs_dir_iops = {
     .rmdir = v9fs_rmdir,
     .rename = v9fs_rename,
     .setattr = v9fs_setattr,
+    .getattr = v9fs_getattr,
 };
 static const struct file_ops v9fs_dir_fops = {.read = v9fs_dir_read, .iterate = v9fs_iterate};
 
@@ -559,7 +573,7 @@ static int v9fs_file_open(struct inode *inode, struct file *f);
 static void v9fs_set_page_dirty(struct inode *inode, u64 index);
 static const struct address_space_operations v9fs_aops = {.read_page = v9fs_read_page,
                                                           .set_page_dirty = v9fs_set_page_dirty};
-static const struct inode_operations v9fs_file_iops = {.setattr = v9fs_setattr};
+static const struct inode_operations v9fs_file_iops = {.setattr = v9fs_setattr, .getattr = v9fs_getattr};
 static const struct file_ops v9fs_file_fops = {
     .read = v9fs_file_read,
     .write = v9fs_file_write,
@@ -590,7 +604,11 @@ static size_t v9fs_get_link(struct inode *link, char *buf, size_t size)
     return strlcpy(buf, vi->link_target, size);
 }
 
-static const struct inode_operations v9fs_symlink_iops = {.get_link = v9fs_get_link, .setattr = v9fs_setattr};
+static const struct inode_operations v9fs_symlink_iops = {
+    .get_link = v9fs_get_link,
+    .setattr = v9fs_setattr,
+    .getattr = v9fs_getattr,
+};
 
 /* ---- writable shares ---- */
 

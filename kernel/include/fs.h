@@ -127,6 +127,7 @@ int inode_store_attributes(struct inode *inode, const struct iattr *attr);
  * A NULL member is an operation the file system does not have: the VFS gives
  * Linux's error for it (EPERM for changes, EACCES for creating files).
  */
+struct kstat;
 struct inode_operations {
     /* The entry `name` (len bytes, no NUL needed), uncounted like every look-up's result, or NULL. */
     struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
@@ -150,6 +151,9 @@ struct inode_operations {
     int (*tmpfile)(struct inode *dir, u32 mode, struct inode **out);
     /* What the VFS cannot change alone (the size: the page cache and the store). */
     int (*setattr)(struct inode *inode, const struct iattr *attr);
+    /* What only the file system knows of a file (a 9p host's block count): it
+     * corrects the kstat the VFS filled from the inode. */
+    void (*getattr)(const struct inode *inode, struct kstat *st);
 };
 
 /*
