@@ -4,7 +4,7 @@
 # apt-get line to run. With --fuzz: the packages `make fuzz` needs instead (clang with
 # libFuzzer and the sanitizers' runtimes).
 set -eu
-packages="gcc make binutils libc6-dev gcc-multilib musl-tools qemu-system-x86 busybox-static cpio libxen-dev gdb"
+packages="gcc make binutils libc6-dev gcc-multilib musl-tools qemu-system-x86 busybox-static cpio libxen-dev gdb strace python3 perl coreutils"
 if [ "${1:-}" = --fuzz ]; then
     packages="clang libclang-rt-dev"
 fi
