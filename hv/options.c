@@ -5,6 +5,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -323,34 +324,16 @@ void check_shares(const struct options *options)
     }
 }
 
-/* Options that take a value accept "--name VALUE" and "--name=VALUE". Returns the value,
-   or NULL when `argument` is not this option. */
-static const char *option_value(const char *name, int argc, char **argv, int *index)
-{
-    const char *argument = argv[*index];
-    size_t length = strlen(name);
-    if (strncmp(argument, name, length) != 0)
-        return NULL;
-    if (argument[length] == '=')
-        return argument + length + 1;
-    if (argument[length] != '\0')
-        return NULL;
-    if (*index + 1 >= argc)
-        usage_error("option %s needs a value", name);
-    return argv[++*index];
-}
-
 /* "--gdb", "--gdb=PORT", "--gdb=PATH": a value with a '/' is a unix socket's path. The stub
    listens on the loopback interface only: whoever reaches it owns the guest. */
 #define GDB_DEFAULT_PORT 1234
-static void parse_gdb_stub(const char *argument, struct options *options)
+static void parse_gdb_stub(const char *value, struct options *options)
 {
     options->gdb = true;
     options->gdb_port = GDB_DEFAULT_PORT;
     options->gdb_socket = NULL;
-    if (argument[strlen("--gdb")] == '\0')
+    if (!value)
         return;
-    const char *value = argument + strlen("--gdb=");
     if (strchr(value, '/')) {
         options->gdb_socket = value;
         return;
@@ -363,40 +346,66 @@ static void parse_gdb_stub(const char *argument, struct options *options)
     options->gdb_port = (unsigned)port;
 }
 
-/* The tracing options, strace's in sysgate's words (docs/tracing.md): --trace shows every
-   call, --trace=NAME,NAME only those (the kernel gets the list as sysgate.trace=...),
-   --trace-summary a table of counts at the end, --trace-file FILE sends the trace there
-   (alone, it means --trace). Returns false when `argument` is none of them. */
-static bool parse_trace_option(const char *argument, int argc, char **argv, int *index,
-                               struct options *options)
+/* --trace=NAME,NAME (docs/tracing.md): only those calls; the kernel gets the list as
+   sysgate.trace=... */
+static void parse_trace_filter(const char *value, struct options *options)
 {
-    const char *value;
-    if (strcmp(argument, "--trace") == 0) {
-        options->trace = true;
-    } else if (strncmp(argument, "--trace=", 8) == 0) {
-        value = argument + 8;
-        if (!*value || strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_,") != strlen(value) ||
-            value[0] == ',' || value[strlen(value) - 1] == ',' || strstr(value, ",,"))
-            usage_error("--trace=%s: give system-call names separated by commas", value);
-        options->trace = true;
-        options->trace_filter = value;
-    } else if (strcmp(argument, "--trace-summary") == 0) {
-        options->trace_summary = true;
-    } else if ((value = option_value("--trace-file", argc, argv, index))) {
-        if (!*value)
-            usage_error("--trace-file needs a file name");
-        options->trace_file_path = value;
-    } else {
-        return false;
-    }
-    return true;
+    if (!*value || strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_,") != strlen(value) ||
+        value[0] == ',' || value[strlen(value) - 1] == ',' || strstr(value, ",,"))
+        usage_error("--trace=%s: give system-call names separated by commas", value);
+    options->trace_filter = value;
 }
 
-static void print_usage_and_exit(void)
+static _Noreturn void print_usage_and_exit(void)
 {
     fputs(usage_text, stdout);
     exit(fflush(stdout) == 0 ? 0 : EXIT_SYSGATE_ERROR);
 }
+
+enum {
+    OPTION_FIRST_LONG = 0x100, /* above every short option's character */
+    OPTION_TRACE = OPTION_FIRST_LONG,
+    OPTION_TRACE_SUMMARY,
+    OPTION_TRACE_FILE,
+    OPTION_GDB,
+    OPTION_VERBOSE,
+    OPTION_ACCEL,
+    OPTION_MACHINE,
+    OPTION_CPU,
+    OPTION_MEM,
+    OPTION_ADD,
+    OPTION_TIMEOUT,
+    OPTION_CMDLINE,
+    OPTION_KERNEL,
+    OPTION_INITRD,
+    OPTION_QEMU,
+    OPTION_HV_CONSOLE,
+    OPTION_ROOT,
+    OPTION_SHARE,
+};
+
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"trace", optional_argument, NULL, OPTION_TRACE},
+    {"trace-summary", no_argument, NULL, OPTION_TRACE_SUMMARY},
+    {"trace-file", required_argument, NULL, OPTION_TRACE_FILE},
+    {"gdb", optional_argument, NULL, OPTION_GDB},
+    {"verbose", no_argument, NULL, OPTION_VERBOSE},
+    {"accel", required_argument, NULL, OPTION_ACCEL},
+    {"machine", required_argument, NULL, OPTION_MACHINE},
+    {"cpu", required_argument, NULL, OPTION_CPU},
+    {"mem", required_argument, NULL, OPTION_MEM},
+    {"add", required_argument, NULL, OPTION_ADD},
+    {"timeout", required_argument, NULL, OPTION_TIMEOUT},
+    {"cmdline", required_argument, NULL, OPTION_CMDLINE},
+    {"kernel", required_argument, NULL, OPTION_KERNEL},
+    {"initrd", required_argument, NULL, OPTION_INITRD},
+    {"qemu", required_argument, NULL, OPTION_QEMU},
+    {"hv-console", required_argument, NULL, OPTION_HV_CONSOLE},
+    {"root", required_argument, NULL, OPTION_ROOT},
+    {"share", required_argument, NULL, OPTION_SHARE},
+    {NULL, 0, NULL, 0},
+};
 
 void parse_command_line(int argc, char **argv, struct options *options)
 {
@@ -422,72 +431,102 @@ void parse_command_line(int argc, char **argv, struct options *options)
     else
         usage_error("unknown command '%s' (use run or shell)", command);
 
-    int index = 2;
-    for (; index < argc; index++) {
-        const char *argument = argv[index];
-        const char *value;
-        if (strcmp(argument, "--") == 0) {
-            index++;
-            break;
-        }
-        if (argument[0] != '-' || argument[1] == '\0')
-            break; /* PROGRAM ("-" alone is a file name, as for most tools) */
-
-        if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
+    /* getopt_long over the words after the command; '+' stops at PROGRAM, so that its own
+       options stay its own, and ':' reports a missing value. */
+    int sub_argc = argc - 1;
+    char **sub_argv = argv + 1;
+    optind = 1;
+    opterr = 0;
+    int option;
+    while ((option = getopt_long(sub_argc, sub_argv, "+:h", long_options, NULL)) != -1) {
+        const char *value = optarg;
+        switch (option) {
+        case 'h':
             print_usage_and_exit();
-        } else if (parse_trace_option(argument, argc, argv, &index, options)) {
-            /* --trace, --trace=NAME,..., --trace-summary, --trace-file FILE */
-        } else if (strcmp(argument, "--gdb") == 0 || strncmp(argument, "--gdb=", strlen("--gdb=")) == 0) {
-            parse_gdb_stub(argument, options);
-        } else if (strcmp(argument, "--verbose") == 0) {
+        case OPTION_TRACE:
+            options->trace = true;
+            if (value)
+                parse_trace_filter(value, options);
+            break;
+        case OPTION_TRACE_SUMMARY:
+            options->trace_summary = true;
+            break;
+        case OPTION_TRACE_FILE:
+            if (!*value)
+                usage_error("--trace-file needs a file name");
+            options->trace_file_path = value;
+            break;
+        case OPTION_GDB:
+            parse_gdb_stub(value, options);
+            break;
+        case OPTION_VERBOSE:
             options->verbose = true;
-        } else if ((value = option_value("--accel", argc, argv, &index))) {
+            break;
+        case OPTION_ACCEL:
             if (strcmp(value, "kvm") == 0)
                 options->accel = ACCEL_KVM;
             else if (strcmp(value, "tcg") == 0)
                 options->accel = ACCEL_TCG;
             else
                 usage_error("--accel %s: use kvm or tcg", value);
-        } else if ((value = option_value("--machine", argc, argv, &index))) {
+            break;
+        case OPTION_MACHINE:
             if (strcmp(value, "microvm") == 0)
                 options->machine = MACHINE_MICROVM;
             else if (strcmp(value, "pc") == 0)
                 options->machine = MACHINE_PC;
             else
                 usage_error("--machine %s: use microvm or pc", value);
-        } else if ((value = option_value("--cpu", argc, argv, &index))) {
+            break;
+        case OPTION_CPU:
             if (!*value)
                 usage_error("--cpu needs a model name");
             options->cpu_model = value;
-        } else if ((value = option_value("--mem", argc, argv, &index))) {
+            break;
+        case OPTION_MEM:
             options->memory_bytes = parse_memory_size(value);
-        } else if ((value = option_value("--add", argc, argv, &index))) {
+            break;
+        case OPTION_ADD:
             options->added_files = xrealloc(options->added_files,
                                             (options->added_count + 1) * sizeof(struct added_file));
             parse_added_file(value, &options->added_files[options->added_count++]);
-        } else if ((value = option_value("--timeout", argc, argv, &index))) {
+            break;
+        case OPTION_TIMEOUT:
             options->timeout_seconds = parse_timeout(value);
-        } else if ((value = option_value("--cmdline", argc, argv, &index))) {
+            break;
+        case OPTION_CMDLINE:
             options->extra_cmdline = value;
-        } else if ((value = option_value("--kernel", argc, argv, &index))) {
+            break;
+        case OPTION_KERNEL:
             options->kernel_path = value;
-        } else if ((value = option_value("--initrd", argc, argv, &index))) {
+            break;
+        case OPTION_INITRD:
             options->initrd_path = value;
-        } else if ((value = option_value("--qemu", argc, argv, &index))) {
+            break;
+        case OPTION_QEMU:
             options->qemu_path = value;
-        } else if ((value = option_value("--hv-console", argc, argv, &index))) {
+            break;
+        case OPTION_HV_CONSOLE:
             if (!*value)
                 usage_error("--hv-console needs a file name");
             options->hv_console_path = value;
-        } else if ((value = option_value("--root", argc, argv, &index))) {
+            break;
+        case OPTION_ROOT:
             free(options->root_path);
             options->root_path = resolve_directory("--root", value);
-        } else if ((value = option_value("--share", argc, argv, &index))) {
+            break;
+        case OPTION_SHARE:
             parse_share(value, options);
-        } else {
-            usage_error("unknown option '%s'", argument);
+            break;
+        case ':':
+            usage_error("option %s needs a value", sub_argv[optind - 1]);
+        default:
+            if (optopt && optopt < OPTION_FIRST_LONG)
+                usage_error("unknown option '-%c'", optopt);
+            usage_error("unknown option '%s'", sub_argv[optind - 1]);
         }
     }
+    int index = optind + 1; /* back to argv's numbering */
 
     if (options->trace_file_path && !options->trace_summary)
         options->trace = true;
