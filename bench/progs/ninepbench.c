@@ -14,9 +14,17 @@
  * virtme-ng uses, moves into it with chroot and mounts /proc, /dev and /tmp
  * there as sysgate does.
  *
- * Prints "NAME TSC_PER_UNIT NS_PER_UNIT" lines like the other call programs
- * (under -icount shift=0 the TSC counts guest instructions). The read's unit
- * is one byte; the start-ups' unit is one program run.
+ * Prints "NAME TSC_PER_UNIT NS_PER_UNIT" lines like the other call programs.
+ * The read's unit is one byte; the start-ups' unit is one program run.
+ *
+ * Under -icount shift=0,sleep=off the TSC counts guest instructions only while
+ * the CPU runs: when the guest waits for the host's 9p server with nothing to
+ * run, QEMU moves the clock on to the guest's next timer, and a tickless
+ * kernel's next timer can be seconds away. So the TSC column here is the TSC
+ * minus the time the kernel itself counted idle (/proc/stat's idle and
+ * iowait, in USER_HZ ticks, at the 1 GHz the TSC runs at under icount):
+ * the instructions executed, to a tick's precision. The wall-time column is
+ * plain wall time, waiting included.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -38,15 +46,33 @@
 #define SHARE_TAG "root"
 #define SHARE_OPTIONS "trans=virtio,version=9p2000.L,msize=524288,access=any,cache=loose"
 
+#define ICOUNT_TSC_HZ 1000000000ull
+
+/* The CPU's idle and iowait time so far, in TSC ticks at the icount rate. */
+static uint64_t idle_tsc(void)
+{
+    FILE *stat = fopen("/proc/stat", "r");
+    unsigned long long user, nice, system, idle, iowait;
+    if (!stat || fscanf(stat, "cpu %llu %llu %llu %llu %llu", &user, &nice, &system, &idle, &iowait) != 5) {
+        perror("/proc/stat");
+        exit(1);
+    }
+    fclose(stat);
+    return (idle + iowait) * (ICOUNT_TSC_HZ / (uint64_t)sysconf(_SC_CLK_TCK));
+}
+
 static void fail(const char *what)
 {
     perror(what);
     bench_finish(1);
 }
 
-static void report(const char *name, uint64_t t0, uint64_t t1, uint64_t n0, uint64_t n1, double units)
+/* t0/t1: TSC, i0/i1: idle_tsc(), n0/n1: wall nanoseconds. */
+static void report(const char *name, uint64_t t0, uint64_t t1, uint64_t i0, uint64_t i1, uint64_t n0, uint64_t n1,
+                   double units)
 {
-    printf("%s %.3f %.3f\n", name, (double)(t1 - t0) / units, (double)(n1 - n0) / units);
+    uint64_t busy = t1 - t0 > i1 - i0 ? (t1 - t0) - (i1 - i0) : 0;
+    printf("%s %.3f %.3f\n", name, (double)busy / units, (double)(n1 - n0) / units);
 }
 
 static void load_modules(void)
@@ -90,7 +116,7 @@ static void mount_share_as_root(void)
 static void read_file(const char *path)
 {
     static char buf[READ_CHUNK];
-    uint64_t n0 = now_ns(), t0 = tsc();
+    uint64_t i0 = idle_tsc(), n0 = now_ns(), t0 = tsc();
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         fail(path);
@@ -101,17 +127,17 @@ static void read_file(const char *path)
     if (got < 0)
         fail("read");
     close(fd);
-    uint64_t t1 = tsc(), n1 = now_ns();
+    uint64_t t1 = tsc(), n1 = now_ns(), i1 = idle_tsc();
     if (total == 0) {
         fprintf(stderr, "%s is empty\n", path);
         bench_finish(1);
     }
-    report("ninep_read_per_byte", t0, t1, n0, n1, (double)total);
+    report("ninep_read_per_byte", t0, t1, i0, i1, n0, n1, (double)total);
 }
 
 static void start_program(const char *name, int runs, char *const argv[])
 {
-    uint64_t n0 = now_ns(), t0 = tsc();
+    uint64_t i0 = idle_tsc(), n0 = now_ns(), t0 = tsc();
     for (int i = 0; i < runs; i++) {
         pid_t child = fork();
         if (child < 0)
@@ -126,8 +152,8 @@ static void start_program(const char *name, int runs, char *const argv[])
             bench_finish(1);
         }
     }
-    uint64_t t1 = tsc(), n1 = now_ns();
-    report(name, t0, t1, n0, n1, runs);
+    uint64_t t1 = tsc(), n1 = now_ns(), i1 = idle_tsc();
+    report(name, t0, t1, i0, i1, n0, n1, runs);
 }
 
 int main(int argc, char **argv)
