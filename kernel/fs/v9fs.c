@@ -323,36 +323,43 @@ static struct inode *v9fs_lookup(struct inode *dir, const char *name, size_t len
     return inode;
 }
 
-/* The fid the contents are read through, opened the first time. */
-static int open_fid(struct inode *inode, u32 *out)
+/* The fid in *slot (the inode's open_fid or write_fid), walked from the inode's own and
+ * opened with Tlopen `mode` the first time it is needed; kept until the inode goes. */
+static int cached_open_fid(struct inode *inode, u32 *slot, u32 mode, u32 *out)
 {
-    struct v9fs_inode *vi = V9FS_I(inode);
     u64 flags = cache_lock(inode);
-    *out = vi->open_fid;
+    *out = *slot;
     cache_unlock(inode, flags);
     if (*out != P9_NOFID)
         return 0;
     struct p9_client *c = client_of(inode);
     u32 fid = p9_fid_alloc(c), iounit;
-    int err = p9_walk(c, vi->fid, fid, NULL, 0, NULL);
+    int err = p9_walk(c, V9FS_I(inode)->fid, fid, NULL, 0, NULL);
     if (err) {
         p9_fid_forget(c, fid);
         return err;
     }
-    err = p9_lopen(c, fid, S_ISDIR(inode->mode) ? P9_DOTL_RDONLY | P9_DOTL_DIRECTORY : P9_DOTL_RDONLY, &iounit);
+    err = p9_lopen(c, fid, mode, &iounit);
     if (err) {
         p9_clunk(c, fid);
         return err;
     }
     flags = cache_lock(inode);
-    bool raced = vi->open_fid != P9_NOFID; /* another task opened it meanwhile */
+    bool raced = *slot != P9_NOFID; /* another task opened it meanwhile */
     if (!raced)
-        vi->open_fid = fid;
-    *out = vi->open_fid;
+        *slot = fid;
+    *out = *slot;
     cache_unlock(inode, flags);
     if (raced)
         p9_clunk(c, fid);
     return 0;
+}
+
+/* The fid the contents are read through. */
+static int open_fid(struct inode *inode, u32 *out)
+{
+    u32 mode = S_ISDIR(inode->mode) ? P9_DOTL_RDONLY | P9_DOTL_DIRECTORY : P9_DOTL_RDONLY;
+    return cached_open_fid(inode, &V9FS_I(inode)->open_fid, mode, out);
 }
 
 static void listing_put(struct v9fs_listing *listing)
@@ -820,33 +827,7 @@ static int v9fs_setattr(struct inode *inode, const struct iattr *attr)
 /* The fid writes go through, opened for the first open for writing. */
 static int write_fid(struct inode *inode, u32 *out)
 {
-    struct v9fs_inode *vi = V9FS_I(inode);
-    u64 flags = cache_lock(inode);
-    *out = vi->write_fid;
-    cache_unlock(inode, flags);
-    if (*out != P9_NOFID)
-        return 0;
-    struct p9_client *c = client_of(inode);
-    u32 fid = p9_fid_alloc(c), iounit;
-    int err = p9_walk(c, vi->fid, fid, NULL, 0, NULL);
-    if (err) {
-        p9_fid_forget(c, fid);
-        return err;
-    }
-    err = p9_lopen(c, fid, P9_DOTL_WRONLY, &iounit);
-    if (err) {
-        p9_clunk(c, fid);
-        return err;
-    }
-    flags = cache_lock(inode);
-    bool raced = vi->write_fid != P9_NOFID;
-    if (!raced)
-        vi->write_fid = fid;
-    *out = vi->write_fid;
-    cache_unlock(inode, flags);
-    if (raced)
-        p9_clunk(c, fid);
-    return 0;
+    return cached_open_fid(inode, &V9FS_I(inode)->write_fid, P9_DOTL_WRONLY, out);
 }
 
 /* Opening for writing asks the host now, so that a file it will not let be written fails
