@@ -87,6 +87,8 @@ I386_TESTS := \
 	privcmd \
 	procfs \
 	procs \
+	ptrace \
+	ptracestrace \
 	reclocks \
 	resources \
 	restart \

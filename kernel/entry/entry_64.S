@@ -513,7 +513,19 @@ interrupt_common:
     jz interrupt_from_kernel
     swapgs
     PUSH_REGS
-    movq %rsp, %rdi
+    /* A #DB from user mode arrives on its own stack (IST): its frame moves
+     * to the task's kernel stack, where a signal's ptrace stop may sleep and
+     * where the tracer finds the registers (Linux's sync_regs). */
+    movq %gs:CPU_KERNEL_RSP, %rdi
+    subq $REGS_SIZE, %rdi
+    cmpq %rdi, %rsp
+    je 1f
+    movq %rsp, %rsi
+    movl $REGS_SIZE / 8, %ecx
+    rep movsq
+    movq %gs:CPU_KERNEL_RSP, %rsp
+    subq $REGS_SIZE, %rsp
+1:  movq %rsp, %rdi
     call interrupt_dispatch
     .globl return_to_user_iret
 return_to_user_iret:

@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "layout.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "syscall.h"
 #include "x86.h"
 
@@ -63,6 +64,14 @@ bool syscall_64_dispatch(struct regs *r)
     unsigned nr = (unsigned)(int)r->nr;
     long result = -ENOSYS;
     syscall_enter(nr, false);
+    bool traced = unlikely(current_task()->ptrace_flags & PT_SYSCALL_WORK);
+    if (traced && !ptrace_syscall_entry(r)) {
+        nr = SYSCALL_COUNT; /* skipped: the call returns what the tracer left in rax */
+        result = (long)r->rax;
+    } else if (traced) {
+        nr = (unsigned)(int)r->nr; /* the tracer may have changed the call */
+        syscall_enter(nr, false);
+    }
     if (nr < SYSCALL_COUNT && ptregs_table_64[nr])
         result = ptregs_table_64[nr](r);
     else if (nr < SYSCALL_COUNT)
@@ -72,5 +81,7 @@ bool syscall_64_dispatch(struct regs *r)
         const u64 args[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
         trace_syscall(GATE_SYSCALL64, nr, args, result);
     }
+    if (traced)
+        ptrace_syscall_exit(r);
     return sysret_is_safe(r);
 }

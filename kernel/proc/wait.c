@@ -3,6 +3,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "signal.h"
 #include "uaccess.h"
 #include "x86.h"
@@ -36,6 +37,10 @@ static bool matches(const struct task *child, int id_type, pid_t id)
     }
 }
 
+/* A child traced by another process is that tracer's to report until it
+ * lets it go (its exit included: the real parent hears of it afterwards). */
+static bool traced_by_other(const struct task *c, const struct task *me) { return c->ptracer && c->ptracer != me; }
+
 /* A zombie child whose threads have all ended, or NULL; *any says whether
  * some matching child exists at all. */
 static struct task *find_zombie(struct task *parent, int id_type, pid_t id, bool *any)
@@ -45,7 +50,7 @@ static struct task *find_zombie(struct task *parent, int id_type, pid_t id, bool
         if (!matches(c, id_type, id))
             continue;
         *any = true;
-        if (c->state == TASK_ZOMBIE && c->live_threads == 0)
+        if (c->state == TASK_ZOMBIE && c->live_threads == 0 && !traced_by_other(c, parent))
             return c;
     }
     return NULL;
@@ -55,7 +60,7 @@ static struct task *find_zombie(struct task *parent, int id_type, pid_t id, bool
 static struct task *find_stopped(struct task *parent, int id_type, pid_t id)
 {
     for (struct task *c = parent->children; c; c = c->sibling)
-        if (matches(c, id_type, id) && c->state == TASK_STOPPED && !c->stop_reported)
+        if (matches(c, id_type, id) && c->state == TASK_STOPPED && !c->stop_reported && !c->ptracer)
             return c;
     return NULL;
 }
@@ -66,6 +71,26 @@ static struct task *find_continued(struct task *parent, int id_type, pid_t id)
     for (struct task *c = parent->children; c; c = c->sibling)
         if (matches(c, id_type, id) && c->continue_pending && c->state != TASK_ZOMBIE)
             return c;
+    return NULL;
+}
+
+/* A tracee of `tracer` with something to report: a ptrace stop (whatever
+ * the options: wait always reports those to the tracer), or, for WEXITED,
+ * an exit (of a process that is not its child, or of a thread). *any is
+ * set when some matching tracee exists. */
+static struct task *find_tracee(struct task *tracer, int id_type, pid_t id, int options, bool *any)
+{
+    for (struct task *t = task_first(); t; t = task_next(t)) {
+        if (t->ptracer != tracer || !matches(t, id_type, id))
+            continue;
+        *any = true;
+        if (t->state == TASK_TRACED && !t->ptrace_stop_reported)
+            return t;
+        bool own_child = t == t->group_leader && t->parent == tracer;
+        bool ended = t->state == TASK_ZOMBIE && (t != t->group_leader || t->live_threads == 0);
+        if ((options & WEXITED) && !own_child && ended)
+            return t;
+    }
     return NULL;
 }
 
@@ -97,13 +122,33 @@ static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *s
     for (;;) {
         bool any;
         struct task *z = find_zombie(me, id_type, id, &any);
+        struct task *tracee = z ? NULL : find_tracee(me, id_type, id, options, &any);
+        if (tracee && tracee->state == TASK_TRACED) {
+            *status = (tracee->ptrace_code << 8) | 0x7f;
+            *pid = tracee->pid;
+            if (!keep)
+                tracee->ptrace_stop_reported = true;
+            irq_restore(flags);
+            return 1;
+        }
+        if (tracee) {
+            /* A traced process or thread that is not my child: I hear first. */
+            *status = tracee->wait_status;
+            *pid = tracee->pid;
+            if (!keep)
+                ptrace_release_zombie(tracee);
+            irq_restore(flags);
+            return 1;
+        }
         if (!(options & WEXITED))
             z = NULL;
         if (z) {
             *status = z->wait_status;
             *pid = z->pid;
-            if (!keep)
+            if (!keep) {
+                ptrace_unlink(z);
                 reap(me, z);
+            }
             irq_restore(flags);
             return 1;
         }
