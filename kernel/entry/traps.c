@@ -190,6 +190,8 @@ void interrupt_dispatch(struct regs *r)
      * the kernel touch user memory by accident. */
     user_access_end();
     u64 vector = r->nr;
+    if (regs_from_user(r))
+        r->nr = (u64)-1; /* no system call: what a tracer reads as orig_rax */
     if (vector == 14) {
         handle_page_fault(r);
         return;

@@ -29,6 +29,7 @@ struct ksiginfo;
 #define PTRACE_GETFPXREGS 18
 #define PTRACE_SETFPXREGS 19
 #define PTRACE_SYSCALL 24
+#define PTRACE_GET_THREAD_AREA 25
 #define PTRACE_SETOPTIONS 0x4200
 #define PTRACE_GETEVENTMSG 0x4201
 #define PTRACE_GETSIGINFO 0x4202
@@ -37,6 +38,7 @@ struct ksiginfo;
 #define PTRACE_SETREGSET 0x4205
 #define PTRACE_SEIZE 0x4206
 #define PTRACE_INTERRUPT 0x4207
+#define PTRACE_LISTEN 0x4208
 #define PTRACE_GET_SYSCALL_INFO 0x420e
 
 /* PTRACE_SETOPTIONS bits, and the events they ask for. */
@@ -84,6 +86,8 @@ struct ksiginfo;
 #define PT_SINGLESTEP 8u      /* resumed by PTRACE_SINGLESTEP */
 #define PT_FORCED_TF 16u      /* TF is set because of PT_SINGLESTEP, not by the program */
 #define PT_TRAP_STOP 32u      /* PTRACE_INTERRUPT (or a seized new child): stop with PTRACE_EVENT_STOP */
+#define PT_LISTENING 64u      /* PTRACE_LISTEN: stopped, reported, waiting for SIGCONT */
+#define PT_GROUP_STOPPED 128u /* seized and in a group-stop until SIGCONT (or a resume) */
 #define PT_SYSCALL_WORK (PT_SYSCALL_TRACE | PT_SINGLESTEP)
 
 /* Why a tracee is stopped (task.ptrace_stop_kind). */
@@ -117,6 +121,9 @@ int ptrace_signal(int sig, struct ksiginfo *info);
 /* A stopping signal's default action in a traced task: a group-stop that the
  * tracer sees and ends. */
 void ptrace_group_stop(int sig);
+/* SIGCONT for a tracee left in its group-stop by PTRACE_LISTEN: it stops
+ * again with PTRACE_EVENT_STOP, which its tracer sees. */
+void ptrace_listener_continued(struct task *t);
 /* A PTRACE_INTERRUPT waiting: the current task stops with PTRACE_EVENT_STOP. */
 void ptrace_trap_stop(void);
 /* fork, vfork, clone: attaches `child` to the parent's tracer when the
@@ -140,6 +147,8 @@ void ptrace_release_zombie(struct task *t);
 void ptrace_unlink(struct task *t);
 /* The debug registers of the task about to run (sched.c's switch). */
 void ptrace_switch_debugregs(struct task *prev, struct task *next);
+/* Forgets t's breakpoints (exec, detach), off the CPU at once if t runs. */
+void ptrace_flush_debugregs(struct task *t);
 /* A #DB: DR6 recorded for PEEKUSER, and the signal's si_code (TRAP_TRACE,
  * TRAP_HWBKPT); 0 when the trap was none of the task's. */
 int ptrace_debug_trap(struct regs *r);

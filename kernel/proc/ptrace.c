@@ -71,7 +71,7 @@ void ptrace_unlink(struct task *t)
         t->ptracer = NULL;
         t->ptrace_flags = 0;
         t->ptrace_options = 0;
-        t->debugreg7 = 0;
+        ptrace_flush_debugregs(t);
         traced_tasks--;
         update_fast_paths();
     }
@@ -225,20 +225,31 @@ int ptrace_signal(int sig, struct ksiginfo *info)
     return resume;
 }
 
-void ptrace_group_stop(int sig)
+/* A group-stop as its tracer sees it (Linux's do_jobctl_trap): seized, a
+ * PTRACE_EVENT_STOP with a siginfo (PTRACE_LISTEN may keep it stopped);
+ * otherwise the signal alone. */
+static void group_stop_trap(struct task *t, int sig)
 {
-    struct task *t = current_task();
-    if (t->ptrace_flags & PT_SEIZED)
+    if (t->ptrace_flags & PT_SEIZED) {
+        t->ptrace_flags |= PT_GROUP_STOPPED;
         ptrace_notify(sig, sig | (PTRACE_EVENT_STOP << 8), PTRACE_STOP_GROUP, CLD_STOPPED, 0);
-    else
+    } else {
         ptrace_stop(sig, PTRACE_STOP_GROUP, CLD_STOPPED, NULL, 0);
+    }
 }
 
+void ptrace_group_stop(int sig) { group_stop_trap(current_task(), sig); }
+
+/* PTRACE_INTERRUPT, a seized new task, a task attached in its group-stop,
+ * a listener continued: PTRACE_EVENT_STOP, with the stopping signal while
+ * the group-stop lasts. */
 void ptrace_trap_stop(void)
 {
     struct task *t = current_task();
     t->ptrace_flags &= ~PT_TRAP_STOP;
-    if (t->ptrace_flags & PT_SEIZED)
+    if (t->ptrace_flags & PT_GROUP_STOPPED)
+        group_stop_trap(t, t->stop_signal);
+    else if (t->ptrace_flags & PT_SEIZED)
         ptrace_notify(SIGTRAP, SIGTRAP | (PTRACE_EVENT_STOP << 8), PTRACE_STOP_EVENT, CLD_STOPPED, 0);
 }
 
@@ -282,6 +293,7 @@ void ptrace_vfork_done(pid_t child)
 void ptrace_exec_notify(void)
 {
     struct task *t = current_task();
+    ptrace_flush_debugregs(t); /* the new program starts without the old one's breakpoints */
     if (event_enabled(t, PTRACE_EVENT_EXEC)) {
         ptrace_event(PTRACE_EVENT_EXEC, (u64)t->pid);
     } else if (t->ptracer && !(t->ptrace_flags & PT_SEIZED)) {
@@ -385,12 +397,12 @@ static long ptrace_attach(struct task *t, bool seize, u64 addr, u64 options)
     if (!seize)
         signal_send(t, SIGSTOP);
     if (t->state == TASK_STOPPED) {
-        /* Already in a group-stop: it becomes a ptrace stop the tracer sees. */
-        t->ptrace_code = seize ? t->stop_signal | (PTRACE_EVENT_STOP << 8) : t->stop_signal;
-        t->ptrace_stop_kind = PTRACE_STOP_GROUP;
-        t->ptrace_stop_reported = false;
-        t->state = TASK_TRACED;
-        notify_tracer(t, CLD_STOPPED, t->stop_signal);
+        /* Already in a group-stop: it leaves it to stop again as a tracee,
+         * which its tracer sees. */
+        t->ptrace_flags |= PT_TRAP_STOP | PT_GROUP_STOPPED;
+        task_work_set(t, TASK_WORK_SIGNAL);
+        t->state = TASK_RUNNABLE;
+        time_slice_start();
     }
     irq_restore(flags);
     return 0;
@@ -402,8 +414,8 @@ static long check_attached(struct task *t, bool any_state)
 {
     if (t->ptracer != current_task()->group_leader)
         return -ESRCH;
-    if (!any_state && t->state != TASK_TRACED)
-        return -ESRCH;
+    if (!any_state && (t->state != TASK_TRACED || (t->ptrace_flags & PT_LISTENING)))
+        return -ESRCH; /* a listening tracee counts as running */
     return 0;
 }
 
@@ -415,7 +427,7 @@ static long ptrace_resume(struct task *t, long request, u64 data)
         return -EIO;
     struct regs *r = task_regs(t);
     u64 flags = irq_save();
-    t->ptrace_flags &= ~(PT_SYSCALL_TRACE | PT_SINGLESTEP);
+    t->ptrace_flags &= ~(PT_SYSCALL_TRACE | PT_SINGLESTEP | PT_LISTENING | PT_GROUP_STOPPED);
     if (request == PTRACE_SYSCALL)
         t->ptrace_flags |= PT_SYSCALL_TRACE;
     if (request == PTRACE_SINGLESTEP) {
@@ -446,18 +458,49 @@ static long ptrace_detach(struct task *t, u64 data)
     return 0;
 }
 
+/* Ends a listening tracee's stop so that it stops again, reported. */
+static void retrap(struct task *t)
+{
+    t->ptrace_flags = (t->ptrace_flags & ~PT_LISTENING) | PT_TRAP_STOP;
+    if (t->state != TASK_TRACED)
+        return;
+    task_work_set(t, TASK_WORK_SIGNAL);
+    t->ptrace_code = 0;
+    wake_traced(t);
+}
+
 static long ptrace_interrupt(struct task *t)
 {
     if (!(t->ptrace_flags & PT_SEIZED))
         return -EIO;
     u64 flags = irq_save();
-    if (t->state != TASK_TRACED) {
+    if (t->ptrace_flags & PT_LISTENING) {
+        retrap(t);
+    } else if (t->state != TASK_TRACED) {
         t->ptrace_flags |= PT_TRAP_STOP;
         task_work_set(t, TASK_WORK_SIGNAL);
         task_wake(t); /* a sleeping call returns, to restart after the stop */
     }
     irq_restore(flags);
     return 0;
+}
+
+/* PTRACE_LISTEN: a seized tracee in a PTRACE_EVENT_STOP stays stopped, but
+ * its tracer may wait for it again: SIGCONT (or PTRACE_INTERRUPT) makes it
+ * stop anew. */
+static long ptrace_listen(struct task *t)
+{
+    const struct ksiginfo *info = t->ptrace_siginfo;
+    if (!(t->ptrace_flags & PT_SEIZED) || !info || (info->si_code >> 8) != PTRACE_EVENT_STOP)
+        return -EIO;
+    t->ptrace_flags |= PT_LISTENING;
+    return 0;
+}
+
+void ptrace_listener_continued(struct task *t)
+{
+    t->ptrace_flags &= ~PT_GROUP_STOPPED; /* SIGCONT ends the group-stop */
+    retrap(t);
 }
 
 /* A tracee's memory, as Linux's access_process_vm with FOLL_FORCE reaches
@@ -541,6 +584,7 @@ static long ptrace_request(struct task *t, long request, u64 addr, u64 data, boo
         return 0;
     case PTRACE_DETACH: return ptrace_detach(t, data);
     case PTRACE_INTERRUPT: return ptrace_interrupt(t);
+    case PTRACE_LISTEN: return ptrace_listen(t);
     case PTRACE_SETOPTIONS:
         if (data & ~(u64)PTRACE_O_MASK)
             return -EINVAL;

@@ -263,6 +263,15 @@ void ptrace_switch_debugregs(struct task *prev, struct task *next)
     }
 }
 
+void ptrace_flush_debugregs(struct task *t)
+{
+    bool loaded = t == current_task() && (t->debugreg7 & 0xff);
+    memset(t->debugreg, 0, sizeof(t->debugreg));
+    t->debugreg7 = t->virtual_dr6 = 0;
+    if (loaded)
+        write_dr7(0);
+}
+
 /* Linux's get_si_code: a step, else a breakpoint of DR0-3. */
 int ptrace_debug_trap(struct regs *r)
 {
@@ -537,6 +546,8 @@ static long regset_request(struct task *t, long request, u64 type, u64 uiov, boo
     return put_user(len, (u64 __user *)(uiov + 8)) ? -EFAULT : 0;
 }
 
+long tls_get(struct task *t, u32 index, void __user *uinfo);
+
 /* ---- PTRACE_GET_SYSCALL_INFO ---- */
 
 struct syscall_info {
@@ -655,6 +666,7 @@ long ptrace_regs_request(struct task *t, long request, u64 addr, u64 data, bool 
     case PTRACE_GETREGSET:
     case PTRACE_SETREGSET: return regset_request(t, request, addr, (u64)to, compat);
     case PTRACE_GET_SYSCALL_INFO: return get_syscall_info(t, addr, (u64)to);
+    case PTRACE_GET_THREAD_AREA: return tls_get(t, (u32)addr, to);
     default: return -EIO;
     }
 }

@@ -252,6 +252,8 @@ int signal_send_info(struct task *t, const struct ksiginfo *info)
             if (SIGBIT(stop) & default_stop)
                 flush_signal(t, stop);
         /* A ptrace stop ends only for SIGKILL (or its tracer). */
+        if (sig == SIGCONT && t->state == TASK_TRACED && (t->ptrace_flags & PT_LISTENING))
+            ptrace_listener_continued(t);
         if (t->state == TASK_STOPPED || (sig == SIGKILL && t->state == TASK_TRACED)) {
             t->state = TASK_RUNNABLE;
             if (sig == SIGCONT) {
@@ -765,8 +767,8 @@ void signal_deliver(struct regs *r)
     struct task *t = current_task();
     bool frame_set_up = false;
     for (;;) {
-        if (unlikely(t->ptrace_flags & PT_TRAP_STOP))
-            ptrace_trap_stop();
+        while (unlikely(t->ptrace_flags & PT_TRAP_STOP))
+            ptrace_trap_stop(); /* a listener continued stops again at once */
         int sig = next_signal(t->pending_signals & ~t->blocked_signals);
         if (!sig)
             break;

@@ -94,6 +94,7 @@ static struct task *find_tracee(struct task *tracer, int id_type, pid_t id, int 
     return NULL;
 }
 
+#define CLD_TRAPPED 4
 #define STATUS_CONTINUED 0xffff /* what waitpid reports for a continued child */
 
 static void reap(struct task *parent, struct task *child)
@@ -115,8 +116,9 @@ static void reap(struct task *parent, struct task *child)
 /* Waits for a matching child that exited (WEXITED), stopped (WUNTRACED,
  * alias WSTOPPED) or continued (WCONTINUED), as `options` ask; returns 1 with
  * its status (reaped or reported unless keep), 0 for WNOHANG, or an errno. */
-static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *status, pid_t *pid)
+static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *status, pid_t *pid, bool *trapped)
 {
+    *trapped = false;
     struct task *me = current_task()->group_leader;
     u64 flags = irq_save();
     for (;;) {
@@ -126,14 +128,17 @@ static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *s
         if (tracee && tracee->state == TASK_TRACED) {
             *status = (tracee->ptrace_code << 8) | 0x7f;
             *pid = tracee->pid;
+            *trapped = true;
             if (!keep)
                 tracee->ptrace_stop_reported = true;
             irq_restore(flags);
             return 1;
         }
         if (tracee) {
-            /* A traced process or thread that is not my child: I hear first. */
-            *status = tracee->wait_status;
+            /* A traced process or thread that is not my child: I hear first.
+             * A thread of a group that is ending reports the group's status. */
+            struct task *leader = tracee->group_leader;
+            *status = tracee != leader && leader->group_exiting ? leader->group_exit_status : tracee->wait_status;
             *pid = tracee->pid;
             if (!keep)
                 ptrace_release_zombie(tracee);
@@ -203,7 +208,8 @@ long sys_wait4(pid_t pid, int __user *wstatus, int options, void __user *rusage)
     int status;
     pid_t child;
     bool compat = in_compat_syscall(); /* the caller's, before other tasks run */
-    long found = wait_for_child(id_type, id, options | WEXITED, false, &status, &child);
+    bool trapped;
+    long found = wait_for_child(id_type, id, options | WEXITED, false, &status, &child, &trapped);
     if (found <= 0)
         return found;
     if (wstatus && put_user(status, wstatus))
@@ -228,7 +234,8 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
     int status;
     pid_t child;
     bool compat = in_compat_syscall(); /* the caller's, before other tasks run */
-    long found = wait_for_child(id_type, id, options, options & WNOWAIT, &status, &child);
+    bool trapped;
+    long found = wait_for_child(id_type, id, options, options & WNOWAIT, &status, &child, &trapped);
     if (found < 0)
         return found;
     if (infop && clear_user(infop, 128))
@@ -241,8 +248,9 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
         info.si_code = CLD_CONTINUED;
         info.chld.status = SIGCONT;
     } else if ((status & 0xff) == 0x7f) {
-        info.si_code = CLD_STOPPED;
-        info.chld.status = (status >> 8) & 0xff;
+        /* A ptrace stop gives its whole code (signal | event << 8). */
+        info.si_code = trapped ? CLD_TRAPPED : CLD_STOPPED;
+        info.chld.status = trapped ? status >> 8 : (status >> 8) & 0xff;
     }
     if (infop && siginfo_to_user(infop, &info, compat))
         return -EFAULT;

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -153,6 +154,12 @@ static void test_memory_and_regs(void)
     printf("eflags match %d, cs %#lx, ss %#lx, orig %ld\n", flags == (word_t)regs.eflags, (long)regs.xcs,
            (long)regs.xss, (long)ORIG(regs));
 #endif
+    struct {
+        unsigned entry, base, limit, flags;
+    } desc = {0, 0, 0, 0};
+    show("get_thread_area", pt(25 /* PTRACE_GET_THREAD_AREA */, pid, 12, (unsigned long)&desc));
+    printf("tls entry %u used %d flags %#x\n", desc.entry, desc.base != 0, desc.flags);
+    show("get_thread_area bad entry", pt(25, pid, 3, (unsigned long)&desc));
     struct iovec iov = {&regs, 1000};
     show("getregset", pt(PTRACE_GETREGSET, pid, 1 /* NT_PRSTATUS */, (unsigned long)&iov));
     printf("regset length %zu\n", iov.iov_len);
@@ -399,6 +406,32 @@ static void test_attach(void)
     }
 }
 
+/* strace's start: seize a child that stopped itself, keep it in its
+ * group-stop with PTRACE_LISTEN, and see it stop again when continued. */
+static void test_listen(void)
+{
+    printf("-- seize a stopped child, listen\n");
+    pid_t pid = fork();
+    if (pid == 0) {
+        raise(SIGSTOP);
+        _exit(4);
+    }
+    int status = 0;
+    waitpid(pid, &status, WUNTRACED);
+    show_status("self-stopped", status);
+    show("seize", pt(REQ_SEIZE, pid, 0, 0));
+    wait_for(pid, "seized");
+    show("listen", pt(0x4208 /* PTRACE_LISTEN */, pid, 0, 0));
+    printf("nothing to report: %d\n", waitpid(pid, &status, WNOHANG | __WALL));
+    show("cont listening", pt(PTRACE_CONT, pid, 0, 0));
+    kill(pid, SIGCONT);
+    wait_for(pid, "continued");
+    show("cont", pt(PTRACE_CONT, pid, 0, 0));
+    wait_for(pid, "signal");
+    show("cont", pt(PTRACE_CONT, pid, 0, 0));
+    wait_for(pid, "end");
+}
+
 static void test_errors(void)
 {
     printf("-- errors\n");
@@ -561,6 +594,48 @@ static void test_fpregs(void)
     wait_for(pid, "end");
 }
 
+static void *short_thread(void *arg)
+{
+    (void)arg;
+    return NULL;
+}
+
+/* A traced process's thread: attached through PTRACE_O_TRACECLONE, its
+ * exit seen by the tracer (__WALL) before the process's. */
+static void test_threads(void)
+{
+    printf("-- threads\n");
+    pid_t pid = traced_child();
+    if (pid == 0) {
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, short_thread, NULL) || pthread_join(thread, NULL))
+            _exit(1);
+        raise(SIGSTOP); /* not exiting yet: the thread's own status is what its tracer sees */
+        _exit(9);
+    }
+    wait_for(pid, "traceme");
+    show("setoptions", pt(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACECLONE));
+    pt(PTRACE_CONT, pid, 0, 0);
+    wait_for(pid, "clone event");
+    unsigned long msg = 0;
+    pt(PTRACE_GETEVENTMSG, pid, 0, (unsigned long)&msg);
+    pid_t tid = (pid_t)msg;
+    printf("new thread is another task: %d\n", tid != pid && tid > 0);
+    /* The creator first: the new thread may need a lock it holds (musl's
+     * thread list) before it notices its SIGSTOP, on Linux. */
+    pt(PTRACE_CONT, pid, 0, 0);
+    wait_for(tid, "thread");
+    siginfo_t si;
+    pt(PTRACE_GETSIGINFO, tid, 0, (unsigned long)&si);
+    printf("thread siginfo: signo=%d code=%d\n", si.si_signo, si.si_code);
+    pt(PTRACE_CONT, tid, 0, 0);
+    wait_for(tid, "thread end");
+    show("cont exited thread", pt(PTRACE_CONT, tid, 0, 0));
+    wait_for(pid, "after join");
+    pt(PTRACE_CONT, pid, 0, 0);
+    wait_for(pid, "end");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "exec-child"))
@@ -571,9 +646,11 @@ int main(int argc, char **argv)
     test_signals();
     test_events("/proc/self/exe");
     test_attach();
+    test_listen();
     test_errors();
     test_single_step();
     test_watchpoint();
     test_fpregs();
+    test_threads();
     return 0;
 }
