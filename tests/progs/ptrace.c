@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -260,9 +261,22 @@ static void on_usr(int sig, siginfo_t *si, void *uc)
     usr_seen = sig * 10 + (si->si_code == SI_USER) + 2 * (si->si_pid == getppid());
 }
 
+static volatile int chld_code, chld_status;
+static void on_chld(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig, (void)uc;
+    chld_code = si->si_code;
+    chld_status = si->si_status;
+}
+
 static void test_signals(void)
 {
     printf("-- signals\n");
+    struct sigaction chld;
+    memset(&chld, 0, sizeof(chld));
+    chld.sa_sigaction = on_chld;
+    chld.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigaction(SIGCHLD, &chld, NULL);
     for (int round = 0; round < 2; round++) {
         pid_t pid = traced_child();
         if (pid == 0) {
@@ -278,6 +292,7 @@ static void test_signals(void)
         wait_for(pid, "traceme");
         pt(PTRACE_CONT, pid, 0, 0);
         wait_for(pid, "signal-delivery-stop");
+        printf("tracer's SIGCHLD: code %d status %d\n", chld_code, chld_status);
         show(round ? "cont with SIGUSR2" : "cont suppressing", pt(PTRACE_CONT, pid, 0, round ? SIGUSR2 : 0));
         wait_for(pid, "end");
     }
@@ -288,6 +303,38 @@ static void test_signals(void)
     wait_for(pid, "traceme");
     show("kill", pt(PTRACE_KILL, pid, 0, 0));
     wait_for(pid, "end");
+    signal(SIGCHLD, SIG_DFL);
+}
+
+/* PTRACE_O_EXITKILL: the tracer's exit kills its tracee (a sibling here,
+ * allowed under Yama's ptrace_scope 1 by PR_SET_PTRACER). */
+static void test_exitkill(void)
+{
+    printf("-- exitkill\n");
+    int hold[2], ready[2];
+    if (pipe(hold) || pipe(ready))
+        return;
+    pid_t tracee = fork();
+    if (tracee == 0) {
+        prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);
+        close(hold[1]);
+        close(ready[0]);
+        close(ready[1]);
+        char c;
+        _exit(read(hold[0], &c, 1) == 1 ? 0 : 1);
+    }
+    close(hold[0]);
+    close(ready[1]);
+    char c;
+    if (read(ready[0], &c, 1) != 0)
+        printf("ready pipe: unexpected byte\n");
+    pid_t tracer = fork();
+    if (tracer == 0)
+        _exit(pt(REQ_SEIZE, tracee, 0, PTRACE_O_EXITKILL) == 0 ? 0 : 1);
+    wait_for(tracer, "tracer");
+    wait_for(tracee, "tracee");
+    close(hold[1]);
+    close(ready[0]);
 }
 
 static void test_events(const char *self)
@@ -430,6 +477,60 @@ static void test_listen(void)
     wait_for(pid, "signal");
     show("cont", pt(PTRACE_CONT, pid, 0, 0));
     wait_for(pid, "end");
+}
+
+/* Who may attach: the same user (all of the target's ids), or
+ * CAP_SYS_PTRACE; another user gets EPERM. (As root; the target makes
+ * itself dumpable again after its setresuid, as Linux would otherwise
+ * refuse its own user too.) */
+static int try_attach_as(uid_t uid, pid_t target)
+{
+    pid_t tracer = fork();
+    if (tracer == 0) {
+        if (setresuid(uid, uid, uid))
+            _exit(10);
+        long r = pt(REQ_SEIZE, target, 0, 0);
+        _exit(r == 0 ? 0 : errno == EPERM ? 1 : 2);
+    }
+    int status = 0;
+    waitpid(tracer, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_credentials(void)
+{
+    printf("-- credentials\n");
+    int hold[2], ready[2];
+    if (pipe(hold) || pipe(ready))
+        return;
+    pid_t target = fork();
+    if (target == 0) {
+        close(hold[1]);
+        close(ready[0]);
+        if (setresuid(1001, 1001, 1001))
+            _exit(1);
+        prctl(PR_SET_DUMPABLE, 1);
+        close(ready[1]);
+        char c;
+        _exit(read(hold[0], &c, 1) == 1 ? 0 : 2);
+    }
+    close(hold[0]);
+    close(ready[1]);
+    char c;
+    if (read(ready[0], &c, 1) != 0)
+        printf("ready pipe: unexpected byte\n");
+    printf("another user: %s\n", try_attach_as(1002, target) == 1 ? "EPERM" : "allowed");
+    printf("the same user: %s\n", try_attach_as(1001, target) == 0 ? "allowed" : "refused");
+    show("root", pt(REQ_SEIZE, target, 0, 0));
+    show("detach running", pt(PTRACE_DETACH, target, 0, 0));
+    show("interrupt", pt(REQ_INTERRUPT, target, 0, 0));
+    wait_for(target, "interrupted");
+    show("detach", pt(PTRACE_DETACH, target, 0, 0));
+    if (write(hold[1], "x", 1) != 1)
+        printf("write failed\n");
+    wait_for(target, "end");
+    close(hold[1]);
+    close(ready[0]);
 }
 
 static void test_errors(void)
@@ -647,6 +748,8 @@ int main(int argc, char **argv)
     test_events("/proc/self/exe");
     test_attach();
     test_listen();
+    test_exitkill();
+    test_credentials();
     test_errors();
     test_single_step();
     test_watchpoint();
