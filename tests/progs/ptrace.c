@@ -164,6 +164,14 @@ static void test_memory_and_regs(void)
     struct iovec iov = {&regs, 1000};
     show("getregset", pt(PTRACE_GETREGSET, pid, 1 /* NT_PRSTATUS */, (unsigned long)&iov));
     printf("regset length %zu\n", iov.iov_len);
+    show("setregset", pt(PTRACE_SETREGSET, pid, 1, (unsigned long)&iov));
+    static unsigned char fpbuf[4096];
+    struct iovec fpiov = {fpbuf, sizeof(fpbuf)};
+    show("getregset fp", pt(PTRACE_GETREGSET, pid, 2 /* NT_PRFPREG */, (unsigned long)&fpiov));
+    printf("fp regset length %zu\n", fpiov.iov_len);
+    show("setregset fp", pt(PTRACE_SETREGSET, pid, 2, (unsigned long)&fpiov));
+    fpiov.iov_len = 8;
+    show("setregset fp partial", pt(PTRACE_SETREGSET, pid, 2, (unsigned long)&fpiov));
     iov.iov_len = 3;
     show("getregset odd length", pt(PTRACE_GETREGSET, pid, 1, (unsigned long)&iov));
     iov.iov_len = sizeof(regs);
@@ -207,6 +215,9 @@ static void test_syscall_info(void)
         _exit(0);
     }
     wait_for(pid, "traceme");
+    unsigned char none[128];
+    long none_size = pt(REQ_GET_SYSCALL_INFO, pid, sizeof(none), (unsigned long)none);
+    printf("at a signal stop: size %ld op %d\n", none_size, none[0]);
     pt(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD);
     int markers = 0;
     for (;;) {
