@@ -204,10 +204,10 @@ void ptrace_syscall_exit(struct regs *r)
 int ptrace_signal(int sig, struct ksiginfo *info)
 {
     struct task *t = current_task();
-    struct task *tracer = t->ptracer;
     int resume = ptrace_stop(sig, PTRACE_STOP_SIGNAL, CLD_TRAPPED, info, 0);
     if (!resume)
         return 0;
+    struct task *tracer = t->ptracer; /* NULL if it let go during the stop */
     if (resume != info->si_signo) {
         /* The tracer chose another signal: it is the sender now. */
         memset(info, 0, sizeof(*info));
@@ -626,7 +626,10 @@ static long do_ptrace(long request, pid_t pid, u64 addr, u64 data, bool compat)
     return ptrace_request(t, request, addr, data, compat);
 }
 
-long sys_ptrace(long request, long pid, u64 addr, u64 data) { return do_ptrace(request, (pid_t)pid, addr, data, false); }
+long sys_ptrace(long request, long pid, u64 addr, u64 data)
+{
+    return do_ptrace(request, (pid_t)pid, addr, data, false);
+}
 
 /* i386's ptrace from a 32-bit tracer: 32-bit words, registers and user area. */
 long compat_sys_ptrace(s32 request, s32 pid, u32 addr, u32 data) { return do_ptrace(request, pid, addr, data, true); }

@@ -474,7 +474,9 @@ static long find_regset(struct task *t, u64 type, struct regset *set)
 {
     bool wide = user_64bit_mode(t);
     switch (type) {
-    case NT_PRSTATUS: *set = wide ? (struct regset){USER_REGS_64 * 8, 8} : (struct regset){USER_REGS_32 * 4, 4}; return 0;
+    case NT_PRSTATUS:
+        *set = wide ? (struct regset){USER_REGS_64 * 8, 8} : (struct regset){USER_REGS_32 * 4, 4};
+        return 0;
     case NT_PRFPREG: *set = wide ? (struct regset){FXSAVE_SIZE, 8} : (struct regset){I387_IA32_SIZE, 4}; return 0;
     case NT_PRXFPREG:
         if (wide)

@@ -146,8 +146,8 @@ static void test_memory_and_regs(void)
     struct user_regs_struct regs;
     show("getregs", pt(PTRACE_GETREGS, pid, 0, (unsigned long)&regs));
     word_t flags = 0;
-    show("peekuser eflags", pt(PTRACE_PEEKUSER, pid, offsetof(struct user, regs) +
-                                                      offsetof(struct user_regs_struct, eflags), (unsigned long)&flags));
+    unsigned long eflags_offset = offsetof(struct user, regs) + offsetof(struct user_regs_struct, eflags);
+    show("peekuser eflags", pt(PTRACE_PEEKUSER, pid, eflags_offset, (unsigned long)&flags));
 #ifdef __x86_64__
     printf("eflags match %d, cs %#lx, ss %#lx, orig %ld\n", flags == regs.eflags, (long)regs.cs, (long)regs.ss,
            (long)ORIG(regs));
