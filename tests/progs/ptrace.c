@@ -288,7 +288,7 @@ static void test_signals(void)
     chld.sa_sigaction = on_chld;
     chld.sa_flags = SA_SIGINFO | SA_RESTART;
     sigaction(SIGCHLD, &chld, NULL);
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 3; round++) {
         pid_t pid = traced_child();
         if (pid == 0) {
             struct sigaction sa;
@@ -304,6 +304,15 @@ static void test_signals(void)
         pt(PTRACE_CONT, pid, 0, 0);
         wait_for(pid, "signal-delivery-stop");
         printf("tracer's SIGCHLD: code %d status %d\n", chld_code, chld_status);
+        if (round == 2) {
+            /* The tracer's own siginfo for the signal it delivers instead. */
+            siginfo_t si;
+            memset(&si, 0, sizeof(si));
+            si.si_signo = SIGUSR2;
+            si.si_code = SI_QUEUE;
+            si.si_pid = 12345;
+            show("setsiginfo", pt(PTRACE_SETSIGINFO, pid, 0, (unsigned long)&si));
+        }
         show(round ? "cont with SIGUSR2" : "cont suppressing", pt(PTRACE_CONT, pid, 0, round ? SIGUSR2 : 0));
         wait_for(pid, "end");
     }
@@ -617,6 +626,7 @@ static void test_single_step(void)
     pt(PTRACE_GETREGS, pid, 0, (unsigned long)&regs);
     printf("at step_start: %d\n", (unsigned long)IP(regs) == (unsigned long)step_start);
     int steps = 0;
+    long before = -1; /* eax before the step: getpid's number before the system call's */
     while ((unsigned long)IP(regs) != (unsigned long)step_end && steps < 20) {
         pt(PTRACE_SINGLESTEP, pid, 0, 0);
         int status = 0;
@@ -624,14 +634,15 @@ static void test_single_step(void)
         steps++;
         pt(PTRACE_GETSIGINFO, pid, 0, (unsigned long)&si);
         pt(PTRACE_GETREGS, pid, 0, (unsigned long)&regs);
-        printf("step %d: sig %d code %d at +%ld eax %ld tf-visible %d\n", steps, WSTOPSIG(status), si.si_code,
-               (long)(IP(regs) - (unsigned long)step_start), (pid_t)RET(regs) == pid ? -1L : (long)(RET(regs) & 0xff),
-#ifdef __x86_64__
-               (int)((regs.eflags >> 8) & 1)
-#else
-               (int)((regs.eflags >> 8) & 1)
-#endif
-        );
+        long eax = (long)RET(regs);
+        char shown[32];
+        if (before == SYS_getpid)
+            snprintf(shown, sizeof(shown), "%s", (pid_t)eax == pid ? "the pid" : "not the pid");
+        else
+            snprintf(shown, sizeof(shown), "%ld", eax & 0xff);
+        before = before == SYS_getpid ? -1 : eax; /* a pid equal to the number is no second call */
+        printf("step %d: sig %d code %d at +%ld eax %s tf-visible %d\n", steps, WSTOPSIG(status), si.si_code,
+               (long)(IP(regs) - (unsigned long)step_start), shown, (int)((regs.eflags >> 8) & 1));
     }
     pt(PTRACE_CONT, pid, 0, 0);
     wait_for(pid, "end");
