@@ -413,6 +413,37 @@ static void test_events(const char *self)
     wait_for(pid, "end");
 }
 
+/* vfork under PTRACE_O_TRACEVFORK and PTRACE_O_TRACEVFORKDONE: the event,
+ * the child attached, and the parent's stop once the child is done. */
+static void test_vfork(void)
+{
+    printf("-- vfork\n");
+    pid_t pid = traced_child();
+    if (pid == 0) {
+        pid_t grandchild = vfork();
+        if (grandchild == 0)
+            _exit(5);
+        int status = 0;
+        waitpid(grandchild, &status, 0);
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) + 10 : 1);
+    }
+    wait_for(pid, "traceme");
+    show("setoptions", pt(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE));
+    pt(PTRACE_CONT, pid, 0, 0);
+    wait_for(pid, "vfork event");
+    unsigned long msg = 0;
+    pt(PTRACE_GETEVENTMSG, pid, 0, (unsigned long)&msg);
+    pid_t grandchild = (pid_t)msg;
+    wait_for(grandchild, "vfork child");
+    pt(PTRACE_CONT, grandchild, 0, 0);
+    wait_for(grandchild, "vfork child end (tracer)");
+    pt(PTRACE_CONT, pid, 0, 0);
+    wait_for(pid, "vfork done");
+    pt(PTRACE_GETEVENTMSG, pid, 0, (unsigned long)&msg);
+    printf("vfork done eventmsg is the child: %d\n", (pid_t)msg == grandchild);
+    cont_and_wait(pid, "end");
+}
+
 static int proc_status_line(pid_t pid, const char *key, char *out, size_t size)
 {
     char path[64], line[256];
@@ -768,6 +799,7 @@ int main(int argc, char **argv)
     test_syscall_info();
     test_signals();
     test_events("/proc/self/exe");
+    test_vfork();
     test_attach();
     test_listen();
     test_exitkill();
