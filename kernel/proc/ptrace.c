@@ -567,8 +567,6 @@ static long poke_memory(struct task *t, u64 addr, u64 data, bool compat)
     return poke_forced(t->mm, addr, &data, sizeof(data)) ? -EIO : 0;
 }
 
-int siginfo_from_user(struct ksiginfo *info, const void __user *uinfo);
-
 static long ptrace_request(struct task *t, long request, u64 addr, u64 data, bool compat)
 {
     switch (request) {
