@@ -98,6 +98,8 @@ I386_TESTS := \
 	privcmd \
 	procfs \
 	procs \
+	ptrace \
+	ptracestrace \
 	reclocks \
 	resources \
 	restart \

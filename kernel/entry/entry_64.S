@@ -79,6 +79,15 @@
  * decides whether the fast return instruction is safe or iretq is needed.
  */
 
+/* A fast path's rebuilt frame keeps the call's number (orig_rax), as a
+ * full path's does: a signal's restart and a tracer that attached while
+ * the call slept read it there. rax is saved already. */
+.macro FRAME_NR_FROM_TASK
+    movq %gs:CPU_CURRENT, %rax
+    movl TASK_SYSCALL_NR(%rax), %eax
+    movq %rax, REGS_NR(%rsp)
+.endm
+
 /* A whole-frame system call (fork, execve, sigreturn: ptregs_ in the tables)
  * reached from a fast path: note it as the task's exit work and return the
  * number. The fast path then restores the user's registers, sees the work,
@@ -140,8 +149,9 @@ syscall_64_exit_work:
     pushq $USER_CS
     pushq %rcx
     pushq $0                        /* error_code */
-    pushq $-1                       /* nr: the call is over */
+    pushq $-1                       /* nr: the task's, below */
     PUSH_REGS
+    FRAME_NR_FROM_TASK
     movq %rsp, %rdi
     xorl %esi, %esi
     call exit_to_user
@@ -217,8 +227,9 @@ entry_int80:
 
 int80_exit_work:
     pushq $0                        /* error_code */
-    pushq $-1                       /* nr: the call is over */
+    pushq $-1                       /* nr: the task's, below */
     PUSH_REGS
+    FRAME_NR_FROM_TASK
     movq %rsp, %rdi
     xorl %esi, %esi
     call exit_to_user
@@ -328,8 +339,9 @@ sysenter_exit_work:
     pushq $USER32_CS
     pushq %gs:CPU_VDSO32_LANDING_PAD
     pushq $0                        /* error_code */
-    pushq $-1                       /* nr: the call is over */
+    pushq $-1                       /* nr: the task's, below */
     PUSH_REGS
+    FRAME_NR_FROM_TASK
     movq %rsp, %rdi
     xorl %esi, %esi
     call exit_to_user
@@ -432,8 +444,9 @@ syscall32_exit_work:
     pushq $USER32_CS
     pushq %gs:CPU_VDSO32_LANDING_PAD
     pushq $0                        /* error_code */
-    pushq $-1                       /* nr: the call is over */
+    pushq $-1                       /* nr: the task's, below */
     PUSH_REGS
+    FRAME_NR_FROM_TASK
     movq %rsp, %rdi
     xorl %esi, %esi
     call exit_to_user
@@ -512,7 +525,19 @@ interrupt_common:
     jz interrupt_from_kernel
     swapgs
     PUSH_REGS
-    movq %rsp, %rdi
+    /* A #DB from user mode arrives on its own stack (IST): its frame moves
+     * to the task's kernel stack, where a signal's ptrace stop may sleep and
+     * where the tracer finds the registers (Linux's sync_regs). */
+    movq %gs:CPU_KERNEL_RSP, %rdi
+    subq $REGS_SIZE, %rdi
+    cmpq %rdi, %rsp
+    je 1f
+    movq %rsp, %rsi
+    movl $REGS_SIZE / 8, %ecx
+    rep movsq
+    movq %gs:CPU_KERNEL_RSP, %rsp
+    subq $REGS_SIZE, %rsp
+1:  movq %rsp, %rdi
     call interrupt_dispatch
     .globl return_to_user_iret
 return_to_user_iret:

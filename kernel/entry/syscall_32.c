@@ -9,6 +9,7 @@
 #include "errno.h"
 #include "kernel.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "syscall.h"
 #include "uaccess.h"
 #include "vdso.h"
@@ -49,11 +50,48 @@ const unsigned syscall_count_32 = SYSCALL_COUNT;
 /* Numbers below this take the entry code's fast path (0 while tracing). */
 u64 syscall_32_fast_limit = SYSCALL_COUNT;
 
+/* A traced call: the tracer sees and may change the registers, which hold
+ * the arguments as int $0x80 passes them (the fast gates' second and sixth
+ * are put there first, as Linux shows them). */
+static void dispatch_32_traced(struct regs *r, enum gate gate, const u32 args[6])
+{
+    r->rcx = args[1];
+    r->rbp = args[5];
+    if (!ptrace_syscall_entry(r)) {
+        if (unlikely(kernel_trace)) { /* skipped: it returns what the tracer left in rax */
+            const u64 wide[6] = {args[0], args[1], args[2], args[3], args[4], args[5]};
+            trace_enter(gate, (u32)r->nr, wide);
+            trace_exit((long)r->rax);
+        }
+    } else {
+        unsigned nr = (u32)r->nr;
+        const u32 now[6] = {(u32)r->rbx, (u32)r->rcx, (u32)r->rdx, (u32)r->rsi, (u32)r->rdi, (u32)r->rbp};
+        long result = -ENOSYS;
+        syscall_enter(nr, true);
+        if (unlikely(kernel_trace)) {
+            const u64 wide[6] = {now[0], now[1], now[2], now[3], now[4], now[5]};
+            trace_enter(gate, nr, wide);
+        }
+        if (nr < SYSCALL_COUNT && ptregs_table_32[nr])
+            result = ptregs_table_32[nr](r);
+        else if (nr < SYSCALL_COUNT)
+            result = syscall_table_32[nr](now[0], now[1], now[2], now[3], now[4], now[5]);
+        r->rax = (u64)result;
+        if (unlikely(kernel_trace))
+            trace_exit(result);
+    }
+    ptrace_syscall_exit(r);
+}
+
 static void dispatch_32(struct regs *r, enum gate gate, const u32 args[6])
 {
     unsigned nr = (u32)r->nr;
     long result = -ENOSYS;
     syscall_enter(nr, true);
+    if (unlikely(current_task()->ptrace_flags & PT_SYSCALL_WORK)) {
+        dispatch_32_traced(r, gate, args);
+        return;
+    }
     if (unlikely(kernel_trace)) {
         const u64 wide[6] = {args[0], args[1], args[2], args[3], args[4], args[5]};
         trace_enter(gate, nr, wide);

@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "layout.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "syscall.h"
 #include "x86.h"
 
@@ -63,16 +64,26 @@ bool syscall_64_dispatch(struct regs *r)
     unsigned nr = (unsigned)(int)r->nr;
     long result = -ENOSYS;
     syscall_enter(nr, false);
+    bool traced = unlikely(current_task()->ptrace_flags & PT_SYSCALL_WORK);
+    bool skipped = traced && !ptrace_syscall_entry(r);
+    if (traced) {
+        nr = (unsigned)(int)r->nr; /* the tracer may have changed the call */
+        if (skipped)
+            result = (long)r->rax; /* the call returns what the tracer left in rax */
+        else
+            syscall_enter(nr, false);
+    }
     if (unlikely(kernel_trace)) {
         const u64 args[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
         trace_enter(GATE_SYSCALL64, nr, args);
     }
-    if (nr < SYSCALL_COUNT && ptregs_table_64[nr])
-        result = ptregs_table_64[nr](r);
-    else if (nr < SYSCALL_COUNT)
-        result = syscall_table_64[nr](r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9);
+    if (!skipped && nr < SYSCALL_COUNT)
+        result = ptregs_table_64[nr] ? ptregs_table_64[nr](r)
+                                     : syscall_table_64[nr](r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9);
     r->rax = (u64)result;
     if (unlikely(kernel_trace))
         trace_exit(result);
+    if (traced)
+        ptrace_syscall_exit(r);
     return sysret_is_safe(r);
 }

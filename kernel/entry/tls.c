@@ -111,15 +111,24 @@ u64 tls_selector_base(const struct task *t, u64 selector, u64 otherwise)
     return ((desc >> 16) & 0xffffff) | ((desc >> 56) << 24);
 }
 
+long tls_get(struct task *t, u32 index, void __user *uinfo);
+
 long sys_get_thread_area(struct user_desc __user *uinfo)
 {
     u32 index;
     if (get_user(index, &uinfo->entry_number))
         return -EFAULT;
+    return tls_get(current_task(), index, uinfo);
+}
+
+/* One of t's descriptors as a struct user_desc (get_thread_area, and
+ * ptrace's PTRACE_GET_THREAD_AREA for a tracee). */
+long tls_get(struct task *t, u32 index, void __user *uinfo)
+{
     if (index < TLS_FIRST || index >= TLS_FIRST + TLS_COUNT)
         return -EINVAL;
     struct user_desc d;
-    u64 desc = current_task()->tls[index - TLS_FIRST];
+    u64 desc = t->tls[index - TLS_FIRST];
     if (desc)
         user_desc_decode(desc, &d);
     else

@@ -11,6 +11,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "signal.h"
 #include "uaccess.h"
 #include "x86.h"
@@ -229,10 +230,15 @@ void interrupt_dispatch(struct regs *r)
      * the kernel touch user memory by accident. */
     user_access_end();
     u64 vector = r->nr;
+    if (regs_from_user(r))
+        r->nr = (u64)-1; /* no system call: what a tracer reads as orig_rax */
     if (vector == 14) {
         handle_page_fault(r);
         return;
     }
+    int debug_code = vector == 1 ? ptrace_debug_trap(r) : 0;
+    if (vector == 1 && !regs_from_user(r) && debug_code == TRAP_HWBKPT)
+        return; /* a copy to or from user memory hit the task's watchpoint: Linux ignores it too */
     if (vector == 1 && !regs_from_user(r) && in_sysenter_entry(r->rip)) {
         /* The user's TF survived sysenter. The kernel goes on without it;
          * the user's saved flags keep it, so the call takes the full path
@@ -255,7 +261,8 @@ void interrupt_dispatch(struct regs *r)
                     kprintf(KERN_ERR "code: %02x %02x %02x %02x %02x %02x %02x %02x\n", code[0], code[1], code[2],
                             code[3], code[4], code[5], code[6], code[7]);
             }
-            signal_force(exception_signal(vector), exception_code(vector), vector == 17 ? 0 : r->rip, vector, r->rip);
+            int code = vector == 1 ? debug_code : exception_code(vector);
+            signal_force(exception_signal(vector), code, vector == 17 ? 0 : r->rip, vector, r->rip);
             exit_to_user(r, false);
             return;
         }

@@ -26,7 +26,7 @@
 #define KB(bytes) ((bytes) / 1024)
 
 static const char state_letters[] = {[TASK_RUNNABLE] = 'R', [TASK_SLEEPING] = 'S', [TASK_STOPPED] = 'T',
-                                     [TASK_ZOMBIE] = 'Z', [TASK_DEAD] = 'X'};
+                                     [TASK_TRACED] = 't', [TASK_ZOMBIE] = 'Z', [TASK_DEAD] = 'X'};
 
 static struct task *leader_of(struct task *t) { return t->group_leader ? t->group_leader : t; }
 
@@ -122,16 +122,17 @@ void proc_pid_status(struct task *t, struct seq_buf *s)
 {
     static const char *const names[] = {[TASK_RUNNABLE] = "R (running)", [TASK_SLEEPING] = "S (sleeping)",
                                         [TASK_STOPPED] = "T (stopped)", [TASK_ZOMBIE] = "Z (zombie)",
-                                        [TASK_DEAD] = "X (dead)"};
+                                        [TASK_DEAD] = "X (dead)", [TASK_TRACED] = "t (tracing stop)"};
     struct task *leader = leader_of(t);
     struct task *parent = leader->parent;
     u64 ignored, caught;
     signal_dispositions(t, &ignored, &caught);
     const struct cred *c = task_cred(t);
     seq_printf(s,
-               "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n"
+               "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t%d\n"
                "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
                t->comm, t->fs ? t->fs->umask : 0, names[t->state], t->tgid, t->pid, parent ? parent->tgid : 0,
+               t->ptracer ? t->ptracer->tgid : 0,
                c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, t->files ? MAX_FDS : 0);
     for (int i = 0; i < c->ngroups; i++)
         seq_printf(s, i ? " %u" : "%u", c->groups[i]);

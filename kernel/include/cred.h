@@ -27,6 +27,7 @@ struct inode;
 #define CAP_LINUX_IMMUTABLE 9
 #define CAP_IPC_LOCK 14
 #define CAP_IPC_OWNER 15
+#define CAP_SYS_PTRACE 19
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24

@@ -11,6 +11,7 @@
 #include "wait.h"
 
 struct cred;
+struct ksiginfo;
 struct file;
 struct inode;
 
@@ -61,7 +62,8 @@ struct files {
 };
 
 
-enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_STOPPED, TASK_ZOMBIE, TASK_DEAD };
+/* TASK_TRACED: in a ptrace stop (ptrace.c), until its tracer resumes it. */
+enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_STOPPED, TASK_ZOMBIE, TASK_DEAD, TASK_TRACED };
 
 /* The x87/SSE registers in fxsave format: user programs own them, the kernel
  * (built with -mgeneral-regs-only) never touches them. */
@@ -153,6 +155,18 @@ struct task {
     u64 robust_list, robust_list_len;
     u64 rseq_area;          /* its registered struct rseq (proc/rseq.c), 0 for none */
     u32 rseq_len, rseq_sig;
+    /* ptrace (ptrace.c): the tracing process (its leader), how this thread is
+     * traced, and its stop. Changed with interrupts off. */
+    struct task *ptracer;
+    u32 ptrace_flags;       /* PT_* (ptrace.h) */
+    u32 ptrace_options;     /* PTRACE_O_* */
+    int ptrace_code;        /* stopped: what wait reports (signal | event << 8); resumed: the signal to deliver */
+    u8 ptrace_stop_kind;    /* enum ptrace_stop_kind */
+    bool ptrace_stop_reported;
+    u64 ptrace_message;     /* PTRACE_GETEVENTMSG */
+    struct ksiginfo *ptrace_siginfo; /* the stop's siginfo (on the tracee's stack), or NULL */
+    u64 debugreg[4];        /* DR0-3, DR7 and the DR6 a tracer reads (PEEKUSER) */
+    u64 debugreg7, virtual_dr6;
     const struct cred *cred; /* this thread's ids and capabilities (cred.h), never NULL for a user task */
     struct rlimit_k rlim[RLIM_NLIMITS]; /* leader: the process's resource limits (rlimit.c) */
     u64 group_cpu_ns;       /* leader: CPU time of every thread, for RLIMIT_CPU */

@@ -191,6 +191,8 @@ void signal_send(struct task *t, int sig);
 void signal_queue_free(struct task *t);
 /* Copies info out in x86-64's layout, or i386's when compat. */
 int siginfo_to_user(void __user *uinfo, const struct ksiginfo *info, bool compat);
+/* A siginfo from user space in the calling ABI's layout: 0 or -EFAULT. */
+int siginfo_from_user(struct ksiginfo *info, const void __user *uinfo);
 /* Acts on pending signals on the way back to user space. */
 void signal_deliver(struct regs *r);
 #endif

@@ -17,6 +17,7 @@
 #include "mm.h"
 #include "mman.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "random.h"
 #include "uaccess.h"
 #include "vdso.h"
@@ -380,6 +381,8 @@ long do_execve(struct regs *r, const char *path, char **argv, char **envp)
             t->vfork_parent_waiting = false;
             wake_up_all(&t->vfork_done);
         }
+        if (unlikely(t->ptracer))
+            ptrace_exec_notify();
     }
     kfree(interp);
     kfree(interp_arg);

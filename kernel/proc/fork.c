@@ -12,6 +12,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "signal.h"
 #include "syscall.h"
 #include "uaccess.h"
@@ -189,7 +190,11 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     live_tasks++;
     if (flags & CLONE_VFORK)
         child->vfork_parent_waiting = true;
+    if (unlikely(parent->ptracer))
+        ptrace_fork_attach(child, flags, child->exit_signal);
     sched_add(child);
+    if (unlikely(parent->ptracer))
+        ptrace_fork_report(child, flags, child->exit_signal);
     /* vfork: the parent sleeps until the child has exec'd or exited. */
     /* (uninterruptible, as on Linux: the child borrows our memory) */
     u64 irqs = irq_save();
@@ -197,6 +202,8 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
         if (wait_sleep(&child->vfork_done, NULL, WAIT_NO_DEADLINE))
             schedule(); /* a signal: it waits until the child is done */
     irq_restore(irqs);
+    if ((flags & CLONE_VFORK) && unlikely(parent->ptracer))
+        ptrace_vfork_done(pid);
     return pid;
 }
 

@@ -12,6 +12,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "signal.h"
 #include "syscall.h"
 #include "time.h"
@@ -113,6 +114,8 @@ static void switch_to(struct cpu *cpu, struct task *next)
     load_user_gs(next->gs_selector);
     wrmsr(MSR_FS_BASE, next->fs_base);
     wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+    if (unlikely((prev->debugreg7 | next->debugreg7) & 0xff))
+        ptrace_switch_debugregs(prev, next); /* a tracer's breakpoints follow their thread */
     if (next != cpu->idle)
         tss_set_kernel_stack(next->kstack + KERNEL_STACK_SIZE);
     set_current_task(next);

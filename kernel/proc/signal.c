@@ -14,6 +14,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "signal.h"
 #include "syscall.h"
 #include "time.h"
@@ -251,7 +252,10 @@ int signal_send_info(struct task *t, const struct ksiginfo *info)
         for (int stop = 1; stop <= NSIG; stop++)
             if (SIGBIT(stop) & default_stop)
                 flush_signal(t, stop);
-        if (t->state == TASK_STOPPED) {
+        /* A ptrace stop ends only for SIGKILL (or its tracer). */
+        if (sig == SIGCONT && t->state == TASK_TRACED && (t->ptrace_flags & PT_LISTENING))
+            ptrace_listener_continued(t);
+        if (t->state == TASK_STOPPED || (sig == SIGKILL && t->state == TASK_TRACED)) {
             t->state = TASK_RUNNABLE;
             if (sig == SIGCONT) {
                 t->continue_pending = true;
@@ -262,7 +266,8 @@ int signal_send_info(struct task *t, const struct ksiginfo *info)
     if (SIGBIT(sig) & default_stop)
         flush_signal(t, SIGCONT);
     bool blocked_or_awaited = SIGBIT(sig) & (t->blocked_signals | t->waiting_for_signals);
-    if (ignored(t, sig) && !blocked_or_awaited && sig != SIGKILL) {
+    /* A tracer sees even the signals its tracee ignores (signal-delivery-stop). */
+    if (ignored(t, sig) && !blocked_or_awaited && sig != SIGKILL && !t->ptracer) {
         irq_restore(flags);
         return 0;
     }
@@ -341,7 +346,8 @@ void signal_send_process(struct task *leader, int sig)
 bool signal_pending(void)
 {
     struct task *t = current_task();
-    return t->pending_signals & ~t->blocked_signals;
+    /* PTRACE_INTERRUPT ends a sleep as a signal does. */
+    return (t->pending_signals & ~t->blocked_signals) || (t->ptrace_flags & PT_TRAP_STOP);
 }
 
 /* ---- the frames ---- */
@@ -491,7 +497,7 @@ int siginfo_to_user(void __user *uinfo, const struct ksiginfo *info, bool compat
     return copy_to_user(uinfo, info, sizeof(*info)) ? -EFAULT : 0;
 }
 
-static int siginfo_from_user(struct ksiginfo *info, const void __user *uinfo)
+int siginfo_from_user(struct ksiginfo *info, const void __user *uinfo)
 {
     if (in_compat_syscall()) {
         struct compat_siginfo c;
@@ -803,17 +809,27 @@ void signal_deliver(struct regs *r)
     struct task *t = current_task();
     bool frame_set_up = false;
     for (;;) {
+        while (unlikely(t->ptrace_flags & PT_TRAP_STOP))
+            ptrace_trap_stop(); /* a listener continued stops again at once */
         int sig = next_signal(t->pending_signals & ~t->blocked_signals);
         if (!sig)
             break;
         struct ksiginfo info;
         dequeue_signal(t, sig, &info);
+        if (unlikely(t->ptracer) && sig != SIGKILL) {
+            sig = ptrace_signal(sig, &info); /* the tracer may change or cancel it */
+            if (!sig)
+                continue;
+        }
         struct k_sigaction *a = &t->sighand->action[sig - 1];
         if (sig == SIGKILL || a->handler == SIG_DFL_VALUE) {
             if (SIGBIT(sig) & default_ignore)
                 continue;
             if (SIGBIT(sig) & default_stop) {
-                stop_current(sig);
+                if (t->ptracer)
+                    ptrace_group_stop(sig);
+                else
+                    stop_current(sig);
                 continue;
             }
             restart_or_interrupt(r, NULL);

@@ -10,6 +10,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "signal.h"
 #include "time.h"
 #include "uaccess.h"
@@ -189,6 +190,9 @@ static void group_ended(struct task *leader, int wait_status)
 {
     leader->wait_status = leader->group_exiting ? leader->group_exit_status : wait_status;
     reparent_children(leader);
+    ptrace_exit_tracer(leader);
+    if (ptrace_notify_exit(leader))
+        return; /* its tracer first; the parent when the tracer has seen it */
     if (leader->parent) {
         wake_up_all(&leader->parent->child_events);
         notify_parent_of_exit(leader);
@@ -201,6 +205,8 @@ noreturn void task_exit(int wait_status)
     struct task *leader = t->group_leader;
     if (t->pid == 1)
         machine_poweroff(exit_code_for_host(wait_status));
+    if (unlikely(t->ptracer))
+        ptrace_exit_notify(wait_status);
     futex_exit(t);
     if (leader->live_threads == 1)
         sem_exit(t->tgid);
@@ -225,6 +231,12 @@ noreturn void task_exit(int wait_status)
     /* A thread other than the leader vanishes (freed by the next
      * task_free_dead_threads); the leader stays a zombie until reaped. */
     t->state = leader == t ? TASK_ZOMBIE : TASK_DEAD;
+    if (leader != t && t->ptracer) {
+        /* A traced thread stays until its tracer has seen its exit. */
+        t->state = TASK_ZOMBIE;
+        t->wait_status = wait_status;
+        ptrace_notify_exit(t);
+    }
     if (--leader->live_threads == 0)
         group_ended(leader, wait_status);
     sched_exit_current();

@@ -3,6 +3,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "proc.h"
+#include "ptrace.h"
 #include "signal.h"
 #include "uaccess.h"
 #include "x86.h"
@@ -36,6 +37,10 @@ static bool matches(const struct task *child, int id_type, pid_t id)
     }
 }
 
+/* A child traced by another process is that tracer's to report until it
+ * lets it go (its exit included: the real parent hears of it afterwards). */
+static bool traced_by_other(const struct task *c, const struct task *me) { return c->ptracer && c->ptracer != me; }
+
 /* A zombie child whose threads have all ended, or NULL; *any says whether
  * some matching child exists at all. */
 static struct task *find_zombie(struct task *parent, int id_type, pid_t id, bool *any)
@@ -45,7 +50,7 @@ static struct task *find_zombie(struct task *parent, int id_type, pid_t id, bool
         if (!matches(c, id_type, id))
             continue;
         *any = true;
-        if (c->state == TASK_ZOMBIE && c->live_threads == 0)
+        if (c->state == TASK_ZOMBIE && c->live_threads == 0 && !traced_by_other(c, parent))
             return c;
     }
     return NULL;
@@ -55,7 +60,7 @@ static struct task *find_zombie(struct task *parent, int id_type, pid_t id, bool
 static struct task *find_stopped(struct task *parent, int id_type, pid_t id)
 {
     for (struct task *c = parent->children; c; c = c->sibling)
-        if (matches(c, id_type, id) && c->state == TASK_STOPPED && !c->stop_reported)
+        if (matches(c, id_type, id) && c->state == TASK_STOPPED && !c->stop_reported && !c->ptracer)
             return c;
     return NULL;
 }
@@ -69,6 +74,27 @@ static struct task *find_continued(struct task *parent, int id_type, pid_t id)
     return NULL;
 }
 
+/* A tracee of `tracer` with something to report: a ptrace stop (whatever
+ * the options: wait always reports those to the tracer), or, for WEXITED,
+ * an exit (of a process that is not its child, or of a thread). *any is
+ * set when some matching tracee exists. */
+static struct task *find_tracee(struct task *tracer, int id_type, pid_t id, int options, bool *any)
+{
+    for (struct task *t = task_first(); t; t = task_next(t)) {
+        if (t->ptracer != tracer || !matches(t, id_type, id))
+            continue;
+        *any = true;
+        if (t->state == TASK_TRACED && !t->ptrace_stop_reported)
+            return t;
+        bool own_child = t == t->group_leader && t->parent == tracer;
+        bool ended = t->state == TASK_ZOMBIE && (t != t->group_leader || t->live_threads == 0);
+        if ((options & WEXITED) && !own_child && ended)
+            return t;
+    }
+    return NULL;
+}
+
+#define CLD_TRAPPED 4
 #define STATUS_CONTINUED 0xffff /* what waitpid reports for a continued child */
 
 static void reap(struct task *parent, struct task *child)
@@ -90,20 +116,44 @@ static void reap(struct task *parent, struct task *child)
 /* Waits for a matching child that exited (WEXITED), stopped (WUNTRACED,
  * alias WSTOPPED) or continued (WCONTINUED), as `options` ask; returns 1 with
  * its status (reaped or reported unless keep), 0 for WNOHANG, or an errno. */
-static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *status, pid_t *pid)
+static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *status, pid_t *pid, bool *trapped)
 {
+    *trapped = false;
     struct task *me = current_task()->group_leader;
     u64 flags = irq_save();
     for (;;) {
         bool any;
         struct task *z = find_zombie(me, id_type, id, &any);
+        struct task *tracee = z ? NULL : find_tracee(me, id_type, id, options, &any);
+        if (tracee && tracee->state == TASK_TRACED) {
+            *status = (tracee->ptrace_code << 8) | 0x7f;
+            *pid = tracee->pid;
+            *trapped = true;
+            if (!keep)
+                tracee->ptrace_stop_reported = true;
+            irq_restore(flags);
+            return 1;
+        }
+        if (tracee) {
+            /* A traced process or thread that is not my child: I hear first.
+             * A thread of a group that is ending reports the group's status. */
+            struct task *leader = tracee->group_leader;
+            *status = tracee != leader && leader->group_exiting ? leader->group_exit_status : tracee->wait_status;
+            *pid = tracee->pid;
+            if (!keep)
+                ptrace_release_zombie(tracee);
+            irq_restore(flags);
+            return 1;
+        }
         if (!(options & WEXITED))
             z = NULL;
         if (z) {
             *status = z->wait_status;
             *pid = z->pid;
-            if (!keep)
+            if (!keep) {
+                ptrace_unlink(z);
                 reap(me, z);
+            }
             irq_restore(flags);
             return 1;
         }
@@ -158,7 +208,8 @@ long sys_wait4(pid_t pid, int __user *wstatus, int options, void __user *rusage)
     int status;
     pid_t child;
     bool compat = in_compat_syscall(); /* the caller's, before other tasks run */
-    long found = wait_for_child(id_type, id, options | WEXITED, false, &status, &child);
+    bool trapped;
+    long found = wait_for_child(id_type, id, options | WEXITED, false, &status, &child, &trapped);
     if (found <= 0)
         return found;
     if (wstatus && put_user(status, wstatus))
@@ -183,7 +234,8 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
     int status;
     pid_t child;
     bool compat = in_compat_syscall(); /* the caller's, before other tasks run */
-    long found = wait_for_child(id_type, id, options, options & WNOWAIT, &status, &child);
+    bool trapped;
+    long found = wait_for_child(id_type, id, options, options & WNOWAIT, &status, &child, &trapped);
     if (found < 0)
         return found;
     if (infop && clear_user(infop, 128))
@@ -196,8 +248,9 @@ long sys_waitid(int id_type, pid_t id, void __user *infop, int options, void __u
         info.si_code = CLD_CONTINUED;
         info.chld.status = SIGCONT;
     } else if ((status & 0xff) == 0x7f) {
-        info.si_code = CLD_STOPPED;
-        info.chld.status = (status >> 8) & 0xff;
+        /* A ptrace stop gives its whole code (signal | event << 8). */
+        info.si_code = trapped ? CLD_TRAPPED : CLD_STOPPED;
+        info.chld.status = trapped ? status >> 8 : (status >> 8) & 0xff;
     }
     if (infop && siginfo_to_user(infop, &info, compat))
         return -EFAULT;
