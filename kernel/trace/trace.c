@@ -332,6 +332,10 @@ static void finish(struct trace_record *r, const struct trace_call *call, long r
     seq_write(&line, exit_part ? exit_part : "", tail.len);
     seq_printf(&line, ")");
     print_result(&line, call, r->compat, result);
+    if (call) {
+        struct trace_ctx ctx = {&line, r->args, r->compat, result};
+        trace_print_result_note(&ctx, call);
+    }
     seq_printf(&line, " [%s]", gate_names[r->gate]);
     emit_line(&line);
     open_line = NULL;

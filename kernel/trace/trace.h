@@ -67,6 +67,23 @@ enum trace_arg_type {
     TRACE_ARG_ISIGSET,
     TRACE_ARG_ISOCKADDR,
     TRACE_ARG_IIOVEC,
+    TRACE_ARG_EPOLLOP,
+    TRACE_ARG_MOUNTFLAGS,
+    TRACE_ARG_UMOUNTFLAGS,
+    TRACE_ARG_MLOCKFLAGS,
+    TRACE_ARG_MADVICE,
+    TRACE_ARG_PERSONALITY,
+    TRACE_ARG_SCHEDPOLICY,
+    TRACE_ARG_ITIMERWHICH,
+    TRACE_ARG_REBOOTMAGIC,
+    TRACE_ARG_REBOOTCMD,
+    TRACE_ARG_IEPOLLEVENT,
+    TRACE_ARG_IPOLLFDS, /* the events asked for; the revents follow the result */
+    TRACE_ARG_IITIMERSPEC,
+    TRACE_ARG_IITIMERSPEC64,
+    TRACE_ARG_IITIMERVAL,
+    TRACE_ARG_ITIMEVAL,
+    TRACE_ARG_ISCHEDPARAM,
     TRACE_ARG_FIRST_OUTPUT, /* the types below are printed at exit */
     TRACE_ARG_OBUF = TRACE_ARG_FIRST_OUTPUT,
     TRACE_ARG_OHEXBUF, /* every byte in hexadecimal, as strace shows random bytes */
@@ -87,6 +104,17 @@ enum trace_arg_type {
     TRACE_ARG_OSIGSET,
     TRACE_ARG_OSOCKADDR,
     TRACE_ARG_OIOVEC,
+    TRACE_ARG_OEPOLLEVENTS,
+    TRACE_ARG_OITIMERSPEC,
+    TRACE_ARG_OITIMERSPEC64,
+    TRACE_ARG_OITIMERVAL,
+    TRACE_ARG_OSCHEDPARAM,
+    TRACE_ARG_OUID,   /* an id written through a pointer: [1000] */
+    TRACE_ARG_OUID16, /* i386's 16-bit ones */
+    TRACE_ARG_OTMS,
+    TRACE_ARG_OSYSINFO,
+    TRACE_ARG_OUNAME,
+    TRACE_ARG_OPRCTL, /* all of prctl's arguments, as its option uses them */
 };
 
 struct trace_arg {
@@ -153,7 +181,19 @@ extern const struct trace_name trace_open_flags[], trace_at_flags[], trace_prot_
     trace_map_types[], trace_sighow[], trace_whence[], trace_families[], trace_socktypes[], trace_sockflags[],
     trace_ip_protocols[], trace_fcntl_cmds[], trace_clock_ids[], trace_access_modes[], trace_wait_options[],
     trace_clone_flags[], trace_futex_ops[], trace_statx_mask[], trace_sa_flags[], trace_arch_codes[],
-    trace_resources[], trace_grnd_flags[];
+    trace_resources[], trace_grnd_flags[], trace_epoll_ops[], trace_epoll_events[], trace_poll_events[],
+    trace_mount_flags[], trace_umount_flags[], trace_mlock_flags[], trace_madvice[], trace_personalities[],
+    trace_sched_policies[], trace_itimer_which[], trace_reboot_magic[], trace_reboot_cmds[], trace_prctl_options[];
+
+/* What strace prints after some calls' result: poll's revents, " (Timeout)". */
+void trace_print_result_note(const struct trace_ctx *ctx, const struct trace_call *call);
+/* The structures of the poll family (trace_poll.c), of time (trace_time.c)
+ * and of processes (trace_proc.c): false when `arg` is none of theirs. */
+bool trace_print_poll_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
+bool trace_print_time_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
+bool trace_print_proc_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
+/* Reads a user structure; when it cannot, prints its address (or NULL) and fails. */
+bool trace_fetch(struct seq_buf *out, u64 address, void *into, size_t size);
 
 /* The errno's name and strerror text: NULL when the number has none. */
 const char *trace_errno_name(int err);
