@@ -8,7 +8,13 @@
 #include "types.h"
 
 /* What a result looks like (syscall_args.tbl's second column). */
-enum trace_result { TRACE_RESULT_INT, TRACE_RESULT_HEX, TRACE_RESULT_OCT, TRACE_RESULT_NONE };
+enum trace_result {
+    TRACE_RESULT_INT,
+    TRACE_RESULT_HEX,
+    TRACE_RESULT_OCT,
+    TRACE_RESULT_NONE,
+    TRACE_RESULT_POLICY, /* a number followed by its scheduling policy's name: 0 (SCHED_OTHER) */
+};
 
 /* The argument types of syscall_args.tbl, each a printer in trace_args.c,
  * trace_flags.c or trace_structs.c. The output types (TRACE_ARG_O*) are
@@ -68,6 +74,7 @@ enum trace_arg_type {
     TRACE_ARG_ISOCKADDR,
     TRACE_ARG_IIOVEC,
     TRACE_ARG_EPOLLOP,
+    TRACE_ARG_EPOLLFLAGS,
     TRACE_ARG_MOUNTFLAGS,
     TRACE_ARG_UMOUNTFLAGS,
     TRACE_ARG_MLOCKFLAGS,
@@ -181,7 +188,7 @@ extern const struct trace_name trace_open_flags[], trace_at_flags[], trace_prot_
     trace_map_types[], trace_sighow[], trace_whence[], trace_families[], trace_socktypes[], trace_sockflags[],
     trace_ip_protocols[], trace_fcntl_cmds[], trace_clock_ids[], trace_access_modes[], trace_wait_options[],
     trace_clone_flags[], trace_futex_ops[], trace_statx_mask[], trace_sa_flags[], trace_arch_codes[],
-    trace_resources[], trace_grnd_flags[], trace_epoll_ops[], trace_epoll_events[], trace_poll_events[],
+    trace_resources[], trace_grnd_flags[], trace_epoll_ops[], trace_epoll_flags[], trace_epoll_events[], trace_poll_events[],
     trace_mount_flags[], trace_umount_flags[], trace_mlock_flags[], trace_madvice[], trace_personalities[],
     trace_sched_policies[], trace_itimer_which[], trace_reboot_magic[], trace_reboot_cmds[], trace_prctl_options[];
 

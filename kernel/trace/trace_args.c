@@ -579,6 +579,9 @@ void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, u
     case TRACE_ARG_EPOLLOP:
         trace_print_constant(out, trace_epoll_ops, (u32)v, "EPOLL_CTL_???");
         return;
+    case TRACE_ARG_EPOLLFLAGS:
+        trace_print_flags(out, trace_epoll_flags, (u32)v, "EPOLL_???");
+        return;
     case TRACE_ARG_MOUNTFLAGS:
         if ((v & MOUNT_MAGIC_MASK) == MOUNT_MAGIC) {
             seq_printf(out, "MS_MGC_VAL%s", v & ~MOUNT_MAGIC_MASK ? "|" : "");

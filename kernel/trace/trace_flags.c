@@ -145,6 +145,10 @@ const struct trace_name trace_epoll_ops[] = {
     {1, "EPOLL_CTL_ADD"}, {2, "EPOLL_CTL_DEL"}, {3, "EPOLL_CTL_MOD"}, {0, NULL},
 };
 
+const struct trace_name trace_epoll_flags[] = {
+    {02000000, "EPOLL_CLOEXEC"}, {0, NULL},
+};
+
 const struct trace_name trace_epoll_events[] = {
     {0x1, "EPOLLIN"},        {0x2, "EPOLLPRI"},         {0x4, "EPOLLOUT"},         {0x8, "EPOLLERR"},
     {0x10, "EPOLLHUP"},      {0x20, "EPOLLNVAL"},       {0x40, "EPOLLRDNORM"},     {0x80, "EPOLLRDBAND"},

@@ -1,6 +1,7 @@
 /* The poll family's structures as strace shows them: epoll_event
  * ({events=EPOLLIN, data={u32=3, u64=3}}) and pollfd arrays, whose revents
- * strace prints after the result: "= 1 ([{fd=3, revents=POLLIN}])". */
+ * strace prints after the result: "= 1 ([{fd=3, revents=POLLIN}])"; and
+ * the other notes strace puts after a result. */
 #include "errno.h"
 #include "lib.h"
 #include "trace.h"
@@ -101,6 +102,12 @@ void trace_print_result_note(const struct trace_ctx *ctx, const struct trace_cal
 {
     if (IS_ERR_VALUE(ctx->result) || call->count < 0)
         return;
+    if (call->result == TRACE_RESULT_POLICY) {
+        seq_printf(ctx->out, " (");
+        trace_print_constant(ctx->out, trace_sched_policies, (u64)ctx->result, "SCHED_???");
+        seq_printf(ctx->out, ")");
+        return;
+    }
     for (int i = 0; i < call->count; i++) {
         const struct trace_arg *arg = &call->args[i];
         if (arg->type != TRACE_ARG_IPOLLFDS)

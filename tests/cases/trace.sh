@@ -55,6 +55,7 @@ trace_section() {
         sed -E -e 's/^(P[0-9]+ syscall_0x[0-9a-f]+\([^,]*, [^,]*, [^,]*),.*\) +=/\1, ...) =/' \
             -e 's/0x[0-9a-f]+/0xADDR/g' -e 's/\) +=/) =/' \
             -e 's/stx_mask=[A-Z_|]+/stx_mask=.../' \
+            -e 's/nodename="[^"]*"/nodename=NAME/' -e 's/(it_value=\{tv_sec=)[0-9]+, tv_usec=[0-9]+(\}\}\) =)/\1S, tv_usec=U\2/' \
             -e 's/^(P[0-9]+ (getpid|gettid|wait4|vfork|fork|clone)\(.*\) = )[0-9]+$/\1PID/' \
             -e 's/^(P[0-9]+ (kill|wait4))\([0-9]+,/\1(PID,/' \
             -e 's/^(P[0-9]+ getcwd\()"[^"]*"(, [0-9]+\) = )[0-9]+$/\1DIR\2LENGTH/'

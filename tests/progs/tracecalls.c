@@ -10,7 +10,8 @@
  * ENOTDIR, EBADF, EINVAL, EPROTONOSUPPORT), memory (mmap, mprotect, munmap),
  * a string cut at strace's 32 characters with bytes that need escaping,
  * signals (rt_sigaction, rt_sigprocmask, kill of self with the signal
- * ignored), a socket, a pipe, nanosleep, futex and an unknown system call.
+ * ignored), a socket, a pipe, nanosleep, futex and an unknown system call;
+ * epoll, poll, itimers, set*id and getresuid, uname, prctl and madvise.
  * With "blocking", a child and the parent hand a byte each way over two
  * pipes, and a vfork child makes a call while its parent's vfork waits.
  * Exits 0; prints nothing.
@@ -22,7 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -119,6 +127,45 @@ static void descriptors(void)
     syscall(UNKNOWN_CALL, 1, 2, 3);
 }
 
+/* The structures of the poll family, timers, ids and the system. */
+static void structures(void)
+{
+    int ends[2];
+    pipe(ends);
+    (void)!write(ends[1], "z", 1);
+    int epoll = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event event = {.events = EPOLLIN, .data.u64 = 0x100000007ull};
+    epoll_ctl(epoll, EPOLL_CTL_ADD, ends[0], &event);
+    struct epoll_event ready[4];
+    epoll_wait(epoll, ready, 4, 0);
+    epoll_ctl(epoll, EPOLL_CTL_DEL, ends[0], NULL);
+    close(epoll);
+    struct pollfd fds[2] = {{ends[0], POLLIN, 0}, {ends[1], POLLIN, 0}};
+    poll(fds, 2, 0);
+    fds[0].fd = ends[1];
+    poll(fds, 1, 0);
+    close(ends[0]);
+    close(ends[1]);
+    struct itimerval timer = {{0, 0}, {100, 250000}}, old;
+    setitimer(ITIMER_REAL, &timer, NULL);
+    timer.it_value.tv_sec = 0;
+    timer.it_value.tv_usec = 0;
+    setitimer(ITIMER_REAL, &timer, &old);
+    getitimer(ITIMER_VIRTUAL, &old);
+    syscall(SYS_setresuid, -1, -1, -1);
+    syscall(SYS_setuid, 0);
+    syscall(SYS_setgid, 0);
+    uid_t r, e, saved;
+    getresuid(&r, &e, &saved);
+    struct utsname name;
+    uname(&name);
+    prctl(PR_SET_NAME, "traced");
+    char comm[16];
+    prctl(PR_GET_NAME, comm);
+    madvise(NULL, 0, MADV_NORMAL);
+    syscall(SYS_sched_getscheduler, 0);
+}
+
 /* Two processes hand a byte each way (one may block in read), then a vfork
  * child makes a call while its parent waits in vfork. */
 static void blocking(void)
@@ -158,6 +205,7 @@ int main(int argc, char **argv)
     memory();
     signals();
     descriptors();
+    structures();
     if (argc > 2 && strcmp(argv[2], "blocking") == 0)
         blocking();
     marker("trace-end");
