@@ -91,6 +91,7 @@ enum trace_arg_type {
     TRACE_ARG_IITIMERVAL,
     TRACE_ARG_ITIMEVAL,
     TRACE_ARG_ISCHEDPARAM,
+    TRACE_ARG_ISIGINFO,
     TRACE_ARG_FIRST_OUTPUT, /* the types below are printed at exit */
     TRACE_ARG_OBUF = TRACE_ARG_FIRST_OUTPUT,
     TRACE_ARG_OHEXBUF, /* every byte in hexadecimal, as strace shows random bytes */
@@ -122,6 +123,7 @@ enum trace_arg_type {
     TRACE_ARG_OSYSINFO,
     TRACE_ARG_OUNAME,
     TRACE_ARG_OPRCTL, /* all of prctl's arguments, as its option uses them */
+    TRACE_ARG_OSIGRETURN, /* the mask the frame restored: {mask=[USR1]} */
 };
 
 struct trace_arg {
@@ -175,8 +177,15 @@ void trace_print_constant(struct seq_buf *out, const struct trace_name *names, u
 /* A file mode's type and permissions: S_IFREG|0644. */
 void trace_print_file_mode(struct seq_buf *out, u32 mode);
 void trace_print_signal(struct seq_buf *out, int signo);
+/* A siginfo as strace shows it: {si_signo=SIGUSR1, si_code=SI_USER, si_pid=2, si_uid=0}. */
+struct ksiginfo;
+void trace_print_siginfo(struct seq_buf *out, const struct ksiginfo *info);
+/* The same read from the user, in the ABI's layout (`compat`: i386's). */
+void trace_print_user_siginfo(struct seq_buf *out, u64 address, bool compat);
 /* A signal set of `bytes` bytes at `address`, as strace's [USR1 TERM]. */
 void trace_print_sigset(struct seq_buf *out, u64 address, u64 bytes);
+/* The same of a set in hand, of `count` signals. */
+void trace_print_sigmask(struct seq_buf *out, u64 set, unsigned count);
 
 /* The structure printers (trace_structs.c), by type. */
 void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);

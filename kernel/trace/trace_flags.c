@@ -316,7 +316,11 @@ void trace_print_sigset(struct seq_buf *out, u64 address, u64 bytes)
         trace_print_ptr(out, address);
         return;
     }
-    unsigned count = (unsigned)bytes * 8;
+    trace_print_sigmask(out, set, (unsigned)bytes * 8);
+}
+
+void trace_print_sigmask(struct seq_buf *out, u64 set, unsigned count)
+{
     unsigned members = 0; /* no popcount instruction is assumed */
     for (u64 rest = set; rest; rest &= rest - 1)
         members++;

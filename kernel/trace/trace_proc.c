@@ -4,6 +4,7 @@
  * whose arguments depend on its option. */
 #include "errno.h"
 #include "lib.h"
+#include "proc.h"
 #include "trace.h"
 #include "uaccess.h"
 
@@ -27,6 +28,7 @@
 #define PR_GET_NO_NEW_PRIVS 39
 #define PR_GET_THP_DISABLE 42
 #define TASK_COMM_LEN 16
+#define SIGNAL_SET_BITS 64
 
 /* `count` words of the ABI (4 bytes for i386) at `address`, widened. */
 static bool fetch_words(struct seq_buf *out, u64 address, bool compat, u64 *words, unsigned count)
@@ -180,6 +182,15 @@ bool trace_print_proc_struct(const struct trace_ctx *ctx, const struct trace_arg
         return true;
     case TRACE_ARG_OUNAME:
         print_utsname(out, v);
+        return true;
+    case TRACE_ARG_ISIGINFO:
+        trace_print_user_siginfo(out, v, ctx->compat);
+        return true;
+    case TRACE_ARG_OSIGRETURN:
+        /* what the frame held is what the task's mask is now */
+        seq_printf(out, "{mask=");
+        trace_print_sigmask(out, current_task()->blocked_signals, SIGNAL_SET_BITS);
+        seq_printf(out, "}");
         return true;
     case TRACE_ARG_OPRCTL:
         print_prctl(ctx);

@@ -280,7 +280,8 @@ void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg
     bool interrupted = ctx->result == -EINTR;
     /* what the kernel did not write is shown as its address (prctl's
      * option tells what it wrote) */
-    if (type >= TRACE_ARG_FIRST_OUTPUT && failed && !interrupted && type != TRACE_ARG_OPRCTL) {
+    if (type >= TRACE_ARG_FIRST_OUTPUT && failed && !interrupted && type != TRACE_ARG_OPRCTL &&
+        type != TRACE_ARG_OSIGRETURN) {
         trace_print_ptr(out, v);
         return;
     }

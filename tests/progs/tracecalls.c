@@ -13,7 +13,8 @@
  * ignored), a socket, a pipe, nanosleep, futex and an unknown system call;
  * epoll, poll, itimers, set*id and getresuid, uname, prctl and madvise.
  * With "blocking", a child and the parent hand a byte each way over two
- * pipes, and a vfork child makes a call while its parent's vfork waits.
+ * pipes, a vfork child makes a call while its parent's vfork waits, a
+ * signal reaches a handler, and children exit or are killed.
  * Exits 0; prints nothing.
  */
 #define _GNU_SOURCE
@@ -166,6 +167,36 @@ static void structures(void)
     syscall(SYS_sched_getscheduler, 0);
 }
 
+static volatile sig_atomic_t handled;
+static void on_signal(int sig) { handled = sig; }
+
+/* A signal delivered to a handler, and children that end: one exits with
+ * a status, one is killed by a signal that has its default action, one by
+ * SIGKILL. */
+static void ends_of_processes(void)
+{
+    struct sigaction action = {.sa_handler = on_signal};
+    sigaction(SIGUSR2, &action, NULL);
+    syscall(SYS_kill, getpid(), SIGUSR2);
+    int status;
+    pid_t child = fork();
+    if (child == 0)
+        _exit(3);
+    wait4(child, &status, 0, NULL);
+    child = fork();
+    if (child == 0) {
+        syscall(SYS_kill, getpid(), SIGTERM);
+        _exit(0);
+    }
+    wait4(child, &status, 0, NULL);
+    child = fork();
+    if (child == 0) {
+        syscall(SYS_kill, getpid(), SIGKILL);
+        _exit(0);
+    }
+    wait4(child, &status, 0, NULL);
+}
+
 /* Two processes hand a byte each way (one may block in read), then a vfork
  * child makes a call while its parent waits in vfork. */
 static void blocking(void)
@@ -190,6 +221,7 @@ static void blocking(void)
         _exit(0);
     }
     wait4(child, NULL, 0, NULL);
+    ends_of_processes();
 }
 
 int main(int argc, char **argv)
