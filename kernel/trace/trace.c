@@ -66,6 +66,7 @@ struct trace_record {
     enum gate gate;
     bool compat, shown, cut;
     unsigned nr;
+    const struct trace_call *call; /* as shown: socketcall's is the call it carries */
     u64 args[6];
     u64 start_ns;
     size_t entry_len;
@@ -310,6 +311,13 @@ static void print_head(struct seq_buf *out, pid_t tid, const struct trace_call *
         seq_printf(out, "syscall_0x%x", nr);
 }
 
+/* The gate mark: " [int80]", or " [int80 socketcall]" for a socket call
+ * that came through i386's socketcall. */
+static void print_gate(struct seq_buf *out, const struct trace_record *r)
+{
+    seq_printf(out, " [%s%s]", gate_names[r->gate], r->call != call_of(r->compat, r->nr) ? " socketcall" : "");
+}
+
 /* ---- the hooks ---- */
 
 static void finish(struct trace_record *r, const struct trace_call *call, long result)
@@ -342,7 +350,7 @@ static void finish(struct trace_record *r, const struct trace_call *call, long r
         struct trace_ctx ctx = {&line, r->args, r->compat, result};
         trace_print_result_note(&ctx, call);
     }
-    seq_printf(&line, " [%s]", gate_names[r->gate]);
+    print_gate(&line, r);
     emit_line(&line);
     open_line = NULL;
     spin_unlock_irqrestore(&trace_lock, flags);
@@ -391,7 +399,7 @@ void trace_exit_task(int wait_status)
     struct task *t = current_task();
     struct trace_record *r = record_find(t->pid);
     if (r && r->shown) {
-        const struct trace_call *call = call_of(r->compat, r->nr);
+        const struct trace_call *call = r->call;
         char text[TRACE_LINE_MAX];
         struct seq_buf line = {text, sizeof(text), 0, false};
         u64 flags = spin_lock_irqsave(&trace_lock);
@@ -407,7 +415,8 @@ void trace_exit_task(int wait_status)
             seq_printf(&line, " <unfinished ...>");
         seq_printf(&line, ")");
         pad_to_result(&line);
-        seq_printf(&line, "= ? [%s]", gate_names[r->gate]);
+        seq_printf(&line, "= ?");
+        print_gate(&line, r);
         emit_line(&line);
         spin_unlock_irqrestore(&trace_lock, flags);
     }
@@ -452,7 +461,10 @@ void trace_enter(enum gate gate, unsigned nr, const u64 args[6])
     memcpy(r->args, args, sizeof(r->args));
     r->entry_len = 0;
     const struct trace_call *call = call_of(compat, nr);
+    const struct trace_call *carried = shown ? trace_socketcall(compat, nr, r->args) : NULL;
+    r->call = carried ? carried : call;
     if (shown) {
+        call = r->call;
         struct seq_buf entry = {r->entry, sizeof(r->entry), 0, false};
         print_head(&entry, t->pid, call, nr);
         seq_printf(&entry, "(");
@@ -489,7 +501,7 @@ void trace_exit(long result)
      * line. */
     if (t->pending_signals & SIGKILL_BIT)
         return;
-    const struct trace_call *call = call_of(r->compat, r->nr);
+    const struct trace_call *call = r->call;
     if (keep_summary)
         trace_count(r->compat, r->nr, result, now - r->start_ns);
     if (r->shown)

@@ -217,6 +217,10 @@ const char *trace_errno_name(int err);
 /* One line (or several), newline included, onto the trace channel. */
 void trace_emit(const char *text, size_t len);
 bool trace_keeps_summary(void);
+/* i386's socketcall: the description of the call it carries, its
+ * arguments (read from the user's array) put in `args`; NULL for any
+ * other call, or one that cannot be read. */
+const struct trace_call *trace_socketcall(bool compat, unsigned nr, u64 args[6]);
 /* How many numbers an ABI's decoding table covers. */
 unsigned trace_call_count(bool compat);
 

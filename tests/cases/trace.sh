@@ -1,7 +1,7 @@
 # sysgate run --trace: strace's format (docs/tracing.md), compared with the
 # host's own strace on the same static programs.
 
-TRACE_GATES='syscall|int80|sysenter|syscall32'
+TRACE_GATES='(syscall|int80|sysenter|syscall32)( socketcall)?'
 
 # trace_joined FILE: every call on one line "PID call = result": an unfinished
 # call joined with its resumption, strace's "[pid N]" and sysgate's gate mark
@@ -35,8 +35,7 @@ trace_joined() {
 # space; the gate mark goes. Signals and ends ("---", "+++") are compared,
 # but for the signals a program ignores (SIGCHLD, the SIG_IGN'd SIGUSR1):
 # Linux queues them only because strace's ptrace watches, and sysgate, like
-# an untraced Linux, drops them when sent (docs/tracing.md). Left out too:
-# the calls whose decoding is not strace's (i386's socketcall).
+# an untraced Linux, drops them when sent (docs/tracing.md).
 trace_section() {
     trace_joined "$1" |
         awk '
@@ -44,7 +43,7 @@ trace_section() {
         !inside { next }
         { print }
         /write\(-1, "trace-end"/ { exit }' |
-        grep -Ev '^[0-9]+ +--- (SIGCHLD|SIGUSR1) |^[0-9]+ +(socket|socketcall)[ (]' |
+        grep -Ev '^[0-9]+ +--- (SIGCHLD|SIGUSR1) ' |
         awk '
         {
             pid = $1
