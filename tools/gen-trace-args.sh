@@ -19,7 +19,7 @@ FILENAME == desc {
     if ($0 ~ /^[ \t]*(#|$)/) next
     where = FILENAME ":" FNR
     if (NF < 2) fail(where, "a name and a result at least")
-    if ($2 !~ /^(int|hex|oct|none|policy)$/) fail(where, "unknown result " $2)
+    if ($2 !~ /^(int|hex|oct|none|policy|persona)$/) fail(where, "unknown result " $2)
     if (NF - 2 > 6) fail(where, "more than six arguments")
     name = $1
     only = ""

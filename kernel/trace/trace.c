@@ -292,7 +292,7 @@ static void print_result(struct seq_buf *out, const struct trace_call *call, boo
             seq_printf(out, "= %s %s (%s)", restart ? "?" : "-1", name, errno_text(err));
         else
             seq_printf(out, "= -1 %d (Unknown error %d)", err, err);
-    } else if (call && call->result == TRACE_RESULT_HEX && result) {
+    } else if (call && (call->result == TRACE_RESULT_HEX || call->result == TRACE_RESULT_PERSONA) && result) {
         seq_printf(out, "= 0x%lx", compat ? (u64)(u32)result : (u64)result);
     } else if (call && call->result == TRACE_RESULT_OCT) {
         seq_printf(out, "= 0%02lo", (u64)result);

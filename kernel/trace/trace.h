@@ -14,6 +14,7 @@ enum trace_result {
     TRACE_RESULT_OCT,
     TRACE_RESULT_NONE,
     TRACE_RESULT_POLICY, /* a number followed by its scheduling policy's name: 0 (SCHED_OTHER) */
+    TRACE_RESULT_PERSONA, /* hexadecimal followed by the personality's name: 0 (PER_LINUX) */
 };
 
 /* The argument types of syscall_args.tbl, each a printer in trace_args.c,
@@ -210,6 +211,9 @@ bool trace_print_time_struct(const struct trace_ctx *ctx, const struct trace_arg
 bool trace_print_proc_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
 /* Reads a user structure; when it cannot, prints its address (or NULL) and fails. */
 bool trace_fetch(struct seq_buf *out, u64 address, void *into, size_t size);
+
+/* PER_LINUX, or the number in hexadecimal. */
+void trace_print_personality(struct seq_buf *out, u64 value);
 
 /* The errno's name and strerror text: NULL when the number has none. */
 const char *trace_errno_name(int err);

@@ -351,6 +351,17 @@ static void print_ioctl_request(struct seq_buf *out, u32 request)
     seq_printf(out, "0x%x", request);
 }
 
+void trace_print_personality(struct seq_buf *out, u64 value)
+{
+    for (const struct trace_name *n = trace_personalities; n->name; n++) {
+        if (n->value == (u32)value) {
+            seq_printf(out, "%s", n->name);
+            return;
+        }
+    }
+    seq_printf(out, "0x%x", (u32)value); /* 0xffffffff: the query */
+}
+
 void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index)
 {
     struct seq_buf *out = ctx->out;
@@ -601,13 +612,7 @@ void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, u
         trace_print_constant(out, trace_madvice, (u32)v, "MADV_???");
         return;
     case TRACE_ARG_PERSONALITY:
-        for (const struct trace_name *n = trace_personalities; n->name; n++) {
-            if (n->value == (u32)v) {
-                seq_printf(out, "%s", n->name);
-                return;
-            }
-        }
-        seq_printf(out, "0x%x", (u32)v); /* 0xffffffff: the query */
+        trace_print_personality(out, v);
         return;
     case TRACE_ARG_SCHEDPOLICY:
         trace_print_constant(out, trace_sched_policies, (u32)v, "SCHED_???");

@@ -102,6 +102,12 @@ void trace_print_result_note(const struct trace_ctx *ctx, const struct trace_cal
 {
     if (IS_ERR_VALUE(ctx->result) || call->count < 0)
         return;
+    if (call->result == TRACE_RESULT_PERSONA) {
+        seq_printf(ctx->out, " (");
+        trace_print_personality(ctx->out, (u64)ctx->result);
+        seq_printf(ctx->out, ")");
+        return;
+    }
     if (call->result == TRACE_RESULT_POLICY) {
         seq_printf(ctx->out, " (");
         trace_print_constant(ctx->out, trace_sched_policies, (u64)ctx->result, "SCHED_???");

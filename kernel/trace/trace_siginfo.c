@@ -61,15 +61,18 @@ static const struct trace_name *own_codes(int sig)
 
 static void print_value(struct seq_buf *out, u64 value)
 {
-    seq_printf(out, ", si_value={int=%d, ptr=", (int)value);
+    seq_printf(out, ", si_int=%d, si_ptr=", (int)value);
     trace_print_ptr(out, value);
-    seq_printf(out, "}");
 }
 
 void trace_print_siginfo(struct seq_buf *out, const struct ksiginfo *info)
 {
     int sig = info->si_signo, code = info->si_code;
     const struct trace_name *codes = own_codes(sig);
+    if (!sig) { /* strace shows nothing of an info without a signal */
+        seq_printf(out, "{}");
+        return;
+    }
     seq_printf(out, "{si_signo=");
     trace_print_signal(out, sig);
     seq_printf(out, ", si_code=");
