@@ -87,6 +87,7 @@ enum trace_arg_type {
     TRACE_ARG_REBOOTCMD,
     TRACE_ARG_IEPOLLEVENT,
     TRACE_ARG_IPOLLFDS, /* the events asked for; the revents follow the result */
+    TRACE_ARG_IFDSET,   /* select's sets: [0 3]; those returned follow the result */
     TRACE_ARG_IITIMERSPEC,
     TRACE_ARG_IITIMERSPEC64,
     TRACE_ARG_IITIMERVAL,

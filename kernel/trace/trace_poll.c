@@ -8,6 +8,8 @@
 #include "uaccess.h"
 
 #define ARRAY_SHOWN_MAX 32 /* as strace -s 32: elements of an array */
+#define FD_SET_MAX 1024    /* FD_SETSIZE: what select looks at */
+#define FD_SET_WORD 64
 
 /* One layout in both ABIs: x86's epoll_event is packed. */
 struct epoll_event_x86 {
@@ -70,6 +72,51 @@ static void print_pollfds(struct seq_buf *out, u64 address, u64 count, bool reve
     seq_printf(out, "]");
 }
 
+/* An fd_set of `count` descriptors: [0 3]. Returns how many it holds. */
+static unsigned print_fd_set(struct seq_buf *out, u64 address, u64 count)
+{
+    count = MIN(count, (u64)FD_SET_MAX);
+    u64 bits[FD_SET_MAX / FD_SET_WORD];
+    size_t bytes = (count + 7) / 8;
+    if (!trace_fetch(out, address, bits, bytes))
+        return 0;
+    unsigned members = 0;
+    seq_printf(out, "[");
+    for (u64 fd = 0; fd < count; fd++)
+        if (bits[fd / FD_SET_WORD] >> (fd % FD_SET_WORD) & 1)
+            seq_printf(out, "%s%lu", members++ ? " " : "", fd);
+    seq_printf(out, "]");
+    return members;
+}
+
+/* select's note: the sets it returned, by name, and the time left. */
+static void print_select_note(const struct trace_ctx *ctx, const struct trace_call *call, int first_set)
+{
+    static const char *const names[] = {"in", "out", "except"};
+    struct seq_buf *out = ctx->out;
+    u64 count = trace_arg_value(ctx, call->args[first_set].companion - 1u);
+    seq_printf(out, " (");
+    bool any = false;
+    for (int i = 0; i < 3; i++) {
+        u64 set = trace_arg_value(ctx, (unsigned)(first_set + i));
+        if (!set)
+            continue;
+        /* printed to learn whether it is empty, then dropped when it is */
+        size_t mark = out->len;
+        seq_printf(out, "%s%s ", any ? ", " : "", names[i]);
+        if (print_fd_set(out, set, count))
+            any = true;
+        else
+            out->len = mark;
+    }
+    int timeout = first_set + 3;
+    if (timeout < call->count && trace_arg_value(ctx, (unsigned)timeout)) {
+        seq_printf(out, "%sleft ", any ? ", " : "");
+        trace_print_arg(ctx, &call->args[timeout], (unsigned)timeout);
+    }
+    seq_printf(out, ")");
+}
+
 bool trace_print_poll_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index)
 {
     struct seq_buf *out = ctx->out;
@@ -86,6 +133,12 @@ bool trace_print_poll_struct(const struct trace_ctx *ctx, const struct trace_arg
             trace_print_ptr(out, v);
         else
             print_epoll_events(out, v, ctx->result);
+        return true;
+    case TRACE_ARG_IFDSET:
+        if (!v)
+            seq_printf(out, "NULL");
+        else
+            print_fd_set(out, v, trace_arg_value(ctx, arg->companion - 1u));
         return true;
     case TRACE_ARG_IPOLLFDS:
         if (!v)
@@ -116,10 +169,12 @@ void trace_print_result_note(const struct trace_ctx *ctx, const struct trace_cal
     }
     for (int i = 0; i < call->count; i++) {
         const struct trace_arg *arg = &call->args[i];
-        if (arg->type != TRACE_ARG_IPOLLFDS)
+        if (arg->type != TRACE_ARG_IPOLLFDS && arg->type != TRACE_ARG_IFDSET)
             continue;
         if (ctx->result == 0) {
             seq_printf(ctx->out, " (Timeout)");
+        } else if (arg->type == TRACE_ARG_IFDSET) {
+            print_select_note(ctx, call, i);
         } else {
             seq_printf(ctx->out, " (");
             print_pollfds(ctx->out, trace_arg_value(ctx, (unsigned)i), trace_arg_value(ctx, arg->companion - 1u),

@@ -11,7 +11,7 @@
  * a string cut at strace's 32 characters with bytes that need escaping,
  * signals (rt_sigaction, rt_sigprocmask, kill of self with the signal
  * ignored), a socket, a pipe, nanosleep, futex and an unknown system call;
- * epoll, poll, itimers, set*id and getresuid, uname, prctl and madvise.
+ * epoll, poll, select, itimers, set*id and getresuid, uname, prctl and madvise.
  * With "blocking", a child and the parent hand a byte each way over two
  * pipes, a vfork child makes a call while its parent's vfork waits, a
  * signal reaches a handler, and children exit or are killed.
@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
@@ -145,6 +146,17 @@ static void structures(void)
     poll(fds, 2, 0);
     fds[0].fd = ends[1];
     poll(fds, 1, 0);
+    fd_set readable, writable;
+    FD_ZERO(&readable);
+    FD_ZERO(&writable);
+    FD_SET(ends[0], &readable);
+    FD_SET(ends[1], &writable);
+    struct timeval none = {0, 0};
+    select(ends[1] + 1, &readable, &writable, NULL, &none);
+    FD_ZERO(&readable);
+    FD_SET(ends[1], &readable);
+    none.tv_usec = 0;
+    select(ends[1] + 1, &readable, NULL, NULL, &none);
     close(ends[0]);
     close(ends[1]);
     struct itimerval timer = {{0, 0}, {100, 250000}}, old;
