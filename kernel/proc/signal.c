@@ -808,8 +808,8 @@ void signal_deliver(struct regs *r)
             break;
         struct ksiginfo info;
         dequeue_signal(t, sig, &info);
-        trace_signal(&info);
         struct k_sigaction *a = &t->sighand->action[sig - 1];
+        trace_signal(&info);
         if (sig == SIGKILL || a->handler == SIG_DFL_VALUE) {
             if (SIGBIT(sig) & default_ignore)
                 continue;
