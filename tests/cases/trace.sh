@@ -197,3 +197,20 @@ test_trace_execveat_matches_strace() {
     [ -s "$T/host.cmp" ] || { fail "no execveat under strace"; return 1; }
     diff -u "$T/host.cmp" "$T/sg.cmp" >&2 || fail "execveat's lines differ from strace's"
 }
+
+# Every name of both system-call tables has its description: the generator
+# fails the build, naming the call, when one lacks it.
+test_trace_every_call_described() {
+    tools/gen-trace-args.sh kernel/trace/syscall_args.tbl 64 kernel/entry/syscall_64.tbl \
+        kernel/entry/syscall_32.tbl "$T/64.h" || fail "the description does not cover the x86-64 table"
+    tools/gen-trace-args.sh kernel/trace/syscall_args.tbl 32 kernel/entry/syscall_32.tbl \
+        kernel/entry/syscall_64.tbl "$T/32.h" || fail "the description does not cover the i386 table"
+    ! grep -q ', -1, ' "$T/64.h" "$T/32.h" || fail "a call shown raw"
+    grep -v '^setuid32 ' kernel/trace/syscall_args.tbl >"$T/lacking.tbl"
+    if tools/gen-trace-args.sh "$T/lacking.tbl" 32 kernel/entry/syscall_32.tbl kernel/entry/syscall_64.tbl \
+        "$T/lacking.h" 2>"$T/err"; then
+        fail "a description without setuid32 was accepted"
+    fi
+    grep -q 'setuid32 (number 213 of the 32-bit table) has no description' "$T/err" ||
+        { cat "$T/err" >&2; fail "the missing call is not named"; }
+}
