@@ -29,6 +29,12 @@ extern const unsigned syscall_count_64, syscall_count_32;
 void trace_init(void); /* reads sysgate.trace*, sets kernel_trace */
 void trace_enter(enum gate gate, unsigned nr, const u64 args[6]);
 void trace_exit(long result);
+/* strace's other lines, no-ops unless calls are traced: a signal taken off
+ * the current task's queue for delivery ("--- SIGUSR1 {...} ---") and the
+ * current task's end with its wait status ("+++ exited with 0 +++"). */
+struct ksiginfo;
+void trace_signal(const struct ksiginfo *info);
+void trace_exit_task(int wait_status);
 /* The sysgate.trace_summary table, when asked for: as the machine stops. */
 void trace_summary_print(void);
 

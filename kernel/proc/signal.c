@@ -822,6 +822,7 @@ void signal_deliver(struct regs *r)
                 continue;
         }
         struct k_sigaction *a = &t->sighand->action[sig - 1];
+        trace_signal(&info);
         if (sig == SIGKILL || a->handler == SIG_DFL_VALUE) {
             if (SIGBIT(sig) & default_ignore)
                 continue;

@@ -12,6 +12,7 @@
 #include "proc.h"
 #include "ptrace.h"
 #include "signal.h"
+#include "syscall.h"
 #include "time.h"
 #include "uaccess.h"
 #include "futex.h"
@@ -203,6 +204,7 @@ noreturn void task_exit(int wait_status)
 {
     struct task *t = current_task();
     struct task *leader = t->group_leader;
+    trace_exit_task(wait_status);
     if (t->pid == 1)
         machine_poweroff(exit_code_for_host(wait_status));
     if (unlikely(t->ptracer))

@@ -66,6 +66,7 @@ struct trace_record {
     enum gate gate;
     bool compat, shown, cut;
     unsigned nr;
+    const struct trace_call *call; /* as shown: socketcall's is the call it carries */
     u64 args[6];
     u64 start_ns;
     size_t entry_len;
@@ -263,7 +264,8 @@ static void print_raw_args(struct seq_buf *out, const u64 args[6])
     }
 }
 
-static void print_result(struct seq_buf *out, const struct trace_call *call, bool compat, long result)
+/* Where strace puts "= result". */
+static void pad_to_result(struct seq_buf *out)
 {
     if (out->len < RESULT_COLUMN) {
         size_t pad = RESULT_COLUMN - out->len;
@@ -273,6 +275,11 @@ static void print_result(struct seq_buf *out, const struct trace_call *call, boo
     } else {
         seq_printf(out, " ");
     }
+}
+
+static void print_result(struct seq_buf *out, const struct trace_call *call, bool compat, long result)
+{
+    pad_to_result(out);
     if (compat && !IS_ERR_VALUE(result))
         result = (s32)result;
     if (call && call->result == TRACE_RESULT_NONE) {
@@ -285,7 +292,7 @@ static void print_result(struct seq_buf *out, const struct trace_call *call, boo
             seq_printf(out, "= %s %s (%s)", restart ? "?" : "-1", name, errno_text(err));
         else
             seq_printf(out, "= -1 %d (Unknown error %d)", err, err);
-    } else if (call && call->result == TRACE_RESULT_HEX && result) {
+    } else if (call && (call->result == TRACE_RESULT_HEX || call->result == TRACE_RESULT_PERSONA) && result) {
         seq_printf(out, "= 0x%lx", compat ? (u64)(u32)result : (u64)result);
     } else if (call && call->result == TRACE_RESULT_OCT) {
         seq_printf(out, "= 0%02lo", (u64)result);
@@ -302,6 +309,13 @@ static void print_head(struct seq_buf *out, pid_t tid, const struct trace_call *
         seq_printf(out, "%s", call->name);
     else
         seq_printf(out, "syscall_0x%x", nr);
+}
+
+/* The gate mark: " [int80]", or " [int80 socketcall]" for a socket call
+ * that came through i386's socketcall. */
+static void print_gate(struct seq_buf *out, const struct trace_record *r)
+{
+    seq_printf(out, " [%s%s]", gate_names[r->gate], r->call != call_of(r->compat, r->nr) ? " socketcall" : "");
 }
 
 /* ---- the hooks ---- */
@@ -332,11 +346,96 @@ static void finish(struct trace_record *r, const struct trace_call *call, long r
     seq_write(&line, exit_part ? exit_part : "", tail.len);
     seq_printf(&line, ")");
     print_result(&line, call, r->compat, result);
-    seq_printf(&line, " [%s]", gate_names[r->gate]);
+    if (call) {
+        struct trace_ctx ctx = {&line, r->args, r->compat, result};
+        trace_print_result_note(&ctx, call);
+    }
+    print_gate(&line, r);
     emit_line(&line);
     open_line = NULL;
     spin_unlock_irqrestore(&trace_lock, flags);
     kfree(exit_part);
+}
+
+/* A line of its own from the current task: `text` after its pid, once the
+ * open line of another task is cut. */
+static void emit_task_line(struct trace_record *own, const char *text, size_t len)
+{
+    static char buffer[TRACE_LINE_MAX]; /* used under trace_lock only */
+    u64 flags = spin_lock_irqsave(&trace_lock);
+    cut_open_line(own);
+    struct seq_buf line = {buffer, sizeof(buffer), 0, false};
+    seq_printf(&line, "%d ", current_task()->pid);
+    seq_write(&line, text, len);
+    emit_line(&line);
+    spin_unlock_irqrestore(&trace_lock, flags);
+}
+
+void trace_signal(const struct ksiginfo *info)
+{
+    /* strace sees no delivery of SIGKILL: the task just ends */
+    if (!show_lines || info->si_signo == SIGKILL)
+        return;
+    char text[TRACE_LINE_MAX / 2];
+    struct seq_buf line = {text, sizeof(text), 0, false};
+    seq_printf(&line, "--- ");
+    trace_print_signal(&line, info->si_signo);
+    seq_printf(&line, " ");
+    trace_print_siginfo(&line, info);
+    seq_printf(&line, " ---");
+    emit_task_line(NULL, text, line.len);
+}
+
+#define WAIT_SIGNAL_MASK 0x7f
+#define WAIT_CORE_DUMPED 0x80
+
+/* A call the task never returns from (killed in it, or by it) ends as
+ * strace ends it: ") = ?", after "<unfinished ...>" when what the call
+ * would have written is missing; and the task's end follows. */
+void trace_exit_task(int wait_status)
+{
+    if (!show_lines && !keep_summary)
+        return;
+    struct task *t = current_task();
+    struct trace_record *r = record_find(t->pid);
+    if (r && r->shown) {
+        const struct trace_call *call = r->call;
+        char text[TRACE_LINE_MAX];
+        struct seq_buf line = {text, sizeof(text), 0, false};
+        u64 flags = spin_lock_irqsave(&trace_lock);
+        bool still_open = open_line == r;
+        if (still_open) {
+            seq_write(&line, r->entry, r->entry_len);
+            open_line = NULL;
+        } else {
+            cut_open_line(r);
+            seq_printf(&line, "%d <... %s resumed>", t->pid, call && call->name[0] ? call->name : "syscall");
+        }
+        if (call && call->count >= 0 && first_exit_arg(call) < call->count)
+            seq_printf(&line, " <unfinished ...>");
+        seq_printf(&line, ")");
+        pad_to_result(&line);
+        seq_printf(&line, "= ?");
+        print_gate(&line, r);
+        emit_line(&line);
+        spin_unlock_irqrestore(&trace_lock, flags);
+    }
+    if (r)
+        record_free(r);
+    if (!show_lines)
+        return;
+    struct task *leader = t->group_leader;
+    int status = leader->group_exiting ? leader->group_exit_status : wait_status;
+    char text[64];
+    struct seq_buf line = {text, sizeof(text), 0, false};
+    if (status & WAIT_SIGNAL_MASK) {
+        seq_printf(&line, "+++ killed by ");
+        trace_print_signal(&line, status & WAIT_SIGNAL_MASK);
+        seq_printf(&line, "%s +++", status & WAIT_CORE_DUMPED ? " (core dumped)" : "");
+    } else {
+        seq_printf(&line, "+++ exited with %d +++", (status >> 8) & 0xff);
+    }
+    emit_task_line(NULL, text, line.len);
 }
 
 void trace_enter(enum gate gate, unsigned nr, const u64 args[6])
@@ -362,7 +461,10 @@ void trace_enter(enum gate gate, unsigned nr, const u64 args[6])
     memcpy(r->args, args, sizeof(r->args));
     r->entry_len = 0;
     const struct trace_call *call = call_of(compat, nr);
+    const struct trace_call *carried = shown ? trace_socketcall(compat, nr, r->args) : NULL;
+    r->call = carried ? carried : call;
     if (shown) {
+        call = r->call;
         struct seq_buf entry = {r->entry, sizeof(r->entry), 0, false};
         print_head(&entry, t->pid, call, nr);
         seq_printf(&entry, "(");
@@ -385,13 +487,21 @@ void trace_enter(enum gate gate, unsigned nr, const u64 args[6])
         trace_exit(0);
 }
 
+#define SIGKILL_BIT (1ul << (SIGKILL - 1))
+
 void trace_exit(long result)
 {
     u64 now = monotonic_ns();
-    struct trace_record *r = record_find(current_task()->pid);
+    struct task *t = current_task();
+    struct trace_record *r = record_find(t->pid);
     if (!r)
         return;
-    const struct trace_call *call = call_of(r->compat, r->nr);
+    /* Killed on its way out of the call: as on Linux, the call never
+     * returns (strace -c does not count it), and trace_exit_task ends its
+     * line. */
+    if (t->pending_signals & SIGKILL_BIT)
+        return;
+    const struct trace_call *call = r->call;
     if (keep_summary)
         trace_count(r->compat, r->nr, result, now - r->start_ns);
     if (r->shown)

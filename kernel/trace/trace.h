@@ -8,7 +8,14 @@
 #include "types.h"
 
 /* What a result looks like (syscall_args.tbl's second column). */
-enum trace_result { TRACE_RESULT_INT, TRACE_RESULT_HEX, TRACE_RESULT_OCT, TRACE_RESULT_NONE };
+enum trace_result {
+    TRACE_RESULT_INT,
+    TRACE_RESULT_HEX,
+    TRACE_RESULT_OCT,
+    TRACE_RESULT_NONE,
+    TRACE_RESULT_POLICY, /* a number followed by its scheduling policy's name: 0 (SCHED_OTHER) */
+    TRACE_RESULT_PERSONA, /* hexadecimal followed by the personality's name: 0 (PER_LINUX) */
+};
 
 /* The argument types of syscall_args.tbl, each a printer in trace_args.c,
  * trace_flags.c or trace_structs.c. The output types (TRACE_ARG_O*) are
@@ -67,6 +74,26 @@ enum trace_arg_type {
     TRACE_ARG_ISIGSET,
     TRACE_ARG_ISOCKADDR,
     TRACE_ARG_IIOVEC,
+    TRACE_ARG_EPOLLOP,
+    TRACE_ARG_EPOLLFLAGS,
+    TRACE_ARG_MOUNTFLAGS,
+    TRACE_ARG_UMOUNTFLAGS,
+    TRACE_ARG_MLOCKFLAGS,
+    TRACE_ARG_MADVICE,
+    TRACE_ARG_PERSONALITY,
+    TRACE_ARG_SCHEDPOLICY,
+    TRACE_ARG_ITIMERWHICH,
+    TRACE_ARG_REBOOTMAGIC,
+    TRACE_ARG_REBOOTCMD,
+    TRACE_ARG_IEPOLLEVENT,
+    TRACE_ARG_IPOLLFDS, /* the events asked for; the revents follow the result */
+    TRACE_ARG_IFDSET,   /* select's sets: [0 3]; those returned follow the result */
+    TRACE_ARG_IITIMERSPEC,
+    TRACE_ARG_IITIMERSPEC64,
+    TRACE_ARG_IITIMERVAL,
+    TRACE_ARG_ITIMEVAL,
+    TRACE_ARG_ISCHEDPARAM,
+    TRACE_ARG_ISIGINFO,
     TRACE_ARG_FIRST_OUTPUT, /* the types below are printed at exit */
     TRACE_ARG_OBUF = TRACE_ARG_FIRST_OUTPUT,
     TRACE_ARG_OHEXBUF, /* every byte in hexadecimal, as strace shows random bytes */
@@ -87,6 +114,18 @@ enum trace_arg_type {
     TRACE_ARG_OSIGSET,
     TRACE_ARG_OSOCKADDR,
     TRACE_ARG_OIOVEC,
+    TRACE_ARG_OEPOLLEVENTS,
+    TRACE_ARG_OITIMERSPEC,
+    TRACE_ARG_OITIMERSPEC64,
+    TRACE_ARG_OITIMERVAL,
+    TRACE_ARG_OSCHEDPARAM,
+    TRACE_ARG_OUID,   /* an id written through a pointer: [1000] */
+    TRACE_ARG_OUID16, /* i386's 16-bit ones */
+    TRACE_ARG_OTMS,
+    TRACE_ARG_OSYSINFO,
+    TRACE_ARG_OUNAME,
+    TRACE_ARG_OPRCTL, /* all of prctl's arguments, as its option uses them */
+    TRACE_ARG_OSIGRETURN, /* the mask the frame restored: {mask=[USR1]} */
 };
 
 struct trace_arg {
@@ -140,8 +179,15 @@ void trace_print_constant(struct seq_buf *out, const struct trace_name *names, u
 /* A file mode's type and permissions: S_IFREG|0644. */
 void trace_print_file_mode(struct seq_buf *out, u32 mode);
 void trace_print_signal(struct seq_buf *out, int signo);
+/* A siginfo as strace shows it: {si_signo=SIGUSR1, si_code=SI_USER, si_pid=2, si_uid=0}. */
+struct ksiginfo;
+void trace_print_siginfo(struct seq_buf *out, const struct ksiginfo *info);
+/* The same read from the user, in the ABI's layout (`compat`: i386's). */
+void trace_print_user_siginfo(struct seq_buf *out, u64 address, bool compat);
 /* A signal set of `bytes` bytes at `address`, as strace's [USR1 TERM]. */
 void trace_print_sigset(struct seq_buf *out, u64 address, u64 bytes);
+/* The same of a set in hand, of `count` signals. */
+void trace_print_sigmask(struct seq_buf *out, u64 set, unsigned count);
 
 /* The structure printers (trace_structs.c), by type. */
 void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
@@ -153,7 +199,22 @@ extern const struct trace_name trace_open_flags[], trace_at_flags[], trace_prot_
     trace_map_types[], trace_sighow[], trace_whence[], trace_families[], trace_socktypes[], trace_sockflags[],
     trace_ip_protocols[], trace_fcntl_cmds[], trace_clock_ids[], trace_access_modes[], trace_wait_options[],
     trace_clone_flags[], trace_futex_ops[], trace_statx_mask[], trace_sa_flags[], trace_arch_codes[],
-    trace_resources[], trace_grnd_flags[];
+    trace_resources[], trace_grnd_flags[], trace_epoll_ops[], trace_epoll_flags[], trace_epoll_events[], trace_poll_events[],
+    trace_mount_flags[], trace_umount_flags[], trace_mlock_flags[], trace_madvice[], trace_personalities[],
+    trace_sched_policies[], trace_itimer_which[], trace_reboot_magic[], trace_reboot_cmds[], trace_prctl_options[];
+
+/* What strace prints after some calls' result: poll's revents, " (Timeout)". */
+void trace_print_result_note(const struct trace_ctx *ctx, const struct trace_call *call);
+/* The structures of the poll family (trace_poll.c), of time (trace_time.c)
+ * and of processes (trace_proc.c): false when `arg` is none of theirs. */
+bool trace_print_poll_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
+bool trace_print_time_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
+bool trace_print_proc_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
+/* Reads a user structure; when it cannot, prints its address (or NULL) and fails. */
+bool trace_fetch(struct seq_buf *out, u64 address, void *into, size_t size);
+
+/* PER_LINUX, or the number in hexadecimal. */
+void trace_print_personality(struct seq_buf *out, u64 value);
 
 /* The errno's name and strerror text: NULL when the number has none. */
 const char *trace_errno_name(int err);
@@ -161,6 +222,10 @@ const char *trace_errno_name(int err);
 /* One line (or several), newline included, onto the trace channel. */
 void trace_emit(const char *text, size_t len);
 bool trace_keeps_summary(void);
+/* i386's socketcall: the description of the call it carries, its
+ * arguments (read from the user's array) put in `args`; NULL for any
+ * other call, or one that cannot be read. */
+const struct trace_call *trace_socketcall(bool compat, unsigned nr, u64 args[6]);
 /* How many numbers an ABI's decoding table covers. */
 unsigned trace_call_count(bool compat);
 

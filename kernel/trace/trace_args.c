@@ -21,6 +21,8 @@
 #define ARGV_SHOWN_MAX 32 /* strace -s also limits how many elements an array shows */
 #define ENV_COUNT_MAX 4096
 #define ESCAPE_CHUNK 64
+#define MOUNT_MAGIC 0xc0ed0000ul /* MS_MGC_VAL, which old callers still pass */
+#define MOUNT_MAGIC_MASK 0xffff0000ul
 
 u64 trace_arg_value(const struct trace_ctx *ctx, unsigned index)
 {
@@ -349,6 +351,17 @@ static void print_ioctl_request(struct seq_buf *out, u32 request)
     seq_printf(out, "0x%x", request);
 }
 
+void trace_print_personality(struct seq_buf *out, u64 value)
+{
+    for (const struct trace_name *n = trace_personalities; n->name; n++) {
+        if (n->value == (u32)value) {
+            seq_printf(out, "%s", n->name);
+            return;
+        }
+    }
+    seq_printf(out, "0x%x", (u32)value); /* 0xffffffff: the query */
+}
+
 void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index)
 {
     struct seq_buf *out = ctx->out;
@@ -573,6 +586,45 @@ void trace_print_arg(const struct trace_ctx *ctx, const struct trace_arg *arg, u
             trace_print_ptr(out, v);
         else
             trace_print_sigset(out, v, companion);
+        return;
+    case TRACE_ARG_EPOLLOP:
+        trace_print_constant(out, trace_epoll_ops, (u32)v, "EPOLL_CTL_???");
+        return;
+    case TRACE_ARG_EPOLLFLAGS:
+        trace_print_flags(out, trace_epoll_flags, (u32)v, "EPOLL_???");
+        return;
+    case TRACE_ARG_MOUNTFLAGS:
+        if ((v & MOUNT_MAGIC_MASK) == MOUNT_MAGIC) {
+            seq_printf(out, "MS_MGC_VAL%s", v & ~MOUNT_MAGIC_MASK ? "|" : "");
+            v &= ~MOUNT_MAGIC_MASK;
+            if (!v)
+                return;
+        }
+        trace_print_flags(out, trace_mount_flags, v, NULL);
+        return;
+    case TRACE_ARG_UMOUNTFLAGS:
+        trace_print_flags(out, trace_umount_flags, (u32)v, NULL);
+        return;
+    case TRACE_ARG_MLOCKFLAGS:
+        trace_print_flags(out, trace_mlock_flags, (u32)v, "MCL_???");
+        return;
+    case TRACE_ARG_MADVICE:
+        trace_print_constant(out, trace_madvice, (u32)v, "MADV_???");
+        return;
+    case TRACE_ARG_PERSONALITY:
+        trace_print_personality(out, v);
+        return;
+    case TRACE_ARG_SCHEDPOLICY:
+        trace_print_constant(out, trace_sched_policies, (u32)v, "SCHED_???");
+        return;
+    case TRACE_ARG_ITIMERWHICH:
+        trace_print_constant(out, trace_itimer_which, (u32)v, "ITIMER_???");
+        return;
+    case TRACE_ARG_REBOOTMAGIC:
+        trace_print_constant(out, trace_reboot_magic, (u32)v, "LINUX_REBOOT_MAGIC_???");
+        return;
+    case TRACE_ARG_REBOOTCMD:
+        trace_print_constant(out, trace_reboot_cmds, (u32)v, "LINUX_REBOOT_CMD_???");
         return;
     default:
         trace_print_struct(ctx, arg, index);

@@ -141,6 +141,94 @@ const struct trace_name trace_grnd_flags[] = {
     {1, "GRND_NONBLOCK"}, {2, "GRND_RANDOM"}, {4, "GRND_INSECURE"}, {0, NULL},
 };
 
+const struct trace_name trace_epoll_ops[] = {
+    {1, "EPOLL_CTL_ADD"}, {2, "EPOLL_CTL_DEL"}, {3, "EPOLL_CTL_MOD"}, {0, NULL},
+};
+
+const struct trace_name trace_epoll_flags[] = {
+    {02000000, "EPOLL_CLOEXEC"}, {0, NULL},
+};
+
+const struct trace_name trace_epoll_events[] = {
+    {0x1, "EPOLLIN"},        {0x2, "EPOLLPRI"},         {0x4, "EPOLLOUT"},         {0x8, "EPOLLERR"},
+    {0x10, "EPOLLHUP"},      {0x20, "EPOLLNVAL"},       {0x40, "EPOLLRDNORM"},     {0x80, "EPOLLRDBAND"},
+    {0x100, "EPOLLWRNORM"},  {0x200, "EPOLLWRBAND"},    {0x400, "EPOLLMSG"},       {0x2000, "EPOLLRDHUP"},
+    {1u << 28, "EPOLLEXCLUSIVE"}, {1u << 29, "EPOLLWAKEUP"}, {1u << 30, "EPOLLONESHOT"}, {1u << 31, "EPOLLET"},
+    {0, NULL},
+};
+
+const struct trace_name trace_poll_events[] = {
+    {0x1, "POLLIN"},      {0x2, "POLLPRI"},      {0x4, "POLLOUT"},      {0x8, "POLLERR"},
+    {0x10, "POLLHUP"},    {0x20, "POLLNVAL"},    {0x40, "POLLRDNORM"},  {0x80, "POLLRDBAND"},
+    {0x100, "POLLWRNORM"}, {0x200, "POLLWRBAND"}, {0x400, "POLLMSG"},    {0x2000, "POLLRDHUP"},
+    {0, NULL},
+};
+
+/* MS_MGC_VAL, the old magic in the high half, is printed apart. */
+const struct trace_name trace_mount_flags[] = {
+    {1, "MS_RDONLY"},          {2, "MS_NOSUID"},        {4, "MS_NODEV"},          {8, "MS_NOEXEC"},
+    {16, "MS_SYNCHRONOUS"},    {32, "MS_REMOUNT"},      {64, "MS_MANDLOCK"},      {128, "MS_DIRSYNC"},
+    {256, "MS_NOSYMFOLLOW"},   {1024, "MS_NOATIME"},    {2048, "MS_NODIRATIME"},  {4096, "MS_BIND"},
+    {8192, "MS_MOVE"},         {16384, "MS_REC"},       {32768, "MS_SILENT"},     {1 << 16, "MS_POSIXACL"},
+    {1 << 17, "MS_UNBINDABLE"}, {1 << 18, "MS_PRIVATE"}, {1 << 19, "MS_SLAVE"},   {1 << 20, "MS_SHARED"},
+    {1 << 21, "MS_RELATIME"},  {1 << 22, "MS_KERNMOUNT"}, {1 << 23, "MS_I_VERSION"}, {1 << 24, "MS_STRICTATIME"},
+    {1 << 25, "MS_LAZYTIME"},  {0, NULL},
+};
+
+const struct trace_name trace_umount_flags[] = {
+    {1, "MNT_FORCE"}, {2, "MNT_DETACH"}, {4, "MNT_EXPIRE"}, {8, "UMOUNT_NOFOLLOW"}, {0, NULL},
+};
+
+const struct trace_name trace_mlock_flags[] = {
+    {1, "MCL_CURRENT"}, {2, "MCL_FUTURE"}, {4, "MCL_ONFAULT"}, {0, NULL},
+};
+
+const struct trace_name trace_madvice[] = {
+    {0, "MADV_NORMAL"},       {1, "MADV_RANDOM"},          {2, "MADV_SEQUENTIAL"},    {3, "MADV_WILLNEED"},
+    {4, "MADV_DONTNEED"},     {8, "MADV_FREE"},            {9, "MADV_REMOVE"},        {10, "MADV_DONTFORK"},
+    {11, "MADV_DOFORK"},      {12, "MADV_MERGEABLE"},      {13, "MADV_UNMERGEABLE"},  {14, "MADV_HUGEPAGE"},
+    {15, "MADV_NOHUGEPAGE"},  {16, "MADV_DONTDUMP"},       {17, "MADV_DODUMP"},       {18, "MADV_WIPEONFORK"},
+    {19, "MADV_KEEPONFORK"},  {20, "MADV_COLD"},           {21, "MADV_PAGEOUT"},      {22, "MADV_POPULATE_READ"},
+    {23, "MADV_POPULATE_WRITE"}, {24, "MADV_DONTNEED_LOCKED"}, {25, "MADV_COLLAPSE"}, {100, "MADV_HWPOISON"},
+    {101, "MADV_SOFT_OFFLINE"}, {0, NULL},
+};
+
+const struct trace_name trace_personalities[] = {
+    {0x0000, "PER_LINUX"}, {0x0008, "PER_LINUX32"}, {0x0400000, "PER_LINUX|ADDR_NO_RANDOMIZE"}, {0, NULL},
+};
+
+const struct trace_name trace_sched_policies[] = {
+    {0, "SCHED_OTHER"}, {1, "SCHED_FIFO"}, {2, "SCHED_RR"},       {3, "SCHED_BATCH"},
+    {4, "SCHED_ISO"},   {5, "SCHED_IDLE"}, {6, "SCHED_DEADLINE"}, {0, NULL},
+};
+
+const struct trace_name trace_itimer_which[] = {
+    {0, "ITIMER_REAL"}, {1, "ITIMER_VIRTUAL"}, {2, "ITIMER_PROF"}, {0, NULL},
+};
+
+/* reboot's two magic numbers; LINUX_REBOOT_MAGIC2 is Linus' birthday. */
+const struct trace_name trace_reboot_magic[] = {
+    {0xfee1dead, "LINUX_REBOOT_MAGIC1"}, {672274793, "LINUX_REBOOT_MAGIC2"}, {85072278, "LINUX_REBOOT_MAGIC2A"},
+    {369367448, "LINUX_REBOOT_MAGIC2B"}, {537993216, "LINUX_REBOOT_MAGIC2C"}, {0, NULL},
+};
+
+const struct trace_name trace_reboot_cmds[] = {
+    {0x01234567, "LINUX_REBOOT_CMD_RESTART"},  {0xcdef0123, "LINUX_REBOOT_CMD_HALT"},
+    {0x89abcdef, "LINUX_REBOOT_CMD_CAD_ON"},   {0x00000000, "LINUX_REBOOT_CMD_CAD_OFF"},
+    {0x4321fedc, "LINUX_REBOOT_CMD_POWER_OFF"}, {0xa1b2c3d4, "LINUX_REBOOT_CMD_RESTART2"},
+    {0xd000fce2, "LINUX_REBOOT_CMD_SW_SUSPEND"}, {0x45584543, "LINUX_REBOOT_CMD_KEXEC"}, {0, NULL},
+};
+
+const struct trace_name trace_prctl_options[] = {
+    {1, "PR_SET_PDEATHSIG"},   {2, "PR_GET_PDEATHSIG"},   {3, "PR_GET_DUMPABLE"},     {4, "PR_SET_DUMPABLE"},
+    {7, "PR_GET_KEEPCAPS"},    {8, "PR_SET_KEEPCAPS"},    {15, "PR_SET_NAME"},        {16, "PR_GET_NAME"},
+    {21, "PR_GET_SECCOMP"},    {22, "PR_SET_SECCOMP"},    {23, "PR_CAPBSET_READ"},    {24, "PR_CAPBSET_DROP"},
+    {29, "PR_SET_TIMERSLACK"}, {30, "PR_GET_TIMERSLACK"}, {35, "PR_SET_MM"},          {36, "PR_SET_CHILD_SUBREAPER"},
+    {37, "PR_GET_CHILD_SUBREAPER"}, {38, "PR_SET_NO_NEW_PRIVS"}, {39, "PR_GET_NO_NEW_PRIVS"},
+    {40, "PR_GET_TID_ADDRESS"}, {41, "PR_SET_THP_DISABLE"}, {42, "PR_GET_THP_DISABLE"},
+    {0x53564d41, "PR_SET_VMA"}, {0x59616d61, "PR_SET_PTRACER"}, {0, NULL},
+};
+
 static const char *const signal_names[] = {
     [1] = "SIGHUP",    [2] = "SIGINT",     [3] = "SIGQUIT",  [4] = "SIGILL",    [5] = "SIGTRAP",
     [6] = "SIGABRT",   [7] = "SIGBUS",     [8] = "SIGFPE",   [9] = "SIGKILL",   [10] = "SIGUSR1",
@@ -228,7 +316,11 @@ void trace_print_sigset(struct seq_buf *out, u64 address, u64 bytes)
         trace_print_ptr(out, address);
         return;
     }
-    unsigned count = (unsigned)bytes * 8;
+    trace_print_sigmask(out, set, (unsigned)bytes * 8);
+}
+
+void trace_print_sigmask(struct seq_buf *out, u64 set, unsigned count)
+{
     unsigned members = 0; /* no popcount instruction is assumed */
     for (u64 rest = set; rest; rest &= rest - 1)
         members++;

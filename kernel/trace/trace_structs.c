@@ -18,8 +18,7 @@
 #define FILE_TYPE_BLK 0060000
 #define LIMIT_UNIT 1024ul /* strace writes limits in KiB when they are whole */
 
-/* Reads a user structure; when it cannot, prints its address and fails. */
-static bool fetch(struct seq_buf *out, u64 address, void *into, size_t size)
+bool trace_fetch(struct seq_buf *out, u64 address, void *into, size_t size)
 {
     if (!address) {
         seq_printf(out, "NULL");
@@ -69,7 +68,7 @@ static void print_statx(struct seq_buf *out, u64 address)
         u16 stx_mode, pad;
         u64 stx_ino, stx_size;
     } stx;
-    if (!fetch(out, address, &stx, sizeof(stx)))
+    if (!trace_fetch(out, address, &stx, sizeof(stx)))
         return;
     seq_printf(out, "{stx_mask=");
     trace_print_flags(out, trace_statx_mask, stx.stx_mask, NULL);
@@ -90,13 +89,13 @@ void trace_print_timespec(struct seq_buf *out, u64 address, bool narrow)
     s64 sec, nsec;
     if (narrow) {
         s32 ts[2];
-        if (!fetch(out, address, ts, sizeof(ts)))
+        if (!trace_fetch(out, address, ts, sizeof(ts)))
             return;
         sec = ts[0];
         nsec = ts[1];
     } else {
         s64 ts[2];
-        if (!fetch(out, address, ts, sizeof(ts)))
+        if (!trace_fetch(out, address, ts, sizeof(ts)))
             return;
         sec = ts[0];
         nsec = ts[1];
@@ -112,7 +111,7 @@ static void print_sigaction(struct seq_buf *out, u64 address, bool compat)
     u64 mask_address;
     if (compat) {
         u32 words[3];
-        if (!fetch(out, address, words, sizeof(words)))
+        if (!trace_fetch(out, address, words, sizeof(words)))
             return;
         handler = words[0];
         flags = words[1];
@@ -120,7 +119,7 @@ static void print_sigaction(struct seq_buf *out, u64 address, bool compat)
         mask_address = address + sizeof(words);
     } else {
         u64 words[3];
-        if (!fetch(out, address, words, sizeof(words)))
+        if (!trace_fetch(out, address, words, sizeof(words)))
             return;
         handler = words[0];
         flags = words[1];
@@ -152,7 +151,7 @@ static void print_sockaddr(struct seq_buf *out, u64 address, u64 len)
         trace_print_ptr(out, address);
         return;
     }
-    if (!fetch(out, address, addr, len))
+    if (!trace_fetch(out, address, addr, len))
         return;
     u16 family = (u16)(addr[0] | addr[1] << 8);
     seq_printf(out, "{sa_family=");
@@ -219,7 +218,7 @@ static void print_iovec(struct seq_buf *out, u64 address, u64 count, bool compat
 static void print_wait_status(struct seq_buf *out, u64 address)
 {
     u32 status;
-    if (!fetch(out, address, &status, sizeof(status)))
+    if (!trace_fetch(out, address, &status, sizeof(status)))
         return;
     seq_printf(out, "[{");
     if ((status & 0x7f) == 0) {
@@ -253,13 +252,13 @@ static void print_rlimit(struct seq_buf *out, u64 address, bool narrow)
     u64 cur, max;
     if (narrow) {
         u32 limits[2];
-        if (!fetch(out, address, limits, sizeof(limits)))
+        if (!trace_fetch(out, address, limits, sizeof(limits)))
             return;
         cur = limits[0];
         max = limits[1];
     } else {
         u64 limits[2];
-        if (!fetch(out, address, limits, sizeof(limits)))
+        if (!trace_fetch(out, address, limits, sizeof(limits)))
             return;
         cur = limits[0];
         max = limits[1];
@@ -279,8 +278,10 @@ void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg
     u64 v = trace_arg_value(ctx, index);
     bool failed = IS_ERR_VALUE(ctx->result);
     bool interrupted = ctx->result == -EINTR;
-    /* what the kernel did not write is shown as its address */
-    if (type >= TRACE_ARG_FIRST_OUTPUT && failed && !interrupted) {
+    /* what the kernel did not write is shown as its address (prctl's
+     * option tells what it wrote) */
+    if (type >= TRACE_ARG_FIRST_OUTPUT && failed && !interrupted && type != TRACE_ARG_OPRCTL &&
+        type != TRACE_ARG_OSIGRETURN) {
         trace_print_ptr(out, v);
         return;
     }
@@ -323,13 +324,13 @@ void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg
         return;
     case TRACE_ARG_OPIPE: {
         s32 fds[2];
-        if (fetch(out, v, fds, sizeof(fds)))
+        if (trace_fetch(out, v, fds, sizeof(fds)))
             seq_printf(out, "[%d, %d]", fds[0], fds[1]);
         return;
     }
     case TRACE_ARG_OOFF: {
         s64 offset;
-        if (fetch(out, v, &offset, sizeof(offset)))
+        if (trace_fetch(out, v, &offset, sizeof(offset)))
             seq_printf(out, "[%ld]", offset);
         return;
     }
@@ -343,13 +344,13 @@ void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg
         struct stat_x86_64 st;
         if (ctx->compat) /* i386's old struct stat: glibc and musl use stat64 and statx */
             trace_print_ptr(out, v);
-        else if (fetch(out, v, &st, sizeof(st)))
+        else if (trace_fetch(out, v, &st, sizeof(st)))
             print_stat_fields(out, st.st_mode, st.st_rdev, st.st_size);
         return;
     }
     case TRACE_ARG_OSTAT64: {
         struct stat64_i386 st;
-        if (fetch(out, v, &st, sizeof(st)))
+        if (trace_fetch(out, v, &st, sizeof(st)))
             print_stat_fields(out, st.st_mode, st.st_rdev, st.st_size);
         return;
     }
@@ -365,7 +366,9 @@ void trace_print_struct(const struct trace_ctx *ctx, const struct trace_arg *arg
         print_statx(out, v);
         return;
     default:
-        trace_print_ptr(out, v);
+        if (!trace_print_poll_struct(ctx, arg, index) && !trace_print_time_struct(ctx, arg, index) &&
+            !trace_print_proc_struct(ctx, arg, index))
+            trace_print_ptr(out, v);
         return;
     }
 }

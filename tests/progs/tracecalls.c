@@ -10,9 +10,11 @@
  * ENOTDIR, EBADF, EINVAL, EPROTONOSUPPORT), memory (mmap, mprotect, munmap),
  * a string cut at strace's 32 characters with bytes that need escaping,
  * signals (rt_sigaction, rt_sigprocmask, kill of self with the signal
- * ignored), a socket, a pipe, nanosleep, futex and an unknown system call.
+ * ignored), a socket, a pipe, nanosleep, futex and an unknown system call;
+ * epoll, poll, select, itimers, set*id and getresuid, uname, prctl and madvise.
  * With "blocking", a child and the parent hand a byte each way over two
- * pipes, and a vfork child makes a call while its parent's vfork waits.
+ * pipes, a vfork child makes a call while its parent's vfork waits, a
+ * signal reaches a handler, and children exit or are killed.
  * Exits 0; prints nothing.
  */
 #define _GNU_SOURCE
@@ -22,7 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/select.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -119,6 +129,86 @@ static void descriptors(void)
     syscall(UNKNOWN_CALL, 1, 2, 3);
 }
 
+/* The structures of the poll family, timers, ids and the system. */
+static void structures(void)
+{
+    int ends[2];
+    pipe(ends);
+    (void)!write(ends[1], "z", 1);
+    int epoll = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event event = {.events = EPOLLIN, .data.u64 = 0x100000007ull};
+    epoll_ctl(epoll, EPOLL_CTL_ADD, ends[0], &event);
+    struct epoll_event ready[4];
+    epoll_wait(epoll, ready, 4, 0);
+    epoll_ctl(epoll, EPOLL_CTL_DEL, ends[0], NULL);
+    close(epoll);
+    struct pollfd fds[2] = {{ends[0], POLLIN, 0}, {ends[1], POLLIN, 0}};
+    poll(fds, 2, 0);
+    fds[0].fd = ends[1];
+    poll(fds, 1, 0);
+    fd_set readable, writable;
+    FD_ZERO(&readable);
+    FD_ZERO(&writable);
+    FD_SET(ends[0], &readable);
+    FD_SET(ends[1], &writable);
+    struct timeval none = {0, 0};
+    select(ends[1] + 1, &readable, &writable, NULL, &none);
+    FD_ZERO(&readable);
+    FD_SET(ends[1], &readable);
+    none.tv_usec = 0;
+    select(ends[1] + 1, &readable, NULL, NULL, &none);
+    close(ends[0]);
+    close(ends[1]);
+    struct itimerval timer = {{0, 0}, {100, 250000}}, old;
+    setitimer(ITIMER_REAL, &timer, NULL);
+    timer.it_value.tv_sec = 0;
+    timer.it_value.tv_usec = 0;
+    setitimer(ITIMER_REAL, &timer, &old);
+    getitimer(ITIMER_VIRTUAL, &old);
+    syscall(SYS_setresuid, -1, -1, -1);
+    syscall(SYS_setuid, 0);
+    syscall(SYS_setgid, 0);
+    uid_t r, e, saved;
+    getresuid(&r, &e, &saved);
+    struct utsname name;
+    uname(&name);
+    prctl(PR_SET_NAME, "traced");
+    char comm[16];
+    prctl(PR_GET_NAME, comm);
+    madvise(NULL, 0, MADV_NORMAL);
+    syscall(SYS_sched_getscheduler, 0);
+}
+
+static volatile sig_atomic_t handled;
+static void on_signal(int sig) { handled = sig; }
+
+/* A signal delivered to a handler, and children that end: one exits with
+ * a status, one is killed by a signal that has its default action, one by
+ * SIGKILL. */
+static void ends_of_processes(void)
+{
+    struct sigaction action = {.sa_handler = on_signal};
+    sigaction(SIGUSR2, &action, NULL);
+    syscall(SYS_kill, getpid(), SIGUSR2);
+    int status;
+    pid_t child = fork();
+    if (child == 0)
+        _exit(3);
+    wait4(child, &status, 0, NULL);
+    child = fork();
+    if (child == 0) {
+        syscall(SYS_kill, getpid(), SIGTERM);
+        _exit(0);
+    }
+    wait4(child, &status, 0, NULL);
+    child = fork();
+    if (child == 0) {
+        syscall(SYS_kill, getpid(), SIGKILL);
+        _exit(0);
+    }
+    wait4(child, &status, 0, NULL);
+}
+
 /* Two processes hand a byte each way (one may block in read), then a vfork
  * child makes a call while its parent waits in vfork. */
 static void blocking(void)
@@ -143,6 +233,7 @@ static void blocking(void)
         _exit(0);
     }
     wait4(child, NULL, 0, NULL);
+    ends_of_processes();
 }
 
 int main(int argc, char **argv)
@@ -158,6 +249,7 @@ int main(int argc, char **argv)
     memory();
     signals();
     descriptors();
+    structures();
     if (argc > 2 && strcmp(argv[2], "blocking") == 0)
         blocking();
     marker("trace-end");
