@@ -124,6 +124,7 @@ I386_TESTS := \
 	tlsdesc \
 	tracecalls \
 	ttyasync \
+	ucmask \
 	vdsogetres \
 	vdsotime \
 	vdsounwind \

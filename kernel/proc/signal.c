@@ -523,8 +523,10 @@ struct ucontext_32 {
     s32 ss_flags;
     u32 ss_size;
     struct sigcontext_32 mcontext;
-    u64 sigmask;
+    u64 sigmask __attribute__((packed, aligned(4))); /* i386's compat_sigset_t: two 32-bit words */
 };
+_Static_assert(__builtin_offsetof(struct ucontext_32, sigmask) == 108, "i386's uc_sigmask is at 108");
+_Static_assert(sizeof(struct ucontext_32) == 116, "i386's struct ucontext is 116 bytes");
 
 struct rt_sigframe_32 {
     u32 pretcode;
@@ -689,7 +691,7 @@ static int setup_frame_32(struct task *t, const struct ksiginfo *info, const str
     sp = ALIGN_DOWN(sp - frame_size, 16) - 4; /* as after a call */
     u32 restorer = (a->flags & SA_RESTORER) ? (u32)a->restorer
                                             : (u32)(rt ? vdso32_rt_sigreturn() : vdso32_sigreturn());
-    u8 fpimage[FPSTATE32_SIZE];
+    u8 fpimage[FPSTATE32_SIZE] __attribute__((aligned(16))); /* fxsave needs 16 at +112 */
     memset(fpimage, 0, FPSTATE32_LEGACY);
     u16 magic = X86_FXSR_MAGIC;
     memcpy(fpimage + 110, &magic, 2);

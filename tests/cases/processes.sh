@@ -85,3 +85,8 @@ test_sched_priorities_i386() { differential $I386/schedprio; }
 test_signal_frame_failure_glibc() { differential $GLIBC/sigaltfail; }
 test_signal_frame_failure_musl() { differential $MUSL/sigaltfail; }
 test_signal_frame_failure_i386() { differential $I386/sigaltfail; }
+# The mask in a handler's ucontext is the one before the signal, at the ABI's place, and
+# what the handler leaves there is the mask the program returns to.
+test_signal_ucontext_mask_glibc() { differential $GLIBC/ucmask; }
+test_signal_ucontext_mask_musl() { differential $MUSL/ucmask; }
+test_signal_ucontext_mask_i386() { differential $I386/ucmask; }
