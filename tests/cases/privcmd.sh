@@ -83,7 +83,7 @@ test_hv_console_not_on_stderr() {
 # triple fault, which ends QEMU (-no-reboot).
 test_no_xen_without_hypervisor() {
     mkdir -p "$T/root/etc/sysgate"
-    printf '/bin/sh\0003\000sh\000-c\000ls /proc/xen /dev/xen; echo BOOTED-WITHOUT-HV\0000\000' \
+    printf '/bin/sh\0003\000sh\000-c\000ls /proc/xen /dev/xen; echo BOOTED-WITHOUT-HV\0000\000/\000' \
         >"$T/root/etc/sysgate/init.args"
     (cd "$T/root" && find . -mindepth 1 | cpio --quiet -o -H newc -R 0:0) >"$T/second.cpio"
     cp build/initramfs.cpio "$T/initrd.cpio" && truncate -s %4 "$T/initrd.cpio" && cat "$T/second.cpio" >>"$T/initrd.cpio"
