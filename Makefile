@@ -95,6 +95,7 @@ I386_TESTS := \
 	netdev \
 	pagemap \
 	pdeathsig \
+	posixtimer \
 	privcmd \
 	procfs \
 	procs \

@@ -136,6 +136,8 @@ struct task {
     u32 personality;        /* leader: personality(2) */
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */
     struct timer alarm_timer;           /* leader: fires at alarm_deadline */
+    struct posix_timer *posix_timers;   /* leader: timer_create's (time/posix_timers.c) */
+    int next_posix_timer_id;            /* leader: the id the next timer_create tries */
     struct wait_queue child_events;     /* leader: a child exited, stopped or continued (wait4) */
     struct wait_queue vfork_done;       /* a vfork child released the memory (exec or exit) */
     u64 cpu_timer_left[2], cpu_timer_interval[2]; /* leader: ITIMER_VIRTUAL, ITIMER_PROF in CPU ns; 0 when off */

@@ -28,6 +28,15 @@ u64 task_cpu_ns(struct task *t);
 void time_slice_start(void);
 /* A task is freed: its process's ITIMER_REAL stops (the timer lives in the task). */
 void alarm_cancel(struct task *leader);
+/* POSIX timers (time/posix_timers.c): a process ends or execs, and its
+ * timers go; CPU time was charged to t, whose CPU-time timers may be due;
+ * CLOCK_REALTIME was set; a timer's signal was taken (si_overrun becomes
+ * what timer_getoverrun reports). */
+void posix_timers_exit(struct task *leader);
+void posix_cpu_timers_charged(struct task *t);
+void posix_timers_clock_was_set(void);
+struct ksiginfo;
+void posix_timer_signal_taken(struct task *t, const struct ksiginfo *info);
 void cpu_idle_enter(void);
 void cpu_idle_exit(void);
 /* The CPU time spent since boot in user mode, in the kernel and idle (/proc/stat). */

@@ -22,6 +22,7 @@
 #include "vdso.h"
 #include "fd.h"
 #include "syscall.h"
+#include "time.h"
 #include "signal.h"
 #include "x86.h"
 
@@ -376,6 +377,7 @@ long do_execve(struct regs *r, const char *path, char **argv, char **envp)
     if (!err) {
         files_close_on_exec(t->files);
         signals_reset_on_exec(t);
+        posix_timers_exit(t->group_leader);
         if (t->vfork_parent_waiting) {
             t->vfork_parent_waiting = false;
             wake_up_all(&t->vfork_done);

@@ -202,8 +202,10 @@ noreturn void task_exit(int wait_status)
     if (t->pid == 1)
         machine_poweroff(exit_code_for_host(wait_status));
     futex_exit(t);
-    if (leader->live_threads == 1)
+    if (leader->live_threads == 1) {
         sem_exit(t->tgid);
+        posix_timers_exit(leader);
+    }
     clear_child_tid(t);
     files_put(t->files);
     t->files = NULL;

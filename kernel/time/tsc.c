@@ -72,6 +72,7 @@ void clock_set_realtime(u64 now_ns)
         vdso_data->realtime_offset_ns = (s64)realtime_offset_ns;
     clock_tick();
     timerfd_clock_was_set();
+    posix_timers_clock_was_set();
 }
 
 void clock_tick(void)
