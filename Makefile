@@ -93,6 +93,7 @@ I386_TESTS := \
 	mremap \
 	msr \
 	netdev \
+	nstimes \
 	pagemap \
 	pdeathsig \
 	posixtimer \

@@ -57,8 +57,10 @@ static long put_stat64(const struct kstat *k, int err, struct stat64_i386 __user
     struct stat64_i386 st = {
         .st_dev = k->dev, .st_ino_low = (u32)k->ino, .st_mode = k->mode, .st_nlink = k->nlink,
         .st_uid = k->uid, .st_gid = k->gid, .st_rdev = k->rdev, .st_size = (s64)k->size,
-        .st_blksize = (u32)k->blksize, .st_blocks = k->blocks, .st_atime = (u32)k->atime,
-        .st_mtime = (u32)k->mtime, .st_ctime = (u32)k->ctime, .st_ino = k->ino,
+        .st_blksize = (u32)k->blksize, .st_blocks = k->blocks, .st_atime = (u32)k->atime.tv_sec,
+        .st_atime_nsec = (u32)k->atime.tv_nsec, .st_mtime = (u32)k->mtime.tv_sec,
+        .st_mtime_nsec = (u32)k->mtime.tv_nsec, .st_ctime = (u32)k->ctime.tv_sec,
+        .st_ctime_nsec = (u32)k->ctime.tv_nsec, .st_ino = k->ino,
     };
     return copy_to_user(ubuf, &st, sizeof(st));
 }
@@ -110,8 +112,10 @@ static long put_stat_i386(const struct kstat *k, int err, struct stat_i386 __use
     struct stat_i386 st = {
         .st_dev = (u32)k->dev, .st_ino = (u32)k->ino, .st_mode = (u16)k->mode, .st_nlink = (u16)k->nlink,
         .st_uid = id16(k->uid), .st_gid = id16(k->gid), .st_rdev = (u32)k->rdev, .st_size = (u32)k->size,
-        .st_blksize = (u32)k->blksize, .st_blocks = (u32)k->blocks, .st_atime = (u32)k->atime,
-        .st_mtime = (u32)k->mtime, .st_ctime = (u32)k->ctime,
+        .st_blksize = (u32)k->blksize, .st_blocks = (u32)k->blocks, .st_atime = (u32)k->atime.tv_sec,
+        .st_atime_nsec = (u32)k->atime.tv_nsec, .st_mtime = (u32)k->mtime.tv_sec,
+        .st_mtime_nsec = (u32)k->mtime.tv_nsec, .st_ctime = (u32)k->ctime.tv_sec,
+        .st_ctime_nsec = (u32)k->ctime.tv_nsec,
     };
     return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }

@@ -35,7 +35,7 @@ static long set_mode(struct inode *inode, u32 mode)
     if (!in_group_p(inode->gid) && !capable(CAP_FSETID))
         mode &= ~S_ISGID;
     inode->mode = (inode->mode & S_IFMT) | (mode & 07777);
-    inode->ctime = realtime_seconds();
+    inode->ctime = realtime_timespec();
     return 0;
 }
 
@@ -75,7 +75,7 @@ static long set_owner(struct inode *inode, u32 uid, u32 gid)
         if ((inode->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
             inode->mode &= ~S_ISGID;
     }
-    inode->ctime = realtime_seconds();
+    inode->ctime = realtime_timespec();
     return 0;
 }
 
@@ -116,7 +116,7 @@ static long set_length(struct inode *inode, s64 length)
         return -EFBIG;
     err = inode_set_size(inode, (u64)length);
     if (!err)
-        inode->mtime = inode->ctime = realtime_seconds();
+        inode->mtime = inode->ctime = realtime_timespec();
     return err == -ENOSPC ? -EFBIG : err;
 }
 
@@ -248,13 +248,13 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
             return err;
         }
     }
-    s64 now = realtime_seconds();
-    s64 *stamps[2] = {&inode->atime, &inode->mtime};
+    struct timespec_k now = realtime_timespec();
+    struct timespec_k *stamps[2] = {&inode->atime, &inode->mtime};
     for (int i = 0; i < 2; i++) {
         if (!utimes || t[i].tv_nsec == UTIME_NOW)
             *stamps[i] = now;
         else if (t[i].tv_nsec != UTIME_OMIT)
-            *stamps[i] = t[i].tv_sec;
+            *stamps[i] = t[i];
     }
     inode->ctime = now;
     fdput(f);
@@ -395,7 +395,7 @@ long sys_fallocate(int fd, int mode, s64 offset, s64 len)
     else if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->size)
         err = inode_set_size(inode, end) == -ENOSPC ? -ENOSPC : 0;
     if (!err)
-        inode->mtime = inode->ctime = realtime_seconds(); /* Linux's file_modified, first thing in shmem_fallocate */
+        inode->mtime = inode->ctime = realtime_timespec(); /* Linux's file_modified, first thing in shmem_fallocate */
     fdput(f);
     return err;
 }

@@ -125,7 +125,7 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
      * a read-only open truncates too, as on Linux. */
     if ((flags & O_TRUNC) && S_ISREG(inode->mode) && !(flags & O_PATH) && !created) {
         inode_set_size(inode, 0);
-        inode->mtime = inode->ctime = realtime_seconds(); /* even when it was empty: Linux's do_truncate */
+        inode->mtime = inode->ctime = realtime_timespec(); /* even when it was empty: Linux's do_truncate */
     }
     if (S_ISFIFO(inode->mode) && !(flags & O_PATH)) {
         err = fifo_open(f);

@@ -3,6 +3,7 @@
 #define SYSGATE_FS_H
 
 #include "refcount.h"
+#include "time.h"
 #include "types.h"
 #include "wait.h"
 
@@ -191,6 +192,7 @@ struct super_block {
     u64 inodes;        /* inodes alive in it */
     bool retired;      /* unmounted for good: freed with its last inode */
     bool stores_nothing; /* its sizes are not storage (procfs): st_blocks is 0 */
+    bool records_birth;  /* statx shows its inodes' btime (tmpfs) */
 };
 
 struct inode {
@@ -201,7 +203,8 @@ struct inode {
     u32 nlink;
     u32 rdev;                  /* device nodes: (major << 8) | minor */
     u64 size;
-    s64 atime, mtime, ctime;   /* seconds */
+    /* Since the epoch, to the nanosecond; btime is the birth (statx). */
+    struct timespec_k atime, mtime, ctime, btime;
     const struct inode_operations *iops;
     const struct file_ops *fops;
     struct address_space mapping; /* the page cache */

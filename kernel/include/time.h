@@ -47,6 +47,8 @@ u64 realtime_ns(void);
 struct timespec_k {
     s64 tv_sec, tv_nsec;
 };
+/* CLOCK_REALTIME now, to the nanosecond: the files' timestamps. */
+struct timespec_k realtime_timespec(void);
 long clock_sleep_check(int clock, int flags);
 long clock_sleep(int clock, int flags, s64 sec, s64 nsec, void __user *rem, bool time32);
 /* Woken whenever CLOCK_REALTIME is set: sleepers until an absolute real time
