@@ -79,6 +79,7 @@ I386_TESTS := \
 	hello \
 	iamtest \
 	inet \
+	inotify \
 	interp \
 	ipcold \
 	jobstop \

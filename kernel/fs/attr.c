@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
+#include "fsnotify.h"
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
@@ -36,6 +37,7 @@ static long set_mode(struct inode *inode, u32 mode)
         mode &= ~S_ISGID;
     inode->mode = (inode->mode & S_IFMT) | (mode & 07777);
     inode->ctime = realtime_timespec();
+    fsnotify_attrib(inode);
     return 0;
 }
 
@@ -76,6 +78,7 @@ static long set_owner(struct inode *inode, u32 uid, u32 gid)
             inode->mode &= ~S_ISGID;
     }
     inode->ctime = realtime_timespec();
+    fsnotify_attrib(inode);
     return 0;
 }
 
@@ -115,8 +118,10 @@ static long set_length(struct inode *inode, s64 length)
     if ((u64)length > inode->size && rlimit_fsize_check((u64)length - 1, 0) < 0)
         return -EFBIG;
     err = inode_set_size(inode, (u64)length);
-    if (!err)
+    if (!err) {
         inode->mtime = inode->ctime = realtime_timespec();
+        fsnotify_modify(inode);
+    }
     return err == -ENOSPC ? -EFBIG : err;
 }
 
@@ -257,6 +262,14 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
             *stamps[i] = t[i];
     }
     inode->ctime = now;
+    /* Linux's fsnotify_change: both times are a utime, one alone an access or a modification. */
+    bool atime_set = !utimes || t[0].tv_nsec != UTIME_OMIT, mtime_set = !utimes || t[1].tv_nsec != UTIME_OMIT;
+    if (atime_set && mtime_set)
+        fsnotify_attrib(inode);
+    else if (atime_set)
+        fsnotify_access(inode);
+    else
+        fsnotify_modify(inode);
     fdput(f);
     return 0;
 }
@@ -394,8 +407,10 @@ long sys_fallocate(int fd, int mode, s64 offset, s64 len)
         err = -EPERM;
     else if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->size)
         err = inode_set_size(inode, end) == -ENOSPC ? -ENOSPC : 0;
-    if (!err)
+    if (!err) {
         inode->mtime = inode->ctime = realtime_timespec(); /* Linux's file_modified, first thing in shmem_fallocate */
+        fsnotify_modify(inode);
+    }
     fdput(f);
     return err;
 }

@@ -3,6 +3,7 @@
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
+#include "fsnotify.h"
 #include "rw.h"
 #include "lib.h"
 #include "proc.h"
@@ -20,7 +21,10 @@ static ssize_t do_read(struct file *f, char __user *buf, size_t len, u64 *pos)
         return -EINVAL;
     if (!user_range_ok((u64)buf, len))
         return -EFAULT;
-    return f->ops->read(f, buf, MIN(len, (size_t)MAX_RW_COUNT), pos);
+    ssize_t n = f->ops->read(f, buf, MIN(len, (size_t)MAX_RW_COUNT), pos);
+    if (n > 0)
+        fsnotify_access(f->inode);
+    return n;
 }
 
 static ssize_t do_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
@@ -38,7 +42,10 @@ static ssize_t do_write(struct file *f, const char __user *buf, size_t len, u64 
             return allowed;
         len = (size_t)allowed;
     }
-    return f->ops->write(f, buf, len, pos);
+    ssize_t n = f->ops->write(f, buf, len, pos);
+    if (n > 0)
+        fsnotify_modify(f->inode);
+    return n;
 }
 
 long sys_read(int fd, char __user *buf, size_t len)

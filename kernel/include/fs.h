@@ -223,6 +223,7 @@ struct inode {
     u32 seals;                 /* F_SEAL_* */
     char *unnamed_path;        /* owned: what /proc/PID/fd shows of a file no directory names ("/memfd:NAME") */
     use_count_t refs;          /* open files and mappings of it, mounts on or of it, current directories, children */
+    struct inotify_watch *inotify_watches; /* the watches on it (fs/inotify.c), each holding it */
 };
 
 struct file {
@@ -325,6 +326,8 @@ s64 generic_file_llseek(struct file *f, s64 offset, unsigned whence);
 
 u32 current_umask(void);
 long inode_path(struct inode *dir, const char *file_name, char *out, size_t size);
+/* The name of inode in its parent (NAME_MAX + 1 bytes at `name`); false once removed. */
+bool inode_name_in_parent(struct inode *inode, char *name);
 long inode_full_path(struct inode *inode, char *out, size_t size);
 /* What /proc/PID/fd shows for an open file: its path, or "pipe:[INO]",
  * "socket:[INO]", "anon_inode:[eventfd]". The length with its NUL, or -errno. */
