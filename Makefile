@@ -89,6 +89,7 @@ I386_TESTS := \
 	leasetrunc \
 	malloc_stress \
 	memory \
+	misccalls \
 	mmapfile \
 	mounts \
 	mremap \

@@ -111,6 +111,7 @@ struct task {
     int live_threads;       /* leader: threads of the group not yet exited */
     int exit_signal;        /* sent to the parent at exit (SIGCHLD), 0 for threads */
     int pdeath_signal;      /* PR_SET_PDEATHSIG's: sent to this process when its parent ends; 0: none */
+    pid_t parent_thread;    /* the thread of the parent that made this process, whose end PR_SET_PDEATHSIG is about */
     int wait_status;        /* Linux wait status once a zombie */
     bool group_exiting;     /* leader: exit_group or a fatal signal is ending every thread */
     int group_exit_status;  /* leader: the wait status that exit_group or the signal set */

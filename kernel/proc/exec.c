@@ -425,11 +425,14 @@ static long exec_at(struct regs *r, int dirfd, const char __user *upath, const v
             err = -EBADF;
         fdput(dir);
     }
-    if (!err && (flags & AT_SYMLINK_NOFOLLOW)) {
-        struct inode *last;
-        err = path_lookup(current_task()->fs ? current_task()->fs->cwd : NULL, path, false, &last);
-        if (!err && S_ISLNK(last->mode))
-            err = -ELOOP;
+    /* The file is found and checked before the arguments are read, as by
+     * Linux's alloc_bprm: a missing file is ENOENT whatever argv is. */
+    if (!err) {
+        struct inode *file;
+        err = path_lookup(current_task()->fs ? current_task()->fs->cwd : NULL, path,
+                          !(flags & AT_SYMLINK_NOFOLLOW), &file);
+        if (!err)
+            err = S_ISLNK(file->mode) ? -ELOOP : !S_ISREG(file->mode) ? -EACCES : inode_permission(file, MAY_EXEC);
     }
     char **argv = NULL, **envp = NULL;
     if (!err)

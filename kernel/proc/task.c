@@ -165,11 +165,28 @@ static void reparent_children(struct task *leader)
         signal_parent_death(child);
         leader->children = child->sibling;
         child->parent = init;
+        child->parent_thread = init->pid;
         child->sibling = init->children;
         init->children = child;
         if (child->state == TASK_ZOMBIE)
             wake_up(&init->child_events);
     }
+}
+
+/* A thread ends while others of its process live: the processes it made
+ * pass to another of them, and get their PR_SET_PDEATHSIG signal (Linux's
+ * parent is the thread, forget_original_parent). */
+static void pass_children_to_another_thread(struct task *t, struct task *leader)
+{
+    struct task *heir = NULL;
+    for (struct task *other = task_first(); other && !heir; other = task_next(other))
+        if (other->tgid == t->tgid && other != t && other->state != TASK_DEAD && other->state != TASK_ZOMBIE)
+            heir = other;
+    for (struct task *child = leader->children; child && heir; child = child->sibling)
+        if (child->parent_thread == t->pid) {
+            child->parent_thread = heir->pid;
+            signal_parent_death(child);
+        }
 }
 
 /* CLONE_CHILD_CLEARTID: zero the thread id word and wake a futex waiter. */
@@ -227,6 +244,8 @@ noreturn void task_exit(int wait_status)
     /* A thread other than the leader vanishes (freed by the next
      * task_free_dead_threads); the leader stays a zombie until reaped. */
     t->state = leader == t ? TASK_ZOMBIE : TASK_DEAD;
+    if (leader->live_threads > 1)
+        pass_children_to_another_thread(t, leader);
     if (--leader->live_threads == 0)
         group_ended(leader, wait_status);
     sched_exit_current();
