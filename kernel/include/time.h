@@ -37,6 +37,8 @@ void posix_cpu_timers_charged(struct task *t);
 void posix_timers_clock_was_set(void);
 struct ksiginfo;
 void posix_timer_signal_taken(struct task *t, const struct ksiginfo *info);
+struct seq_buf;
+void proc_pid_timers(struct task *t, struct seq_buf *s);
 void cpu_idle_enter(void);
 void cpu_idle_exit(void);
 /* The CPU time spent since boot in user mode, in the kernel and idle (/proc/stat). */

@@ -17,6 +17,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
+#include "seq_buf.h"
 #include "signal.h"
 #include "time.h"
 #include "timer.h"
@@ -63,6 +64,7 @@ struct posix_timer {
     pid_t cpu_target;          /* BASE_CPU: the process or thread whose CPU time counts */
     bool cpu_per_thread, cpu_user_only;
     int notify;                /* SIGEV_SIGNAL, SIGEV_NONE or SIGEV_SIGNAL | SIGEV_THREAD_ID */
+    int asked_notify;          /* as given (SIGEV_THREAD stays itself), for /proc/PID/timers */
     int signo;
     pid_t target_tid;          /* SIGEV_THREAD_ID's thread */
     u64 value;                 /* si_value */
@@ -422,11 +424,12 @@ static long timer_create(int clock, const struct sigevent_k *ev, int __user *uid
     pt->owner = leader->tgid;
     if (ev) {
         pt->notify = ev->notify == SIGEV_THREAD ? SIGEV_SIGNAL : ev->notify;
+        pt->asked_notify = ev->notify;
         pt->signo = ev->signo;
         pt->value = ev->value;
         pt->target_tid = ev->tid;
     } else {
-        pt->notify = SIGEV_SIGNAL;
+        pt->notify = pt->asked_notify = SIGEV_SIGNAL;
         pt->signo = SIGALRM;
         pt->value = (u64)id;
     }
@@ -480,6 +483,20 @@ long compat_sys_timer_create(int clock, const void __user *usevp, int __user *ui
         ev = (struct sigevent_k){user_ev.value, user_ev.signo, user_ev.notify, user_ev.tid};
     }
     return timer_create(clock, usevp ? &ev : NULL, uid);
+}
+
+/* /proc/PID/timers, as Linux's show_timer, newest first. */
+void proc_pid_timers(struct task *t, struct seq_buf *s)
+{
+    static const char *const notify_names[] = {[SIGEV_SIGNAL] = "signal", [SIGEV_NONE] = "none", [SIGEV_THREAD] = "thread"};
+    u64 flags = irq_save();
+    for (struct posix_timer *pt = t->group_leader->posix_timers; pt; pt = pt->next) {
+        int how = pt->asked_notify & ~SIGEV_THREAD_ID;
+        bool thread = pt->asked_notify & SIGEV_THREAD_ID;
+        seq_printf(s, "ID: %d\nsignal: %d/%016lx\nnotify: %s/%s.%d\nClockID: %d\n", pt->id, pt->signo, pt->value,
+                   notify_names[how], thread ? "tid" : "pid", thread ? pt->target_tid : pt->owner, pt->clock);
+    }
+    irq_restore(flags);
 }
 
 /* ---- setting and reading ---- */

@@ -6,7 +6,8 @@
 # time, SIGEV_THREAD_ID, the C library's SIGEV_THREAD, timers on the wall,
 # monotonic, boot and CPU-time clocks, a pending signal taken back by
 # timer_settime and timer_delete, no timers in a forked child nor after exec,
-# the EINVAL, EOPNOTSUPP and EFAULT paths and i386's time32 and time64 calls.
+# /proc/PID/timers, the EINVAL, EOPNOTSUPP and EFAULT paths and i386's time32
+# and time64 calls.
 test_posixtimer_glibc() { differential $GLIBC/posixtimer; }
 test_posixtimer_musl() { differential $MUSL/posixtimer; }
 test_posixtimer_i386() { differential $I386/posixtimer; }

@@ -384,6 +384,28 @@ static void after_exec(void)
     exit(3);
 }
 
+/* /proc/self/timers, with this process's pid and the thread's tid named. */
+static void proc_timers(void)
+{
+    int first, second;
+    create(CLOCK_MONOTONIC, NULL, &first);
+    struct ksigevent ev = {.notify = SIGEV_SIGNAL | SIGEV_THREAD_ID_VALUE, .signo = SIGRTMIN + 5,
+                           .value.sival_int = 0x1234, .tid = (int)syscall(SYS_gettid)};
+    create(CLOCK_BOOTTIME, &ev, &second);
+    FILE *f = fopen("/proc/self/timers", "r");
+    char line[128];
+    while (f && fgets(line, sizeof(line), f)) {
+        char *dot = strrchr(line, '.');
+        if (strncmp(line, "notify:", 7) == 0 && dot && atoi(dot + 1) == getpid())
+            strcpy(dot + 1, "self\n");
+        printf("timers: %s", line);
+    }
+    if (f)
+        fclose(f);
+    syscall(SYS_timer_delete, first);
+    syscall(SYS_timer_delete, second);
+}
+
 #ifdef __i386__
 struct itimerspec64 {
     int64_t interval_sec, interval_nsec, value_sec, value_nsec;
@@ -421,6 +443,7 @@ int main(int argc, char **argv)
     clocks();
     thread_id_event();
     libc_thread_event();
+    proc_timers();
 #ifdef __i386__
     time64_calls();
 #endif
