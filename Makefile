@@ -79,6 +79,7 @@ I386_TESTS := \
 	hello \
 	iamtest \
 	inet \
+	inotify \
 	interp \
 	ipcold \
 	jobstop \
@@ -88,13 +89,16 @@ I386_TESTS := \
 	leasetrunc \
 	malloc_stress \
 	memory \
+	misccalls \
 	mmapfile \
 	mounts \
 	mremap \
 	msr \
 	netdev \
+	nstimes \
 	pagemap \
 	pdeathsig \
+	posixtimer \
 	privcmd \
 	procfs \
 	procs \

@@ -57,8 +57,10 @@ static long put_stat64(const struct kstat *k, int err, struct stat64_i386 __user
     struct stat64_i386 st = {
         .st_dev = k->dev, .st_ino_low = (u32)k->ino, .st_mode = k->mode, .st_nlink = k->nlink,
         .st_uid = k->uid, .st_gid = k->gid, .st_rdev = k->rdev, .st_size = (s64)k->size,
-        .st_blksize = (u32)k->blksize, .st_blocks = k->blocks, .st_atime = (u32)k->atime,
-        .st_mtime = (u32)k->mtime, .st_ctime = (u32)k->ctime, .st_ino = k->ino,
+        .st_blksize = (u32)k->blksize, .st_blocks = k->blocks, .st_atime = (u32)k->atime.tv_sec,
+        .st_atime_nsec = (u32)k->atime.tv_nsec, .st_mtime = (u32)k->mtime.tv_sec,
+        .st_mtime_nsec = (u32)k->mtime.tv_nsec, .st_ctime = (u32)k->ctime.tv_sec,
+        .st_ctime_nsec = (u32)k->ctime.tv_nsec, .st_ino = k->ino,
     };
     return copy_to_user(ubuf, &st, sizeof(st));
 }
@@ -110,8 +112,10 @@ static long put_stat_i386(const struct kstat *k, int err, struct stat_i386 __use
     struct stat_i386 st = {
         .st_dev = (u32)k->dev, .st_ino = (u32)k->ino, .st_mode = (u16)k->mode, .st_nlink = (u16)k->nlink,
         .st_uid = id16(k->uid), .st_gid = id16(k->gid), .st_rdev = (u32)k->rdev, .st_size = (u32)k->size,
-        .st_blksize = (u32)k->blksize, .st_blocks = (u32)k->blocks, .st_atime = (u32)k->atime,
-        .st_mtime = (u32)k->mtime, .st_ctime = (u32)k->ctime,
+        .st_blksize = (u32)k->blksize, .st_blocks = (u32)k->blocks, .st_atime = (u32)k->atime.tv_sec,
+        .st_atime_nsec = (u32)k->atime.tv_nsec, .st_mtime = (u32)k->mtime.tv_sec,
+        .st_mtime_nsec = (u32)k->mtime.tv_nsec, .st_ctime = (u32)k->ctime.tv_sec,
+        .st_ctime_nsec = (u32)k->ctime.tv_nsec,
     };
     return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
@@ -132,6 +136,49 @@ long compat_sys_newlstat(const char __user *path, struct stat_i386 __user *buf)
 {
     struct kstat k;
     return put_stat_i386(&k, path_stat(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &k), buf);
+}
+
+/* struct __old_kernel_stat, of oldstat, oldlstat and oldfstat (18, 84, 28):
+ * 16-bit device, inode number, mode, link count and ids, 32-bit size and
+ * times. As Linux's cp_old_stat on a 64-bit kernel: an inode number or link
+ * count that does not fit is EOVERFLOW, the size is cut to 32 bits. */
+struct old_kernel_stat_i386 {
+    u16 st_dev, st_ino, st_mode, st_nlink, st_uid, st_gid, st_rdev;
+    u16 pad;
+    u32 st_size, st_atime, st_mtime, st_ctime;
+};
+_Static_assert(sizeof(struct old_kernel_stat_i386) == 32, "struct __old_kernel_stat is 32 bytes");
+
+static long put_old_stat(const struct kstat *k, int err, struct old_kernel_stat_i386 __user *ubuf)
+{
+    if (err)
+        return err;
+    if (k->ino > 0xffff || k->nlink > 0xffff)
+        return -EOVERFLOW;
+    struct old_kernel_stat_i386 st = {
+        .st_dev = (u16)k->dev, .st_ino = (u16)k->ino, .st_mode = (u16)k->mode, .st_nlink = (u16)k->nlink,
+        .st_uid = id16(k->uid), .st_gid = id16(k->gid), .st_rdev = (u16)k->rdev, .st_size = (u32)k->size,
+        .st_atime = (u32)k->atime.tv_sec, .st_mtime = (u32)k->mtime.tv_sec, .st_ctime = (u32)k->ctime.tv_sec,
+    };
+    return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+long compat_sys_oldstat(const char __user *path, struct old_kernel_stat_i386 __user *buf)
+{
+    struct kstat k;
+    return put_old_stat(&k, path_stat(AT_FDCWD, path, 0, &k), buf);
+}
+
+long compat_sys_oldlstat(const char __user *path, struct old_kernel_stat_i386 __user *buf)
+{
+    struct kstat k;
+    return put_old_stat(&k, path_stat(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &k), buf);
+}
+
+long compat_sys_oldfstat(int fd, struct old_kernel_stat_i386 __user *buf)
+{
+    struct kstat k;
+    return put_old_stat(&k, fd_stat(fd, &k), buf);
 }
 
 long sys_truncate(const char __user *path, s64 length);

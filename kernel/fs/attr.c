@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
+#include "fsnotify.h"
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
@@ -41,7 +42,8 @@ static long set_mode(struct inode *inode, u32 mode)
     if (err)
         return err;
     inode->mode = attr.mode;
-    inode->ctime = realtime_seconds();
+    inode->ctime = realtime_timespec();
+    fsnotify_attrib(inode);
     return 0;
 }
 
@@ -87,7 +89,8 @@ static long set_owner(struct inode *inode, u32 uid, u32 gid)
         if ((inode->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
             inode->mode &= ~S_ISGID;
     }
-    inode->ctime = realtime_seconds();
+    inode->ctime = realtime_timespec();
+    fsnotify_attrib(inode);
     return 0;
 }
 
@@ -127,8 +130,10 @@ static long set_length(struct inode *inode, s64 length)
     if ((u64)length > inode->size && rlimit_fsize_check((u64)length - 1, 0) < 0)
         return -EFBIG;
     err = inode_set_size(inode, (u64)length);
-    if (!err)
-        inode->mtime = inode->ctime = realtime_seconds();
+    if (!err) {
+        inode->mtime = inode->ctime = realtime_timespec();
+        fsnotify_modify(inode);
+    }
     return err == -ENOSPC ? -EFBIG : err;
 }
 
@@ -264,13 +269,13 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
             return err;
         }
     }
-    s64 now = realtime_seconds();
-    s64 stamps[2] = {inode->atime, inode->mtime};
+    struct timespec_k now = realtime_timespec();
+    struct timespec_k stamps[2] = {inode->atime, inode->mtime};
     for (int i = 0; i < 2; i++) {
         if (!utimes || t[i].tv_nsec == UTIME_NOW)
             stamps[i] = now;
         else if (t[i].tv_nsec != UTIME_OMIT)
-            stamps[i] = t[i].tv_sec;
+            stamps[i] = t[i];
     }
     struct iattr attr = {.valid = ATTR_ATIME | ATTR_MTIME, .atime = stamps[0], .mtime = stamps[1]};
     err = inode_store_attributes(inode, &attr);
@@ -281,6 +286,14 @@ long do_utimensat(int dirfd, const char __user *path, const struct timespec_k *t
     inode->atime = stamps[0];
     inode->mtime = stamps[1];
     inode->ctime = now;
+    /* Linux's fsnotify_change: both times are a utime, one alone an access or a modification. */
+    bool atime_set = !utimes || t[0].tv_nsec != UTIME_OMIT, mtime_set = !utimes || t[1].tv_nsec != UTIME_OMIT;
+    if (atime_set && mtime_set)
+        fsnotify_attrib(inode);
+    else if (atime_set)
+        fsnotify_access(inode);
+    else
+        fsnotify_modify(inode);
     fdput(f);
     return 0;
 }
@@ -418,8 +431,10 @@ long sys_fallocate(int fd, int mode, s64 offset, s64 len)
         err = -EPERM;
     else if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->size)
         err = inode_set_size(inode, end) == -ENOSPC ? -ENOSPC : 0;
-    if (!err)
-        inode->mtime = inode->ctime = realtime_seconds(); /* Linux's file_modified, first thing in shmem_fallocate */
+    if (!err) {
+        inode->mtime = inode->ctime = realtime_timespec(); /* Linux's file_modified, first thing in shmem_fallocate */
+        fsnotify_modify(inode);
+    }
     fdput(f);
     return err;
 }

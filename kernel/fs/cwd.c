@@ -83,7 +83,7 @@ static bool match_ino(struct dir_context *ctx, const char *name, size_t len, u64
 
 /* The name of `inode` in its parent (NAME_MAX + 1 bytes at `name`), found by
  * walking the parent; false for one that was removed. */
-static bool name_in_parent(struct inode *inode, char *name)
+bool inode_name_in_parent(struct inode *inode, char *name)
 {
     struct inode *dir = inode->parent;
     if (!dir || dir == inode || !dir->fops || !dir->fops->iterate)
@@ -120,7 +120,7 @@ long inode_path(struct inode *dir, const char *file_name, char *out, size_t size
         if (dir == root_inode)
             break;
         char name[NAME_MAX + 1];
-        if (!name_in_parent(dir, name))
+        if (!inode_name_in_parent(dir, name))
             return -ENOENT;
         size_t n = strlen(name);
         if (n + 1 > start)
@@ -142,7 +142,7 @@ long inode_full_path(struct inode *inode, char *out, size_t size)
     if (S_ISDIR(inode->mode))
         return inode_path(inode, NULL, out, size);
     char name[NAME_MAX + 1];
-    if (!name_in_parent(inode, name))
+    if (!inode_name_in_parent(inode, name))
         return -ENOENT;
     return inode_path(inode->parent, name, out, size);
 }

@@ -12,6 +12,7 @@
 #include "fasync.h"
 #include "fd.h"
 #include "fs.h"
+#include "fsnotify.h"
 #include "posix_lock.h"
 #include "lib.h"
 #include "mm.h"
@@ -60,6 +61,7 @@ void file_put(struct file *f)
         eventpoll_release_file(f);
     fasync_release(f);
     lease_file_closed(f);
+    fsnotify_close(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     inode_put(f->inode);

@@ -4,6 +4,7 @@
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
+#include "fsnotify.h"
 #include "lib.h"
 #include "proc.h"
 #include "time.h"
@@ -121,11 +122,13 @@ static long do_open(int dirfd, const char __user *upath, u32 flags, u32 mode)
     err = file_open(inode, flags, &f);
     if (err)
         return err;
+    fsnotify_open(f);
     /* After the open, which may have waited for a lease's holder to let go of the contents;
      * a read-only open truncates too, as on Linux. */
     if ((flags & O_TRUNC) && S_ISREG(inode->mode) && !(flags & O_PATH) && !created) {
         inode_set_size(inode, 0);
-        inode->mtime = inode->ctime = realtime_seconds(); /* even when it was empty: Linux's do_truncate */
+        inode->mtime = inode->ctime = realtime_timespec(); /* even when it was empty: Linux's do_truncate */
+        fsnotify_modify(inode);
     }
     if (S_ISFIFO(inode->mode) && !(flags & O_PATH)) {
         err = fifo_open(f);

@@ -175,6 +175,7 @@ static const struct proc_entry pid_entries[] = {
     {"stat", S_IFREG | 0444, .show = proc_pid_stat},
     {"status", S_IFREG | 0444, .show = proc_pid_status},
     {"task", S_IFDIR | 0555, .dir = &task_dir},
+    {"timers", S_IFREG | 0444, .show = proc_pid_timers},
 };
 static const struct proc_dir pid_dir = PROC_DIR(pid_entries);
 

@@ -116,6 +116,7 @@ struct super_block *ramfs_super_create(struct file_system_type *type, u32 root_m
     }
     root->parent = root;
     sb->root = root;
+    sb->records_birth = magic == TMPFS_MAGIC; /* Linux's tmpfs reports STATX_BTIME, ramfs not */
     return sb;
 }
 
@@ -135,7 +136,7 @@ static struct inode *ramfs_lookup(struct inode *dir, const char *name, size_t le
     return d ? d->inode : NULL;
 }
 
-static void touch_dir(struct inode *dir) { dir->mtime = dir->ctime = realtime_seconds(); }
+static void touch_dir(struct inode *dir) { dir->mtime = dir->ctime = realtime_timespec(); }
 
 static int add_entry(struct inode *dir, const char *name, struct inode *inode)
 {
@@ -228,7 +229,7 @@ static int ramfs_link(struct inode *inode, struct inode *dir, const char *name)
     if (err)
         return err;
     inode->nlink++;
-    inode->ctime = realtime_seconds();
+    inode->ctime = realtime_timespec();
     return 0;
 }
 
@@ -404,7 +405,7 @@ static ssize_t ramfs_write(struct file *f, const char __user *buf, size_t len, u
         return sealed;
     ssize_t n = page_cache_write(inode, buf, len, pos);
     if (n > 0)
-        inode->mtime = inode->ctime = realtime_seconds();
+        inode->mtime = inode->ctime = realtime_timespec();
     return n;
 }
 

@@ -3,6 +3,7 @@
 #include "errno.h"
 #include "fd.h"
 #include "fs.h"
+#include "fsnotify.h"
 #include "rw.h"
 #include "lib.h"
 #include "proc.h"
@@ -20,7 +21,10 @@ static ssize_t do_read(struct file *f, char __user *buf, size_t len, u64 *pos)
         return -EINVAL;
     if (!user_range_ok((u64)buf, len))
         return -EFAULT;
-    return f->ops->read(f, buf, MIN(len, (size_t)MAX_RW_COUNT), pos);
+    ssize_t n = f->ops->read(f, buf, MIN(len, (size_t)MAX_RW_COUNT), pos);
+    if (n > 0)
+        fsnotify_access(f->inode);
+    return n;
 }
 
 static ssize_t do_write(struct file *f, const char __user *buf, size_t len, u64 *pos)
@@ -38,7 +42,10 @@ static ssize_t do_write(struct file *f, const char __user *buf, size_t len, u64 
             return allowed;
         len = (size_t)allowed;
     }
-    return f->ops->write(f, buf, len, pos);
+    ssize_t n = f->ops->write(f, buf, len, pos);
+    if (n > 0)
+        fsnotify_modify(f->inode);
+    return n;
 }
 
 long sys_read(int fd, char __user *buf, size_t len)
@@ -153,10 +160,55 @@ int iovecs_from_user(const void __user *uvec, int count, struct iovec *vec)
     return 0;
 }
 
+#define RWF_HIPRI 0x01 /* a polling hint */
+#define RWF_DSYNC 0x02 /* with RWF_SYNC: nothing to write back, all is in memory */
+#define RWF_SYNC 0x04
+#define RWF_NOWAIT 0x08
+#define RWF_APPEND 0x10
+#define RWF_NOAPPEND 0x20
+#define RWF_ATOMIC 0x40
+#define RWF_DONTCACHE 0x80
+#define RWF_SUPPORTED (RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND | RWF_NOAPPEND | RWF_ATOMIC | RWF_DONTCACHE)
+
+/* Linux's kiocb_set_rw_flags. RWF_ATOMIC and RWF_DONTCACHE are refused as
+ * tmpfs refuses them. */
+static long rw_flags_check(int flags)
+{
+    if (flags & ~RWF_SUPPORTED)
+        return -EOPNOTSUPP;
+    if ((flags & RWF_APPEND) && (flags & RWF_NOAPPEND))
+        return -EINVAL;
+    if (flags & (RWF_ATOMIC | RWF_DONTCACHE))
+        return -EOPNOTSUPP;
+    return 0;
+}
+
+/* The file as one preadv2 or pwritev2 sees it: RWF_APPEND and RWF_NOAPPEND
+ * set or clear O_APPEND, RWF_NOWAIT adds O_NONBLOCK, for that call alone
+ * (Linux carries them in the kiocb; the drivers here read the file's flags).
+ * Only for regular files and pipes, whose calls use nothing else of it. */
+static struct file *per_call_view(struct file *f, int rwflags, struct file *view)
+{
+    bool regular = S_ISREG(f->inode->mode), pipe = S_ISFIFO(f->inode->mode);
+    u32 flags = f->flags;
+    if (regular && (rwflags & RWF_APPEND))
+        flags |= O_APPEND;
+    if (regular && (rwflags & RWF_NOAPPEND))
+        flags &= ~O_APPEND;
+    if (pipe && (rwflags & RWF_NOWAIT))
+        flags |= O_NONBLOCK;
+    if (flags == f->flags)
+        return f;
+    *view = *f;
+    view->flags = flags;
+    return view;
+}
+
 /* readv, writev, and preadv, pwritev at `pos` (NULL: the file's position),
  * checked in Linux's order: the offset, the descriptor, its access mode,
- * then the iovecs. */
-static long do_vector_io(int fd, const void __user *uvec, int count, const s64 *pos, bool writing)
+ * then the iovecs; preadv2's and pwritev2's flags after those, once there
+ * is something to transfer. */
+static long do_vector_io_flags(int fd, const void __user *uvec, int count, const s64 *pos, bool writing, int rwflags)
 {
     if (pos && *pos < 0)
         return -EINVAL;
@@ -174,11 +226,23 @@ static long do_vector_io(int fd, const void __user *uvec, int count, const s64 *
     else {
         struct iovec vec[count ? count : 1];
         ret = iovecs_from_user(uvec, count, vec);
-        if (!ret)
-            ret = vector_io_file(f, vec, count, pos ? &at : &f->pos, writing);
+        u64 total = 0;
+        for (int i = 0; !ret && i < count; i++)
+            total |= vec[i].len;
+        if (!ret && total)
+            ret = rw_flags_check(rwflags);
+        if (!ret) {
+            struct file view;
+            ret = vector_io_file(per_call_view(f, rwflags, &view), vec, count, pos ? &at : &f->pos, writing);
+        }
     }
     fdput(f);
     return ret;
+}
+
+static long do_vector_io(int fd, const void __user *uvec, int count, const s64 *pos, bool writing)
+{
+    return do_vector_io_flags(fd, uvec, count, pos, writing, 0);
 }
 
 /* Both ABIs' (the iovecs' layout follows in_compat_syscall()). */
@@ -202,6 +266,19 @@ long sys_pwritev(int fd, const void __user *vec, int count, u64 pos_low, u64 pos
 {
     s64 pos = offset_of(pos_low, pos_high);
     return do_vector_io(fd, vec, count, &pos, true);
+}
+
+/* An offset of -1: the file's position, as readv and writev. */
+long sys_preadv2(int fd, const void __user *vec, int count, u64 pos_low, u64 pos_high, int flags)
+{
+    s64 pos = offset_of(pos_low, pos_high);
+    return do_vector_io_flags(fd, vec, count, pos == -1 ? NULL : &pos, false, flags);
+}
+
+long sys_pwritev2(int fd, const void __user *vec, int count, u64 pos_low, u64 pos_high, int flags)
+{
+    s64 pos = offset_of(pos_low, pos_high);
+    return do_vector_io_flags(fd, vec, count, pos == -1 ? NULL : &pos, true, flags);
 }
 
 /* The file system's llseek; without one, what Linux does for such a file:

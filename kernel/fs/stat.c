@@ -29,6 +29,8 @@ void kstat_fill(const struct inode *inode, struct kstat *st)
         .atime = inode->atime,
         .mtime = inode->mtime,
         .ctime = inode->ctime,
+        .btime = inode->btime,
+        .has_btime = inode->sb->records_birth,
     };
     if (inode->iops && inode->iops->getattr)
         inode->iops->getattr(inode, st);
@@ -102,7 +104,9 @@ static long put_stat(const struct kstat *k, int err, struct stat_x86_64 __user *
         .st_dev = k->dev, .st_ino = k->ino, .st_nlink = k->nlink, .st_mode = k->mode,
         .st_uid = k->uid, .st_gid = k->gid, .st_rdev = k->rdev, .st_size = (s64)k->size,
         .st_blksize = k->blksize, .st_blocks = (s64)k->blocks,
-        .st_atime = (u64)k->atime, .st_mtime = (u64)k->mtime, .st_ctime = (u64)k->ctime,
+        .st_atime = (u64)k->atime.tv_sec, .st_atime_nsec = (u64)k->atime.tv_nsec,
+        .st_mtime = (u64)k->mtime.tv_sec, .st_mtime_nsec = (u64)k->mtime.tv_nsec,
+        .st_ctime = (u64)k->ctime.tv_sec, .st_ctime_nsec = (u64)k->ctime.tv_nsec,
     };
     return copy_to_user(ubuf, &st, sizeof(st));
 }
@@ -147,6 +151,9 @@ struct statx {
 _Static_assert(sizeof(struct statx) == 256, "struct statx is 256 bytes");
 
 #define STATX_BASIC_STATS 0x7ff
+#define STATX_BTIME 0x800
+
+static struct statx_timestamp statx_time(struct timespec_k t) { return (struct statx_timestamp){t.tv_sec, (u32)t.tv_nsec, 0}; }
 #define STATX__RESERVED 0x80000000u
 #define AT_STATX_SYNC_TYPE 0x6000
 
@@ -161,7 +168,7 @@ long sys_statx(int dirfd, const char __user *path, int flags, unsigned mask, str
     if (err)
         return err;
     struct statx st = {
-        .stx_mask = STATX_BASIC_STATS,
+        .stx_mask = STATX_BASIC_STATS | (k.has_btime ? STATX_BTIME : 0),
         .stx_blksize = k.blksize,
         .stx_nlink = k.nlink,
         .stx_uid = k.uid,
@@ -170,9 +177,10 @@ long sys_statx(int dirfd, const char __user *path, int flags, unsigned mask, str
         .stx_ino = k.ino,
         .stx_size = k.size,
         .stx_blocks = k.blocks,
-        .stx_atime = {k.atime, 0, 0},
-        .stx_ctime = {k.ctime, 0, 0},
-        .stx_mtime = {k.mtime, 0, 0},
+        .stx_atime = statx_time(k.atime),
+        .stx_btime = k.has_btime ? statx_time(k.btime) : (struct statx_timestamp){0, 0, 0},
+        .stx_ctime = statx_time(k.ctime),
+        .stx_mtime = statx_time(k.mtime),
         .stx_rdev_major = k.rdev >> 8,
         .stx_rdev_minor = k.rdev & 0xff,
         .stx_dev_major = 0,

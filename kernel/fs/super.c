@@ -63,7 +63,7 @@ struct inode *inode_alloc(struct super_block *sb, u32 mode)
     inode->ino = sb->next_ino++;
     inode->mode = mode;
     inode->nlink = S_ISDIR(mode) ? 2 : 1;
-    inode->atime = inode->mtime = inode->ctime = realtime_seconds();
+    inode->atime = inode->mtime = inode->ctime = inode->btime = realtime_timespec();
     sb->inodes++;
     return inode;
 }

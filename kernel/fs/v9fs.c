@@ -193,9 +193,9 @@ static void set_attributes(struct inode *inode, const struct p9_attr *attr)
     inode->size = attr->size;
     V9FS_I(inode)->server_size = attr->size;
     V9FS_I(inode)->server_blocks = attr->blocks;
-    inode->atime = (s64)attr->atime_sec;
-    inode->mtime = (s64)attr->mtime_sec;
-    inode->ctime = (s64)attr->ctime_sec;
+    inode->atime = attr->atime;
+    inode->mtime = attr->mtime;
+    inode->ctime = attr->ctime;
     switch (attr->mode & S_IFMT) {
     case S_IFDIR:
         inode->iops = &v9fs_dir_iops;
@@ -654,8 +654,8 @@ static void refresh_attributes(struct inode *inode)
     if (p9_getattr(client_of(inode), V9FS_I(inode)->fid, &attr))
         return;
     inode->nlink = (u32)attr.nlink;
-    inode->mtime = (s64)attr.mtime_sec;
-    inode->ctime = (s64)attr.ctime_sec;
+    inode->mtime = attr.mtime;
+    inode->ctime = attr.ctime;
 }
 
 static int v9fs_create(struct inode *dir, const char *name, u32 mode, struct inode **out)
@@ -807,11 +807,11 @@ static int v9fs_setattr(struct inode *inode, const struct iattr *attr)
     }
     if (attr->valid & ATTR_ATIME) {
         change.valid |= P9_SETATTR_ATIME | P9_SETATTR_ATIME_SET;
-        change.atime_sec = attr->atime;
+        change.atime = attr->atime;
     }
     if (attr->valid & ATTR_MTIME) {
         change.valid |= P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET;
-        change.mtime_sec = attr->mtime;
+        change.mtime = attr->mtime;
     }
     int err = p9_setattr(client_of(inode), V9FS_I(inode)->fid, &change);
     if (err)
@@ -891,7 +891,7 @@ static ssize_t v9fs_file_write(struct file *f, const char __user *buf, size_t le
             dirty_test_and_clear(V9FS_I(inode), index);
     }
     cache_unlock(inode, flags);
-    inode->mtime = inode->ctime = realtime_seconds();
+    inode->mtime = inode->ctime = realtime_timespec();
     return n;
 }
 

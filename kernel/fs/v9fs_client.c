@@ -305,12 +305,11 @@ int p9_getattr(struct p9_client *c, u32 fid, struct p9_attr *attr)
         attr->size = get(r, 8);
         attr->blksize = get(r, 8);
         attr->blocks = get(r, 8);
-        attr->atime_sec = get(r, 8);
-        get(r, 8);
-        attr->mtime_sec = get(r, 8);
-        get(r, 8);
-        attr->ctime_sec = get(r, 8);
-        get(r, 8);
+        struct timespec_k *times[] = {&attr->atime, &attr->mtime, &attr->ctime};
+        for (size_t i = 0; i < ARRAY_SIZE(times); i++) {
+            times[i]->tv_sec = (s64)get(r, 8);
+            times[i]->tv_nsec = (s64)get(r, 8);
+        }
         err = r->bad ? -EIO : 0;
     }
     call_end(&call);
@@ -561,10 +560,10 @@ int p9_setattr(struct p9_client *c, u32 fid, const struct p9_setattr *attr)
     put(&call.tx, attr->uid, 4);
     put(&call.tx, attr->gid, 4);
     put(&call.tx, attr->size, 8);
-    put(&call.tx, (u64)attr->atime_sec, 8);
-    put(&call.tx, 0, 8);
-    put(&call.tx, (u64)attr->mtime_sec, 8);
-    put(&call.tx, 0, 8);
+    put(&call.tx, (u64)attr->atime.tv_sec, 8);
+    put(&call.tx, (u64)attr->atime.tv_nsec, 8);
+    put(&call.tx, (u64)attr->mtime.tv_sec, 8);
+    put(&call.tx, (u64)attr->mtime.tv_nsec, 8);
     return call_for_nothing(c, &call, P9_TSETATTR);
 }
 

@@ -7,8 +7,11 @@
  */
 #include "errno.h"
 #include "fs.h"
+#include "fsnotify.h"
 #include "lib.h"
 #include "time.h"
+
+#define RENAME_EXCHANGE 2
 
 struct inode *dir_lookup(struct inode *dir, const char *name)
 {
@@ -41,8 +44,10 @@ int vfs_create(struct inode *dir, const char *name, u32 mode, u32 rdev, struct i
         out = &ignored;
     int err = create_checks(dir, name);
     err = err ?: make_node(dir, name, mode, rdev, out);
-    if (!err)
+    if (!err) {
         inode_init_owner(*out, dir);
+        fsnotify_create(dir, name, *out);
+    }
     return err;
 }
 
@@ -59,8 +64,10 @@ int vfs_symlink(struct inode *dir, const char *name, const char *target)
         return err;
     err = dir->iops && dir->iops->symlink ? dir->iops->symlink(dir, name, target) : -EPERM;
     struct inode *link = err ? NULL : dir_lookup(dir, name);
-    if (link)
+    if (link) {
         inode_init_owner(link, dir);
+        fsnotify_create(dir, name, link);
+    }
     return err;
 }
 
@@ -71,7 +78,10 @@ int vfs_link(struct inode *inode, struct inode *dir, const char *name)
     int err = create_checks(dir, name);
     if (err)
         return err;
-    return dir->iops && dir->iops->link ? dir->iops->link(inode, dir, name) : -EPERM;
+    err = dir->iops && dir->iops->link ? dir->iops->link(inode, dir, name) : -EPERM;
+    if (!err)
+        fsnotify_link(dir, name, inode);
+    return err;
 }
 
 /* A missing victim is left to the file system, which says ENOENT. */
@@ -81,20 +91,34 @@ static int delete_checks(struct inode *dir, const char *name)
     return victim ? may_delete(dir, victim) : 0;
 }
 
-int vfs_unlink(struct inode *dir, const char *name)
+/* The victim is held across the removal: inotify still reports on it. */
+static int remove_name(struct inode *dir, const char *name, int (*op)(struct inode *, const char *))
 {
     int err = delete_checks(dir, name);
     if (err)
         return err;
-    return dir->iops && dir->iops->unlink ? dir->iops->unlink(dir, name) : -EPERM;
+    if (!op)
+        return -EPERM;
+    struct inode *victim = dir_lookup(dir, name);
+    if (victim)
+        inode_get(victim);
+    err = op(dir, name);
+    if (victim) {
+        if (!err)
+            fsnotify_unlinked(dir, name, victim);
+        inode_put(victim);
+    }
+    return err;
+}
+
+int vfs_unlink(struct inode *dir, const char *name)
+{
+    return remove_name(dir, name, dir->iops ? dir->iops->unlink : NULL);
 }
 
 int vfs_rmdir(struct inode *dir, const char *name)
 {
-    int err = delete_checks(dir, name);
-    if (err)
-        return err;
-    return dir->iops && dir->iops->rmdir ? dir->iops->rmdir(dir, name) : -EPERM;
+    return remove_name(dir, name, dir->iops ? dir->iops->rmdir : NULL);
 }
 
 int vfs_rename(struct inode *olddir, const char *oldname, struct inode *newdir, const char *newname, unsigned flags)
@@ -113,7 +137,22 @@ int vfs_rename(struct inode *olddir, const char *oldname, struct inode *newdir, 
     }
     if (!olddir->iops || !olddir->iops->rename)
         return -EPERM;
-    return olddir->iops->rename(olddir, oldname, newdir, newname, flags);
+    if (source)
+        inode_get(source);
+    if (target)
+        inode_get(target);
+    int err = olddir->iops->rename(olddir, oldname, newdir, newname, flags);
+    if (!err && source && source != target) {
+        bool exchange = flags & RENAME_EXCHANGE;
+        fsnotify_move(olddir, oldname, newdir, newname, source, exchange ? NULL : target);
+        if (exchange && target)
+            fsnotify_move(newdir, newname, olddir, oldname, target, NULL);
+    }
+    if (target)
+        inode_put(target);
+    if (source)
+        inode_put(source);
+    return err;
 }
 
 int inode_store_attributes(struct inode *inode, const struct iattr *attr)

@@ -7,6 +7,7 @@
 #define SYSGATE_9P_H
 
 #include "spinlock.h"
+#include "time.h"
 #include "types.h"
 #include "wait.h"
 
@@ -52,7 +53,7 @@ struct p9_attr {
     struct p9_qid qid;
     u32 mode, uid, gid;
     u64 nlink, rdev, size, blksize, blocks;
-    u64 atime_sec, mtime_sec, ctime_sec;
+    struct timespec_k atime, mtime, ctime;
 };
 
 /* Tsetattr's valid bits */
@@ -68,7 +69,7 @@ struct p9_attr {
 struct p9_setattr {
     u32 valid, mode, uid, gid;
     u64 size;
-    s64 atime_sec, mtime_sec;
+    struct timespec_k atime, mtime;
 };
 
 struct p9_statfs {

@@ -3,6 +3,7 @@
 #define SYSGATE_FS_H
 
 #include "refcount.h"
+#include "time.h"
 #include "types.h"
 #include "wait.h"
 
@@ -115,7 +116,7 @@ struct iattr {
     u32 valid; /* ATTR_*: which members apply */
     u64 size;
     u32 mode, uid, gid;
-    s64 atime, mtime; /* seconds */
+    struct timespec_k atime, mtime;
 };
 /* Tells the file system of a change of attributes (fs/vfs_ops.c): 0 or its error. */
 int inode_store_attributes(struct inode *inode, const struct iattr *attr);
@@ -208,6 +209,7 @@ struct super_block {
     bool stores_nothing; /* its sizes are not storage (procfs): st_blocks is 0 */
     bool read_only;    /* changes fail with EROFS (a read-only 9p share), Linux's SB_RDONLY */
     void *fs_info;     /* the file system's own (Linux's s_fs_info) */
+    bool records_birth;  /* statx shows its inodes' btime (tmpfs) */
 };
 
 struct inode {
@@ -218,7 +220,8 @@ struct inode {
     u32 nlink;
     u32 rdev;                  /* device nodes: (major << 8) | minor */
     u64 size;
-    s64 atime, mtime, ctime;   /* seconds */
+    /* Since the epoch, to the nanosecond; btime is the birth (statx). */
+    struct timespec_k atime, mtime, ctime, btime;
     const struct inode_operations *iops;
     const struct file_ops *fops;
     struct address_space mapping; /* the page cache */
@@ -237,6 +240,7 @@ struct inode {
     u32 seals;                 /* F_SEAL_* */
     char *unnamed_path;        /* owned: what /proc/PID/fd shows of a file no directory names ("/memfd:NAME") */
     use_count_t refs;          /* open files and mappings of it, mounts on or of it, current directories, children */
+    struct inotify_watch *inotify_watches; /* the watches on it (fs/inotify.c), each holding it */
 };
 
 struct file {
@@ -347,6 +351,8 @@ s64 generic_file_llseek(struct file *f, s64 offset, unsigned whence);
 
 u32 current_umask(void);
 long inode_path(struct inode *dir, const char *file_name, char *out, size_t size);
+/* The name of inode in its parent (NAME_MAX + 1 bytes at `name`); false once removed. */
+bool inode_name_in_parent(struct inode *inode, char *name);
 long inode_full_path(struct inode *inode, char *out, size_t size);
 /* What /proc/PID/fd shows for an open file: its path, or "pipe:[INO]",
  * "socket:[INO]", "anon_inode:[eventfd]". The length with its NUL, or -errno. */

@@ -113,6 +113,7 @@ struct task {
     int live_threads;       /* leader: threads of the group not yet exited */
     int exit_signal;        /* sent to the parent at exit (SIGCHLD), 0 for threads */
     int pdeath_signal;      /* PR_SET_PDEATHSIG's: sent to this process when its parent ends; 0: none */
+    pid_t parent_thread;    /* the thread of the parent that made this process, whose end PR_SET_PDEATHSIG is about */
     int wait_status;        /* Linux wait status once a zombie */
     bool group_exiting;     /* leader: exit_group or a fatal signal is ending every thread */
     int group_exit_status;  /* leader: the wait status that exit_group or the signal set */
@@ -138,6 +139,8 @@ struct task {
     u32 personality;        /* leader: personality(2) */
     u64 alarm_deadline, alarm_interval; /* leader: ITIMER_REAL (alarm), monotonic ns; 0 when off */
     struct timer alarm_timer;           /* leader: fires at alarm_deadline */
+    struct posix_timer *posix_timers;   /* leader: timer_create's (time/posix_timers.c) */
+    int next_posix_timer_id;            /* leader: the id the next timer_create tries */
     struct wait_queue child_events;     /* leader: a child exited, stopped or continued (wait4) */
     struct wait_queue vfork_done;       /* a vfork child released the memory (exec or exit) */
     u64 cpu_timer_left[2], cpu_timer_interval[2]; /* leader: ITIMER_VIRTUAL, ITIMER_PROF in CPU ns; 0 when off */

@@ -2,6 +2,7 @@
 #ifndef SYSGATE_STAT_H
 #define SYSGATE_STAT_H
 
+#include "time.h"
 #include "types.h"
 
 #define AT_NO_AUTOMOUNT 0x800
@@ -10,7 +11,8 @@ struct kstat {
     u64 dev, ino;
     u32 nlink, mode, uid, gid;
     u64 rdev, size, blksize, blocks;
-    s64 atime, mtime, ctime;
+    struct timespec_k atime, mtime, ctime, btime;
+    bool has_btime; /* the file system records births (tmpfs) */
 };
 
 struct inode;

@@ -28,6 +28,17 @@ u64 task_cpu_ns(struct task *t);
 void time_slice_start(void);
 /* A task is freed: its process's ITIMER_REAL stops (the timer lives in the task). */
 void alarm_cancel(struct task *leader);
+/* POSIX timers (time/posix_timers.c): a process ends or execs, and its
+ * timers go; CPU time was charged to t, whose CPU-time timers may be due;
+ * CLOCK_REALTIME was set; a timer's signal was taken (si_overrun becomes
+ * what timer_getoverrun reports). */
+void posix_timers_exit(struct task *leader);
+void posix_cpu_timers_charged(struct task *t);
+void posix_timers_clock_was_set(void);
+struct ksiginfo;
+void posix_timer_signal_taken(struct task *t, const struct ksiginfo *info);
+struct seq_buf;
+void proc_pid_timers(struct task *t, struct seq_buf *s);
 void cpu_idle_enter(void);
 void cpu_idle_exit(void);
 /* The CPU time spent since boot in user mode, in the kernel and idle (/proc/stat). */
@@ -38,6 +49,8 @@ u64 realtime_ns(void);
 struct timespec_k {
     s64 tv_sec, tv_nsec;
 };
+/* CLOCK_REALTIME now, to the nanosecond: the files' timestamps. */
+struct timespec_k realtime_timespec(void);
 long clock_sleep_check(int clock, int flags);
 long clock_sleep(int clock, int flags, s64 sec, s64 nsec, void __user *rem, bool time32);
 /* Woken whenever CLOCK_REALTIME is set: sleepers until an absolute real time

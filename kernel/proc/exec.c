@@ -23,6 +23,7 @@
 #include "vdso.h"
 #include "fd.h"
 #include "syscall.h"
+#include "time.h"
 #include "signal.h"
 #include "x86.h"
 
@@ -377,6 +378,7 @@ long do_execve(struct regs *r, const char *path, char **argv, char **envp)
     if (!err) {
         files_close_on_exec(t->files);
         signals_reset_on_exec(t);
+        posix_timers_exit(t->group_leader);
         if (t->vfork_parent_waiting) {
             t->vfork_parent_waiting = false;
             wake_up_all(&t->vfork_done);
@@ -426,11 +428,14 @@ static long exec_at(struct regs *r, int dirfd, const char __user *upath, const v
             err = -EBADF;
         fdput(dir);
     }
-    if (!err && (flags & AT_SYMLINK_NOFOLLOW)) {
-        struct inode *last;
-        err = path_lookup(current_task()->fs ? current_task()->fs->cwd : NULL, path, false, &last);
-        if (!err && S_ISLNK(last->mode))
-            err = -ELOOP;
+    /* The file is found and checked before the arguments are read, as by
+     * Linux's alloc_bprm: a missing file is ENOENT whatever argv is. */
+    if (!err) {
+        struct inode *file;
+        err = path_lookup(current_task()->fs ? current_task()->fs->cwd : NULL, path,
+                          !(flags & AT_SYMLINK_NOFOLLOW), &file);
+        if (!err)
+            err = S_ISLNK(file->mode) ? -ELOOP : !S_ISREG(file->mode) ? -EACCES : inode_permission(file, MAY_EXEC);
     }
     char **argv = NULL, **envp = NULL;
     if (!err)

@@ -173,6 +173,7 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     } else {
         struct task *new_parent = (flags & CLONE_PARENT) ? leader->parent : leader;
         child->parent = new_parent;
+        child->parent_thread = (flags & CLONE_PARENT) ? leader->parent_thread : parent->pid;
         child->exit_signal = (int)(flags & CSIGNAL);
         child->sibling = new_parent->children;
         new_parent->children = child;

@@ -162,6 +162,8 @@ static void dequeue_signal(struct task *t, int sig, struct ksiginfo *info)
         *link = q->next;
         kfree(q);
         t->sigqueue_len--;
+        if (info->si_code == SI_TIMER)
+            posix_timer_signal_taken(t, info);
         bool more = false;
         for (struct sigqueue *r = t->sigqueue; r && !more; r = r->next)
             more = r->info.si_signo == sig;

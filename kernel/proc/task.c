@@ -167,11 +167,28 @@ static void reparent_children(struct task *leader)
         signal_parent_death(child);
         leader->children = child->sibling;
         child->parent = init;
+        child->parent_thread = init->pid;
         child->sibling = init->children;
         init->children = child;
         if (child->state == TASK_ZOMBIE)
             wake_up(&init->child_events);
     }
+}
+
+/* A thread ends while others of its process live: the processes it made
+ * pass to another of them, and get their PR_SET_PDEATHSIG signal (Linux's
+ * parent is the thread, forget_original_parent). */
+static void pass_children_to_another_thread(struct task *t, struct task *leader)
+{
+    struct task *heir = NULL;
+    for (struct task *other = task_first(); other && !heir; other = task_next(other))
+        if (other->tgid == t->tgid && other != t && other->state != TASK_DEAD && other->state != TASK_ZOMBIE)
+            heir = other;
+    for (struct task *child = leader->children; child && heir; child = child->sibling)
+        if (child->parent_thread == t->pid) {
+            child->parent_thread = heir->pid;
+            signal_parent_death(child);
+        }
 }
 
 /* CLONE_CHILD_CLEARTID: zero the thread id word and wake a futex waiter. */
@@ -210,8 +227,10 @@ noreturn void task_exit(int wait_status)
     if (unlikely(t->ptracer))
         ptrace_exit_notify(wait_status);
     futex_exit(t);
-    if (leader->live_threads == 1)
+    if (leader->live_threads == 1) {
         sem_exit(t->tgid);
+        posix_timers_exit(leader);
+    }
     clear_child_tid(t);
     files_put(t->files);
     t->files = NULL;
@@ -239,6 +258,8 @@ noreturn void task_exit(int wait_status)
         t->wait_status = wait_status;
         ptrace_notify_exit(t);
     }
+    if (leader->live_threads > 1)
+        pass_children_to_another_thread(t, leader);
     if (--leader->live_threads == 0)
         group_ended(leader, wait_status);
     sched_exit_current();

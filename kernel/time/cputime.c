@@ -57,6 +57,7 @@ static void charge(struct task *t, bool user)
         total_system_ns += elapsed;
     }
     charge_cpu_itimers(t, elapsed, user);
+    posix_cpu_timers_charged(t);
 }
 
 void cpu_time_sample(struct task *t, bool user) { charge(t, user); }

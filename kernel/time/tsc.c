@@ -65,6 +65,12 @@ u64 monotonic_ns(void)
 u64 realtime_ns(void) { return monotonic_ns() + realtime_offset_ns; }
 s64 realtime_seconds(void) { return (s64)(realtime_ns() / NSEC_PER_SEC); }
 
+struct timespec_k realtime_timespec(void)
+{
+    u64 ns = realtime_ns();
+    return (struct timespec_k){(s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC)};
+}
+
 void clock_set_realtime(u64 now_ns)
 {
     realtime_offset_ns = now_ns - monotonic_ns();
@@ -72,6 +78,7 @@ void clock_set_realtime(u64 now_ns)
         vdso_data->realtime_offset_ns = (s64)realtime_offset_ns;
     clock_tick();
     timerfd_clock_was_set();
+    posix_timers_clock_was_set();
 }
 
 void clock_tick(void)
