@@ -111,6 +111,11 @@ static int ptrace_stop(int code, enum ptrace_stop_kind kind, int why, struct ksi
         irq_restore(flags);
         return code;
     }
+    /* Any stop is the one a PTRACE_INTERRUPT asked for; a PTRACE_EVENT_STOP
+     * also tells of a SIGCONT (Linux's ptrace_stop). */
+    t->ptrace_flags &= ~PT_TRAP_STOP;
+    if (info && (info->si_code >> 8) == PTRACE_EVENT_STOP)
+        t->ptrace_flags &= ~PT_TRAP_NOTIFY;
     t->ptrace_code = code;
     t->ptrace_stop_kind = (u8)kind;
     t->ptrace_siginfo = info;
@@ -246,7 +251,7 @@ void ptrace_group_stop(int sig) { group_stop_trap(current_task(), sig); }
 void ptrace_trap_stop(void)
 {
     struct task *t = current_task();
-    t->ptrace_flags &= ~PT_TRAP_STOP;
+    t->ptrace_flags &= ~PT_TRAP_PENDING;
     if (t->ptrace_flags & PT_GROUP_STOPPED)
         group_stop_trap(t, t->stop_signal);
     else if (t->ptrace_flags & PT_SEIZED)
@@ -493,14 +498,22 @@ static long ptrace_listen(struct task *t)
     const struct ksiginfo *info = t->ptrace_siginfo;
     if (!(t->ptrace_flags & PT_SEIZED) || !info || (info->si_code >> 8) != PTRACE_EVENT_STOP)
         return -EIO;
+    u64 flags = irq_save();
     t->ptrace_flags |= PT_LISTENING;
+    /* A SIGCONT came since this stop began: the tracer hears of it now. */
+    if (t->ptrace_flags & PT_TRAP_NOTIFY)
+        retrap(t);
+    irq_restore(flags);
     return 0;
 }
 
-void ptrace_listener_continued(struct task *t)
+void ptrace_seized_continued(struct task *t)
 {
-    t->ptrace_flags &= ~PT_GROUP_STOPPED; /* SIGCONT ends the group-stop */
-    retrap(t);
+    t->ptrace_flags = (t->ptrace_flags & ~PT_GROUP_STOPPED) | PT_TRAP_NOTIFY;
+    if (t->ptrace_flags & PT_LISTENING)
+        retrap(t);
+    else if (t->state != TASK_TRACED)
+        task_work_set(t, TASK_WORK_SIGNAL);
 }
 
 /* A tracee's memory, as Linux's access_process_vm with FOLL_FORCE reaches
