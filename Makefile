@@ -133,7 +133,7 @@ I386_TESTS := \
 
 # The test programs also built dynamically linked (PIE, as Debian's gcc makes
 # them), 64-bit and 32-bit, and one whose interpreter does not exist.
-DYNAMIC_TESTS := auxvec hello procs signals threads tlsdesc
+DYNAMIC_TESTS := auxvec hello procs signals threads tlsdesc tracecalls
 DYNAMIC_PROGRAMS := $(DYNAMIC_TESTS:%=$(BUILD)/tests/dynamic/%) $(DYNAMIC_TESTS:%=$(BUILD)/tests/dynamic32/%) \
 	$(BUILD)/tests/dynamic/no-interpreter
 TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
