@@ -128,6 +128,11 @@ void ptrace_group_stop(int sig);
  * at once when it listens (PTRACE_LISTEN), else on its way to user mode or
  * when its tracer listens to the stop it is in. */
 void ptrace_seized_continued(struct task *t);
+/* Whether the current task may attach to t (Linux's __ptrace_may_access). */
+bool ptrace_may_attach(struct task *t);
+/* Writes a tracee's memory as PTRACE_POKEDATA and /proc/PID/mem do, even
+ * where it may not write (a private copy of the page): 0 or an errno. */
+int ptrace_poke_forced(struct mm *mm, u64 va, const void *src, size_t len);
 /* A PTRACE_INTERRUPT or SIGCONT notification waiting: the current task
  * stops with PTRACE_EVENT_STOP. */
 void ptrace_trap_stop(void);

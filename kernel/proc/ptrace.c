@@ -369,7 +369,7 @@ void ptrace_exit_tracer(struct task *leader)
 
 /* Linux's __ptrace_may_access for attaching: the caller's real ids are all
  * of the target's ids, or it has CAP_SYS_PTRACE. */
-static bool may_attach(struct task *t)
+bool ptrace_may_attach(struct task *t)
 {
     const struct cred *c = current_cred(), *tc = task_cred(t);
     if (c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid && c->gid == tc->gid &&
@@ -393,7 +393,7 @@ static long ptrace_attach(struct task *t, bool seize, u64 addr, u64 options)
     struct task *me = current_task();
     if (seize && (addr || (options & ~(u64)PTRACE_O_MASK)))
         return -EIO;
-    if (t->tgid == me->tgid || !may_attach(t))
+    if (t->tgid == me->tgid || !ptrace_may_attach(t))
         return -EPERM;
     if (t->state == TASK_ZOMBIE || t->state == TASK_DEAD || t->ptracer)
         return -EPERM;
@@ -520,7 +520,7 @@ void ptrace_seized_continued(struct task *t)
  * it: readable mappings read; a write to a private mapping the tracee may
  * not write (its code) goes to a private copy of the page, as a breakpoint
  * must not change the file or other processes. */
-static int poke_forced(struct mm *mm, u64 va, const void *src, size_t len)
+int ptrace_poke_forced(struct mm *mm, u64 va, const void *src, size_t len)
 {
     const u8 *s = src;
     while (len) {
@@ -575,9 +575,9 @@ static long poke_memory(struct task *t, u64 addr, u64 data, bool compat)
         return -EIO;
     if (compat) {
         u32 word = (u32)data;
-        return poke_forced(t->mm, (u32)addr, &word, sizeof(word)) ? -EIO : 0;
+        return ptrace_poke_forced(t->mm, (u32)addr, &word, sizeof(word)) ? -EIO : 0;
     }
-    return poke_forced(t->mm, addr, &data, sizeof(data)) ? -EIO : 0;
+    return ptrace_poke_forced(t->mm, addr, &data, sizeof(data)) ? -EIO : 0;
 }
 
 static long ptrace_request(struct task *t, long request, u64 addr, u64 data, bool compat)
