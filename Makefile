@@ -138,10 +138,17 @@ I386_TESTS := \
 
 # The test programs also built dynamically linked (PIE, as Debian's gcc makes
 # them), 64-bit and 32-bit, and one whose interpreter does not exist.
-DYNAMIC_TESTS := auxvec hello procs signals threads tlsdesc
+DYNAMIC_TESTS := auxvec hello procs signals threads tlsdesc tracecalls
 DYNAMIC_PROGRAMS := $(DYNAMIC_TESTS:%=$(BUILD)/tests/dynamic/%) $(DYNAMIC_TESTS:%=$(BUILD)/tests/dynamic32/%) \
 	$(BUILD)/tests/dynamic/no-interpreter
-TEST_PROGRAMS := $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
+# A program for gdb, with its lines and variables, in each kind gdb is tried on.
+DEBUGGEE_KINDS := static dynamic i386 dynamic32
+DEBUGGEE_FLAGS_static := -static
+DEBUGGEE_FLAGS_dynamic :=
+DEBUGGEE_FLAGS_i386 := -m32 -static
+DEBUGGEE_FLAGS_dynamic32 := -m32
+DEBUGGEES := $(DEBUGGEE_KINDS:%=$(BUILD)/tests/debuggee/%)
+TEST_PROGRAMS := $(DEBUGGEES) $(TEST_NAMES:%=$(BUILD)/tests/glibc/%) $(TEST_NAMES:%=$(BUILD)/tests/musl/%) \
 	$(FREESTANDING:%=$(BUILD)/tests/glibc/%) $(BUILD)/tests/glibc-pie/hello $(I386_TESTS:%=$(BUILD)/tests/i386/%) \
 	$(DYNAMIC_PROGRAMS)
 BENCH_PROGRAMS := $(patsubst bench/progs/%.c,$(BUILD)/bench/%,$(wildcard bench/progs/*.c)) $(BUILD)/bench/nullcall32
@@ -184,6 +191,10 @@ $(BUILD)/tests/dynamic32/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC -m32 $@ (dynamic)"
 	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -pthread -o $@ $<
+$(BUILD)/tests/debuggee/%: tests/debuggee/debuggee.c
+	@mkdir -p $(dir $@)
+	@echo "  CC -g   $@"
+	@$(CC) -std=gnu11 -g -O0 -Wall -Wextra -Werror $(DEBUGGEE_FLAGS_$*) -o $@ $<
 $(BUILD)/tests/dynamic/no-interpreter: tests/progs/hello.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (dynamic)"

@@ -106,3 +106,66 @@ dynamic_adds() {
 differential_dynamic() {
     SG_RUN_OPTIONS="$(dynamic_adds "$1")" differential "$@"
 }
+
+# ---- strace-format traces (tests/cases/trace.sh, tests/cases/debugger.sh) ----
+
+TRACE_GATES='(syscall|int80|sysenter|syscall32)( socketcall)?'
+
+# trace_joined FILE: every call on one line "PID call = result": an unfinished
+# call joined with its resumption, strace's "[pid N]" and sysgate's gate mark
+# gone; lines of other kinds as they are.
+trace_joined() {
+    sed -E -e 's/^\[pid +([0-9]+)\] /\1 /' -e "s/ \[($TRACE_GATES)\]\$//" "$1" |
+        awk '
+        {
+            pid = $1
+            text = $0
+            sub(/^[0-9]+ +/, "", text)
+            if (text ~ / <unfinished \.\.\.>$/) {
+                sub(/ <unfinished \.\.\.>$/, "", text)
+                pending[pid] = text
+                next
+            }
+            if (text ~ /^<\.\.\. [a-z0-9_]+ resumed>/) {
+                sub(/^<\.\.\. [a-z0-9_]+ resumed>/, "", text)
+                text = pending[pid] text
+                delete pending[pid]
+            }
+            print pid " " text
+        }'
+}
+
+# trace_section FILE: the lines between tracecalls' two marker calls, in the
+# form both tracers share. Each process's lines are put together, in their
+# order, the processes in the order they first appear, as P1, P2...; an
+# unfinished call and its resumption become one line; addresses become
+# 0xADDR, pids PID, the working directory DIR; the padding before "=" one
+# space; the gate mark goes. Signals and ends ("---", "+++") are compared,
+# but for the signals a program ignores (SIGCHLD, the SIG_IGN'd SIGUSR1):
+# Linux queues them only because strace's ptrace watches, and sysgate, like
+# an untraced Linux, drops them when sent (docs/tracing.md).
+trace_section() {
+    trace_joined "$1" |
+        awk '
+        /write\(-1, "trace-begin"/ { inside = 1 }
+        !inside { next }
+        { print }
+        /write\(-1, "trace-end"/ { exit }' |
+        grep -Ev '^[0-9]+ +--- (SIGCHLD|SIGUSR1) ' |
+        awk '
+        {
+            pid = $1
+            text = $0
+            sub(/^[0-9]+ +/, "", text)
+            if (!(pid in role)) { role[pid] = "P" ++roles; order[roles] = pid }
+            lines[pid] = lines[pid] role[pid] " " text "\n"
+        }
+        END { for (i = 1; i <= roles; i++) printf "%s", lines[order[i]] }' |
+        sed -E -e 's/^(P[0-9]+ syscall_0x[0-9a-f]+\([^,]*, [^,]*, [^,]*),.*\) +=/\1, ...) =/' \
+            -e 's/0x[0-9a-f]+/0xADDR/g' -e 's/\) +=/) =/' \
+            -e 's/stx_mask=[A-Z_|]+/stx_mask=.../' \
+            -e 's/nodename="[^"]*"/nodename=NAME/' -e 's/(it_value=\{tv_sec=)[0-9]+, tv_usec=[0-9]+(\}\}\) =)/\1S, tv_usec=U\2/' \
+            -e 's/^(P[0-9]+ (getpid|gettid|wait4|vfork|fork|clone)\(.*\) = )[0-9]+$/\1PID/' \
+            -e 's/^(P[0-9]+ (kill|wait4))\([0-9]+,/\1(PID,/' -e 's/si_pid=[0-9]+/si_pid=PID/' \
+            -e 's/^(P[0-9]+ getcwd\()"[^"]*"(, [0-9]+\) = )[0-9]+$/\1DIR\2LENGTH/'
+}

@@ -22,7 +22,7 @@ typedef struct inode *proc_follow_nr_fn(struct task *t, long n);
 typedef size_t proc_link_nr_fn(struct task *t, long n, char *buf, size_t size);
 
 /* /proc/PID and /proc/PID/task/TID */
-proc_show_fn proc_pid_cmdline, proc_pid_environ, proc_pid_comm, proc_pid_stat, proc_pid_status, proc_pid_maps,
+proc_show_fn proc_pid_cmdline, proc_pid_environ, proc_pid_auxv, proc_pid_comm, proc_pid_stat, proc_pid_status, proc_pid_maps,
     proc_pid_limits, proc_pid_mountinfo, proc_pid_smaps, proc_pid_smaps_rollup;
 proc_link_fn proc_pid_exe, proc_pid_cwd, proc_pid_root;
 proc_follow_fn proc_pid_cwd_inode, proc_pid_root_inode;
@@ -30,6 +30,7 @@ proc_follow_fn proc_pid_cwd_inode, proc_pid_root_inode;
  * (NULL once it is gone). */
 struct file;
 extern const struct file_ops proc_pagemap_ops;
+extern const struct file_ops proc_pid_mem_ops;
 struct task *proc_file_task(struct file *f);
 /* fd/ and fdinfo/: the descriptors from `from` on (-1: no more), and each one. */
 long proc_next_fd(struct task *t, long from);

@@ -56,6 +56,15 @@ void proc_pid_environ(struct task *t, struct seq_buf *s)
         show_user_bytes(t, t->mm->env_start, t->mm->env_end, s);
 }
 
+/* The auxiliary vector execve gave the program, in its word size. Read
+ * from the process's stack, where Linux shows a copy: the same unless the
+ * program wrote over it. */
+void proc_pid_auxv(struct task *t, struct seq_buf *s)
+{
+    if (t->mm)
+        show_user_bytes(t, t->mm->auxv_start, t->mm->auxv_end, s);
+}
+
 /* The sizes /proc/PID/status and stat report, in bytes (resident: pages). */
 struct memory_use {
     u64 size, resident_pages, data, stack, exe, lib, file_pages, anon_pages, locked;

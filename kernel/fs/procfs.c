@@ -133,6 +133,7 @@ static const struct proc_dir fdinfo_dir = PROC_DIR(no_entries, .numbered = &fdin
 
 /* What /proc/PID/task/TID shows of one thread. */
 static const struct proc_entry thread_entries[] = {
+    {"auxv", S_IFREG | 0400, .show = proc_pid_auxv},
     {"cmdline", S_IFREG | 0444, .show = proc_pid_cmdline},
     {"comm", S_IFREG | 0644, .show = proc_pid_comm},
     {"cwd", S_IFLNK | 0777, .get_link = proc_pid_cwd, .follow = proc_pid_cwd_inode},
@@ -142,6 +143,7 @@ static const struct proc_entry thread_entries[] = {
     {"fdinfo", S_IFDIR | 0500, .dir = &fdinfo_dir},
     {"limits", S_IFREG | 0444, .show = proc_pid_limits},
     {"maps", S_IFREG | 0444, .show = proc_pid_maps},
+    {"mem", S_IFREG | 0600, .fops = &proc_pid_mem_ops},
     {"mountinfo", S_IFREG | 0444, .show = proc_pid_mountinfo},
     {"mounts", S_IFREG | 0444, .show = proc_mounts},
     {"pagemap", S_IFREG | 0400, .fops = &proc_pagemap_ops},
@@ -156,6 +158,7 @@ static const struct proc_numbered task_numbered = {.next = proc_next_thread, .mo
 static const struct proc_dir task_dir = PROC_DIR(no_entries, .numbered = &task_numbered);
 
 static const struct proc_entry pid_entries[] = {
+    {"auxv", S_IFREG | 0400, .show = proc_pid_auxv},
     {"cmdline", S_IFREG | 0444, .show = proc_pid_cmdline},
     {"comm", S_IFREG | 0644, .show = proc_pid_comm},
     {"cwd", S_IFLNK | 0777, .get_link = proc_pid_cwd, .follow = proc_pid_cwd_inode},
@@ -165,6 +168,7 @@ static const struct proc_entry pid_entries[] = {
     {"fdinfo", S_IFDIR | 0500, .dir = &fdinfo_dir},
     {"limits", S_IFREG | 0444, .show = proc_pid_limits},
     {"maps", S_IFREG | 0444, .show = proc_pid_maps},
+    {"mem", S_IFREG | 0600, .fops = &proc_pid_mem_ops},
     {"mountinfo", S_IFREG | 0444, .show = proc_pid_mountinfo},
     {"mounts", S_IFREG | 0444, .show = proc_mounts},
     {"pagemap", S_IFREG | 0400, .fops = &proc_pagemap_ops},

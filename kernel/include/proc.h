@@ -47,6 +47,7 @@ struct mm {
     u64 stack_top;
     u64 arg_start, arg_end;  /* where execve put argv's strings (/proc/PID/cmdline) */
     u64 env_start, env_end;  /* and envp's (/proc/PID/environ) */
+    u64 auxv_start, auxv_end; /* and the auxiliary vector, AT_NULL's pair included (/proc/PID/auxv) */
     u32 lock_future;         /* mlockall(MCL_FUTURE): VMA_LOCKED (and VMA_LOCK_ONFAULT) for new mappings */
     refcount_t users;        /* tasks running in it (mm_get/mm_put) */
     struct ldt *ldt;         /* modify_ldt's table, NULL when none (ldt.h) */

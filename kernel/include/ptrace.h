@@ -88,6 +88,8 @@ struct ksiginfo;
 #define PT_TRAP_STOP 32u      /* PTRACE_INTERRUPT (or a seized new child): stop with PTRACE_EVENT_STOP */
 #define PT_LISTENING 64u      /* PTRACE_LISTEN: stopped, reported, waiting for SIGCONT */
 #define PT_GROUP_STOPPED 128u /* seized and in a group-stop until SIGCONT (or a resume) */
+#define PT_TRAP_NOTIFY 256u   /* seized and continued by SIGCONT: a PTRACE_EVENT_STOP tells the tracer */
+#define PT_TRAP_PENDING (PT_TRAP_STOP | PT_TRAP_NOTIFY)
 #define PT_SYSCALL_WORK (PT_SYSCALL_TRACE | PT_SINGLESTEP)
 
 /* Why a tracee is stopped (task.ptrace_stop_kind). */
@@ -121,10 +123,18 @@ int ptrace_signal(int sig, struct ksiginfo *info);
 /* A stopping signal's default action in a traced task: a group-stop that the
  * tracer sees and ends. */
 void ptrace_group_stop(int sig);
-/* SIGCONT for a tracee left in its group-stop by PTRACE_LISTEN: it stops
- * again with PTRACE_EVENT_STOP, which its tracer sees. */
-void ptrace_listener_continued(struct task *t);
-/* A PTRACE_INTERRUPT waiting: the current task stops with PTRACE_EVENT_STOP. */
+/* SIGCONT for a seized tracee (Linux's ptrace_trap_notify): its group-stop
+ * ends, and it stops with PTRACE_EVENT_STOP (SIGTRAP) to tell its tracer:
+ * at once when it listens (PTRACE_LISTEN), else on its way to user mode or
+ * when its tracer listens to the stop it is in. */
+void ptrace_seized_continued(struct task *t);
+/* Whether the current task may attach to t (Linux's __ptrace_may_access). */
+bool ptrace_may_attach(struct task *t);
+/* Writes a tracee's memory as PTRACE_POKEDATA and /proc/PID/mem do, even
+ * where it may not write (a private copy of the page): 0 or an errno. */
+int ptrace_poke_forced(struct mm *mm, u64 va, const void *src, size_t len);
+/* A PTRACE_INTERRUPT or SIGCONT notification waiting: the current task
+ * stops with PTRACE_EVENT_STOP. */
 void ptrace_trap_stop(void);
 /* fork, vfork, clone: attaches `child` to the parent's tracer when the
  * parent asked for the event (or CLONE_PTRACE), then reports the event. */

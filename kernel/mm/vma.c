@@ -41,6 +41,9 @@ struct mm *mm_copy(struct mm *parent)
     child->brk = parent->brk;
     child->mmap_base = parent->mmap_base;
     child->stack_top = parent->stack_top;
+    child->arg_start = parent->arg_start, child->arg_end = parent->arg_end;
+    child->env_start = parent->env_start, child->env_end = parent->env_end;
+    child->auxv_start = parent->auxv_start, child->auxv_end = parent->auxv_end;
     if (ldt_copy(child, parent)) {
         mm_destroy(child);
         return NULL;

@@ -144,6 +144,8 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const stru
 #undef PUT_WORD
     sp = ALIGN_DOWN(sp - words * word, 16);
     err = err ?: copy_to_mm(mm, sp, table, words * word);
+    mm->auxv_end = sp + words * word;
+    mm->auxv_start = mm->auxv_end - auxv_words * word;
     kfree(table);
     kfree(string_addr);
     *out_sp = sp;

@@ -111,6 +111,11 @@ static int ptrace_stop(int code, enum ptrace_stop_kind kind, int why, struct ksi
         irq_restore(flags);
         return code;
     }
+    /* Any stop is the one a PTRACE_INTERRUPT asked for; a PTRACE_EVENT_STOP
+     * also tells of a SIGCONT (Linux's ptrace_stop). */
+    t->ptrace_flags &= ~PT_TRAP_STOP;
+    if (info && (info->si_code >> 8) == PTRACE_EVENT_STOP)
+        t->ptrace_flags &= ~PT_TRAP_NOTIFY;
     t->ptrace_code = code;
     t->ptrace_stop_kind = (u8)kind;
     t->ptrace_siginfo = info;
@@ -246,7 +251,7 @@ void ptrace_group_stop(int sig) { group_stop_trap(current_task(), sig); }
 void ptrace_trap_stop(void)
 {
     struct task *t = current_task();
-    t->ptrace_flags &= ~PT_TRAP_STOP;
+    t->ptrace_flags &= ~PT_TRAP_PENDING;
     if (t->ptrace_flags & PT_GROUP_STOPPED)
         group_stop_trap(t, t->stop_signal);
     else if (t->ptrace_flags & PT_SEIZED)
@@ -364,7 +369,7 @@ void ptrace_exit_tracer(struct task *leader)
 
 /* Linux's __ptrace_may_access for attaching: the caller's real ids are all
  * of the target's ids, or it has CAP_SYS_PTRACE. */
-static bool may_attach(struct task *t)
+bool ptrace_may_attach(struct task *t)
 {
     const struct cred *c = current_cred(), *tc = task_cred(t);
     if (c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid && c->gid == tc->gid &&
@@ -388,7 +393,7 @@ static long ptrace_attach(struct task *t, bool seize, u64 addr, u64 options)
     struct task *me = current_task();
     if (seize && (addr || (options & ~(u64)PTRACE_O_MASK)))
         return -EIO;
-    if (t->tgid == me->tgid || !may_attach(t))
+    if (t->tgid == me->tgid || !ptrace_may_attach(t))
         return -EPERM;
     if (t->state == TASK_ZOMBIE || t->state == TASK_DEAD || t->ptracer)
         return -EPERM;
@@ -493,21 +498,29 @@ static long ptrace_listen(struct task *t)
     const struct ksiginfo *info = t->ptrace_siginfo;
     if (!(t->ptrace_flags & PT_SEIZED) || !info || (info->si_code >> 8) != PTRACE_EVENT_STOP)
         return -EIO;
+    u64 flags = irq_save();
     t->ptrace_flags |= PT_LISTENING;
+    /* A SIGCONT came since this stop began: the tracer hears of it now. */
+    if (t->ptrace_flags & PT_TRAP_NOTIFY)
+        retrap(t);
+    irq_restore(flags);
     return 0;
 }
 
-void ptrace_listener_continued(struct task *t)
+void ptrace_seized_continued(struct task *t)
 {
-    t->ptrace_flags &= ~PT_GROUP_STOPPED; /* SIGCONT ends the group-stop */
-    retrap(t);
+    t->ptrace_flags = (t->ptrace_flags & ~PT_GROUP_STOPPED) | PT_TRAP_NOTIFY;
+    if (t->ptrace_flags & PT_LISTENING)
+        retrap(t);
+    else if (t->state != TASK_TRACED)
+        task_work_set(t, TASK_WORK_SIGNAL);
 }
 
 /* A tracee's memory, as Linux's access_process_vm with FOLL_FORCE reaches
  * it: readable mappings read; a write to a private mapping the tracee may
  * not write (its code) goes to a private copy of the page, as a breakpoint
  * must not change the file or other processes. */
-static int poke_forced(struct mm *mm, u64 va, const void *src, size_t len)
+int ptrace_poke_forced(struct mm *mm, u64 va, const void *src, size_t len)
 {
     const u8 *s = src;
     while (len) {
@@ -562,9 +575,9 @@ static long poke_memory(struct task *t, u64 addr, u64 data, bool compat)
         return -EIO;
     if (compat) {
         u32 word = (u32)data;
-        return poke_forced(t->mm, (u32)addr, &word, sizeof(word)) ? -EIO : 0;
+        return ptrace_poke_forced(t->mm, (u32)addr, &word, sizeof(word)) ? -EIO : 0;
     }
-    return poke_forced(t->mm, addr, &data, sizeof(data)) ? -EIO : 0;
+    return ptrace_poke_forced(t->mm, addr, &data, sizeof(data)) ? -EIO : 0;
 }
 
 static long ptrace_request(struct task *t, long request, u64 addr, u64 data, bool compat)

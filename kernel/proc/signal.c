@@ -255,8 +255,8 @@ int signal_send_info(struct task *t, const struct ksiginfo *info)
             if (SIGBIT(stop) & default_stop)
                 flush_signal(t, stop);
         /* A ptrace stop ends only for SIGKILL (or its tracer). */
-        if (sig == SIGCONT && t->state == TASK_TRACED && (t->ptrace_flags & PT_LISTENING))
-            ptrace_listener_continued(t);
+        if (sig == SIGCONT && (t->ptrace_flags & PT_SEIZED))
+            ptrace_seized_continued(t);
         if (t->state == TASK_STOPPED || (sig == SIGKILL && t->state == TASK_TRACED)) {
             t->state = TASK_RUNNABLE;
             if (sig == SIGCONT) {
@@ -349,7 +349,7 @@ bool signal_pending(void)
 {
     struct task *t = current_task();
     /* PTRACE_INTERRUPT ends a sleep as a signal does. */
-    return (t->pending_signals & ~t->blocked_signals) || (t->ptrace_flags & PT_TRAP_STOP);
+    return (t->pending_signals & ~t->blocked_signals) || (t->ptrace_flags & PT_TRAP_PENDING);
 }
 
 /* ---- the frames ---- */
@@ -813,7 +813,7 @@ void signal_deliver(struct regs *r)
     struct task *t = current_task();
     bool frame_set_up = false;
     for (;;) {
-        while (unlikely(t->ptrace_flags & PT_TRAP_STOP))
+        while (unlikely(t->ptrace_flags & PT_TRAP_PENDING))
             ptrace_trap_stop(); /* a listener continued stops again at once */
         int sig = next_signal(t->pending_signals & ~t->blocked_signals);
         if (!sig)

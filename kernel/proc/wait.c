@@ -120,6 +120,7 @@ static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *s
 {
     *trapped = false;
     struct task *me = current_task()->group_leader;
+    int interrupted = 0;
     u64 flags = irq_save();
     for (;;) {
         bool any;
@@ -183,11 +184,14 @@ static long wait_for_child(int id_type, pid_t id, int options, bool keep, int *s
             irq_restore(flags);
             return 0;
         }
-        int err = wait_sleep(&me->child_events, NULL, WAIT_NO_DEADLINE);
-        if (err) {
+        if (interrupted) {
             irq_restore(flags);
-            return err;
+            return interrupted;
         }
+        /* A signal that came with the child's news (a traced parent's
+         * SIGCHLD) loses to it: the children are looked at once more
+         * before the call is interrupted, as Linux's do_wait. */
+        interrupted = wait_sleep(&me->child_events, NULL, WAIT_NO_DEADLINE);
     }
 }
 
