@@ -94,6 +94,8 @@ static int boot(struct options *options)
         }
         free(host_program);
         free(program.interpreter);
+        share_hidden_directories(options);
+        check_shares(options);
     }
     char *kernel_path = default_file(options->kernel_path, "kernel.elf", "kernel", "--kernel");
     check_kernel_image(kernel_path, options->memory_bytes);

@@ -283,6 +283,74 @@ char *resolve_program_in_root(struct options *options)
     return resolved;
 }
 
+/* The kernel mounts a tmpfs over these directories of a read-only root (kernel/fs/v9fs_boot.c,
+   mount_scratch_directories), hiding the host's own. */
+static const char *const scratch_directories[] = {"/tmp", "/run", "/var/tmp"};
+
+/* `path` (a guest path) lies under a scratch directory, not at one. */
+static bool hidden_by_scratch(const char *path)
+{
+    for (size_t i = 0; i < sizeof scratch_directories / sizeof scratch_directories[0]; i++) {
+        size_t length = strlen(scratch_directories[i]);
+        if (strncmp(path, scratch_directories[i], length) == 0 && path[length] == '/')
+            return true;
+    }
+    return false;
+}
+
+static bool covered_by_share(const struct options *options, const char *guest_path)
+{
+    for (size_t i = 0; i < options->share_count; i++) {
+        size_t length = strlen(options->shares[i].guest_path);
+        if (strncmp(guest_path, options->shares[i].guest_path, length) == 0 &&
+            (guest_path[length] == '/' || guest_path[length] == '\0'))
+            return true;
+    }
+    return false;
+}
+
+/* The host directory `host_path` as a read-only share at its place in the guest when the
+   root holds it but a scratch tmpfs would hide it. */
+static void share_if_hidden(struct options *options, const char *host_path)
+{
+    const char *root = options->root_path;
+    size_t root_length = strcmp(root, "/") == 0 ? 0 : strlen(root);
+    if (strncmp(host_path, root, root_length) != 0 || host_path[root_length] != '/')
+        return;
+    const char *guest_path = host_path + root_length;
+    if (!hidden_by_scratch(guest_path) || covered_by_share(options, guest_path))
+        return;
+    options->shares = xrealloc(options->shares, (options->share_count + 1) * sizeof(struct shared_directory));
+    options->shares[options->share_count++] = (struct shared_directory){
+        .host_path = xstrdup(host_path),
+        .guest_path = xstrdup(guest_path),
+        .writable = false,
+    };
+}
+
+void share_hidden_directories(struct options *options)
+{
+    if (!options->root_path)
+        return;
+    char *cwd = getcwd(NULL, 0);
+    if (cwd)
+        share_if_hidden(options, cwd);
+    free(cwd);
+    if (options->guest_program) {
+        const char *root = strcmp(options->root_path, "/") == 0 ? "" : options->root_path;
+        char *program = xasprintf("%s%s", root, options->guest_program);
+        char *slash = strrchr(program, '/');
+        if (slash && slash != program) {
+            *slash = '\0';
+            char *directory = realpath(program, NULL);
+            if (directory)
+                share_if_hidden(options, directory);
+            free(directory);
+        }
+        free(program);
+    }
+}
+
 void check_shares(const struct options *options)
 {
     if (!options->root_path && options->share_count == 0)

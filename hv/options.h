@@ -74,6 +74,10 @@ struct options {
 char *resolve_program_in_root(struct options *options);
 /* Checks the 9p options together once PROGRAM is known: 125 and one line when they conflict. */
 void check_shares(const struct options *options);
+/* With a root: the working directory and PROGRAM's directory, when a scratch tmpfs of the
+   guest (/tmp, /run, /var/tmp) would hide them, become read-only shares at their own paths,
+   so that `cd /tmp/work && sysgate run /bin/ls` sees what the host sees. */
+void share_hidden_directories(struct options *options);
 
 /* Parses argv. Prints help or version and exits 0 when asked; prints one line and
    exits 125 on any usage error. */

@@ -77,3 +77,20 @@ test_hostprogs_working_directory() {
     expect_status 0 || return 1
     [ "$(cat "$T/out")" = relative ] || { show_run; fail "cat rel.txt in $PWD printed $(cat "$T/out")"; }
 }
+
+# A working directory or PROGRAM under the host's /tmp, which the guest's own
+# tmpfs covers, is shared read-only at its place: the same files are there.
+test_hostprogs_directories_under_tmp() {
+    SYSGATE=$(realpath "$SYSGATE")
+    mkdir -p "$T/work/bin"
+    cp "$PWD/build/tests/dynamic/hello" "$T/work/bin/hello"
+    cd "$T/work" || return 1
+    printf 'under tmp\n' >note.txt
+    sg_run /bin/cat note.txt
+    expect_status 0 || return 1
+    [ "$(cat "$T/out")" = "under tmp" ] || { show_run; fail "cat note.txt in $PWD printed $(cat "$T/out")"; return 1; }
+    cd / || return 1
+    sg_run "$T/work/bin/hello"
+    expect_status 0 || return 1
+    grep -q "hello, world" "$T/out" || { show_run; fail "a dynamic program under /tmp did not run"; }
+}
