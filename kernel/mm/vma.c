@@ -394,6 +394,19 @@ static struct vma *grow_down_to(struct mm *mm, u64 addr)
     return v;
 }
 
+/* Reading a file's page may sleep (a 9p share asks the host), and meanwhile
+ * another thread of the address space may have faulted the same page in (and
+ * written to its copy) or unmapped it. Then this fault installs nothing: the
+ * access is retried and faults again if it still must (Linux's pte_same
+ * check). Otherwise *pte is looked up afresh, its page table may have moved. */
+static bool fault_raced(struct mm *mm, u64 addr, const struct vma *v, u64 **pte)
+{
+    if (vma_find(mm, addr) != v)
+        return true;
+    *pte = pte_lookup(mm->pml4, ALIGN_DOWN(addr, PAGE_SIZE), true);
+    return !*pte || (**pte & PTE_PRESENT);
+}
+
 int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
 {
     struct vma *v = vma_find(mm, addr);
@@ -435,6 +448,8 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
         phys_addr_t cached = file_page(v->file, file_pos / PAGE_SIZE);
         if (!cached)
             return -ENOMEM;
+        if (fault_raced(mm, addr, v, &pte))
+            return 0;
         page_get(cached);
         if (shared_file) {
             *pte = cached | pte_flags_for(v->prot);
@@ -458,9 +473,9 @@ int handle_user_fault(struct mm *mm, u64 addr, u64 error_code)
         /* The file's part of a page it ends in: copied from its cached page, the rest zero. */
         u64 want = MIN((u64)PAGE_SIZE, v->file_bytes_end - page_va);
         phys_addr_t cached = file_page(v->file, file_pos / PAGE_SIZE);
-        if (!cached) {
+        if (!cached || fault_raced(mm, addr, v, &pte)) {
             page_free(page);
-            return -ENOMEM;
+            return cached ? 0 : -ENOMEM;
         }
         memcpy(phys_to_virt(page), phys_to_virt(cached), MIN(want, v->file->size - file_pos));
     }
