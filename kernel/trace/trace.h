@@ -212,6 +212,10 @@ bool trace_print_time_struct(const struct trace_ctx *ctx, const struct trace_arg
 bool trace_print_proc_struct(const struct trace_ctx *ctx, const struct trace_arg *arg, unsigned index);
 /* Reads a user structure; when it cannot, prints its address (or NULL) and fails. */
 bool trace_fetch(struct seq_buf *out, u64 address, void *into, size_t size);
+/* `count` words of an ABI's structure: 32-bit ones (`narrow`, i386's longs)
+ * widened with or without their sign, or 64-bit ones, as trace_fetch. */
+#define TRACE_WORDS_MAX 4
+bool trace_fetch_words(struct seq_buf *out, u64 address, bool narrow, bool is_signed, u64 *values, unsigned count);
 
 /* PER_LINUX, or the number in hexadecimal. */
 void trace_print_personality(struct seq_buf *out, u64 value);

@@ -31,6 +31,18 @@ bool trace_fetch(struct seq_buf *out, u64 address, void *into, size_t size)
     return true;
 }
 
+bool trace_fetch_words(struct seq_buf *out, u64 address, bool narrow, bool is_signed, u64 *values, unsigned count)
+{
+    if (!narrow)
+        return trace_fetch(out, address, values, count * sizeof(u64));
+    u32 words[TRACE_WORDS_MAX];
+    if (count > TRACE_WORDS_MAX || !trace_fetch(out, address, words, count * sizeof(u32)))
+        return false;
+    for (unsigned i = 0; i < count; i++)
+        values[i] = is_signed ? (u64)(s64)(s32)words[i] : words[i];
+    return true;
+}
+
 /* Linux's struct stat (x86-64) and i386's struct stat64: the fields strace shows. */
 struct stat_x86_64 {
     u64 st_dev, st_ino, st_nlink;
@@ -86,21 +98,9 @@ static void print_statx(struct seq_buf *out, u64 address)
  * one of the *_time64 calls. */
 void trace_print_timespec(struct seq_buf *out, u64 address, bool narrow)
 {
-    s64 sec, nsec;
-    if (narrow) {
-        s32 ts[2];
-        if (!trace_fetch(out, address, ts, sizeof(ts)))
-            return;
-        sec = ts[0];
-        nsec = ts[1];
-    } else {
-        s64 ts[2];
-        if (!trace_fetch(out, address, ts, sizeof(ts)))
-            return;
-        sec = ts[0];
-        nsec = ts[1];
-    }
-    seq_printf(out, "{tv_sec=%ld, tv_nsec=%ld}", sec, nsec);
+    u64 ts[2];
+    if (trace_fetch_words(out, address, narrow, true, ts, 2))
+        seq_printf(out, "{tv_sec=%ld, tv_nsec=%ld}", (s64)ts[0], (s64)ts[1]);
 }
 
 /* The kernel's struct sigaction: handler, flags, restorer, mask, in
@@ -249,20 +249,10 @@ static void print_limit(struct seq_buf *out, u64 value, bool narrow)
 /* struct rlimit of the ABI (i386's has 32-bit fields) or prlimit64's. */
 static void print_rlimit(struct seq_buf *out, u64 address, bool narrow)
 {
-    u64 cur, max;
-    if (narrow) {
-        u32 limits[2];
-        if (!trace_fetch(out, address, limits, sizeof(limits)))
-            return;
-        cur = limits[0];
-        max = limits[1];
-    } else {
-        u64 limits[2];
-        if (!trace_fetch(out, address, limits, sizeof(limits)))
-            return;
-        cur = limits[0];
-        max = limits[1];
-    }
+    u64 limits[2];
+    if (!trace_fetch_words(out, address, narrow, false, limits, 2))
+        return;
+    u64 cur = limits[0], max = limits[1];
     seq_printf(out, "{rlim_cur=");
     print_limit(out, cur, narrow);
     seq_printf(out, ", rlim_max=");
