@@ -78,4 +78,8 @@ bool in_egroup_p(u32 gid); /* the effective gid or a supplementary group */
  * Linux gives root (cap_bprm_creds_from_file). `secure`: AT_SECURE. */
 struct cred *cred_for_exec(const struct inode *program, bool *secure);
 
+/* getgroups' checks, for both widths: -EINVAL, or how many groups to copy
+ * out (none for a size of 0, which asks only for the number). */
+int getgroups_count(const struct cred *c, int size);
+
 #endif

@@ -354,16 +354,20 @@ long sys_getresgid(u32 __user *r, u32 __user *e, u32 __user *s)
 
 /* ---- supplementary groups ---- */
 
+int getgroups_count(const struct cred *c, int size)
+{
+    if (size < 0 || (size > 0 && size < c->ngroups))
+        return -EINVAL;
+    return size > 0 ? c->ngroups : 0;
+}
+
 long sys_getgroups(int size, u32 __user *list)
 {
     const struct cred *c = current_cred();
-    if (size < 0)
-        return -EINVAL;
-    if (size == 0)
-        return c->ngroups;
-    if (size < c->ngroups)
-        return -EINVAL;
-    if (copy_to_user(list, c->groups, (size_t)c->ngroups * sizeof(u32)))
+    int count = getgroups_count(c, size);
+    if (count < 0)
+        return count;
+    if (copy_to_user(list, c->groups, (size_t)count * sizeof(u32)))
         return -EFAULT;
     return c->ngroups;
 }

@@ -53,13 +53,10 @@ long sys_getresgid16(u16 __user *r, u16 __user *e, u16 __user *s)
 long sys_getgroups16(int size, u16 __user *list)
 {
     const struct cred *c = current_cred();
-    if (size < 0)
-        return -EINVAL;
-    if (size == 0)
-        return c->ngroups;
-    if (size < c->ngroups)
-        return -EINVAL;
-    for (int i = 0; i < c->ngroups; i++)
+    int count = getgroups_count(c, size);
+    if (count < 0)
+        return count;
+    for (int i = 0; i < count; i++)
         if (put_user(to16(c->groups[i]), list + i))
             return -EFAULT;
     return c->ngroups;
