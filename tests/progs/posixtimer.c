@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,7 +395,16 @@ static void proc_timers(void)
     create(CLOCK_BOOTTIME, &ev, &second);
     FILE *f = fopen("/proc/self/timers", "r");
     char line[128];
+    /* musl's timer_delete of a SIGEV_THREAD timer leaves the kernel's timer to its helper
+     * thread, which may not have run yet: show only this function's two timers. */
+    bool ours = false;
     while (f && fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "ID:", 3) == 0) {
+            int id = atoi(line + 3);
+            ours = id == first || id == second;
+        }
+        if (!ours)
+            continue;
         char *dot = strrchr(line, '.');
         if (strncmp(line, "notify:", 7) == 0 && dot && atoi(dot + 1) == getpid())
             strcpy(dot + 1, "self\n");
