@@ -1,6 +1,7 @@
 # sysgate: `make` builds everything, `make run` boots the interactive system,
 # `make test` runs the test suite, `make bench` compares with Linux.
 BUILD := build
+.DEFAULT_GOAL := all
 CC := gcc
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 
@@ -116,6 +117,7 @@ I386_TESTS := \
 	sigaltfail \
 	siginfo \
 	signals \
+	sigregs \
 	sleepflags \
 	sockasync \
 	socketcall \

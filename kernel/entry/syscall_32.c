@@ -134,9 +134,11 @@ static bool fast_32_dispatch(struct regs *r, enum gate gate, u32 second_arg)
      * emulator may still let a program's sysenter in): elsewhere, iret. */
     if (gate == GATE_SYSENTER && this_cpu()->vendor != VENDOR_INTEL)
         return false;
-    /* The fast exits restore no flags that need care, and only 32-bit state. */
+    /* The fast exits restore no flags that need care, and only 32-bit state;
+     * they leave ecx and edx to the landing pad's pops, so a call that set
+     * the whole context (sigreturn, a tracer's SETREGS) leaves through iret. */
     return !(r->rflags & (RFLAGS_TF | RFLAGS_RF)) && r->cs == USER32_CS && r->ss == USER_DS &&
-           r->rip <= 0xffffffffu && r->rsp <= 0xffffffffu;
+           r->rip == vdso32_landing_pad() && r->rsp <= 0xffffffffu;
 }
 
 /* A single-stepping user's TF is in r->rflags (the entry saved it, traps.c

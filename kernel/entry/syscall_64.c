@@ -50,12 +50,16 @@ u64 syscall_64_fast_limit = SYSCALL_COUNT;
 
 long sys_ni_syscall(void) { return -ENOSYS; }
 
-/* sysretq is only safe for an ordinary user context: a canonical user return
- * address (Intel CPUs fault in ring 0 otherwise), the standard segments, and no
- * single-stepping or resume flag to honour. Anything else leaves through iretq. */
+/* sysretq is only safe for an ordinary user context: rcx and r11 what sysretq
+ * will leave in them (the return address and the flags, as after every plain
+ * call; rt_sigreturn and a tracer's SETREGS restore other values, which sysretq
+ * would clobber), a canonical user return address (Intel CPUs fault in ring 0
+ * otherwise), the standard segments, and no single-stepping or resume flag to
+ * honour. Anything else leaves through iretq. */
 static bool sysret_is_safe(const struct regs *r)
 {
-    return r->rip < USER_TOP && r->cs == USER_CS && r->ss == USER_DS && !(r->rflags & (RFLAGS_TF | RFLAGS_RF));
+    return r->rcx == r->rip && r->r11 == r->rflags && r->rip < USER_TOP && r->cs == USER_CS && r->ss == USER_DS &&
+           !(r->rflags & (RFLAGS_TF | RFLAGS_RF));
 }
 
 bool syscall_64_dispatch(struct regs *r)

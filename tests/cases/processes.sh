@@ -90,3 +90,10 @@ test_signal_frame_failure_i386() { differential $I386/sigaltfail; }
 test_signal_ucontext_mask_glibc() { differential $GLIBC/ucmask; }
 test_signal_ucontext_mask_musl() { differential $MUSL/ucmask; }
 test_signal_ucontext_mask_i386() { differential $I386/ucmask; }
+# A signal that interrupts user code gives back every register, also while a task is
+# traced or the kernel traces (every call then takes the full path) (tests/progs/sigregs.c).
+test_signal_keeps_registers_glibc() { differential $GLIBC/sigregs; }
+test_signal_keeps_registers_musl() { differential $MUSL/sigregs; }
+test_signal_keeps_registers_i386() { differential $I386/sigregs; }
+test_signal_keeps_registers_traced_glibc() { SG_RUN_OPTIONS="--trace-file $T/trace" differential $GLIBC/sigregs; }
+test_signal_keeps_registers_traced_i386() { SG_RUN_OPTIONS="--trace-file $T/trace" differential $I386/sigregs; }
