@@ -103,6 +103,7 @@ I386_TESTS := \
 	privcmd \
 	procfs \
 	procs \
+	procsignals \
 	ptrace \
 	ptracestrace \
 	reclocks \

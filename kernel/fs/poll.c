@@ -303,7 +303,7 @@ long poll_with_sigmask(const u64 __user *umask, u64 size, long (*wait)(void *), 
             return -EINVAL;
         if (copy_from_user(&mask, umask, sizeof(mask)))
             return -EFAULT;
-        t->blocked_signals = mask & ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+        signal_set_blocked(t, mask);
     }
     long result = wait(arg);
     if (umask) {
@@ -315,7 +315,7 @@ long poll_with_sigmask(const u64 __user *umask, u64 size, long (*wait)(void *), 
             if (signal_pending())
                 task_work_set(t, TASK_WORK_SIGNAL);
         } else {
-            t->blocked_signals = old;
+            signal_set_blocked(t, old);
         }
     }
     return result;

@@ -122,7 +122,7 @@ void proc_pid_stat(struct task *t, struct seq_buf *s)
                t->user_ns / NS_PER_CLOCK_TICK, t->system_ns / NS_PER_CLOCK_TICK,
                leader->children_user_ns / NS_PER_CLOCK_TICK, leader->children_system_ns / NS_PER_CLOCK_TICK,
                leader->live_threads, t->start_ns / NS_PER_CLOCK_TICK, use.size, use.resident_pages,
-               mm ? mm->stack_top : 0, t->pending_signals & 0x7fffffff, t->blocked_signals & 0x7fffffff,
+               mm ? mm->stack_top : 0, t->pending.set & 0x7fffffff, t->blocked_signals & 0x7fffffff,
                ignored & 0x7fffffff, caught & 0x7fffffff, leader->exit_signal, mm ? mm->brk_start : 0,
                mm ? mm->arg_start : 0, mm ? mm->arg_end : 0, mm ? mm->env_start : 0, mm ? mm->env_end : 0);
 }
@@ -164,7 +164,8 @@ void proc_pid_status(struct task *t, struct seq_buf *s)
                "SigCgt:\t%016lx\nCapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
                "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\nSeccomp:\t0\n"
                "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n",
-               leader->live_threads, t->sigqueue_len, MAX_QUEUED_SIGNALS, t->pending_signals, 0ul, t->blocked_signals,
+               leader->live_threads, t->pending.len + leader->shared_pending.len, MAX_QUEUED_SIGNALS, t->pending.set,
+               leader->shared_pending.set, t->blocked_signals,
                ignored, caught, c->cap_inheritable, c->cap_permitted, c->cap_effective, c->cap_bset, c->cap_ambient);
 }
 

@@ -137,7 +137,7 @@ static unsigned signalfd_poll(struct file *f, struct poll_table *table)
 {
     struct signalfd *s = f->private;
     poll_wait(f, &s->wait, table);
-    return current_task()->pending_signals & s->mask ? POLLIN | POLLRDNORM : 0;
+    return signals_pending(current_task()) & s->mask ? POLLIN | POLLRDNORM : 0;
 }
 
 static void signalfd_release(struct file *f)

@@ -5,6 +5,7 @@
 
 #include "cpu.h"
 #include "refcount.h"
+#include "signal.h"
 #include "spinlock.h"
 #include "timer.h"
 #include "types.h"
@@ -119,9 +120,8 @@ struct task {
     bool group_exiting;     /* leader: exit_group or a fatal signal is ending every thread */
     int group_exit_status;  /* leader: the wait status that exit_group or the signal set */
     bool vfork_parent_waiting;
-    u64 pending_signals;    /* bit sig-1 */
-    struct sigqueue *sigqueue; /* the pending signals' siginfo, in arrival order */
-    int sigqueue_len;
+    struct sigpending pending;        /* signals sent to this thread */
+    struct sigpending shared_pending; /* leader: signals sent to the process (signal.h) */
     u64 waiting_for_signals; /* rt_sigtimedwait's set: these wake it though blocked */
     u64 blocked_signals;
     u64 saved_mask;         /* rt_sigsuspend's: restored after the handler */

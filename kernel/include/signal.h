@@ -143,6 +143,17 @@ struct sigqueue {
     struct sigqueue *next;
 };
 
+/* Signals pending at a thread (sent to it: tgkill, its faults) or at its
+ * process (kill, SIGCHLD, the process's timers), which any of its threads
+ * that does not block them takes, as Linux's shared_pending. */
+struct sigpending {
+    u64 set; /* bit sig-1 */
+    struct sigqueue *queue; /* the instances' siginfo, in arrival order */
+    int len;
+};
+/* Both: what a thread could take (before its mask). */
+u64 signals_pending(const struct task *t);
+
 /* An action as the kernel keeps it (x86-64's struct sigaction layout). */
 struct k_sigaction {
     u64 handler, flags, restorer, mask;
@@ -177,6 +188,10 @@ void notify_parent_of_exit(struct task *leader);
 void siginfo_child_ended(struct ksiginfo *info, pid_t pid, int wait_status);
 void signal_process_group(pid_t pgrp, int sig);
 bool signal_ignored_or_blocked(struct task *t, int sig);
+/* Every change of a thread's signal mask goes through here (signal.c). */
+void signal_set_blocked(struct task *t, u64 mask);
+/* A thread ends: the process's pending signals go to the threads left. */
+void signal_thread_ending(struct task *t);
 bool process_group_orphaned(pid_t pgrp);
 /* A fault's signal: delivered even when blocked or ignored, as Linux forces
  * it, with its si_code and si_addr; vector and address go to the frame's

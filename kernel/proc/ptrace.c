@@ -98,7 +98,7 @@ static void notify_tracer(struct task *t, int why, int status)
     signal_send_process_info(tracer, &info);
 }
 
-static bool fatal_signal_pending(const struct task *t) { return t->pending_signals & SIGBIT(SIGKILL); }
+static bool fatal_signal_pending(const struct task *t) { return signals_pending(t) & SIGBIT(SIGKILL); }
 
 /* Stops the current task for its tracer with `code` (what wait reports:
  * signal | event << 8) until a request resumes it; returns the signal the
@@ -278,7 +278,7 @@ void ptrace_fork_attach(struct task *child, u64 clone_flags, int exit_signal)
     if (child->ptrace_flags & PT_SEIZED)
         child->ptrace_flags |= PT_TRAP_STOP;
     else
-        child->pending_signals |= SIGBIT(SIGSTOP);
+        child->pending.set |= SIGBIT(SIGSTOP);
     task_work_set(child, TASK_WORK_SIGNAL);
 }
 

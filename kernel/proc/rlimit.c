@@ -237,6 +237,6 @@ bool rlimit_sigpending_ok(struct task *t)
     u64 queued = 0;
     for (struct task *o = task_first(); o; o = task_next(o))
         if (o->state != TASK_DEAD && task_cred(o)->uid == uid)
-            queued += (u64)o->sigqueue_len;
+            queued += (u64)(o->pending.len + o->shared_pending.len);
     return queued < limit;
 }

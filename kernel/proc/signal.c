@@ -80,7 +80,7 @@ static bool ignored(struct task *t, int sig)
  * is: the flag is the task's, as Linux's TIF_SIGPENDING. */
 static void update_exit_work(struct task *t)
 {
-    if (t->pending_signals & ~t->blocked_signals)
+    if (signals_pending(t) & ~t->blocked_signals)
         task_work_set(t, TASK_WORK_SIGNAL);
 }
 
@@ -122,59 +122,112 @@ bool process_group_orphaned(pid_t pgrp)
 #define SYNCHRONOUS_SIGNALS \
     (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
 
-/* Drops every pending instance of sig. */
-static void flush_signal(struct task *t, int sig)
+static struct sigpending *process_pending(const struct task *t) { return &t->group_leader->shared_pending; }
+
+u64 signals_pending(const struct task *t) { return t->pending.set | process_pending(t)->set; }
+
+/* Process-wide signals pending that t does not take (it blocks them, or it
+ * ends): other threads of its process that can are woken to take them, as
+ * Linux's retarget_shared_pending. */
+static void retarget_process_signals(struct task *t, u64 signals)
 {
-    t->pending_signals &= ~SIGBIT(sig);
-    for (struct sigqueue **link = &t->sigqueue; *link;) {
+    signals &= process_pending(t)->set;
+    for (struct task *o = task_first(); o && signals; o = task_next(o)) {
+        if (o == t || o->tgid != t->tgid || o->state == TASK_ZOMBIE || o->state == TASK_DEAD ||
+            !(signals & ~o->blocked_signals))
+            continue;
+        task_work_set(o, TASK_WORK_SIGNAL);
+        task_wake(o);
+        signals &= o->blocked_signals;
+    }
+}
+
+/* Every change of a thread's mask (Linux's set_current_blocked): what it
+ * unblocks becomes its work on the way out, and what it newly blocks of
+ * its process's pending signals goes to another thread. */
+void signal_set_blocked(struct task *t, u64 mask)
+{
+    mask &= ~UNBLOCKABLE;
+    u64 newly_blocked = mask & ~t->blocked_signals;
+    t->blocked_signals = mask;
+    update_exit_work(t);
+    if (newly_blocked)
+        retarget_process_signals(t, newly_blocked);
+}
+
+void signal_thread_ending(struct task *t) { retarget_process_signals(t, ~t->blocked_signals); }
+
+/* Drops every pending instance of sig from p. */
+static void flush_pending(struct sigpending *p, int sig)
+{
+    p->set &= ~SIGBIT(sig);
+    for (struct sigqueue **link = &p->queue; *link;) {
         struct sigqueue *q = *link;
         if (q->info.si_signo == sig) {
             *link = q->next;
             kfree(q);
-            t->sigqueue_len--;
+            p->len--;
         } else {
             link = &q->next;
         }
     }
 }
 
-void signal_queue_free(struct task *t)
+/* Drops sig wherever the process of t has it pending: at the process and at
+ * each of its threads (a stop signal's SIGCONT, a SIGCONT's stops). */
+static void flush_signal(struct task *t, int sig)
 {
-    while (t->sigqueue) {
-        struct sigqueue *q = t->sigqueue;
-        t->sigqueue = q->next;
-        kfree(q);
-    }
-    t->sigqueue_len = 0;
-    t->pending_signals = 0;
+    flush_pending(process_pending(t), sig);
+    for (struct task *o = task_first(); o; o = task_next(o))
+        if (o->tgid == t->tgid)
+            flush_pending(&o->pending, sig);
 }
 
-/* Takes the oldest instance of sig off t's queue into *info; the signal
- * stays pending while more instances wait. An instance that found no room
- * carries no info: it reads as SI_USER from nobody, as on Linux. */
+static void free_pending(struct sigpending *p)
+{
+    while (p->queue) {
+        struct sigqueue *q = p->queue;
+        p->queue = q->next;
+        kfree(q);
+    }
+    p->len = 0;
+    p->set = 0;
+}
+
+void signal_queue_free(struct task *t)
+{
+    free_pending(&t->pending);
+    free_pending(&t->shared_pending);
+}
+
+/* Takes the oldest instance of sig off t's queues into *info, the thread's
+ * own first, as Linux; the signal stays pending while more instances wait.
+ * An instance that found no room carries no info: it reads as SI_USER from
+ * nobody, as on Linux. */
 static void dequeue_signal(struct task *t, int sig, struct ksiginfo *info)
 {
-    for (struct sigqueue **link = &t->sigqueue; *link; link = &(*link)->next) {
+    struct sigpending *p = (t->pending.set & SIGBIT(sig)) ? &t->pending : process_pending(t);
+    for (struct sigqueue **link = &p->queue; *link; link = &(*link)->next) {
         struct sigqueue *q = *link;
         if (q->info.si_signo != sig)
             continue;
         *info = q->info;
         *link = q->next;
         kfree(q);
-        t->sigqueue_len--;
+        p->len--;
         if (info->si_code == SI_TIMER)
             posix_timer_signal_taken(t, info);
         bool more = false;
-        for (struct sigqueue *r = t->sigqueue; r && !more; r = r->next)
+        for (struct sigqueue *r = p->queue; r && !more; r = r->next)
             more = r->info.si_signo == sig;
         if (!more)
-            t->pending_signals &= ~SIGBIT(sig);
+            p->set &= ~SIGBIT(sig);
         return;
     }
     memset(info, 0, sizeof(*info));
     info->si_signo = sig;
     info->si_code = SI_USER;
-    t->pending_signals &= ~SIGBIT(sig);
+    p->set &= ~SIGBIT(sig);
 }
 
 /* The signal to act on next among `set`: a fault's first, then the lowest. */
@@ -242,7 +295,9 @@ void notify_parent_of_exit(struct task *leader)
     signal_send_process_info(parent, &info);
 }
 
-int signal_send_info(struct task *t, const struct ksiginfo *info)
+/* Queues info at t (thread-directed) or at t's process (to_process), t being
+ * the thread woken to take it. */
+static int send_signal(struct task *t, const struct ksiginfo *info, bool to_process)
 {
     int sig = info->si_signo;
     /* No sighand: the task is in task_exit, past taking signals. */
@@ -273,27 +328,28 @@ int signal_send_info(struct task *t, const struct ksiginfo *info)
         irq_restore(flags);
         return 0;
     }
+    struct sigpending *p = to_process ? process_pending(t) : &t->pending;
     /* A standard signal already pending stays one instance, with the first info. */
-    if (sig < SIGRTMIN && (t->pending_signals & SIGBIT(sig))) {
+    if (sig < SIGRTMIN && (p->set & SIGBIT(sig))) {
         irq_restore(flags);
         return 0;
     }
     /* Kernel-sent and kill's standard signals are queued beyond RLIMIT_SIGPENDING. */
     bool over_limit = (sig >= SIGRTMIN || info->si_code < 0) && !rlimit_sigpending_ok(t);
-    struct sigqueue *q = t->sigqueue_len < MAX_QUEUED_SIGNALS && !over_limit ? kmalloc(sizeof(*q)) : NULL;
+    struct sigqueue *q = p->len < MAX_QUEUED_SIGNALS && !over_limit ? kmalloc(sizeof(*q)) : NULL;
     if (q) {
         q->info = *info;
         q->next = NULL;
-        struct sigqueue **tail = &t->sigqueue;
+        struct sigqueue **tail = &p->queue;
         while (*tail)
             tail = &(*tail)->next;
         *tail = q;
-        t->sigqueue_len++;
+        p->len++;
     } else if (sig >= SIGRTMIN && info->si_code != SI_USER && info->si_code != SI_KERNEL) {
         irq_restore(flags);
         return -EAGAIN; /* sigqueue and the like: the caller learns it was not queued */
     }
-    t->pending_signals |= SIGBIT(sig);
+    p->set |= SIGBIT(sig);
     update_exit_work(t);
     if (SIGBIT(sig) & (~t->blocked_signals | t->waiting_for_signals))
         task_wake(t); /* a sleeper sees the signal and returns (wait_sleep) */
@@ -301,6 +357,8 @@ int signal_send_info(struct task *t, const struct ksiginfo *info)
     irq_restore(flags);
     return 0;
 }
+
+int signal_send_info(struct task *t, const struct ksiginfo *info) { return send_signal(t, info, false); }
 
 void signal_send(struct task *t, int sig)
 {
@@ -319,8 +377,10 @@ void signal_send_from_current(struct task *t, int sig)
     signal_send_info(t, &info);
 }
 
-/* A process-wide signal goes to the first thread that does not block it
- * (or waits for it in rt_sigtimedwait, which unblocks it on Linux). */
+/* A process-wide signal waits at the process, for whichever of its threads
+ * takes it first; the first thread that does not block it (or waits for it in
+ * rt_sigtimedwait, which unblocks it on Linux) is woken to. When all block
+ * it, it waits for one to unblock it (sigprocmask sees it then). */
 int signal_send_process_info(struct task *leader, const struct ksiginfo *info)
 {
     int sig = info->si_signo;
@@ -331,11 +391,14 @@ int signal_send_process_info(struct task *leader, const struct ksiginfo *info)
             target = t;
             break;
         }
-    /* All block it: it waits at a live thread (the leader unless it has ended). */
+    /* All block it: the checks and the stop and continue rules see a live
+     * thread, the leader unless it has ended. */
+    if (!target && leader->state != TASK_DEAD && leader->state != TASK_ZOMBIE)
+        target = leader;
     for (struct task *t = task_first(); t && !target; t = task_next(t))
         if (t->tgid == leader->tgid && t->state != TASK_DEAD && t->state != TASK_ZOMBIE)
             target = t;
-    return target ? signal_send_info(target, info) : 0;
+    return target ? send_signal(target, info, true) : 0;
 }
 
 void signal_send_process(struct task *leader, int sig)
@@ -349,7 +412,7 @@ bool signal_pending(void)
 {
     struct task *t = current_task();
     /* PTRACE_INTERRUPT ends a sleep as a signal does. */
-    return (t->pending_signals & ~t->blocked_signals) || (t->ptrace_flags & PT_TRAP_PENDING);
+    return (signals_pending(t) & ~t->blocked_signals) || (t->ptrace_flags & PT_TRAP_PENDING);
 }
 
 /* ---- the frames ---- */
@@ -815,7 +878,7 @@ void signal_deliver(struct regs *r)
     for (;;) {
         while (unlikely(t->ptrace_flags & PT_TRAP_PENDING))
             ptrace_trap_stop(); /* a listener continued stops again at once */
-        int sig = next_signal(t->pending_signals & ~t->blocked_signals);
+        int sig = next_signal(signals_pending(t) & ~t->blocked_signals);
         if (!sig)
             break;
         struct ksiginfo info;
@@ -856,9 +919,7 @@ void signal_deliver(struct regs *r)
             signal_force(SIGSEGV, SI_KERNEL, 0, 0, 0);
             continue;
         }
-        t->blocked_signals |= a->mask & ~UNBLOCKABLE;
-        if (!(a->flags & SA_NODEFER))
-            t->blocked_signals |= SIGBIT(sig) & ~UNBLOCKABLE;
+        signal_set_blocked(t, t->blocked_signals | a->mask | (a->flags & SA_NODEFER ? 0 : SIGBIT(sig)));
         if (a->flags & SA_RESETHAND)
             a->handler = SIG_DFL_VALUE;
         frame_set_up = true;
@@ -867,8 +928,8 @@ void signal_deliver(struct regs *r)
         return;
     restart_or_interrupt(r, NULL);
     if (t->saved_mask_valid) {
-        t->blocked_signals = t->saved_mask;
         t->saved_mask_valid = false;
+        signal_set_blocked(t, t->saved_mask);
     }
 }
 
@@ -908,8 +969,7 @@ long sys_sigreturn(struct regs *r)
     u64 frame = (u32)r->rsp - 8; /* the restorer popped pretcode and the signal number */
     if (copy_from_user(&f, (const void __user *)frame, sizeof(f)) || restore_sigcontext_32(r, &f.sc))
         task_exit_group_by_signal(SIGSEGV);
-    t->blocked_signals = (f.sc.oldmask | ((u64)f.extramask << 32)) & ~UNBLOCKABLE;
-    update_exit_work(t);
+    signal_set_blocked(t, f.sc.oldmask | ((u64)f.extramask << 32));
     return (long)r->rax;
 }
 
@@ -947,21 +1007,19 @@ long sys_rt_sigreturn(struct regs *r)
         u64 frame = (u32)r->rsp - 4; /* the restorer's ret popped pretcode */
         if (copy_from_user(&f, (const void __user *)frame, sizeof(f)))
             task_exit_group_by_signal(SIGSEGV);
-        t->blocked_signals = f.uc.sigmask & ~UNBLOCKABLE;
         if (restore_sigcontext_32(r, &f.uc.mcontext))
             task_exit_group_by_signal(SIGSEGV);
-        update_exit_work(t);
+        signal_set_blocked(t, f.uc.sigmask);
         return (long)r->rax;
     }
     struct rt_sigframe_64 f;
     u64 frame = r->rsp - 8;
     if (copy_from_user(&f, (const void __user *)frame, sizeof(f)))
         task_exit_group_by_signal(SIGSEGV);
-    t->blocked_signals = f.uc.sigmask & ~UNBLOCKABLE;
     restore_segments_64(r, &f.uc.mcontext, f.uc.uc_flags);
     if (restore_sigcontext_64(r, &f.uc.mcontext))
         task_exit_group_by_signal(SIGSEGV);
-    update_exit_work(t);
+    signal_set_blocked(t, f.uc.sigmask);
     return (long)r->rax;
 }
 
@@ -1073,13 +1131,11 @@ long sys_rt_sigprocmask(int how, const u64 __user *set, u64 __user *oset, u64 si
         if (copy_from_user(&new_set, set, sizeof(new_set)))
             return -EFAULT;
         switch (how) {
-        case SIG_BLOCK: t->blocked_signals |= new_set; break;
-        case SIG_UNBLOCK: t->blocked_signals &= ~new_set; break;
-        case SIG_SETMASK: t->blocked_signals = new_set; break;
+        case SIG_BLOCK: signal_set_blocked(t, old | new_set); break;
+        case SIG_UNBLOCK: signal_set_blocked(t, old & ~new_set); break;
+        case SIG_SETMASK: signal_set_blocked(t, new_set); break;
         default: return -EINVAL;
         }
-        t->blocked_signals &= ~UNBLOCKABLE;
-        update_exit_work(t);
     }
     if (oset && copy_to_user(oset, &old, sizeof(old)))
         return -EFAULT;
@@ -1091,7 +1147,7 @@ long sys_rt_sigpending(u64 __user *set, u64 size)
     if (size > 8)
         return -EINVAL;
     struct task *t = current_task();
-    u64 pending = t->pending_signals & t->blocked_signals;
+    u64 pending = signals_pending(t) & t->blocked_signals;
     return copy_to_user(set, &pending, size) ? -EFAULT : 0;
 }
 
@@ -1103,7 +1159,7 @@ static long suspend_with_mask(u64 mask)
     struct task *t = current_task();
     t->saved_mask = t->blocked_signals;
     t->saved_mask_valid = true;
-    t->blocked_signals = mask & ~UNBLOCKABLE;
+    signal_set_blocked(t, mask);
     /* Nothing but a signal wakes this sleep: signal_send wakes the task itself. */
     while (wait_sleep(NULL, NULL, WAIT_NO_DEADLINE) == 0)
         ;
@@ -1359,7 +1415,7 @@ static int dequeue_from_set(u64 set, struct ksiginfo *info)
 {
     struct task *t = current_task();
     u64 flags = irq_save();
-    int sig = next_signal(t->pending_signals & set);
+    int sig = next_signal(signals_pending(t) & set);
     if (sig)
         dequeue_signal(t, sig, info);
     irq_restore(flags);

@@ -258,8 +258,10 @@ noreturn void task_exit(int wait_status)
         t->wait_status = wait_status;
         ptrace_notify_exit(t);
     }
-    if (leader->live_threads > 1)
+    if (leader->live_threads > 1) {
         pass_children_to_another_thread(t, leader);
+        signal_thread_ending(t);
+    }
     if (--leader->live_threads == 0)
         group_ended(leader, wait_status);
     sched_exit_current();

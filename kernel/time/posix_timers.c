@@ -189,29 +189,40 @@ static bool is_timer_signal(const struct ksiginfo *info, const struct posix_time
     return info->si_code == SI_TIMER && info->si_signo == pt->signo && info->timer.tid == pt->id;
 }
 
-/* The timer's signal still queued at a thread of its process, if any. */
-static struct sigqueue *queued_signal(const struct posix_timer *pt, struct task **holder)
+static struct sigqueue *queued_at(struct sigpending *p, const struct posix_timer *pt)
+{
+    for (struct sigqueue *q = p->queue; q; q = q->next)
+        if (is_timer_signal(&q->info, pt))
+            return q;
+    return NULL;
+}
+
+/* The timer's signal still queued at its process or at one of its threads, if any. */
+static struct sigqueue *queued_signal(const struct posix_timer *pt, struct sigpending **holder)
 {
     for (struct task *t = task_first(); t; t = task_next(t)) {
         if (t->tgid != pt->owner || t->state == TASK_DEAD)
             continue;
-        for (struct sigqueue *q = t->sigqueue; q; q = q->next)
-            if (is_timer_signal(&q->info, pt)) {
-                *holder = t;
+        struct sigpending *places[2] = {&t->pending, &t->shared_pending};
+        for (int i = 0; i < 2; i++) {
+            struct sigqueue *q = queued_at(places[i], pt);
+            if (q) {
+                *holder = places[i];
                 return q;
             }
+        }
     }
     return NULL;
 }
 
 static void take_back_signal(const struct posix_timer *pt)
 {
-    struct task *t;
-    struct sigqueue *q = queued_signal(pt, &t);
+    struct sigpending *p;
+    struct sigqueue *q = queued_signal(pt, &p);
     if (!q)
         return;
     bool others = false;
-    for (struct sigqueue **link = &t->sigqueue; *link;) {
+    for (struct sigqueue **link = &p->queue; *link;) {
         if (*link == q) {
             *link = q->next;
             continue;
@@ -220,9 +231,9 @@ static void take_back_signal(const struct posix_timer *pt)
         link = &(*link)->next;
     }
     kfree(q);
-    t->sigqueue_len--;
+    p->len--;
     if (!others)
-        t->pending_signals &= ~SIGNAL_BIT(pt->signo);
+        p->set &= ~SIGNAL_BIT(pt->signo);
 }
 
 static void add_overruns(struct ksiginfo *info, u64 count)
@@ -236,7 +247,7 @@ static void timer_fire(struct posix_timer *pt, u64 missed)
 {
     if (pt->notify == SIGEV_NONE)
         return;
-    struct task *holder;
+    struct sigpending *holder;
     struct sigqueue *pending = queued_signal(pt, &holder);
     if (pending) {
         add_overruns(&pending->info, missed + 1);

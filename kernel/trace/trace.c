@@ -499,7 +499,7 @@ void trace_exit(long result)
     /* Killed on its way out of the call: as on Linux, the call never
      * returns (strace -c does not count it), and trace_exit_task ends its
      * line. */
-    if (t->pending_signals & SIGKILL_BIT)
+    if (signals_pending(t) & SIGKILL_BIT)
         return;
     const struct trace_call *call = r->call;
     if (keep_summary)

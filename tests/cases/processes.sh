@@ -16,6 +16,11 @@ test_signals_i386_intel() {
 test_threads_glibc() { differential $GLIBC/threads; }
 test_threads_musl() { differential $MUSL/threads; }
 test_threads_i386() { differential $I386/threads; }
+# A signal sent to the process waits there for whichever thread unblocks it first
+# (tests/progs/procsignals.c).
+test_threads_process_signals_glibc() { differential $GLIBC/procsignals; }
+test_threads_process_signals_musl() { differential $MUSL/procsignals; }
+test_threads_process_signals_i386() { differential $I386/procsignals; }
 # A child with a second thread ends (exit, exit_group, pthread_exit, SIGTERM):
 # its parent's waitpid gets the status once every thread is gone.
 test_threaded_child_exit_glibc() { differential $GLIBC/threadexit; }
