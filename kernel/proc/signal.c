@@ -377,10 +377,10 @@ void signal_send_from_current(struct task *t, int sig)
     signal_send_info(t, &info);
 }
 
-/* A process-wide signal waits at the process, for whichever of its threads
- * takes it first; the first thread that does not block it (or waits for it in
- * rt_sigtimedwait, which unblocks it on Linux) is woken to. When all block
- * it, it waits for one to unblock it (sigprocmask sees it then). */
+/* A process-wide signal waits at the process for whichever of its threads
+ * takes it first. The first thread that does not block it (or waits for it
+ * in rt_sigtimedwait, which unblocks it on Linux) is woken to take it; when
+ * all block it, the first to unblock it takes it (signal_set_blocked). */
 int signal_send_process_info(struct task *leader, const struct ksiginfo *info)
 {
     int sig = info->si_signo;

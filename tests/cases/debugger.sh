@@ -91,12 +91,10 @@ gdb_session() { # KIND
     gdb_matches_host "$1" "${GDB_SESSION[@]}" || return 1
     grep -q '^New value = 43$' "$T/sg.cmp" || fail "the watchpoint did not fire twice"
 }
-# Not in the suite: under the full suite's load a session now and then ends
-# in gdb's own assertion (infrun.c do_target_wait_1, an event for a thread it
-# does not know) or waits for a stop that never comes (docs/ptrace.md, "Known
-# problem"). Each passes alone: T=$(mktemp -d) bash -c 'source tests/lib.sh;
-# source tests/cases/debugger.sh; gdb_session static' (or dynamic, i386,
-# dynamic32).
+test_debugger_gdb_session_static() { gdb_session static; }
+test_debugger_gdb_session_dynamic() { gdb_session dynamic; }
+test_debugger_gdb_session_i386() { gdb_session i386; }
+test_debugger_gdb_session_dynamic32() { gdb_session dynamic32; }
 
 # A SIGSEGV stops the program where it happened; bt names the line.
 gdb_crash() { # KIND
