@@ -57,6 +57,7 @@ TEST_NAMES := $(filter-out $(FREESTANDING),$(basename $(notdir $(TEST_SOURCES)))
 # The test programs also built with -m32, one a line (so that additions merge).
 I386_TESTS := \
 	alloc64 \
+	avxstate \
 	compatchild \
 	creat \
 	creds \
@@ -106,6 +107,7 @@ I386_TESTS := \
 	procsignals \
 	ptrace \
 	ptracestrace \
+	ptracexstate \
 	reclocks \
 	resources \
 	restart \

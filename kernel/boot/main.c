@@ -12,6 +12,7 @@
 #include "fs.h"
 #include "hypervisor.h"
 #include "stdio_ring.h"
+#include "fpu.h"
 #include "kernel.h"
 #include "lib.h"
 #include "mm.h"
@@ -113,6 +114,7 @@ static void cpu_features_enable(void)
     if (cpu->has_smap)
         cr4 |= CR4_SMAP;
     write_cr4(cr4);
+    fpu_init();
     uaccess_init(cpu->has_smap);
     static const char *const vendor_names[] = {[VENDOR_OTHER] = "other", [VENDOR_INTEL] = "Intel", [VENDOR_AMD] = "AMD"};
     kprintf(KERN_INFO "x86/cpu: vendor %s, SMEP %s, SMAP %s\n", vendor_names[cpu->vendor], cpu->has_smep ? "on" : "off",

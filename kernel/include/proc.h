@@ -4,6 +4,7 @@
 #define SYSGATE_PROC_H
 
 #include "cpu.h"
+#include "fpu.h"
 #include "refcount.h"
 #include "signal.h"
 #include "spinlock.h"
@@ -67,11 +68,6 @@ struct files {
 /* TASK_TRACED: in a ptrace stop (ptrace.c), until its tracer resumes it. */
 enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_STOPPED, TASK_ZOMBIE, TASK_DEAD, TASK_TRACED };
 
-/* The x87/SSE registers in fxsave format: user programs own them, the kernel
- * (built with -mgeneral-regs-only) never touches them. */
-struct fpu_state {
-    u8 bytes[512];
-} __attribute__((aligned(16)));
 
 /* The current directory and umask: shared by threads (and CLONE_FS). */
 struct fs_info {
@@ -96,7 +92,7 @@ struct task {
     u32 syscall_nr;         /* the running call's number, kept for its restart */
     u32 syscall_compat;     /* it came through a 32-bit gate (Linux's TS_COMPAT) */
     u32 work;               /* TASK_WORK_*: must pass through exit_to_user() */
-    struct fpu_state fpu;
+    struct fpu_state *fpu;  /* the user's x87, SSE and AVX registers while it is switched out (fpu.h) */
     pid_t pid;
     pid_t tgid;
     pid_t pgid, sid;

@@ -155,11 +155,9 @@ static int build_stack(struct mm *mm, const struct loaded_image *img, const stru
 /* The state fninit and the ABI's MXCSR default give: FCW 0x37f, MXCSR 0x1f80. */
 void fpu_reset(struct task *t)
 {
-    memset(&t->fpu, 0, sizeof(t->fpu));
-    *(u16 *)&t->fpu.bytes[0] = 0x37f;
-    *(u32 *)&t->fpu.bytes[24] = 0x1f80;
+    fpu_set_initial(t->fpu);
     if (t == current_task())
-        __asm__ volatile("fxrstor64 %0" ::"m"(t->fpu));
+        fpu_restore(t->fpu);
 }
 
 /* Replaces the current task's program. Strings are kernel copies. */

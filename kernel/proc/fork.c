@@ -145,7 +145,7 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     cr->rax = 0;
     if (new_stack)
         cr->rsp = new_stack;
-    __asm__ volatile("fxsave64 %0" : "=m"(child->fpu));
+    fpu_save(child->fpu);
     child->compat = parent->compat;
     strlcpy(child->comm, parent->comm, sizeof(child->comm));
     strlcpy(child->exe_path, parent->exe_path, sizeof(child->exe_path));

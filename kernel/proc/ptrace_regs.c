@@ -39,7 +39,6 @@ _Static_assert(__builtin_offsetof(struct regs, rdi) == REG_RDI * 8, "struct regs
 /* The flags a tracer may change (Linux's FLAG_MASK_32): the arithmetic
  * ones, TF, DF, RF and AC. */
 #define TRACER_FLAGS_MASK 0x50dd5ul
-#define MXCSR_VALID_MASK 0xffffu
 
 static bool user_64bit_mode(struct task *t) { return task_regs(t)->cs != USER32_CS; }
 
@@ -380,9 +379,9 @@ static int set_fxsave(struct task *t, const u8 image[FXSAVE_SIZE])
 {
     u32 mxcsr;
     memcpy(&mxcsr, image + 24, sizeof(mxcsr));
-    if (mxcsr & ~MXCSR_VALID_MASK)
+    if (mxcsr & ~fpu_mxcsr_mask)
         return -EINVAL;
-    memcpy(t->fpu.bytes, image, FXSAVE_SIZE);
+    fpu_set_fxsave(t->fpu, image);
     return 0;
 }
 
@@ -439,7 +438,7 @@ static u16 abridged_tag_word(u32 twd)
 
 static void get_i387_ia32(struct task *t, struct i387_ia32 *env)
 {
-    const struct fxsave_image *fx = (const struct fxsave_image *)t->fpu.bytes;
+    const struct fxsave_image *fx = (const struct fxsave_image *)t->fpu->bytes;
     env->cwd = fx->cwd | 0xffff0000u;
     env->swd = fx->swd | 0xffff0000u;
     env->twd = full_tag_word(fx);
@@ -453,7 +452,9 @@ static void get_i387_ia32(struct task *t, struct i387_ia32 *env)
 
 static void set_i387_ia32(struct task *t, const struct i387_ia32 *env)
 {
-    struct fxsave_image *fx = (struct fxsave_image *)t->fpu.bytes;
+    struct fxsave_image image;
+    memcpy(&image, t->fpu->bytes, sizeof(image));
+    struct fxsave_image *fx = &image;
     fx->cwd = (u16)env->cwd;
     fx->swd = (u16)env->swd;
     fx->twd = abridged_tag_word(env->twd);
@@ -462,6 +463,7 @@ static void set_i387_ia32(struct task *t, const struct i387_ia32 *env)
     fx->rdp = env->foo;
     for (int i = 0; i < 8; i++)
         memcpy(fx->st_space + i * 16, env->st_space + i * 10, 10);
+    fpu_set_fxsave(t->fpu, (const u8 *)&image);
 }
 
 /* One regset of the tracee's view: its size, and each word's width (what
@@ -483,9 +485,46 @@ static long find_regset(struct task *t, u64 type, struct regset *set)
             return -EINVAL;
         *set = (struct regset){FXSAVE_SIZE, 4};
         return 0;
-    case NT_X86_XSTATE: *set = (struct regset){0, 8}; return 0; /* no XSAVE: see below */
+    case NT_X86_XSTATE: *set = (struct regset){fpu_xfeatures ? fpu_state_size : 0, 8}; return 0;
     default: return -EINVAL;
     }
+}
+
+static long small_regset_request(struct task *t, long request, u64 type, struct regset set, u64 base, u64 len);
+
+/* NT_X86_XSTATE: the whole xsave image (Linux's xstateregs_get/set); a set
+ * takes the whole image or nothing (EFAULT, as Linux). */
+static long xstate_request(struct task *t, long request, u64 base, u64 len)
+{
+    if (!fpu_xfeatures)
+        return -ENODEV; /* no XSAVE: as Linux on such a CPU */
+    struct fpu_state image;
+    if (request == PTRACE_GETREGSET) {
+        fpu_export_for_ptrace(t->fpu, &image);
+        return copy_to_user((void __user *)base, image.bytes, len) ? -EFAULT : 0;
+    }
+    if (len != fpu_state_size)
+        return -EFAULT;
+    memset(&image, 0, sizeof(image));
+    if (copy_from_user(image.bytes, (const void __user *)base, len))
+        return -EFAULT;
+    u32 mxcsr;
+    memcpy(&mxcsr, image.bytes + 24, sizeof(mxcsr));
+    if (mxcsr & ~fpu_mxcsr_mask)
+        return -EINVAL;
+    int err = fpu_sanitize(&image, true, fpu_xfeatures);
+    if (err)
+        return err;
+    memcpy(t->fpu, &image, sizeof(image));
+    return 0;
+}
+
+/* PTRACE_GETFPREGS and GETFPXREGS: the fxsave image as user space sees it. */
+static long fpu_copy_out(struct task *t, void __user *to, u64 len)
+{
+    struct fpu_state image;
+    fpu_export_for_ptrace(t->fpu, &image);
+    return copy_to_user(to, image.bytes, len) ? -EFAULT : 0;
 }
 
 static long regset_request(struct task *t, long request, u64 type, u64 uiov, bool compat)
@@ -506,11 +545,25 @@ static long regset_request(struct task *t, long request, u64 type, u64 uiov, boo
     long err = find_regset(t, type, &set);
     if (err || len % set.word)
         return -EINVAL;
-    /* The kernel keeps the FPU with fxsave and leaves XSAVE off (CR4.OSXSAVE
-     * clear), so the extended state is absent, as on such a CPU. */
-    if (type == NT_X86_XSTATE)
-        return -ENODEV;
     len = MIN(len, set.size);
+    if (type == NT_X86_XSTATE) {
+        err = xstate_request(t, request, base, len);
+        if (err)
+            return err;
+    } else {
+        err = small_regset_request(t, request, type, set, base, len);
+        if (err)
+            return err;
+    }
+    if (compat)
+        return put_user((u32)len, (u32 __user *)(uiov + 4)) ? -EFAULT : 0;
+    return put_user(len, (u64 __user *)(uiov + 8)) ? -EFAULT : 0;
+}
+
+/* The general-purpose and legacy floating-point regsets. */
+static long small_regset_request(struct task *t, long request, u64 type, struct regset set, u64 base, u64 len)
+{
+    long err = 0;
     union {
         u64 regs64[USER_REGS_64];
         u32 regs32[USER_REGS_32];
@@ -525,8 +578,11 @@ static long regset_request(struct task *t, long request, u64 type, u64 uiov, boo
             get_regs32(t, buf.regs32);
         else if (type == NT_PRFPREG && !wide)
             get_i387_ia32(t, &buf.i387);
-        else
-            memcpy(buf.fx, t->fpu.bytes, FXSAVE_SIZE);
+        else {
+            struct fpu_state image;
+            fpu_export_for_ptrace(t->fpu, &image);
+            memcpy(buf.fx, image.bytes, FXSAVE_SIZE);
+        }
         if (copy_to_user((void __user *)base, &buf, len))
             return -EFAULT;
     } else {
@@ -543,9 +599,7 @@ static long regset_request(struct task *t, long request, u64 type, u64 uiov, boo
         if (err)
             return err;
     }
-    if (compat)
-        return put_user((u32)len, (u32 __user *)(uiov + 4)) ? -EFAULT : 0;
-    return put_user(len, (u64 __user *)(uiov + 8)) ? -EFAULT : 0;
+    return 0;
 }
 
 long tls_get(struct task *t, u32 index, void __user *uinfo);
@@ -639,7 +693,7 @@ long ptrace_regs_request(struct task *t, long request, u64 addr, u64 data, bool 
             get_i387_ia32(t, &env);
             return copy_to_user(to, &env, sizeof(env)) ? -EFAULT : 0;
         }
-        return copy_to_user(to, t->fpu.bytes, FXSAVE_SIZE) ? -EFAULT : 0;
+        return fpu_copy_out(t, to, FXSAVE_SIZE);
     case PTRACE_SETFPREGS:
         if (compat) {
             struct i387_ia32 env;
@@ -656,7 +710,7 @@ long ptrace_regs_request(struct task *t, long request, u64 addr, u64 data, bool 
     case PTRACE_GETFPXREGS:
         if (!compat)
             return -EIO;
-        return copy_to_user(to, t->fpu.bytes, FXSAVE_SIZE) ? -EFAULT : 0;
+        return fpu_copy_out(t, to, FXSAVE_SIZE);
     case PTRACE_SETFPXREGS: {
         if (!compat)
             return -EIO;

@@ -20,6 +20,7 @@
 
 /* The boot CPU's idle task: the boot thread, from sched_start on. */
 static struct task boot_idle_task;
+static struct fpu_state boot_idle_fpu; /* what the CPU held before the first switch (nothing of use) */
 
 /* The CPU's reschedule request lives in the work of the task it is running,
  * where every exit path looks (Linux's TIF_NEED_RESCHED); schedule() takes it
@@ -31,6 +32,7 @@ void sched_init(void)
     struct cpu *cpu = this_cpu();
     struct task *idle = &boot_idle_task;
     idle->pid = 0;
+    idle->fpu = &boot_idle_fpu;
     idle->state = TASK_RUNNABLE;
     strlcpy(idle->comm, "swapper", sizeof(idle->comm));
     cpu->idle = idle;
@@ -94,8 +96,8 @@ static void switch_to(struct cpu *cpu, struct task *next)
     if (prev == next)
         return;
     context_switches++;
-    __asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
-    __asm__ volatile("fxrstor64 %0" ::"m"(next->fpu));
+    fpu_save(prev->fpu);
+    fpu_restore(next->fpu);
     /* The user's %fs and %gs: selectors (32-bit programs point them at their
      * TLS descriptors) and bases (64-bit programs set those directly). The
      * user's %gs is the inactive one while we run, hence the swapgs pair. */

@@ -612,10 +612,10 @@ struct sigframe_32 {
 };
 
 /* i386's struct _fpstate: 112 bytes of the old FSAVE layout (left zero, with
- * the "FXSR follows" magic), then the fxsave image. */
+ * the "FXSR follows" magic), then the image 64-bit frames have. */
 #define FPSTATE32_LEGACY 112
-#define FPSTATE32_SIZE (FPSTATE32_LEGACY + 512)
 #define X86_FXSR_MAGIC 0x0000
+#define UC_FP_XSTATE 0x1
 #define UC_SIGCONTEXT_SS 0x2
 #define UC_STRICT_RESTORE_SS 0x4
 
@@ -623,20 +623,47 @@ struct sigframe_32 {
  * AC and the like, never IF, IOPL or VM. */
 #define USER_FLAGS_MASK 0x44dd5ul /* AC | OF | DF | TF | SF | ZF | AF | PF | CF | RF */
 
-static void fpu_save_current(struct fpu_state *out) { __asm__ volatile("fxsave64 %0" : "=m"(*out)); }
+/* A frame's floating-point image: the state as fpu_export gives it and,
+ * with XSAVE, FP_XSTATE_MAGIC2 after it (Linux's layout). */
+static u64 frame_fpu_size(void) { return fpu_state_size + (fpu_xfeatures ? FP_XSTATE_MAGIC2_SIZE : 0); }
 
-/* Loads an fxsave image from user space; a bad MXCSR would make fxrstor
- * fault in the kernel, so its reserved bits are cleared first. */
-static int fpu_restore_from_user(const void __user *image)
+static u64 frame_uc_flags(void) { return fpu_xfeatures ? UC_FP_XSTATE : 0; }
+
+static int fpu_to_frame(u64 image, u32 legacy_header)
 {
-    struct fpu_state fpu;
-    if (copy_from_user(&fpu, image, sizeof(fpu)))
+    struct fpu_state live, out;
+    memset(&live, 0, sizeof(live));
+    fpu_save(&live);
+    fpu_export_for_frame(&live, &out, legacy_header);
+    u32 magic2 = FP_XSTATE_MAGIC2;
+    if (copy_to_user((void __user *)image, out.bytes, fpu_state_size) ||
+        (fpu_xfeatures && copy_to_user((void __user *)(image + fpu_state_size), &magic2, sizeof(magic2))))
         return -EFAULT;
-    u32 mxcsr;
-    memcpy(&mxcsr, &fpu.bytes[24], 4);
-    mxcsr &= 0xffbf;
-    memcpy(&fpu.bytes[24], &mxcsr, 4);
-    __asm__ volatile("fxrstor64 %0" ::"m"(fpu));
+    return 0;
+}
+
+/* Loads a frame's image: an xsave image when its software bytes and second
+ * magic say so, else the fxsave image alone with the rest initialised (as
+ * Linux's fpu__restore_sig). What the CPU would fault on is cleared or
+ * refused first. */
+static int fpu_from_frame(u64 image)
+{
+    struct fpu_state state;
+    memset(&state, 0, sizeof(state));
+    if (copy_from_user(state.bytes, (const void __user *)image, FPU_FXSAVE_SIZE))
+        return -EFAULT;
+    u64 components = 0;
+    u32 magic2 = 0;
+    u32 size = fpu_frame_xstate(&state, &components);
+    bool extended = size && !copy_from_user(&magic2, (const void __user *)(image + size), sizeof(magic2)) &&
+                    magic2 == FP_XSTATE_MAGIC2;
+    if (extended &&
+        copy_from_user(state.bytes + FPU_FXSAVE_SIZE, (const void __user *)(image + FPU_FXSAVE_SIZE), size - FPU_FXSAVE_SIZE))
+        return -EFAULT;
+    int err = fpu_sanitize(&state, extended, components);
+    if (err)
+        return err;
+    fpu_restore(&state);
     return 0;
 }
 
@@ -676,13 +703,13 @@ static int setup_frame_64(struct task *t, const struct ksiginfo *info, const str
 {
     int sig = info->si_signo;
     u64 sp = signal_stack(t, a, r->rsp) - 128; /* skip the red zone */
-    sp = ALIGN_DOWN(sp - sizeof(struct fpu_state), 64);
+    sp = ALIGN_DOWN(sp - frame_fpu_size(), 64);
     u64 fpstate = sp;
     sp = ALIGN_DOWN(sp - sizeof(struct rt_sigframe_64), 16) - 8;
     struct rt_sigframe_64 f;
     memset(&f, 0, sizeof(f));
     f.pretcode = a->restorer;
-    f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+    f.uc.uc_flags = frame_uc_flags() | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
     f.uc.ss_sp = t->altstack_sp;
     f.uc.ss_flags = t->altstack_size ? (r->rsp - t->altstack_sp < t->altstack_size ? SS_ONSTACK : 0) : SS_DISABLE;
     f.uc.ss_size = t->altstack_size;
@@ -700,9 +727,7 @@ static int setup_frame_64(struct task *t, const struct ksiginfo *info, const str
     c->fpstate = fpstate;
     f.uc.sigmask = old_mask;
     f.info = *info;
-    struct fpu_state fpu;
-    fpu_save_current(&fpu);
-    if (copy_to_user((void __user *)fpstate, &fpu, sizeof(fpu)) || copy_to_user((void __user *)sp, &f, sizeof(f)))
+    if (fpu_to_frame(fpstate, 0) || copy_to_user((void __user *)sp, &f, sizeof(f)))
         return -EFAULT;
     r->rdi = (u64)sig;
     r->rsi = sp + offsetof(struct rt_sigframe_64, info);
@@ -739,8 +764,8 @@ static void fill_sigcontext_32(struct sigcontext_32 *c, const struct regs *r, u3
  * rounds the AT_MINSIGSTKSZ it gives a new program. */
 u64 signal_frame_max_size(bool is32)
 {
-    u64 size = is32 ? FPSTATE32_SIZE + 63 + sizeof(struct rt_sigframe_32) + 15 + 4
-                    : 128 + sizeof(struct fpu_state) + 63 + sizeof(struct rt_sigframe_64) + 15 + 8;
+    u64 size = is32 ? FPSTATE32_LEGACY + frame_fpu_size() + 63 + sizeof(struct rt_sigframe_32) + 15 + 4
+                    : 128 + frame_fpu_size() + 63 + sizeof(struct rt_sigframe_64) + 15 + 8;
     return ALIGN_UP(size, 64);
 }
 
@@ -751,17 +776,17 @@ static int setup_frame_32(struct task *t, const struct ksiginfo *info, const str
     bool rt = a->flags & SA_SIGINFO;
     u64 sp = signal_stack(t, a, (u32)r->rsp);
     u64 frame_size = rt ? sizeof(struct rt_sigframe_32) : sizeof(struct sigframe_32);
-    sp = ALIGN_DOWN(sp - FPSTATE32_SIZE, 64);
+    sp = ALIGN_DOWN(sp - FPSTATE32_LEGACY - frame_fpu_size(), 64);
     u64 fpstate = sp;
     sp = ALIGN_DOWN(sp - frame_size, 16) - 4; /* as after a call */
     u32 restorer = (a->flags & SA_RESTORER) ? (u32)a->restorer
                                             : (u32)(rt ? vdso32_rt_sigreturn() : vdso32_sigreturn());
-    u8 fpimage[FPSTATE32_SIZE] __attribute__((aligned(16))); /* fxsave needs 16 at +112 */
-    memset(fpimage, 0, FPSTATE32_LEGACY);
+    u8 fsave_header[FPSTATE32_LEGACY];
+    memset(fsave_header, 0, sizeof(fsave_header));
     u16 magic = X86_FXSR_MAGIC;
-    memcpy(fpimage + 110, &magic, 2);
-    fpu_save_current((struct fpu_state *)(fpimage + FPSTATE32_LEGACY));
-    if (copy_to_user((void __user *)fpstate, fpimage, sizeof(fpimage)))
+    memcpy(fsave_header + 110, &magic, 2);
+    if (copy_to_user((void __user *)fpstate, fsave_header, sizeof(fsave_header)) ||
+        fpu_to_frame(fpstate + FPSTATE32_LEGACY, FPSTATE32_LEGACY))
         return -EFAULT;
     if (rt) {
         struct rt_sigframe_32 f;
@@ -774,6 +799,7 @@ static int setup_frame_32(struct task *t, const struct ksiginfo *info, const str
         f.uc.ss_sp = (u32)t->altstack_sp;
         f.uc.ss_size = (u32)t->altstack_size;
         f.uc.ss_flags = t->altstack_size ? 0 : SS_DISABLE;
+        f.uc.uc_flags = (u32)frame_uc_flags();
         fill_sigcontext_32(&f.uc.mcontext, r, (u32)fpstate, old_mask);
         f.uc.sigmask = old_mask;
         if (copy_to_user((void __user *)sp, &f, sizeof(f)))
@@ -955,7 +981,7 @@ static long restore_sigcontext_32(struct regs *r, const struct sigcontext_32 *c)
     load_user_segment(ds, c->ds | SELECTOR_RPL_USER);
     load_user_segment(es, c->es | SELECTOR_RPL_USER);
     r->nr = (u64)-1;
-    if (c->fpstate && fpu_restore_from_user((const void __user *)(u64)(c->fpstate + FPSTATE32_LEGACY)))
+    if (c->fpstate && fpu_from_frame((u64)c->fpstate + FPSTATE32_LEGACY))
         return -EFAULT;
     return 0;
 }
@@ -995,7 +1021,7 @@ static long restore_sigcontext_64(struct regs *r, const struct sigcontext_64 *c)
     r->rdx = c->rdx, r->rax = c->rax, r->rcx = c->rcx, r->rsp = c->rsp, r->rip = c->rip;
     r->rflags = (r->rflags & ~USER_FLAGS_MASK) | (c->eflags & USER_FLAGS_MASK);
     r->nr = (u64)-1; /* not a system call: nothing to restart */
-    return c->fpstate ? fpu_restore_from_user((const void __user *)c->fpstate) : 0;
+    return c->fpstate ? fpu_from_frame(c->fpstate) : 0;
 }
 
 long sys_rt_sigreturn(struct regs *r)

@@ -97,7 +97,11 @@ struct task *task_create(void)
     if (!t)
         return NULL;
     t->kstack = kstack_alloc();
-    if (!t->kstack) {
+    t->fpu = fpu_alloc();
+    if (!t->kstack || !t->fpu) {
+        if (t->kstack)
+            kstack_release(t->kstack, KERNEL_STACK_SIZE);
+        fpu_free(t->fpu);
         kfree(t);
         return NULL;
     }
@@ -298,6 +302,7 @@ void task_free(struct task *t)
         }
     }
     kstack_release(t->kstack, KERNEL_STACK_SIZE);
+    fpu_free(t->fpu);
     cred_put(t->cred);
     kfree(t);
 }

@@ -102,3 +102,7 @@ test_signal_keeps_registers_musl() { differential $MUSL/sigregs; }
 test_signal_keeps_registers_i386() { differential $I386/sigregs; }
 test_signal_keeps_registers_traced_glibc() { SG_RUN_OPTIONS="--trace-file $T/trace" differential $GLIBC/sigregs; }
 test_signal_keeps_registers_traced_i386() { SG_RUN_OPTIONS="--trace-file $T/trace" differential $I386/sigregs; }
+# ymm registers: kept across signals and context switches, in Linux's xsave frame layout (tests/progs/avxstate.c).
+test_avx_state_glibc() { differential $GLIBC/avxstate; }
+test_avx_state_musl() { differential $MUSL/avxstate; }
+test_avx_state_i386() { differential $I386/avxstate; }

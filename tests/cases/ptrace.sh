@@ -9,6 +9,11 @@ test_ptrace_glibc() { differential $GLIBC/ptrace; }
 test_ptrace_musl() { differential $MUSL/ptrace; }
 test_ptrace_i386() { differential $I386/ptrace; }
 
+# A tracee's ymm registers through NT_X86_XSTATE: the xsave image, SETREGSET's errors and edits (tests/progs/ptracexstate.c).
+test_ptrace_xstate_glibc() { differential $GLIBC/ptracexstate; }
+test_ptrace_xstate_musl() { differential $MUSL/ptracexstate; }
+test_ptrace_xstate_i386() { differential $I386/ptracexstate; }
+
 # strace_pair TRACER TRACEE: a miniature strace (tests/progs/ptracestrace.c)
 # of one ABI tracing a program of either, the tracee at the same absolute
 # path on the host and in the guest.
