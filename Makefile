@@ -196,6 +196,9 @@ $(BUILD)/tests/dynamic32/%: tests/progs/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC -m32 $@ (dynamic)"
 	@$(CC) -m32 $(USER_CFLAGS) $(USER_INCLUDES) -pthread -o $@ $<
+# The test programs that include tests/progs/avx.h: a change to it rebuilds them.
+AVX_TESTS := avxstate ptracexstate
+$(foreach kind,glibc musl i386,$(AVX_TESTS:%=$(BUILD)/tests/$(kind)/%)): tests/progs/avx.h
 $(BUILD)/tests/debuggee/%: tests/debuggee/debuggee.c
 	@mkdir -p $(dir $@)
 	@echo "  CC -g   $@"

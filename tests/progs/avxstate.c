@@ -17,7 +17,6 @@
  * depend on the CPU (sizes, offsets, feature masks) are checked, not printed.
  */
 #define _GNU_SOURCE
-#include <cpuid.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -30,10 +29,8 @@
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include "avx.h"
 
-#define YMM_REGISTERS 8
-#define YMM_BYTES 32
-#define HALF_BYTES 16
 #define WANTED_ALARMS 30
 #define SPIN_DEADLINE_SECONDS 20
 #define YIELD_ROUNDS 2000
@@ -45,34 +42,14 @@
 #define FRAME_UC_FP_XSTATE 0x1
 #define FRAME_FP_XSTATE_MAGIC1 0x46505853u
 #define FRAME_FP_XSTATE_MAGIC2 0x46505845u
-#define SW_BYTES_OFFSET 464 /* struct _fpx_sw_bytes in the fxsave image */
-#define XSTATE_HEADER_OFFSET 512 /* the xsave header: xstate_bv first */
-#define XFEATURES_X87_SSE_AVX 0x7u
-#define XFEATURE_AVX_BIT 0x4u
 
 #ifdef __x86_64__
-#define SYSCALL_INSN "syscall"
-#define SYSCALL_CLOBBERS "rcx", "r11", /* syscall leaves rip and rflags in them */
 /* uc_mcontext.fpregs points at the fxsave image itself. */
 #define FSAVE_HEADER_BYTES 0
 #else
-#define SYSCALL_INSN "int $0x80"
-#define SYSCALL_CLOBBERS /* int $0x80 keeps every register but eax */
 /* i386's struct _fpstate starts with the 112-byte FSAVE header; the fxsave image follows it. */
 #define FSAVE_HEADER_BYTES 112
 #endif
-
-#define YMM0_7_CLOBBERS "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7"
-
-typedef uint8_t ymm_image[YMM_REGISTERS][YMM_BYTES];
-
-/* Every byte differs from its neighbours, from the other registers' and from the other half's. */
-static void make_patterns(ymm_image patterns, unsigned seed)
-{
-    for (int reg = 0; reg < YMM_REGISTERS; reg++)
-        for (int byte = 0; byte < YMM_BYTES; byte++)
-            patterns[reg][byte] = (uint8_t)(seed + reg * YMM_BYTES + byte);
-}
 
 /* Which halves of the seen registers differ from the patterns: bit 0 a lower half, bit 1 an upper one. */
 static int changed_halves(ymm_image patterns, ymm_image seen)
@@ -85,34 +62,6 @@ static int changed_halves(ymm_image patterns, ymm_image seen)
             changed |= 2;
     }
     return changed;
-}
-
-static const char *yes_no(int fact)
-{
-    return fact ? "yes" : "no";
-}
-
-/* AVX needs the CPU's support and the kernel's consent (OSXSAVE, and XCR0 with SSE and AVX state). */
-static int avx_usable(void)
-{
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
-        return 0;
-    if (!(ecx & (1u << 27)) || !(ecx & (1u << 28)))
-        return 0;
-    uint32_t xcr0_low, xcr0_high;
-    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
-    return (xcr0_low & 6) == 6;
-}
-
-/* Where the standard (non-compacted) xsave layout keeps the upper halves of the ymm registers. */
-static unsigned avx_state_offset(void)
-{
-    if (__get_cpuid_max(0, NULL) < 0xd)
-        return 0;
-    unsigned eax, ebx, ecx, edx;
-    __cpuid_count(0xd, 2, eax, ebx, ecx, edx);
-    return ebx;
 }
 
 /* ---- 1: a handler that clobbers the ymm registers ---- */
@@ -147,25 +96,11 @@ __attribute__((target("avx"), noinline)) static void clobber_on_alarm(int sig)
 __attribute__((target("avx"), noinline)) static void hold_patterns_while_spinning(ymm_image patterns, ymm_image seen,
                                                                                   unsigned long spins)
 {
-    __asm__ volatile("vmovdqu 0(%[in]), %%ymm0\n\t"
-                     "vmovdqu 32(%[in]), %%ymm1\n\t"
-                     "vmovdqu 64(%[in]), %%ymm2\n\t"
-                     "vmovdqu 96(%[in]), %%ymm3\n\t"
-                     "vmovdqu 128(%[in]), %%ymm4\n\t"
-                     "vmovdqu 160(%[in]), %%ymm5\n\t"
-                     "vmovdqu 192(%[in]), %%ymm6\n\t"
-                     "vmovdqu 224(%[in]), %%ymm7\n"
+    __asm__ volatile(LOAD_YMM0_7_FROM_IN
                      "1:\n\t"
                      "dec %[spins]\n\t"
                      "jnz 1b\n\t"
-                     "vmovdqu %%ymm0, 0(%[out])\n\t"
-                     "vmovdqu %%ymm1, 32(%[out])\n\t"
-                     "vmovdqu %%ymm2, 64(%[out])\n\t"
-                     "vmovdqu %%ymm3, 96(%[out])\n\t"
-                     "vmovdqu %%ymm4, 128(%[out])\n\t"
-                     "vmovdqu %%ymm5, 160(%[out])\n\t"
-                     "vmovdqu %%ymm6, 192(%[out])\n\t"
-                     "vmovdqu %%ymm7, 224(%[out])\n\t"
+                     STORE_YMM0_7_TO_OUT
                      "vzeroupper"
                      : [spins] "+r"(spins)
                      : [in] "r"(patterns), [out] "r"(seen)
@@ -225,20 +160,6 @@ static struct {
     int edited;
 } frame;
 
-static uint32_t read_u32(const uint8_t *at)
-{
-    uint32_t value;
-    memcpy(&value, at, sizeof value);
-    return value;
-}
-
-static uint64_t read_u64(const uint8_t *at)
-{
-    uint64_t value;
-    memcpy(&value, at, sizeof value);
-    return value;
-}
-
 /* Notes what the frame says and puts new_ymm1_upper into its saved upper half of ymm1. */
 static void inspect_and_edit_frame(int sig, siginfo_t *info, void *context)
 {
@@ -250,7 +171,7 @@ static void inspect_and_edit_frame(int sig, siginfo_t *info, void *context)
     if (fpstate == NULL)
         return;
     uint8_t *fxsave = fpstate + FSAVE_HEADER_BYTES;
-    const uint8_t *sw_bytes = fxsave + SW_BYTES_OFFSET;
+    const uint8_t *sw_bytes = fxsave + SW_RESERVED_OFFSET;
     uint32_t extended_size = read_u32(sw_bytes + 4);
     uint64_t xfeatures = read_u64(sw_bytes + 8);
     uint32_t xstate_size = read_u32(sw_bytes + 16);
@@ -261,7 +182,7 @@ static void inspect_and_edit_frame(int sig, siginfo_t *info, void *context)
     /* The extended size counts from the fpstate pointer: on i386 it covers the FSAVE header too. */
     frame.extended_size_right = extended_size == FSAVE_HEADER_BYTES + xstate_size + 4;
     /* An absurd size would send the reads below out of the frame. */
-    if (xstate_size < XSTATE_HEADER_OFFSET + 64 || xstate_size > (1u << 20))
+    if (xstate_size < XSTATE_HEADER_OFFSET + XSTATE_HEADER_BYTES || xstate_size > (1u << 20))
         return;
     frame.magic2 = read_u32(fxsave + xstate_size) == FRAME_FP_XSTATE_MAGIC2;
     /* ymm1's upper half is non-zero at the signal, so xsave marks the AVX state in use. */
@@ -280,21 +201,12 @@ __attribute__((target("avx"), noinline)) static void signal_self_holding_ymm1(co
                                                                               long tgid, long tid, long sig)
 {
     long result = SYS_tgkill;
-#ifdef __x86_64__
     __asm__ volatile("vmovdqu (%[in]), %%ymm1\n\t" SYSCALL_INSN "\n\t"
                      "vmovdqu %%ymm1, (%[out])\n\t"
                      "vzeroupper"
                      : "+a"(result)
-                     : "D"(tgid), "S"(tid), "d"(sig), [in] "r"(before), [out] "r"(after)
+                     : SYSCALL_ARG1(tgid), SYSCALL_ARG2(tid), SYSCALL_ARG3(sig), [in] "r"(before), [out] "r"(after)
                      : SYSCALL_CLOBBERS YMM0_7_CLOBBERS, "cc", "memory");
-#else
-    __asm__ volatile("vmovdqu (%[in]), %%ymm1\n\t" SYSCALL_INSN "\n\t"
-                     "vmovdqu %%ymm1, (%[out])\n\t"
-                     "vzeroupper"
-                     : "+a"(result)
-                     : "b"(tgid), "c"(tid), "d"(sig), [in] "r"(before), [out] "r"(after)
-                     : SYSCALL_CLOBBERS YMM0_7_CLOBBERS, "cc", "memory");
-#endif
 }
 
 static void check_signal_frame(void)
@@ -327,32 +239,6 @@ static void check_signal_frame(void)
 
 /* ---- 3: context switches ---- */
 
-/* Loads the patterns into ymm0-ymm7, yields the CPU, and stores what the registers hold after. */
-__attribute__((target("avx"), noinline)) static void hold_patterns_across_yield(ymm_image patterns, ymm_image seen)
-{
-    long result = SYS_sched_yield;
-    __asm__ volatile("vmovdqu 0(%[in]), %%ymm0\n\t"
-                     "vmovdqu 32(%[in]), %%ymm1\n\t"
-                     "vmovdqu 64(%[in]), %%ymm2\n\t"
-                     "vmovdqu 96(%[in]), %%ymm3\n\t"
-                     "vmovdqu 128(%[in]), %%ymm4\n\t"
-                     "vmovdqu 160(%[in]), %%ymm5\n\t"
-                     "vmovdqu 192(%[in]), %%ymm6\n\t"
-                     "vmovdqu 224(%[in]), %%ymm7\n\t" SYSCALL_INSN "\n\t"
-                     "vmovdqu %%ymm0, 0(%[out])\n\t"
-                     "vmovdqu %%ymm1, 32(%[out])\n\t"
-                     "vmovdqu %%ymm2, 64(%[out])\n\t"
-                     "vmovdqu %%ymm3, 96(%[out])\n\t"
-                     "vmovdqu %%ymm4, 128(%[out])\n\t"
-                     "vmovdqu %%ymm5, 160(%[out])\n\t"
-                     "vmovdqu %%ymm6, 192(%[out])\n\t"
-                     "vmovdqu %%ymm7, 224(%[out])\n\t"
-                     "vzeroupper"
-                     : "+a"(result)
-                     : [in] "r"(patterns), [out] "r"(seen)
-                     : SYSCALL_CLOBBERS YMM0_7_CLOBBERS, "cc", "memory");
-}
-
 /* Whether every round of yielding found the patterns back. */
 static int keeps_patterns_across_yields(unsigned seed)
 {
@@ -360,7 +246,7 @@ static int keeps_patterns_across_yields(unsigned seed)
     make_patterns(patterns, seed);
     int changed = 0;
     for (int round = 0; round < YIELD_ROUNDS; round++) {
-        hold_patterns_across_yield(patterns, seen);
+        hold_patterns_across_syscall(patterns, seen, SYS_sched_yield, 0, 0);
         changed |= changed_halves(patterns, seen);
     }
     return changed == 0;

@@ -27,6 +27,22 @@ static void handler(int sig)
 
 static const char *who(pid_t tid) { return tid == main_tid ? "main" : tid == worker_tid ? "worker" : "nobody"; }
 
+/* Blocks or unblocks (`how`) one signal for the calling thread alone. */
+static void mask_one_signal(int how, int sig)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(how, &set, NULL);
+}
+
+/* Says which thread ran the handler for `what`, then forgets it, so that the next case starts from nobody. */
+static void report_handler(const char *what)
+{
+    printf("%s handled by %s\n", what, who(handled_by));
+    handled_by = 0;
+}
+
 /* The status line `field` of a thread, as /proc shows it. */
 static void show_status_line(pid_t tid, const char *field)
 {
@@ -47,11 +63,8 @@ static void *worker(void *arg)
     worker_tid = gettid_();
     char command;
     while (read(to_worker[0], &command, 1) == 1) {
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGUSR2);
         if (command == 'u') /* take SIGUSR2 from now on */
-            pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+            mask_one_signal(SIG_UNBLOCK, SIGUSR2);
         if (command == 'q')
             break;
         char done = 'k';
@@ -98,12 +111,8 @@ int main(void)
     show_status_line(main_tid, "SigPnd");
     show_status_line(main_tid, "ShdPnd");
     show_status_line(worker_tid, "ShdPnd");
-    sigset_t usr1;
-    sigemptyset(&usr1);
-    sigaddset(&usr1, SIGUSR1);
-    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
-    printf("SIGUSR1 handled by %s\n", who(handled_by));
-    handled_by = 0;
+    mask_one_signal(SIG_UNBLOCK, SIGUSR1);
+    report_handler("SIGUSR1");
 
     /* A child's end while every thread blocks SIGCHLD (a debugger's pattern). */
     pid_t child = fork();
@@ -113,27 +122,22 @@ int main(void)
     while (sigpending(&pending), !sigismember(&pending, SIGCHLD))
         sched_yield();
     waitpid(child, &status, 0);
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_UNBLOCK, &chld, NULL);
-    printf("SIGCHLD handled by %s\n", who(handled_by));
-    handled_by = 0;
+    mask_one_signal(SIG_UNBLOCK, SIGCHLD);
+    report_handler("SIGCHLD");
 
     /* Only the worker takes SIGUSR2: it is woken from its read to run the handler. */
     command_worker('u');
     kill(getpid(), SIGUSR2);
     command_worker('k');
-    printf("SIGUSR2 handled by %s\n", who(handled_by));
-    handled_by = 0;
+    report_handler("SIGUSR2");
 
     /* A thread's own signal stays its own: tgkill to main while main blocks it. */
-    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    mask_one_signal(SIG_BLOCK, SIGUSR1);
     syscall(SYS_tgkill, getpid(), main_tid, SIGUSR1);
     show_status_line(main_tid, "SigPnd");
     show_status_line(main_tid, "ShdPnd");
-    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
-    printf("tgkill's SIGUSR1 handled by %s\n", who(handled_by));
+    mask_one_signal(SIG_UNBLOCK, SIGUSR1);
+    report_handler("tgkill's SIGUSR1");
 
     char quit = 'q';
     write(to_worker[1], &quit, 1);

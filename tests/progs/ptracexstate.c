@@ -30,7 +30,6 @@
  * printed: every line is a yes/no fact or a return value with its errno.
  */
 #define _GNU_SOURCE
-#include <cpuid.h>
 #include <elf.h>
 #include <errno.h>
 #include <signal.h>
@@ -43,11 +42,10 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "avx.h"
 
-#define YMM_REGISTERS 8
-#define YMM_BYTES 32
-#define HALF_BYTES 16
 #define EDITED_REGISTER 2
+#define TRACEE_PATTERN_SEED 0x11 /* the tracee's and the image check's */
 
 /* Linux's ptrace requests and note type, under names of our own: libcs differ in which they define. */
 #define REQ_GETREGSET 0x4204
@@ -61,16 +59,12 @@
 #define XMM_REGISTERS 8
 #endif
 
-/* The xsave image's layout (Intel SDM vol. 1, 13.4; Linux's struct xregs_state). */
-#define FXSAVE_BYTES 512
+/* More of the xsave image's layout than avx.h's (Intel SDM vol. 1, 13.4; Linux's struct xregs_state). */
 #define MXCSR_OFFSET 24
 #define XMM_OFFSET 160
-#define SW_RESERVED_OFFSET 464 /* Linux puts XCR0 in its first u64 */
-#define XSTATE_BV_OFFSET 512
-#define XCOMP_BV_OFFSET 520
-#define HEADER_RESERVED_OFFSET 528
-#define XFEATURES_X87_SSE_AVX 0x7u
-#define XFEATURE_AVX_BIT 0x4u
+#define XSTATE_BV_OFFSET XSTATE_HEADER_OFFSET
+#define XCOMP_BV_OFFSET (XSTATE_HEADER_OFFSET + 8)
+#define HEADER_RESERVED_OFFSET (XSTATE_HEADER_OFFSET + 16)
 /* No CPU has this feature: outside XCR0 on the host as in sysgate. */
 #define XFEATURE_NONEXISTENT (1ull << 62)
 /* MXCSR's bits 16-31 are reserved on every CPU. */
@@ -89,18 +83,6 @@
 #define CHILD_EDITED_LOWER_CHANGED 2
 #define CHILD_OTHERS_CHANGED 4
 #define CHILD_TRACEME_FAILED 64
-
-#ifdef __x86_64__
-#define SYSCALL_INSN "syscall"
-#define SYSCALL_CLOBBERS "rcx", "r11", /* syscall leaves rip and rflags in them */
-#else
-#define SYSCALL_INSN "int $0x80"
-#define SYSCALL_CLOBBERS /* int $0x80 keeps every register but eax */
-#endif
-
-#define YMM0_7_CLOBBERS "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7"
-
-typedef uint8_t ymm_image[YMM_REGISTERS][YMM_BYTES];
 
 static const uint8_t new_upper_half[HALF_BYTES] = {0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7,
                                                    0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef};
@@ -136,25 +118,6 @@ static void show(const char *what, long r)
         printf("%s: %ld\n", what, r);
 }
 
-static const char *yes_no(int fact)
-{
-    return fact ? "yes" : "no";
-}
-
-static uint32_t read_u32(const uint8_t *at)
-{
-    uint32_t value;
-    memcpy(&value, at, sizeof value);
-    return value;
-}
-
-static uint64_t read_u64(const uint8_t *at)
-{
-    uint64_t value;
-    memcpy(&value, at, sizeof value);
-    return value;
-}
-
 static void write_u32(uint8_t *at, uint32_t value)
 {
     memcpy(at, &value, sizeof value);
@@ -165,92 +128,7 @@ static void write_u64(uint8_t *at, uint64_t value)
     memcpy(at, &value, sizeof value);
 }
 
-/* AVX needs the CPU's support and the kernel's consent (OSXSAVE, and XCR0 with SSE and AVX state). */
-static int avx_usable(void)
-{
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
-        return 0;
-    if (!(ecx & (1u << 27)) || !(ecx & (1u << 28)))
-        return 0;
-    uint32_t xcr0_low, xcr0_high;
-    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
-    return (xcr0_low & 6) == 6;
-}
-
-/* Where the standard (non-compacted) xsave layout keeps the upper halves of the ymm registers; 0: unknown. */
-static unsigned avx_state_offset(void)
-{
-    if (__get_cpuid_max(0, NULL) < 0xd)
-        return 0;
-    unsigned eax, ebx, ecx, edx;
-    __cpuid_count(0xd, 2, eax, ebx, ecx, edx);
-    return ebx;
-}
-
-/* Every byte differs from its neighbours, from the other registers' and from the other half's. */
-static void make_patterns(ymm_image patterns)
-{
-    for (int reg = 0; reg < YMM_REGISTERS; reg++)
-        for (int byte = 0; byte < YMM_BYTES; byte++)
-            patterns[reg][byte] = (uint8_t)(0x11 + reg * YMM_BYTES + byte);
-}
-
 /* ---- the tracee ---- */
-
-/*
- * Loads the patterns into ymm0-ymm7, stops with a SIGSTOP sent to itself
- * (delivered as the system call returns, the registers live), and stores
- * what the registers hold once the tracer resumes it.
- */
-__attribute__((target("avx"), noinline)) static void stop_holding_patterns(ymm_image patterns, ymm_image seen,
-                                                                           long pid)
-{
-    long result = SYS_kill;
-#ifdef __x86_64__
-    __asm__ volatile("vmovdqu 0(%[in]), %%ymm0\n\t"
-                     "vmovdqu 32(%[in]), %%ymm1\n\t"
-                     "vmovdqu 64(%[in]), %%ymm2\n\t"
-                     "vmovdqu 96(%[in]), %%ymm3\n\t"
-                     "vmovdqu 128(%[in]), %%ymm4\n\t"
-                     "vmovdqu 160(%[in]), %%ymm5\n\t"
-                     "vmovdqu 192(%[in]), %%ymm6\n\t"
-                     "vmovdqu 224(%[in]), %%ymm7\n\t" SYSCALL_INSN "\n\t"
-                     "vmovdqu %%ymm0, 0(%[out])\n\t"
-                     "vmovdqu %%ymm1, 32(%[out])\n\t"
-                     "vmovdqu %%ymm2, 64(%[out])\n\t"
-                     "vmovdqu %%ymm3, 96(%[out])\n\t"
-                     "vmovdqu %%ymm4, 128(%[out])\n\t"
-                     "vmovdqu %%ymm5, 160(%[out])\n\t"
-                     "vmovdqu %%ymm6, 192(%[out])\n\t"
-                     "vmovdqu %%ymm7, 224(%[out])\n\t"
-                     "vzeroupper"
-                     : "+a"(result)
-                     : "D"(pid), "S"((long)SIGSTOP), [in] "r"(patterns), [out] "r"(seen)
-                     : SYSCALL_CLOBBERS YMM0_7_CLOBBERS, "cc", "memory");
-#else
-    __asm__ volatile("vmovdqu 0(%[in]), %%ymm0\n\t"
-                     "vmovdqu 32(%[in]), %%ymm1\n\t"
-                     "vmovdqu 64(%[in]), %%ymm2\n\t"
-                     "vmovdqu 96(%[in]), %%ymm3\n\t"
-                     "vmovdqu 128(%[in]), %%ymm4\n\t"
-                     "vmovdqu 160(%[in]), %%ymm5\n\t"
-                     "vmovdqu 192(%[in]), %%ymm6\n\t"
-                     "vmovdqu 224(%[in]), %%ymm7\n\t" SYSCALL_INSN "\n\t"
-                     "vmovdqu %%ymm0, 0(%[out])\n\t"
-                     "vmovdqu %%ymm1, 32(%[out])\n\t"
-                     "vmovdqu %%ymm2, 64(%[out])\n\t"
-                     "vmovdqu %%ymm3, 96(%[out])\n\t"
-                     "vmovdqu %%ymm4, 128(%[out])\n\t"
-                     "vmovdqu %%ymm5, 160(%[out])\n\t"
-                     "vmovdqu %%ymm6, 192(%[out])\n\t"
-                     "vmovdqu %%ymm7, 224(%[out])\n\t"
-                     "vzeroupper"
-                     : "+a"(result)
-                     : "b"(pid), "c"((long)SIGSTOP), [in] "r"(patterns), [out] "r"(seen)
-                     : SYSCALL_CLOBBERS YMM0_7_CLOBBERS, "cc", "memory");
-#endif
-}
 
 /* Its exit status: the CHILD_* bits of what it found wrong, 0 if the tracer's edit is all that changed. */
 static int traced_ymm_holder(void)
@@ -258,9 +136,10 @@ static int traced_ymm_holder(void)
     if (pt(PTRACE_TRACEME, 0, 0, 0))
         return CHILD_TRACEME_FAILED;
     ymm_image patterns, seen;
-    make_patterns(patterns);
+    make_patterns(patterns, TRACEE_PATTERN_SEED);
     memset(seen, 0, sizeof seen);
-    stop_holding_patterns(patterns, seen, getpid());
+    /* The SIGSTOP comes as kill returns, the patterns in the registers: the tracer reads and edits them. */
+    hold_patterns_across_syscall(patterns, seen, SYS_kill, getpid(), SIGSTOP);
     int wrong = 0;
     if (memcmp(seen[EDITED_REGISTER] + HALF_BYTES, new_upper_half, HALF_BYTES) != 0)
         wrong |= CHILD_EDIT_MISSING;
@@ -293,7 +172,7 @@ static long set_xstate(pid_t pid, uint8_t *buffer, size_t length)
 static void check_image_registers(const uint8_t *xstate, unsigned avx_offset)
 {
     ymm_image patterns;
-    make_patterns(patterns);
+    make_patterns(patterns, TRACEE_PATTERN_SEED);
     int lower_match = 1, upper_match = 1;
     for (int reg = 0; reg < YMM_REGISTERS; reg++) {
         lower_match &= memcmp(xstate + XMM_OFFSET + reg * HALF_BYTES, patterns[reg], HALF_BYTES) == 0;
@@ -405,10 +284,11 @@ int main(void)
     long r = get_xstate(pid, image, &size);
     show("getregset xstate", r);
     /* The fxsave image, the header and the ymm upper halves at least; whole words. */
-    int size_plausible = size >= FXSAVE_BYTES + 64 + YMM_REGISTERS * HALF_BYTES && size % 8 == 0 &&
+    int size_plausible = size >= FXSAVE_BYTES + XSTATE_HEADER_BYTES + YMM_REGISTERS * HALF_BYTES && size % 8 == 0 &&
                          size < REGSET_BUFFER_BYTES;
     printf("size plausible: %s\n", yes_no(size_plausible));
-    int avx_area_inside = avx_offset >= FXSAVE_BYTES + 64 && avx_offset + YMM_REGISTERS * HALF_BYTES <= size;
+    int avx_area_inside =
+        avx_offset >= FXSAVE_BYTES + XSTATE_HEADER_BYTES && avx_offset + YMM_REGISTERS * HALF_BYTES <= size;
     printf("avx area inside the image: %s\n", yes_no(avx_area_inside));
     if (r < 0 || !size_plausible || !avx_area_inside) {
         kill(pid, SIGKILL);
