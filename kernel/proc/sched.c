@@ -33,6 +33,7 @@ void sched_init(void)
     struct task *idle = &boot_idle_task;
     idle->pid = 0;
     idle->fpu = &boot_idle_fpu;
+    idle->group_leader = idle; /* its own process, as every task is (signals_pending reads it) */
     idle->state = TASK_RUNNABLE;
     strlcpy(idle->comm, "swapper", sizeof(idle->comm));
     cpu->idle = idle;
