@@ -78,6 +78,7 @@ I386_TESTS := \
 	futexstorm \
 	fuzz \
 	gates \
+	groupstop \
 	hello \
 	iamtest \
 	inet \

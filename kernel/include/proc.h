@@ -145,6 +145,9 @@ struct task {
     int stop_signal;        /* the signal that stopped the task, for waitpid */
     bool stop_reported;
     bool continue_pending;  /* continued by SIGCONT and not yet reported (WCONTINUED) */
+    bool group_stop_pending; /* another thread took a stop signal: stop on the way out */
+    int group_stop_remaining; /* leader: threads of a group stop yet to stop (wait reports it at 0) */
+    int group_stop_signal;  /* leader: the signal that stopped the process */
     u64 fs_base, gs_base;
     u64 fs_selector, gs_selector;
     u64 ds_selector, es_selector; /* saved by switch_to: 32-bit and LDT code may change them */

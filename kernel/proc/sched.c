@@ -206,9 +206,10 @@ void task_wake(struct task *t)
     time_slice_start();
 }
 
-/* A stopping signal's default action: the process waits for SIGCONT, and
- * its parent can see it stopped (waitpid with WUNTRACED). */
-void stop_current(int sig)
+/* The current thread's part of a stop (signal.c's group stop): it waits for
+ * SIGCONT; the last thread of its process to stop tells the parent, which
+ * can then see the process stopped (waitpid with WUNTRACED). */
+void stop_current(int sig, bool last)
 {
     struct task *t = current_task();
     u64 flags = irq_save();
@@ -216,7 +217,8 @@ void stop_current(int sig)
     t->stop_reported = false;
     t->state = TASK_STOPPED;
     t->continue_pending = false;
-    notify_parent_of_stop(t);
+    if (last)
+        notify_parent_of_stop(t);
     schedule();
     irq_restore(flags);
 }

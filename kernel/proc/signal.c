@@ -84,6 +84,19 @@ static void update_exit_work(struct task *t)
         task_work_set(t, TASK_WORK_SIGNAL);
 }
 
+static bool thread_alive(const struct task *t) { return t->state != TASK_ZOMBIE && t->state != TASK_DEAD; }
+
+/* This thread's share of a group stop another thread began (or its end
+ * before it got there): the last one tells the parent. */
+static bool count_off_group_stop(struct task *t)
+{
+    t->group_stop_pending = false;
+    struct task *leader = t->group_leader;
+    if (leader->group_stop_remaining > 0)
+        leader->group_stop_remaining--;
+    return leader->group_stop_remaining == 0;
+}
+
 /* A process can take signals while any of its threads lives, even after
  * its main thread has ended (pthread_exit). */
 static bool process_alive(const struct task *leader)
@@ -155,7 +168,13 @@ void signal_set_blocked(struct task *t, u64 mask)
         retarget_process_signals(t, newly_blocked);
 }
 
-void signal_thread_ending(struct task *t) { retarget_process_signals(t, ~t->blocked_signals); }
+void signal_thread_ending(struct task *t)
+{
+    retarget_process_signals(t, ~t->blocked_signals);
+    /* It will not stop now: the group stop may be complete without it. */
+    if (t->group_stop_pending && count_off_group_stop(t) && t->group_leader->state == TASK_STOPPED)
+        notify_parent_of_stop(t->group_leader);
+}
 
 /* Drops every pending instance of sig from p. */
 static void flush_pending(struct sigpending *p, int sig)
@@ -295,6 +314,27 @@ void notify_parent_of_exit(struct task *leader)
     signal_send_process_info(parent, &info);
 }
 
+/* SIGCONT ends the process's stop, or the one it is coming to: every
+ * thread runs again, and the parent hears of it once (WCONTINUED). */
+static void continue_process(struct task *t)
+{
+    struct task *leader = t->group_leader;
+    bool was_stopping = leader->group_stop_remaining > 0;
+    leader->group_stop_remaining = 0;
+    for (struct task *o = task_first(); o; o = task_next(o)) {
+        if (o->tgid != t->tgid || !thread_alive(o))
+            continue;
+        was_stopping |= o->group_stop_pending || o->state == TASK_STOPPED;
+        o->group_stop_pending = false;
+        if (o->state == TASK_STOPPED)
+            o->state = TASK_RUNNABLE;
+    }
+    if (was_stopping && thread_alive(leader)) {
+        leader->continue_pending = true;
+        notify_parent_of_stop(leader);
+    }
+}
+
 /* Queues info at t (thread-directed) or at t's process (to_process), t being
  * the thread woken to take it. */
 static int send_signal(struct task *t, const struct ksiginfo *info, bool to_process)
@@ -312,13 +352,10 @@ static int send_signal(struct task *t, const struct ksiginfo *info, bool to_proc
         /* A ptrace stop ends only for SIGKILL (or its tracer). */
         if (sig == SIGCONT && (t->ptrace_flags & PT_SEIZED))
             ptrace_seized_continued(t);
-        if (t->state == TASK_STOPPED || (sig == SIGKILL && t->state == TASK_TRACED)) {
+        if (sig == SIGKILL && (t->state == TASK_STOPPED || t->state == TASK_TRACED))
             t->state = TASK_RUNNABLE;
-            if (sig == SIGCONT) {
-                t->continue_pending = true;
-                notify_parent_of_stop(t);
-            }
-        }
+        if (sig == SIGCONT)
+            continue_process(t);
     }
     if (SIGBIT(sig) & default_stop)
         flush_signal(t, SIGCONT);
@@ -412,7 +449,8 @@ bool signal_pending(void)
 {
     struct task *t = current_task();
     /* PTRACE_INTERRUPT ends a sleep as a signal does. */
-    return (signals_pending(t) & ~t->blocked_signals) || (t->ptrace_flags & PT_TRAP_PENDING);
+    return (signals_pending(t) & ~t->blocked_signals) || (t->ptrace_flags & PT_TRAP_PENDING) ||
+           t->group_stop_pending;
 }
 
 /* ---- the frames ---- */
@@ -892,7 +930,40 @@ long sys_restart_syscall(void)
     return fn ? fn(block) : -EINTR;
 }
 
-void stop_current(int sig);
+void stop_current(int sig, bool last);
+
+/* A stop signal's default action stops the whole process (Linux's group
+ * stop): the other threads stop on their way out to user space (a sleep
+ * ends for it, and the call restarts after SIGCONT), each counted off at
+ * the leader; the last to stop tells the parent. Traced threads stop for
+ * their tracer instead. */
+static void group_stop(int sig)
+{
+    struct task *t = current_task(), *leader = t->group_leader;
+    u64 flags = irq_save();
+    int others = 0;
+    for (struct task *o = task_first(); o; o = task_next(o)) {
+        if (o == t || o->tgid != t->tgid || !thread_alive(o) || o->ptracer || o->state == TASK_STOPPED)
+            continue;
+        o->group_stop_pending = true;
+        task_work_set(o, TASK_WORK_SIGNAL);
+        task_wake(o);
+        others++;
+    }
+    leader->group_stop_remaining = others;
+    leader->group_stop_signal = sig;
+    t->group_stop_pending = false;
+    irq_restore(flags);
+    stop_current(sig, others == 0);
+}
+
+static void join_group_stop(struct task *t)
+{
+    u64 flags = irq_save();
+    bool last = count_off_group_stop(t);
+    irq_restore(flags);
+    stop_current(t->group_leader->group_stop_signal, last);
+}
 
 /* Every deliverable signal gets its frame now, each on top of the one
  * before (the last one's handler runs first), as Linux does; the handlers'
@@ -904,6 +975,8 @@ void signal_deliver(struct regs *r)
     for (;;) {
         while (unlikely(t->ptrace_flags & PT_TRAP_PENDING))
             ptrace_trap_stop(); /* a listener continued stops again at once */
+        if (unlikely(t->group_stop_pending))
+            join_group_stop(t);
         int sig = next_signal(signals_pending(t) & ~t->blocked_signals);
         if (!sig)
             break;
@@ -923,7 +996,7 @@ void signal_deliver(struct regs *r)
                 if (t->ptracer)
                     ptrace_group_stop(sig);
                 else
-                    stop_current(sig);
+                    group_stop(sig);
                 continue;
             }
             restart_or_interrupt(r, NULL);

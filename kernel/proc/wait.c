@@ -60,7 +60,8 @@ static struct task *find_zombie(struct task *parent, int id_type, pid_t id, bool
 static struct task *find_stopped(struct task *parent, int id_type, pid_t id)
 {
     for (struct task *c = parent->children; c; c = c->sibling)
-        if (matches(c, id_type, id) && c->state == TASK_STOPPED && !c->stop_reported && !c->ptracer)
+        if (matches(c, id_type, id) && c->state == TASK_STOPPED && !c->stop_reported && !c->ptracer &&
+            c->group_stop_remaining == 0)
             return c;
     return NULL;
 }

@@ -21,6 +21,10 @@ test_threads_i386() { differential $I386/threads; }
 test_threads_process_signals_glibc() { differential $GLIBC/procsignals; }
 test_threads_process_signals_musl() { differential $MUSL/procsignals; }
 test_threads_process_signals_i386() { differential $I386/procsignals; }
+# A stop signal stops every thread of the process; SIGCONT starts them all (tests/progs/groupstop.c).
+test_threads_group_stop_glibc() { differential $GLIBC/groupstop; }
+test_threads_group_stop_musl() { differential $MUSL/groupstop; }
+test_threads_group_stop_i386() { differential $I386/groupstop; }
 # A child with a second thread ends (exit, exit_group, pthread_exit, SIGTERM):
 # its parent's waitpid gets the status once every thread is gone.
 test_threaded_child_exit_glibc() { differential $GLIBC/threadexit; }
