@@ -66,6 +66,7 @@ I386_TESTS := \
 	errsweep \
 	events \
 	execat \
+	execthreads \
 	exitcode \
 	fadvise \
 	fasync \

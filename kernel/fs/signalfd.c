@@ -22,7 +22,6 @@
 #define SFD_CLOEXEC O_CLOEXEC
 #define SFD_NONBLOCK O_NONBLOCK
 #define SIGSET_SIZE 8
-#define SIGBIT(sig) (1ull << ((sig) - 1)) /* the bit of a signal in a sigset */
 #define UNCATCHABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 struct signalfd_siginfo {

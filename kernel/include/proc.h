@@ -139,6 +139,7 @@ struct task {
     struct posix_timer *posix_timers;   /* leader: timer_create's (time/posix_timers.c) */
     int next_posix_timer_id;            /* leader: the id the next timer_create tries */
     struct wait_queue child_events;     /* leader: a child exited, stopped or continued (wait4) */
+    struct wait_queue thread_exits;     /* leader: a thread ended (execve waits for the others) */
     struct wait_queue vfork_done;       /* a vfork child released the memory (exec or exit) */
     u64 cpu_timer_left[2], cpu_timer_interval[2]; /* leader: ITIMER_VIRTUAL, ITIMER_PROF in CPU ns; 0 when off */
     u64 children_user_ns, children_system_ns; /* of reaped children */
@@ -234,6 +235,7 @@ noreturn void task_exit(int wait_status);
 noreturn void task_die_by_signal(int signal);
 /* Ends the whole thread group, as a fatal signal or exit_group does. */
 noreturn void task_exit_group_by_signal(int signal);
+void task_end_other_threads(void); /* execve: the process's other threads end */
 noreturn void task_exit_group(int wait_status);
 /* Frees the threads that ended on their own (their stacks were in use then). */
 void task_free_dead_threads(void);

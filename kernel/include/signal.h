@@ -93,6 +93,8 @@
 struct task;
 struct regs;
 
+#define SIGBIT(sig) (1ull << ((sig) - 1)) /* a signal's bit in a set (sigset_t, a mask, pending) */
+
 /* Linux's siginfo_t in x86-64's layout (128 bytes); i386 programs see it
  * converted to theirs (siginfo_to_user, the 32-bit frames). */
 struct ksiginfo {

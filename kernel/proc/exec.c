@@ -376,6 +376,7 @@ long do_execve(struct regs *r, const char *path, char **argv, char **envp)
         }
     }
     if (!err) {
+        task_end_other_threads();
         files_close_on_exec(t->files);
         signals_reset_on_exec(t);
         posix_timers_exit(t->group_leader);

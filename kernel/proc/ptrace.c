@@ -24,7 +24,6 @@
 #include "uaccess.h"
 #include "x86.h"
 
-#define SIGBIT(sig) (1ull << ((sig) - 1))
 #define CLD_TRAPPED 4
 #define TRACESYSGOOD_BIT 0x80 /* in a syscall-stop's signal with PTRACE_O_TRACESYSGOOD */
 #define CLONE_PTRACE 0x00002000

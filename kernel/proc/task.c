@@ -268,6 +268,8 @@ noreturn void task_exit(int wait_status)
     }
     if (--leader->live_threads == 0)
         group_ended(leader, wait_status);
+    else
+        wake_up_all(&leader->thread_exits);
     sched_exit_current();
     schedule();
     panic("a dead task was scheduled");
@@ -329,3 +331,25 @@ noreturn void task_exit_group(int wait_status)
 }
 
 noreturn void task_exit_group_by_signal(int signal) { task_exit_group(signal & 0x7f); }
+
+/* execve ends the process's other threads (Linux's de_thread): they exit as
+ * by exit_group, with status 0, and the caller, which goes on with the new
+ * program, waits until it is the only one left. A caller that is not the
+ * leader keeps its own thread id (Linux gives it the leader's). */
+void task_end_other_threads(void)
+{
+    struct task *me = current_task();
+    struct task *leader = me->group_leader;
+    u64 flags = irq_save();
+    if (leader->live_threads > 1 && !leader->group_exiting) {
+        leader->group_exiting = true;
+        leader->group_exit_status = 0;
+        for (struct task *t = all_tasks; t; t = t->next_task)
+            if (t != me && t->tgid == me->tgid && t->state != TASK_DEAD && t->state != TASK_ZOMBIE)
+                signal_send(t, SIGKILL);
+        while (leader->live_threads > 1 && !(signals_pending(me) & SIGBIT(SIGKILL)))
+            wait_sleep(&leader->thread_exits, NULL, WAIT_NO_DEADLINE);
+        leader->group_exiting = false;
+    }
+    irq_restore(flags);
+}

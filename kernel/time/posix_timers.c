@@ -51,7 +51,6 @@
 #define MAX_TIMER_ID 0x7fffffff
 #define MAX_TIMERS_PER_PROCESS 4096 /* a bound on kernel memory */
 #define NS_PER_SEC 1000000000ull
-#define SIGNAL_BIT(sig) (1ull << ((sig) - 1))
 
 enum timer_base { BASE_MONOTONIC, BASE_REALTIME, BASE_CPU };
 
@@ -233,7 +232,7 @@ static void take_back_signal(const struct posix_timer *pt)
     kfree(q);
     p->len--;
     if (!others)
-        p->set &= ~SIGNAL_BIT(pt->signo);
+        p->set &= ~SIGBIT(pt->signo);
 }
 
 static void add_overruns(struct ksiginfo *info, u64 count)

@@ -25,6 +25,10 @@ test_threads_process_signals_i386() { differential $I386/procsignals; }
 test_threads_group_stop_glibc() { differential $GLIBC/groupstop; }
 test_threads_group_stop_musl() { differential $MUSL/groupstop; }
 test_threads_group_stop_i386() { differential $I386/groupstop; }
+# execve ends the process's other threads, whichever thread calls it (tests/progs/execthreads.c).
+test_threads_exec_ends_others_glibc() { differential $GLIBC/execthreads; }
+test_threads_exec_ends_others_musl() { differential $MUSL/execthreads; }
+test_threads_exec_ends_others_i386() { differential $I386/execthreads; }
 # A child with a second thread ends (exit, exit_group, pthread_exit, SIGTERM):
 # its parent's waitpid gets the status once every thread is gone.
 test_threaded_child_exit_glibc() { differential $GLIBC/threadexit; }
