@@ -115,6 +115,7 @@ I386_TESTS := \
 	robust \
 	rseq \
 	schedprio \
+	seccomp \
 	sendfile \
 	shmanon \
 	sigaltfail \
