@@ -5,12 +5,16 @@
  * Every case runs in a child, as seccomp cannot be undone. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,6 +52,7 @@
 #define OTHER_ARCH AUDIT_ARCH_I386
 #endif
 #define SYS_SECCOMP_CODE 1
+#define FUTEX_WAIT 0
 
 struct insn {
     uint16_t code;
@@ -388,6 +393,168 @@ static void after_exec(void)
     status_lines("/proc/self/status");
 }
 
+#ifdef __i386__
+#define ORIG_NR(r) (r).orig_eax
+#define RESULT(r) (r).eax
+#else
+#define ORIG_NR(r) (r).orig_rax
+#define RESULT(r) (r).rax
+#endif
+#define PTRACE_GET_SYSCALL_INFO_REQUEST 0x420e
+#define PTRACE_EVENT_SECCOMP_STOP 7
+#define PTRACE_O_TRACESECCOMP_OPTION (1 << PTRACE_EVENT_SECCOMP_STOP)
+#define PTRACE_O_TRACESYSGOOD_OPTION 1
+
+struct syscall_info {
+    uint8_t op, pad[3];
+    uint32_t arch;
+    uint64_t instruction_pointer, stack_pointer;
+    uint64_t nr, args[6];
+    uint32_t ret_data;
+};
+
+static void tracee(void)
+{
+    pid_t me = getpid();
+    ptrace(PTRACE_TRACEME, 0, 0, 0);
+    kill(me, SIGSTOP);
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    struct insn f[] = {LOAD_NR, ON_NR(SYS_getpid, SECCOMP_RET_TRACE | 0x77), ON_NR(SYS_getppid, SECCOMP_RET_TRACE | 0x88),
+                       ON_NR(SYS_getuid, SECCOMP_RET_ERRNO | 55), STMT(RET_K, SECCOMP_RET_ALLOW)};
+    long installed = install(f, COUNT(f), 0);
+    long a = syscall(SYS_getpid);
+    long b = syscall(SYS_getppid);
+    kill(me, SIGUSR1);
+    long c = syscall(SYS_gettid);
+    int c_errno = errno;
+    printf("tracee: installed %ld, getpid ran %d, getppid skipped with %ld, gettid made getuid: %ld errno %d\n",
+           installed, a == me, b, c, c_errno);
+    fflush(stdout);
+    _exit(0);
+}
+
+static int wait_stop(pid_t pid)
+{
+    int status;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+static void traced(void)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0)
+        tracee();
+    int st = wait_stop(pid);
+    printf("first stop: %d\n", WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+    ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESECCOMP_OPTION | PTRACE_O_TRACESYSGOOD_OPTION);
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    st = wait_stop(pid);
+    unsigned long msg = 0;
+    ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg);
+    struct syscall_info info;
+    memset(&info, 0, sizeof(info));
+    long size = ptrace(PTRACE_GET_SYSCALL_INFO_REQUEST, pid, (void *)sizeof(info), &info);
+    printf("seccomp stop: %d, message %#lx, info size %ld op %u nr is getpid %d ret_data %#x arch %d\n",
+           (st >> 8) == (SIGTRAP | (PTRACE_EVENT_SECCOMP_STOP << 8)), msg, size, info.op, info.nr == SYS_getpid,
+           info.ret_data, info.arch == THIS_ARCH);
+    struct user_regs_struct regs;
+    ptrace(PTRACE_GETREGS, pid, 0, &regs);
+    printf("at the stop: result register %ld\n", (long)RESULT(regs));
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    st = wait_stop(pid);
+    ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg);
+    printf("second seccomp stop: %d, message %#lx\n", (st >> 8) == (SIGTRAP | (PTRACE_EVENT_SECCOMP_STOP << 8)), msg);
+    ptrace(PTRACE_GETREGS, pid, 0, &regs);
+    ORIG_NR(regs) = -1;
+    RESULT(regs) = 4321;
+    ptrace(PTRACE_SETREGS, pid, 0, &regs);
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    st = wait_stop(pid);
+    printf("SIGUSR1 stop: %d\n", WIFSTOPPED(st) && WSTOPSIG(st) == SIGUSR1);
+    ptrace(PTRACE_SYSCALL, pid, 0, 0);
+    st = wait_stop(pid);
+    ptrace(PTRACE_GETREGS, pid, 0, &regs);
+    printf("syscall-entry stop before seccomp: %d, call is gettid %d\n", WSTOPSIG(st) == (SIGTRAP | 0x80),
+           (long)ORIG_NR(regs) == SYS_gettid);
+    ORIG_NR(regs) = SYS_getuid;
+    ptrace(PTRACE_SETREGS, pid, 0, &regs);
+    ptrace(PTRACE_SYSCALL, pid, 0, 0);
+    st = wait_stop(pid);
+    ptrace(PTRACE_GETREGS, pid, 0, &regs);
+    printf("syscall-exit stop: %d, result %ld\n", WSTOPSIG(st) == (SIGTRAP | 0x80), (long)RESULT(regs));
+    fflush(stdout);
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    st = wait_stop(pid);
+    show_status("tracee", st);
+}
+
+static int go_pipe[2];
+
+static void *synced_thread(void *arg)
+{
+    (void)arg;
+    char c;
+    if (read(go_pipe[0], &c, 1) != 1)
+        return NULL;
+    long r = syscall(SYS_getpgid, 0);
+    printf("other thread after TSYNC: getpgid %ld errno %d\n", r, errno);
+    return NULL;
+}
+
+/* A thread of its own making, whose end the parent sees in its tid word
+ * (musl's pthread_join waits for a word only a thread's own exit clears). */
+static int doomed_thread(void *arg)
+{
+    (void)arg;
+    syscall(SYS_getsid, 0);
+    say("not reached\n");
+    return 0;
+}
+static char doomed_stack[65536] __attribute__((aligned(16)));
+static volatile int doomed_tid = -1;
+
+static void threads(void)
+{
+    set_nnp();
+    if (pipe(go_pipe))
+        return;
+    pthread_t t;
+    pthread_create(&t, NULL, synced_thread, NULL);
+    struct insn f[] = {LOAD_NR, ON_NR(SYS_getpgid, SECCOMP_RET_ERRNO | 66), STMT(RET_K, SECCOMP_RET_ALLOW)};
+    show("TSYNC", install(f, COUNT(f), 1));
+    if (write(go_pipe[1], "g", 1) != 1)
+        return;
+    pthread_join(t, NULL);
+    struct insn k[] = {LOAD_NR, ON_NR(SYS_getsid, SECCOMP_RET_KILL_THREAD), STMT(RET_K, SECCOMP_RET_ALLOW)};
+    show("KILL_THREAD filter", install(k, COUNT(k), 0));
+    fflush(stdout);
+    if (clone(doomed_thread, doomed_stack + sizeof(doomed_stack),
+              CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID,
+              NULL, NULL, NULL, &doomed_tid) < 0)
+        printf("clone: %s\n", strerror(errno));
+    for (int tid; (tid = doomed_tid) != 0;)
+        syscall(SYS_futex, &doomed_tid, FUTEX_WAIT, tid, NULL, NULL, 0);
+    printf("the process lives on after its thread was killed\n");
+    status_lines("/proc/self/status");
+}
+
+#ifdef __x86_64__
+/* A 64-bit program's int $0x80 is an i386 call: its arch says so. */
+static void int80_arch(void)
+{
+    set_nnp();
+    struct insn f[] = {LOAD_ARCH, JUMP(JEQ_K, AUDIT_ARCH_I386, 0, 1), STMT(RET_K, SECCOMP_RET_ERRNO | 88),
+                       STMT(RET_K, SECCOMP_RET_ALLOW)};
+    show("install", install(f, COUNT(f), 0));
+    long r;
+    __asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory");
+    printf("int $0x80 getpid: %ld\n", r);
+    show("syscall getpid > 0", syscall(SYS_getpid) > 0);
+}
+#endif
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "exec-child")) {
@@ -409,5 +576,10 @@ int main(int argc, char **argv)
     in_child("bad programs", bad_programs);
     in_child("unprivileged", unprivileged);
     in_child("inheritance", inheritance);
+    in_child("traced", traced);
+    in_child("threads", threads);
+#ifdef __x86_64__
+    in_child("int $0x80 from 64-bit code", int80_arch);
+#endif
     return 0;
 }
