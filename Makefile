@@ -117,6 +117,7 @@ I386_TESTS := \
 	robust \
 	rseq \
 	schedprio \
+	seccomp \
 	sendfile \
 	shmanon \
 	sigaltfail \

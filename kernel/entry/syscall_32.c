@@ -10,6 +10,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "ptrace.h"
+#include "seccomp.h"
 #include "syscall.h"
 #include "uaccess.h"
 #include "vdso.h"
@@ -50,14 +51,15 @@ const unsigned syscall_count_32 = SYSCALL_COUNT;
 /* Numbers below this take the entry code's fast path (0 while tracing). */
 u64 syscall_32_fast_limit = SYSCALL_COUNT;
 
-/* A traced call: the tracer sees and may change the registers, which hold
- * the arguments as int $0x80 passes them (the fast gates' second and sixth
- * are put there first, as Linux shows them). */
+/* A traced call, or one seccomp checks: the tracer and the filters see (and
+ * the tracer may change) the registers, which hold the arguments as int
+ * $0x80 passes them (the fast gates' second and sixth are put there first,
+ * as Linux shows them). The tracer's entry stop comes before seccomp. */
 static void dispatch_32_traced(struct regs *r, enum gate gate, const u32 args[6])
 {
     r->rcx = args[1];
     r->rbp = args[5];
-    if (!ptrace_syscall_entry(r)) {
+    if (!(ptrace_syscall_entry(r) && seccomp_syscall_entry(r))) {
         if (unlikely(kernel_trace)) { /* skipped: it returns what the tracer left in rax */
             const u64 wide[6] = {args[0], args[1], args[2], args[3], args[4], args[5]};
             trace_enter(gate, (u32)r->nr, wide);
@@ -88,7 +90,7 @@ static void dispatch_32(struct regs *r, enum gate gate, const u32 args[6])
     unsigned nr = (u32)r->nr;
     long result = -ENOSYS;
     syscall_enter(nr, true);
-    if (unlikely(current_task()->ptrace_flags & PT_SYSCALL_WORK)) {
+    if (unlikely((current_task()->ptrace_flags & PT_SYSCALL_WORK) || current_task()->seccomp_mode)) {
         dispatch_32_traced(r, gate, args);
         return;
     }

@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "proc.h"
 #include "ptrace.h"
+#include "seccomp.h"
 #include "syscall.h"
 #include "x86.h"
 
@@ -68,8 +69,11 @@ bool syscall_64_dispatch(struct regs *r)
     unsigned nr = (unsigned)(int)r->nr;
     long result = -ENOSYS;
     syscall_enter(nr, false);
-    bool traced = unlikely(current_task()->ptrace_flags & PT_SYSCALL_WORK);
-    bool skipped = traced && !ptrace_syscall_entry(r);
+    struct task *t = current_task();
+    /* A tracer's entry stop first, then seccomp, which sees any change the
+     * tracer made (Linux's syscall_trace_enter). */
+    bool traced = unlikely((t->ptrace_flags & PT_SYSCALL_WORK) || t->seccomp_mode);
+    bool skipped = traced && !(ptrace_syscall_entry(r) && seccomp_syscall_entry(r));
     if (traced) {
         nr = (unsigned)(int)r->nr; /* the tracer may have changed the call */
         if (skipped)

@@ -162,11 +162,12 @@ void proc_pid_status(struct task *t, struct seq_buf *s)
     seq_printf(s,
                "Threads:\t%d\nSigQ:\t%d/%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n"
                "SigCgt:\t%016lx\nCapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
-               "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\nSeccomp:\t0\n"
+               "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n"
                "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n",
                leader->live_threads, t->pending.len + leader->shared_pending.len, MAX_QUEUED_SIGNALS, t->pending.set,
                leader->shared_pending.set, t->blocked_signals,
-               ignored, caught, c->cap_inheritable, c->cap_permitted, c->cap_effective, c->cap_bset, c->cap_ambient);
+               ignored, caught, c->cap_inheritable, c->cap_permitted, c->cap_effective, c->cap_bset, c->cap_ambient,
+               t->no_new_privs, t->seccomp_mode, t->seccomp_filter_count);
 }
 
 /* A maps line: Linux's columns, then the name (if any) padded to column 73. */

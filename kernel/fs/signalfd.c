@@ -71,6 +71,11 @@ static void to_signalfd_siginfo(const struct ksiginfo *k, struct signalfd_siginf
         out->ssi_stime = (u64)k->chld.stime;
         break;
     case LAYOUT_FAULT: out->ssi_addr = k->fault.addr; break;
+    case LAYOUT_SYS:
+        out->ssi_call_addr = k->sys.call_addr;
+        out->ssi_syscall = k->sys.syscall;
+        out->ssi_arch = k->sys.arch;
+        break;
     case LAYOUT_POLL:
         out->ssi_band = (u32)k->poll.band;
         out->ssi_fd = k->poll.fd;

@@ -172,6 +172,10 @@ struct task {
     u64 debugreg[4];        /* DR0-3, DR7 and the DR6 a tracer reads (PEEKUSER) */
     u64 debugreg7, virtual_dr6;
     const struct cred *cred; /* this thread's ids and capabilities (cred.h), never NULL for a user task */
+    bool no_new_privs;      /* PR_SET_NO_NEW_PRIVS: exec grants nothing; inherited, kept by exec */
+    u8 seccomp_mode;        /* SECCOMP_MODE_* (seccomp.h) */
+    int seccomp_filter_count;
+    struct seccomp_filter *seccomp_filter; /* the newest of its filters (a reference), or NULL */
     struct rlimit_k rlim[RLIM_NLIMITS]; /* leader: the process's resource limits (rlimit.c) */
     u64 group_cpu_ns;       /* leader: CPU time of every thread, for RLIMIT_CPU */
     char comm[16];

@@ -115,6 +115,13 @@ enum ptrace_stop_kind {
 /* The current task's syscall-entry stop, before the call runs: false when the
  * call must not run (the tracer set orig_rax to -1, or a SIGKILL came). */
 bool ptrace_syscall_entry(struct regs *r);
+/* A filter's SECCOMP_RET_TRACE: the PTRACE_EVENT_SECCOMP stop, with data as
+ * the event message; false (no stop) unless the tracer asked for it. */
+bool ptrace_seccomp_event(u64 data);
+/* Every system call takes the full path while any task holds this (a
+ * traced task, one with seccomp). */
+void syscall_full_path_hold(void);
+void syscall_full_path_release(void);
 /* Its syscall-exit stop (or, when single-stepping, the step's SIGTRAP). */
 void ptrace_syscall_exit(struct regs *r);
 /* A signal about to be delivered to a traced task: its signal-delivery-stop.

@@ -121,6 +121,11 @@ struct ksiginfo {
             u64 value;
         } timer;
         struct {
+            u64 call_addr; /* after the system-call instruction */
+            s32 syscall;
+            u32 arch;      /* AUDIT_ARCH_* */
+        } sys;             /* SIGSYS from seccomp (SYS_SECCOMP) */
+        struct {
             s64 band; /* the poll bits of the event */
             s32 fd;   /* the descriptor O_ASYNC was set through */
         } poll;
@@ -129,7 +134,7 @@ struct ksiginfo {
 };
 _Static_assert(sizeof(struct ksiginfo) == 128, "siginfo is 128 bytes");
 
-enum siginfo_layout { LAYOUT_RT, LAYOUT_CHLD, LAYOUT_FAULT, LAYOUT_TIMER, LAYOUT_POLL };
+enum siginfo_layout { LAYOUT_RT, LAYOUT_CHLD, LAYOUT_FAULT, LAYOUT_TIMER, LAYOUT_POLL, LAYOUT_SYS };
 /* Which union member of struct ksiginfo a signal's info uses. */
 enum siginfo_layout siginfo_layout(int sig, int code);
 /* Takes the next pending signal of `set` off the current thread's queue
@@ -199,6 +204,9 @@ bool process_group_orphaned(pid_t pgrp);
  * it, with its si_code and si_addr; vector and address go to the frame's
  * trapno and cr2. */
 void signal_force(int sig, int code, u64 si_addr, u64 vector, u64 address);
+/* Forces info's signal on the current task as signal_force does; with
+ * default_action, its handler is reset too (the signal kills). */
+void signal_force_info(const struct ksiginfo *info, bool default_action);
 /* Whether the current task has a signal it does not block. */
 bool signal_pending(void);
 /* Sends sig to t as the kernel (SI_KERNEL): pending until t returns to user

@@ -415,9 +415,11 @@ struct cred *cred_for_exec(const struct inode *program, bool *secure)
     struct cred *new = cred_prepare();
     if (!new)
         return NULL;
-    if (program->mode & S_ISUID)
+    /* no_new_privs: set-user-ID and set-group-ID bits give nothing. */
+    bool no_new_privs = current_task()->no_new_privs;
+    if ((program->mode & S_ISUID) && !no_new_privs)
         new->euid = program->uid;
-    if ((program->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+    if ((program->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) && !no_new_privs)
         new->egid = program->gid;
     new->suid = new->fsuid = new->euid;
     new->sgid = new->fsgid = new->egid;

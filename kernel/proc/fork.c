@@ -13,6 +13,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "ptrace.h"
+#include "seccomp.h"
 #include "signal.h"
 #include "syscall.h"
 #include "uaccess.h"
@@ -106,6 +107,7 @@ static long do_clone(struct regs *r, u64 flags, u64 new_stack, u64 parent_tid, u
     }
     cred_put(child->cred);
     child->cred = cred_get(parent->cred);
+    seccomp_fork(child, parent);
     if (!(flags & CLONE_THREAD))
         memcpy(child->rlim, parent->group_leader->rlim, sizeof(child->rlim));
     child->blocked_signals = parent->blocked_signals;

@@ -2,6 +2,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "proc.h"
+#include "seccomp.h"
 #include "signal.h"
 #include "uaccess.h"
 
@@ -64,10 +65,13 @@ long sys_setsid(void)
 #define PR_GET_PDEATHSIG 2
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+#define PR_GET_SECCOMP 21
+#define PR_SET_SECCOMP 22
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
 
 long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 {
-    (void)arg3, (void)arg4, (void)arg5;
     struct task *t = current_task();
     switch (option) {
     case PR_SET_PDEATHSIG:
@@ -88,6 +92,17 @@ long sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
     }
     case PR_GET_NAME:
         return copy_to_user((void __user *)arg2, t->comm, sizeof(t->comm)) ? -EFAULT : 0;
+    case PR_GET_SECCOMP: return seccomp_prctl_get();
+    case PR_SET_SECCOMP: return seccomp_prctl_set(arg2, arg3);
+    case PR_SET_NO_NEW_PRIVS:
+        if (arg2 != 1 || arg3 || arg4 || arg5)
+            return -EINVAL;
+        t->no_new_privs = true; /* for good: nothing clears it */
+        return 0;
+    case PR_GET_NO_NEW_PRIVS:
+        if (arg2 || arg3 || arg4 || arg5)
+            return -EINVAL;
+        return t->no_new_privs;
     default:
         return -EINVAL;
     }

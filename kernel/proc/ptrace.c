@@ -32,16 +32,33 @@
 
 long ptrace_regs_request(struct task *t, long request, u64 addr, u64 data, bool compat);
 
-/* While any task is traced every system call takes the full path, so that
- * a tracee always has its whole register frame at a stop (entry_64.S). */
+/* While any task is traced or filtered by seccomp every system call takes
+ * the full path, so that a tracee always has its whole register frame at a
+ * stop and a filter sees every call (entry_64.S). */
 extern u64 syscall_64_fast_limit, syscall_32_fast_limit;
-static int traced_tasks;
+static int full_path_tasks;
 
 static void update_fast_paths(void)
 {
-    bool full = traced_tasks > 0 || kernel_trace;
+    bool full = full_path_tasks > 0 || kernel_trace;
     syscall_64_fast_limit = full ? 0 : syscall_count_64;
     syscall_32_fast_limit = full ? 0 : syscall_count_32;
+}
+
+void syscall_full_path_hold(void)
+{
+    u64 flags = irq_save();
+    full_path_tasks++;
+    update_fast_paths();
+    irq_restore(flags);
+}
+
+void syscall_full_path_release(void)
+{
+    u64 flags = irq_save();
+    full_path_tasks--;
+    update_fast_paths();
+    irq_restore(flags);
 }
 
 static void ptrace_link(struct task *t, struct task *tracer, u32 flags, u32 options)
@@ -49,8 +66,7 @@ static void ptrace_link(struct task *t, struct task *tracer, u32 flags, u32 opti
     t->ptracer = tracer->group_leader;
     t->ptrace_flags = flags;
     t->ptrace_options = options;
-    traced_tasks++;
-    update_fast_paths();
+    syscall_full_path_hold();
 }
 
 static void wake_traced(struct task *t)
@@ -71,8 +87,7 @@ void ptrace_unlink(struct task *t)
         t->ptrace_flags = 0;
         t->ptrace_options = 0;
         ptrace_flush_debugregs(t);
-        traced_tasks--;
-        update_fast_paths();
+        syscall_full_path_release();
     }
     irq_restore(flags);
 }
@@ -187,6 +202,14 @@ bool ptrace_syscall_entry(struct regs *r)
     send_resume_signal(ptrace_notify(SIGTRAP, sig, PTRACE_STOP_SYSCALL_ENTRY, CLD_TRAPPED,
                                      PTRACE_EVENTMSG_SYSCALL_ENTRY));
     return !fatal_signal_pending(t) && (int)r->nr != -1;
+}
+
+bool ptrace_seccomp_event(u64 data)
+{
+    if (!event_enabled(current_task(), PTRACE_EVENT_SECCOMP))
+        return false;
+    ptrace_event(PTRACE_EVENT_SECCOMP, data);
+    return true;
 }
 
 void ptrace_syscall_exit(struct regs *r)

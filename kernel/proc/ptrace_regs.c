@@ -628,6 +628,7 @@ struct syscall_info {
 #define SYSCALL_INFO_HEAD 24
 #define SYSCALL_INFO_ENTRY_SIZE (SYSCALL_INFO_HEAD + 7 * 8)
 #define SYSCALL_INFO_EXIT_SIZE (SYSCALL_INFO_HEAD + 8 + 1)
+#define SYSCALL_INFO_SECCOMP_SIZE (SYSCALL_INFO_HEAD + 7 * 8 + 4)
 #define MAX_ERRNO 4095
 
 static long get_syscall_info(struct task *t, u64 user_size, u64 data)
@@ -640,13 +641,21 @@ static long get_syscall_info(struct task *t, u64 user_size, u64 data)
     info.stack_pointer = r->rsp;
     size_t size = SYSCALL_INFO_HEAD;
     bool syscall_stop = t->ptrace_siginfo && t->ptrace_siginfo->si_code == (SIGTRAP | 0x80);
+    bool seccomp_stop = t->ptrace_siginfo && t->ptrace_siginfo->si_code == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8));
+    const u64 args64[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
+    const u64 args32[6] = {r->rbx, r->rcx, r->rdx, r->rsi, r->rdi, r->rbp};
     if (syscall_stop && t->ptrace_message == PTRACE_EVENTMSG_SYSCALL_ENTRY) {
         info.op = PTRACE_SYSCALL_INFO_ENTRY;
         info.entry.nr = r->nr;
-        const u64 args64[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
-        const u64 args32[6] = {r->rbx, r->rcx, r->rdx, r->rsi, r->rdi, r->rbp};
         memcpy(info.entry.args, t->syscall_compat ? args32 : args64, sizeof(args64));
         size = SYSCALL_INFO_ENTRY_SIZE;
+    } else if (seccomp_stop) {
+        /* The entry's fields, and the filter's data (the event message). */
+        info.op = PTRACE_SYSCALL_INFO_SECCOMP;
+        info.seccomp.nr = r->nr;
+        memcpy(info.seccomp.args, t->syscall_compat ? args32 : args64, sizeof(args64));
+        info.seccomp.ret_data = (u32)t->ptrace_message;
+        size = SYSCALL_INFO_SECCOMP_SIZE;
     } else if (syscall_stop && t->ptrace_message == PTRACE_EVENTMSG_SYSCALL_EXIT) {
         info.op = PTRACE_SYSCALL_INFO_EXIT;
         s64 value = t->syscall_compat ? (s64)(s32)r->rax : (s64)r->rax;

@@ -15,6 +15,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "ptrace.h"
+#include "seccomp.h"
 #include "signal.h"
 #include "syscall.h"
 #include "time.h"
@@ -503,6 +504,11 @@ struct compat_siginfo {
             s32 band;
             s32 fd;
         } poll;
+        struct {
+            u32 call_addr;
+            s32 syscall;
+            u32 arch;
+        } sys;
         u8 bytes[116];
     };
 };
@@ -516,6 +522,8 @@ enum siginfo_layout siginfo_layout(int sig, int code)
     if (code > 0 && code < SI_KERNEL && sig >= 1 && sig <= NSIG) {
         if (sig == SIGCHLD)
             return LAYOUT_CHLD;
+        if (sig == SIGSYS && code == SYS_SECCOMP)
+            return LAYOUT_SYS;
         if (SIGBIT(sig) & SYNCHRONOUS_SIGNALS & ~SIGBIT(SIGSYS))
             return LAYOUT_FAULT;
         /* Any other signal with a POLL_* code carries si_band and si_fd (F_SETSIG's). */
@@ -540,6 +548,11 @@ static void siginfo_to_compat(const struct ksiginfo *from, struct compat_siginfo
         to->chld.stime = (s32)from->chld.stime;
         break;
     case LAYOUT_FAULT: to->fault.addr = (u32)from->fault.addr; break;
+    case LAYOUT_SYS:
+        to->sys.call_addr = (u32)from->sys.call_addr;
+        to->sys.syscall = from->sys.syscall;
+        to->sys.arch = from->sys.arch;
+        break;
     case LAYOUT_POLL:
         to->poll.band = (s32)from->poll.band;
         to->poll.fd = from->poll.fd;
@@ -572,6 +585,11 @@ static void siginfo_from_compat(const struct compat_siginfo *from, struct ksigin
         to->chld.stime = from->chld.stime;
         break;
     case LAYOUT_FAULT: to->fault.addr = from->fault.addr; break;
+    case LAYOUT_SYS:
+        to->sys.call_addr = from->sys.call_addr;
+        to->sys.syscall = from->sys.syscall;
+        to->sys.arch = from->sys.arch;
+        break;
     case LAYOUT_POLL:
         to->poll.band = from->poll.band;
         to->poll.fd = from->poll.fd;
@@ -1127,11 +1145,6 @@ void signal_force(int sig, int code, u64 si_addr, u64 vector, u64 address)
     /* As Linux logs "segfault at ..." (sysgate.verbose shows it). */
     kprintf(KERN_INFO "%s[%d]: signal %d, exception %lu at %lx, rip %lx\n", t->comm, t->pid, sig, vector, address,
             current_regs_rip());
-    struct k_sigaction *a = &t->sighand->action[sig - 1];
-    if ((t->blocked_signals & SIGBIT(sig)) || a->handler == SIG_IGN_VALUE) {
-        t->blocked_signals &= ~SIGBIT(sig);
-        a->handler = SIG_DFL_VALUE;
-    }
     t->fault_vector = vector;
     t->fault_address = address;
     struct ksiginfo info;
@@ -1140,7 +1153,19 @@ void signal_force(int sig, int code, u64 si_addr, u64 vector, u64 address)
     info.si_code = code;
     if (siginfo_layout(sig, code) == LAYOUT_FAULT)
         info.fault.addr = si_addr;
-    signal_send_info(t, &info);
+    signal_force_info(&info, false);
+}
+
+void signal_force_info(const struct ksiginfo *info, bool default_action)
+{
+    struct task *t = current_task();
+    int sig = info->si_signo;
+    struct k_sigaction *a = &t->sighand->action[sig - 1];
+    if (default_action || (t->blocked_signals & SIGBIT(sig)) || a->handler == SIG_IGN_VALUE) {
+        t->blocked_signals &= ~SIGBIT(sig);
+        a->handler = SIG_DFL_VALUE;
+    }
+    signal_send_info(t, info);
 }
 
 /* ---- the system calls ---- */

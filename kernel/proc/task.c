@@ -11,6 +11,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "ptrace.h"
+#include "seccomp.h"
 #include "signal.h"
 #include "syscall.h"
 #include "time.h"
@@ -306,6 +307,7 @@ void task_free(struct task *t)
     kstack_release(t->kstack, KERNEL_STACK_SIZE);
     fpu_free(t->fpu);
     cred_put(t->cred);
+    seccomp_task_free(t);
     kfree(t);
 }
 
