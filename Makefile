@@ -108,6 +108,7 @@ I386_TESTS := \
 	procs \
 	procsignals \
 	ptrace \
+	ptracesig \
 	ptracestrace \
 	ptracexstate \
 	reclocks \

@@ -39,7 +39,19 @@ struct ksiginfo;
 #define PTRACE_SEIZE 0x4206
 #define PTRACE_INTERRUPT 0x4207
 #define PTRACE_LISTEN 0x4208
+#define PTRACE_PEEKSIGINFO 0x4209
+#define PTRACE_GETSIGMASK 0x420a
+#define PTRACE_SETSIGMASK 0x420b
 #define PTRACE_GET_SYSCALL_INFO 0x420e
+
+/* PTRACE_PEEKSIGINFO's argument; the flag reads the process's queue
+ * instead of the thread's. */
+struct ptrace_peeksiginfo_args {
+    u64 off;
+    u32 flags;
+    s32 nr;
+};
+#define PTRACE_PEEKSIGINFO_SHARED 1u
 
 /* PTRACE_SETOPTIONS bits, and the events they ask for. */
 #define PTRACE_O_TRACESYSGOOD 1

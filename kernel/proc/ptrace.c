@@ -602,6 +602,71 @@ static long poke_memory(struct task *t, u64 addr, u64 data, bool compat)
     return ptrace_poke_forced(t->mm, addr, &data, sizeof(data)) ? -EIO : 0;
 }
 
+/* The mask a tracee will have back in user mode: rt_sigsuspend's (and
+ * ppoll's) saved one while it waits to be restored, as Linux's
+ * saved_sigmask. */
+static long ptrace_get_sigmask(struct task *t, u64 size, u64 data)
+{
+    if (size != sizeof(u64))
+        return -EINVAL;
+    u64 mask = t->saved_mask_valid ? t->saved_mask : t->blocked_signals;
+    return put_user(mask, (u64 __user *)data) ? -EFAULT : 0;
+}
+
+/* The new mask replaces any saved one, so it is the one the tracee keeps;
+ * signal_set_blocked drops SIGKILL and SIGSTOP from it. */
+static long ptrace_set_sigmask(struct task *t, u64 size, u64 data)
+{
+    if (size != sizeof(u64))
+        return -EINVAL;
+    u64 mask;
+    if (get_user(mask, (const u64 __user *)data))
+        return -EFAULT;
+    u64 flags = irq_save();
+    t->saved_mask_valid = false;
+    signal_set_blocked(t, mask);
+    irq_restore(flags);
+    return 0;
+}
+
+/* The pending instance at index `off` of a queue, copied under the lock. */
+static bool pending_at(const struct sigpending *p, u64 off, struct ksiginfo *info)
+{
+    u64 flags = irq_save();
+    const struct sigqueue *q = p->queue;
+    while (q && off--)
+        q = q->next;
+    if (q)
+        *info = q->info;
+    irq_restore(flags);
+    return q != NULL;
+}
+
+/* Copies up to nr pending siginfos from index off in the tracer's siginfo
+ * layout; the count copied, or EFAULT when the first copy fails. */
+static long ptrace_peek_siginfo(struct task *t, u64 addr, u64 data, bool compat)
+{
+    struct ptrace_peeksiginfo_args args;
+    if (copy_from_user(&args, (const void __user *)addr, sizeof(args)))
+        return -EFAULT;
+    if ((args.flags & ~PTRACE_PEEKSIGINFO_SHARED) || args.nr < 0)
+        return -EINVAL;
+    const struct sigpending *p =
+        args.flags & PTRACE_PEEKSIGINFO_SHARED ? &t->group_leader->shared_pending : &t->pending;
+    long copied = 0;
+    while (copied < args.nr) {
+        struct ksiginfo info;
+        if (!pending_at(p, args.off + (u64)copied, &info))
+            break;
+        if (siginfo_to_user((void __user *)(data + (u64)copied * sizeof(info)), &info, compat))
+            return copied ? copied : -EFAULT;
+        copied++;
+        if (signal_pending())
+            break; /* a long copy gives way to the tracer's own signals, as Linux's */
+    }
+    return copied;
+}
+
 static long ptrace_request(struct task *t, long request, u64 addr, u64 data, bool compat)
 {
     switch (request) {
@@ -640,6 +705,9 @@ static long ptrace_request(struct task *t, long request, u64 addr, u64 data, boo
             *t->ptrace_siginfo = info;
         return err;
     }
+    case PTRACE_GETSIGMASK: return ptrace_get_sigmask(t, addr, data);
+    case PTRACE_SETSIGMASK: return ptrace_set_sigmask(t, addr, data);
+    case PTRACE_PEEKSIGINFO: return ptrace_peek_siginfo(t, addr, data, compat);
     default: return ptrace_regs_request(t, request, addr, data, compat);
     }
 }

@@ -14,6 +14,11 @@ test_ptrace_xstate_glibc() { differential $GLIBC/ptracexstate; }
 test_ptrace_xstate_musl() { differential $MUSL/ptracexstate; }
 test_ptrace_xstate_i386() { differential $I386/ptracexstate; }
 
+# A stopped tracee's signal mask (PTRACE_GETSIGMASK/SETSIGMASK) and its thread's and process's pending siginfo (PTRACE_PEEKSIGINFO), with their errors (tests/progs/ptracesig.c).
+test_ptrace_sigmask_and_peeksiginfo_glibc() { differential $GLIBC/ptracesig; }
+test_ptrace_sigmask_and_peeksiginfo_musl() { differential $MUSL/ptracesig; }
+test_ptrace_sigmask_and_peeksiginfo_i386() { differential $I386/ptracesig; }
+
 # strace_pair TRACER TRACEE: a miniature strace (tests/progs/ptracestrace.c)
 # of one ABI tracing a program of either, the tracee at the same absolute
 # path on the host and in the guest.
