@@ -349,8 +349,11 @@ void task_end_other_threads(void)
         for (struct task *t = all_tasks; t; t = t->next_task)
             if (t != me && t->tgid == me->tgid && t->state != TASK_DEAD && t->state != TASK_ZOMBIE)
                 signal_send(t, SIGKILL);
+        /* Only SIGKILL ends the wait; another pending signal would end each
+         * sleep at once, so the CPU goes to the ending threads instead. */
         while (leader->live_threads > 1 && !(signals_pending(me) & SIGBIT(SIGKILL)))
-            wait_sleep(&leader->thread_exits, NULL, WAIT_NO_DEADLINE);
+            if (wait_sleep(&leader->thread_exits, NULL, WAIT_NO_DEADLINE))
+                schedule();
         leader->group_exiting = false;
     }
     irq_restore(flags);
